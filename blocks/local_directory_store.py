@@ -1,0 +1,102 @@
+"""ObjectStore on a local directory: the embedded default."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+
+_CHUNK = 1024 * 1024
+
+
+class LocalDirectoryStore(ObjectStore):
+    _block_type_name: ClassVar[str] = "Formwork Local Directory Store"
+    _block_type_slug: ClassVar[str] = "formwork-local-directory-store"
+    _description: ClassVar[str] = "Files kept in a directory on the machine running the flow."
+
+    path: str
+
+    def url(self, key: str = "") -> str:
+        return f"file://{self._path(key)}" if key else f"file://{self.path}"
+
+    def _path(self, key: str) -> Path:
+        root = Path(self.path)
+        target = (root / key).resolve() if key else root
+        if key and root.resolve() not in target.parents:
+            raise ValueError(f"object key '{key}' escapes the store root")
+        return target
+
+    def _write_atomically(self, target: Path, write: Callable[[Any], object]) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                write(out)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
+        def write(out):
+            with open(source, "rb") as src:
+                while chunk := src.read(_CHUNK):
+                    out.write(chunk)
+                    if progress:
+                        progress(len(chunk))
+
+        self._write_atomically(self._path(key), write)
+
+    def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
+        source = self._path(key)
+        if not source.is_file():
+            raise ObjectNotFound(key)
+        LocalDirectoryStore(path=str(Path(target).parent)).put_file(Path(target).name, source, progress)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._write_atomically(self._path(key), lambda out: out.write(data))
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise ObjectNotFound(key) from None
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        root = Path(self.path)
+        if not root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.startswith(".tmp-"):
+                    continue
+                full = Path(dirpath) / name
+                key = full.relative_to(root).as_posix()
+                if key.startswith(prefix):
+                    yield ObjectInfo(key, full.stat().st_size)
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def copy(self, source_key: str, target_key: str) -> None:
+        """Hard link when possible: filestore objects are content-addressed and never rewritten."""
+        source, target = self._path(source_key), self._path(target_key)
+        if not source.is_file():
+            raise ObjectNotFound(source_key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".tmp-{target.name}")
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, target)

@@ -1,0 +1,73 @@
+"""An Odoo environment (one database + its filestore) as a Prefect block.
+
+Environments are configuration, so they live where operators already look:
+Prefect's Blocks page. The database password is a separate `Secret` block so it
+is stored encrypted-at-rest by Prefect and shown as ******** everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from prefect.blocks.core import Block
+from prefect.blocks.system import Secret
+from pydantic import Field
+
+from formwork.dsn import ConnectionSpec
+from formwork.tiers import TIER_TARGETS
+
+
+class OdooEnvironment(Block):
+    """An Odoo database, its filestore and backup store, and its recovery targets."""
+
+    _block_type_name: ClassVar[str] = "Odoo Environment"
+    _block_type_slug: ClassVar[str] = "odoo-environment"
+    _description: ClassVar[str] = "An Odoo database and filestore managed by Formwork."
+
+    tier: int = Field(default=3, ge=1, le=3, description="Recovery tier: 1, 2 or 3.")
+    rpo_minutes: int | None = Field(default=None, description="Overrides the tier's recovery point objective.")
+    rto_minutes: int | None = Field(default=None, description="Overrides the tier's recovery time objective.")
+    production: bool = Field(default=False, description="Production databases are only ever read by Formwork.")
+    db_host: str
+    db_port: int = 5432
+    db_name: str
+    db_user: str | None = None
+    db_password: Secret | None = Field(default=None, description="Absent: PG* variables or .pgpass apply.")
+    db_options: dict[str, str] = Field(default_factory=dict, description="Extra libpq parameters, e.g. sslmode.")
+    filestore_url: str | None = Field(default=None, description="file:///path or s3://bucket/prefix of the database's filestore folder.")
+    backup_store_url: str | None = None
+    base_url: str | None = None
+    k8s_namespace: str | None = None
+    gitops_overlay: str | None = None
+
+    @property
+    def rpo_target(self) -> timedelta:
+        if self.rpo_minutes is not None:
+            return timedelta(minutes=self.rpo_minutes)
+        return TIER_TARGETS[self.tier][0]
+
+    @property
+    def rto_target(self) -> timedelta:
+        if self.rto_minutes is not None:
+            return timedelta(minutes=self.rto_minutes)
+        return TIER_TARGETS[self.tier][1]
+
+    def connection(self) -> ConnectionSpec:
+        """Connection parameters with the password resolved from its Secret block."""
+        password = self.db_password.get() if self.db_password is not None else None
+        return ConnectionSpec(
+            host=self.db_host,
+            port=self.db_port,
+            dbname=self.db_name,
+            user=self.db_user,
+            password=password or None,
+            options=dict(self.db_options),
+        )
+
+    def safe_dsn(self) -> str:
+        spec = ConnectionSpec(self.db_host, self.db_port, self.db_name, self.db_user, None, dict(self.db_options))
+        uri = spec.uri()
+        if self.db_password is not None and self.db_user:
+            uri = uri.replace(f"{spec.user}@", f"{spec.user}:********@", 1)
+        return uri

@@ -1,0 +1,126 @@
+"""ObjectStore on any S3-compatible service, through boto3.
+
+boto3's managed transfers give us multipart upload/download above the threshold and
+multipart server-side copy for objects over 5 GB, so large dumps never need to fit
+in memory and filestore copies never leave the storage service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from pydantic import Field, PrivateAttr, SecretStr
+
+from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+
+
+class S3Store(ObjectStore):
+    _block_type_name: ClassVar[str] = "Formwork S3 Store"
+    _block_type_slug: ClassVar[str] = "formwork-s3-store"
+    _description: ClassVar[str] = "Files kept in an S3-compatible bucket (AWS S3, MinIO, Ceph, ...)."
+
+    bucket: str
+    prefix: str = ""
+    endpoint_url: str | None = Field(default=None, description="Empty for AWS; the service URL otherwise.")
+    region: str | None = None
+    access_key_id: SecretStr | None = Field(default=None, description="Empty: boto3's default credential chain.")
+    secret_access_key: SecretStr | None = None
+    multipart_threshold_mb: int = Field(default=64, ge=5)
+
+    _s3: Any = PrivateAttr(default=None)
+
+    def _client(self) -> Any:
+        if self._s3 is None:
+            self._s3 = self._new_client()
+        return self._s3
+
+    def _new_client(self) -> Any:
+        kwargs: dict[str, Any] = {}
+        if self.endpoint_url:
+            kwargs["endpoint_url"] = self.endpoint_url
+        if self.region:
+            kwargs["region_name"] = self.region
+        if self.access_key_id and self.secret_access_key:
+            kwargs["aws_access_key_id"] = self.access_key_id.get_secret_value()
+            kwargs["aws_secret_access_key"] = self.secret_access_key.get_secret_value()
+        # Path-style addressing is what non-AWS services reliably support.
+        style = "path" if self.endpoint_url else "auto"
+        return boto3.client("s3", config=Config(s3={"addressing_style": style}), **kwargs)
+
+    def _transfer(self) -> TransferConfig:
+        size = self.multipart_threshold_mb * 1024 * 1024
+        return TransferConfig(multipart_threshold=size, multipart_chunksize=size)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix.strip('/')}/{key}".lstrip("/") if self.prefix.strip("/") else key
+
+    def url(self, key: str = "") -> str:
+        return f"s3://{self.bucket}/{self._key(key)}".rstrip("/")
+
+    def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
+        self._client().upload_file(str(source), self.bucket, self._key(key), Config=self._transfer(), Callback=progress)
+
+    def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
+        target = Path(target)
+        tmp = target.with_name(f".tmp-{target.name}")
+        try:
+            self._client().download_file(self.bucket, self._key(key), str(tmp), Config=self._transfer(), Callback=progress)
+        except ClientError as exc:
+            tmp.unlink(missing_ok=True)
+            if _is_missing(exc):
+                raise ObjectNotFound(key) from None
+            raise
+        tmp.replace(target)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._client().put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectNotFound(key) from None
+            raise
+
+    def exists(self, key: str) -> bool:
+        try:
+            self._client().head_object(Bucket=self.bucket, Key=self._key(key))
+            return True
+        except ClientError as exc:
+            if _is_missing(exc):
+                return False
+            raise
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        root = self._key("")
+        paginator = self._client().get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            for item in page.get("Contents", []):
+                yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
+
+    def delete(self, key: str) -> None:
+        self._client().delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def copy(self, source_key: str, target_key: str) -> None:
+        try:
+            self._client().copy(
+                {"Bucket": self.bucket, "Key": self._key(source_key)},
+                self.bucket,
+                self._key(target_key),
+                Config=self._transfer(),
+            )
+        except ClientError as exc:
+            if _is_missing(exc):
+                raise ObjectNotFound(source_key) from None
+            raise
+
+
+def _is_missing(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")

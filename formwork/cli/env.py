@@ -1,0 +1,85 @@
+"""`formwork env`: the catalogue of Odoo environments."""
+
+from __future__ import annotations
+
+import click
+
+from formwork import environments
+from formwork.environments import EnvironmentSpec
+from formwork.tiers import format_minutes
+
+
+@click.group()
+def env() -> None:
+    """Add, list, show and remove Odoo environments."""
+
+
+@env.command("add")
+@click.argument("name")
+@click.option("--dsn", required=True, help="postgresql://user[:password]@host:port/dbname (a password is stored as a Secret block).")
+@click.option("--filestore", help="The database's filestore folder: file:///path or s3://bucket/prefix.")
+@click.option("--backup-store", help="Where backups go: file:///path or s3://bucket/prefix.")
+@click.option("--base-url", help="The URL users open, e.g. https://staging.erp.example.com.")
+@click.option("--tier", default="3", show_default=True, help="Recovery tier 1, 2 or 3 (sets RPO/RTO targets).")
+@click.option("--production", is_flag=True, help="Flag as production: Formwork will only ever read it.")
+@click.option("--rpo-minutes", type=int, help="Override the tier's recovery point objective.")
+@click.option("--rto-minutes", type=int, help="Override the tier's recovery time objective.")
+@click.option("--k8s-namespace", help="Kubernetes namespace running this environment's Odoo.")
+@click.option("--gitops-overlay", help="Path of this environment's Kustomize overlay in the GitOps repository.")
+def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay) -> None:
+    """Register environment NAME."""
+    spec = EnvironmentSpec(
+        name=name, dsn=dsn, filestore=filestore, backup_store=backup_store, base_url=base_url,
+        tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
+        k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
+    )
+    added = environments.add(spec)
+    click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
+
+
+@env.command("list")
+def list_() -> None:
+    """List environments, one line each."""
+    found = environments.all_environments()
+    if not found:
+        click.echo("no environments yet: formwork env add NAME --dsn URI")
+        return
+    rows = [("NAME", "TIER", "PRODUCTION", "DATABASE", "FILESTORE")]
+    for name, item in found.items():
+        rows.append((name, str(item.tier), "yes" if item.production else "no", item.safe_dsn(), item.filestore_url or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@env.command("show")
+@click.argument("name")
+def show(name: str) -> None:
+    """Show one environment (secrets masked)."""
+    item = environments.load(name)
+    rpo = item.rpo_target.total_seconds() / 60
+    rto = item.rto_target.total_seconds() / 60
+    lines = [
+        ("name", name),
+        ("production", "yes" if item.production else "no"),
+        ("tier", str(item.tier)),
+        ("rpo target", format_minutes(rpo) + ("" if item.rpo_minutes is None else " (override)")),
+        ("rto target", format_minutes(rto) + ("" if item.rto_minutes is None else " (override)")),
+        ("database", item.safe_dsn()),
+        ("password", f"******** (secret block '{environments.password_block_name(name)}')" if item.db_password else "none stored (PG* environment / .pgpass)"),
+        ("filestore", item.filestore_url or "-"),
+        ("backup store", item.backup_store_url or "-"),
+        ("base url", item.base_url or "-"),
+        ("k8s namespace", item.k8s_namespace or "-"),
+        ("gitops overlay", item.gitops_overlay or "-"),
+    ]
+    for key, value in lines:
+        click.echo(f"{key + ':':16}{value}")
+
+
+@env.command("remove")
+@click.argument("name")
+def remove(name: str) -> None:
+    """Remove environment NAME from the catalogue (its database is not touched)."""
+    environments.remove(name)
+    click.echo(f"removed environment '{name}' (its database and files were not touched)")

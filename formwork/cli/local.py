@@ -1,0 +1,36 @@
+"""`formwork local`: the embedded PostgreSQL + Prefect server used by `make demo`."""
+
+from __future__ import annotations
+
+import click
+
+from formwork.local.stack import LocalStack
+
+
+@click.group()
+def local() -> None:
+    """Start, stop and inspect the embedded local stack (under $FORMWORK_HOME, default ./.formwork)."""
+
+
+@local.command("up")
+def up() -> None:
+    """Start PostgreSQL and the Prefect server in the background (reused if already up)."""
+    stack = LocalStack()
+    stack.up()
+    click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
+    click.echo(f"prefect   {stack.prefect.ui_url}  (export PREFECT_API_URL={stack.prefect.api_url})")
+
+
+@local.command("down")
+def down() -> None:
+    """Stop what `formwork local up` started (data is kept)."""
+    stack = LocalStack()
+    stack.down()
+    click.echo(f"stopped the local stack in {stack.home} (data kept; remove the folder to start afresh)")
+
+
+@local.command("status")
+def status() -> None:
+    """Say whether each part of the local stack is running."""
+    for part, running in LocalStack().status().items():
+        click.echo(f"{part:9} {'running' if running else 'stopped'}")

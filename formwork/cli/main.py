@@ -1,0 +1,58 @@
+"""`formwork`: the command line.
+
+Errors are one line on stderr: exit 2 for input we refuse (before anything
+changes), exit 1 for a step that failed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from formwork.cli.env import env
+from formwork.cli.local import local
+from formwork.cli.seed import seed
+from formwork.cli.store import store
+from formwork.errors import FormworkError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def cli() -> None:
+    """Formwork: environment control for Odoo estates, built on Prefect.
+
+    Environments are Prefect blocks; set PREFECT_API_URL to use a Prefect server,
+    or leave it unset for Prefect's local ephemeral mode under PREFECT_HOME.
+    """
+
+
+cli.add_command(env)
+cli.add_command(seed)
+cli.add_command(store)
+cli.add_command(local)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="formwork", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("formwork: aborted", err=True)
+        return 1
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "formwork"
+        click.echo(f"{where}: {exc.format_message()}", err=True)
+        return 2
+    except FormworkError as exc:
+        click.echo(f"formwork: {exc}", err=True)
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

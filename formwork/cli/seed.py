@@ -1,0 +1,19 @@
+"""`formwork seed`: an Odoo-17-shaped construction company database."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.argument("dsn")
+@click.option("--filestore", help="Where attachments go: file:///path or s3://bucket/prefix (the database's filestore folder).")
+@click.option("--scale", type=click.IntRange(min=1), default=1, show_default=True, help="1: ~10k partners in seconds; 100: ~1M partners.")
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True, help="Same seed, same data.")
+@click.option("--replace", is_flag=True, help="Replace the database if it already exists.")
+def seed(dsn: str, filestore: str | None, scale: int, seed_value: int, replace: bool) -> None:
+    """Create database DSN with a seeded construction company (Odoo 17 tables)."""
+    from flows.seed import seed_database
+
+    report = seed_database(dsn=dsn, filestore=filestore, scale=scale, seed=seed_value, replace=replace)
+    click.echo(report.summary())

@@ -1,0 +1,141 @@
+"""The catalogue of Odoo environments, kept as Prefect blocks.
+
+Every check happens before anything is saved, so a refused `env add` leaves the
+catalogue exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from prefect import get_client
+from prefect.blocks.system import Secret
+from prefect.exceptions import ObjectNotFound
+
+from blocks.odoo_environment import OdooEnvironment
+from formwork.dsn import parse_dsn
+from formwork.errors import InputError
+from formwork.locations import parse_base_url, parse_location
+from formwork.tiers import check_tier
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SLUG = OdooEnvironment.get_block_type_slug()
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise InputError(
+            f"environment name '{name}': use 1-40 lowercase letters, digits and dashes, starting with a letter or digit"
+        )
+    return name
+
+
+def password_block_name(name: str) -> str:
+    return f"{name}-db-password"
+
+
+@dataclass
+class EnvironmentSpec:
+    """What `formwork env add` was given, before validation."""
+
+    name: str
+    dsn: str
+    filestore: str | None = None
+    backup_store: str | None = None
+    base_url: str | None = None
+    tier: int | str = 3
+    production: bool = False
+    rpo_minutes: int | None = None
+    rto_minutes: int | None = None
+    k8s_namespace: str | None = None
+    gitops_overlay: str | None = None
+
+
+def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
+    """Validate a spec; return the block (without its secret) and the password, if any."""
+    check_name(spec.name)
+    conn = parse_dsn(spec.dsn)
+    for option, value in (("--filestore", spec.filestore), ("--backup-store", spec.backup_store)):
+        if value is not None:
+            parse_location(value, option=option)
+    base_url = parse_base_url(spec.base_url) if spec.base_url is not None else None
+    for option, minutes in (("--rpo-minutes", spec.rpo_minutes), ("--rto-minutes", spec.rto_minutes)):
+        if minutes is not None and minutes <= 0:
+            raise InputError(f"{option} '{minutes}': must be a positive number of minutes")
+    env = OdooEnvironment(
+        tier=check_tier(spec.tier),
+        rpo_minutes=spec.rpo_minutes,
+        rto_minutes=spec.rto_minutes,
+        production=spec.production,
+        db_host=conn.host,
+        db_port=conn.port,
+        db_name=conn.dbname,
+        db_user=conn.user,
+        db_options=conn.options,
+        filestore_url=str(parse_location(spec.filestore, option="--filestore")) if spec.filestore else None,
+        backup_store_url=str(parse_location(spec.backup_store, option="--backup-store")) if spec.backup_store else None,
+        base_url=base_url,
+        k8s_namespace=spec.k8s_namespace,
+        gitops_overlay=spec.gitops_overlay,
+    )
+    return env, conn.password
+
+
+def exists(name: str) -> bool:
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_block_document_by_name(name=name, block_type_slug=SLUG, include_secrets=False)
+            return True
+        except ObjectNotFound:
+            return False
+
+
+def add(spec: EnvironmentSpec) -> OdooEnvironment:
+    env, password = build(spec)
+    if exists(spec.name):
+        raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
+    if password:
+        secret = Secret(value=password)
+        secret.save(password_block_name(spec.name), overwrite=True)
+        env.db_password = secret
+    try:
+        env.save(spec.name)
+    except BaseException:
+        _delete_block(Secret, password_block_name(spec.name))
+        raise
+    return env
+
+
+def load(name: str) -> OdooEnvironment:
+    check_name(name)
+    try:
+        return OdooEnvironment.load(name)
+    except (ValueError, ObjectNotFound):
+        raise InputError(f"unknown environment '{name}' (formwork env list shows the known ones)") from None
+
+
+def all_environments() -> dict[str, OdooEnvironment]:
+    with get_client(sync_client=True) as client:
+        try:
+            documents = client.read_block_documents_by_type(SLUG, include_secrets=False)
+        except ObjectNotFound:
+            return {}  # block type not registered yet: no environment was ever added
+    return {
+        doc.name: OdooEnvironment._from_block_document(doc)
+        for doc in sorted(documents, key=lambda d: d.name or "")
+        if doc.name and not doc.is_anonymous
+    }
+
+
+def remove(name: str) -> None:
+    load(name)
+    _delete_block(OdooEnvironment, name)
+    _delete_block(Secret, password_block_name(name))
+
+
+def _delete_block(block_class, name: str) -> None:
+    try:
+        block_class.delete(name)
+    except (ValueError, ObjectNotFound):
+        pass

@@ -1,0 +1,78 @@
+"""The embedded default: one PostgreSQL cluster and one Prefect server under FORMWORK_HOME.
+
+Ports and the database password are chosen once and kept in `stack.json`, so
+`make demo` can be run again and finds the same stack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from formwork.local.postgres import LocalCluster, free_port, new_password
+from formwork.local.prefect_server import LocalPrefectServer
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("FORMWORK_HOME", ".formwork")).resolve()
+
+
+@dataclass
+class StackSettings:
+    pg_port: int
+    prefect_port: int
+    pg_password: str
+
+
+class LocalStack:
+    def __init__(self, home: Path | None = None):
+        self.home = home or default_home()
+        self.settings = self._settings()
+        self.postgres = LocalCluster(self.home / "postgres", self.settings.pg_port, self.settings.pg_password)
+        self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port)
+
+    @property
+    def objects(self) -> Path:
+        """The local object store: filestores and backups."""
+        return self.home / "objects"
+
+    def _settings(self) -> StackSettings:
+        path = self.home / "stack.json"
+        if path.exists():
+            return StackSettings(**json.loads(path.read_text()))
+        pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
+        settings = StackSettings(
+            pg_port=pg_port,
+            prefect_port=int(os.environ.get("FORMWORK_PREFECT_PORT", "4200")),
+            pg_password=new_password(),
+        )
+        self.home.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(settings), indent=2))
+        path.chmod(0o600)
+        return settings
+
+    def up(self) -> None:
+        self.home.chmod(0o755)  # the unprivileged PostgreSQL account must be able to enter it
+        self.postgres.init()
+        self.postgres.start()
+        self.prefect.start()
+
+    def down(self) -> None:
+        self.prefect.stop()
+        self.postgres.stop()
+
+    def status(self) -> dict[str, bool]:
+        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy()}
+
+
+def _prefer(port: int) -> int:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            return free_port()

@@ -1,0 +1,87 @@
+"""Shared fixtures: real PostgreSQL clusters, a real S3 API, a real Prefect server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.support.clusters import ClusterPool, create_database, drop_database
+from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def clusters():
+    pool = ClusterPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def pg(clusters):
+    """The main throwaway cluster."""
+    return clusters.start("main")
+
+
+@pytest.fixture(scope="session")
+def pg_other(clusters):
+    """A second cluster, for source and target that must be different servers."""
+    return clusters.start("other")
+
+
+@pytest.fixture
+def database(pg):
+    """A fresh empty database on the main cluster; its name."""
+    name = create_database(pg)
+    yield name
+    drop_database(pg, name)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    server = MotoServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server):
+    name = f"fw-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3", endpoint_url=s3_server.endpoint, region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+    )
+    client.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A Prefect server for the whole session; yields its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def run_formwork(prefect_api, tmp_path):
+    """Run the `formwork` command as a user would: a subprocess with the project's console script."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+        full_env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
+        full_env.update(env or {})
+        return subprocess.run(
+            [str(Path(sys.executable).with_name("formwork")), *args],
+            capture_output=True, text=True, env=full_env, timeout=timeout, cwd=tmp_path,
+        )
+
+    return run
