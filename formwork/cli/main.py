@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 
 import click
+import psycopg
 
+from formwork.cli.demo import demo
 from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.seed import seed
@@ -30,6 +32,7 @@ cli.add_command(env)
 cli.add_command(seed)
 cli.add_command(store)
 cli.add_command(local)
+cli.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     except FormworkError as exc:
         click.echo(f"formwork: {exc}", err=True)
         return exc.exit_code
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        click.echo(f"formwork: database unreachable: {first}", err=True)
+        return 1
     return 0
 
 

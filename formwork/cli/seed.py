@@ -13,7 +13,20 @@ import click
 @click.option("--replace", is_flag=True, help="Replace the database if it already exists.")
 def seed(dsn: str, filestore: str | None, scale: int, seed_value: int, replace: bool) -> None:
     """Create database DSN with a seeded construction company (Odoo 17 tables)."""
+    import dataclasses
+    import os
+
+    from formwork.dsn import parse_dsn
+    from formwork.locations import parse_location
+    from formwork.seed.builder import check_target
+
+    spec = parse_dsn(dsn, option="DSN")
+    if filestore:
+        parse_location(filestore, option="--filestore")
+    check_target(spec, replace=replace)
+    if spec.password:  # keep it out of the flow run's parameters: libpq reads PGPASSWORD
+        os.environ["PGPASSWORD"] = spec.password
     from flows.seed import seed_database
 
-    report = seed_database(dsn=dsn, filestore=filestore, scale=scale, seed=seed_value, replace=replace)
+    report = seed_database(dsn=dataclasses.replace(spec, password=None).uri(), filestore=filestore, scale=scale, seed=seed_value, replace=replace)
     click.echo(report.summary())

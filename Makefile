@@ -1,0 +1,32 @@
+# Formwork: the two commands a new user runs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install demo stop test bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml tools/ensure-postgres.sh
+	@tools/ensure-postgres.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -e "^WARNING: Location" -e "BuildBackendWarning" || true
+	@$(BIN)/python -c "import formwork, prefect, psycopg, moto" || { echo "error: installing the project into $(VENV) failed" >&2; exit 1; }
+	@touch $@
+
+demo: install  ## Start the embedded stack, seed production, register environments, run every pipeline.
+	@$(BIN)/formwork demo
+
+stop:  ## Stop what `make demo` started (data under .formwork/ is kept).
+	@test -x $(BIN)/formwork && $(BIN)/formwork local down || true
+
+test: install  ## The whole suite, with real PostgreSQL, S3 (moto server) and Prefect.
+	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.
+	@$(BIN)/python -m bench
+
+clean: stop
+	rm -rf $(VENV) .formwork
