@@ -6,6 +6,7 @@ changes), exit 1 for a step that failed.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -36,6 +37,8 @@ cli.add_command(demo)
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Prefect's event worker announces its exit-time flush as a warning; it is routine here.
+    logging.getLogger("EventsWorker").setLevel(logging.ERROR)
     try:
         cli.main(args=argv, prog_name="formwork", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -71,8 +71,7 @@ class LocalCluster:
 
     def _ensure_reachable_by(self, account: str) -> None:
         """The unprivileged account must be able to reach root through every parent directory."""
-        probe = subprocess.run(["runuser", "-u", account, "--", "test", "-x", str(self.root.parent)], capture_output=True)
-        if probe.returncode != 0:
+        if not reachable_by_server(self.root.parent):
             raise OperationError(
                 f"PostgreSQL runs as '{account}', which cannot enter {self.root.parent}; "
                 "choose a directory it can reach (for example under /tmp or /var/tmp)"
@@ -133,6 +132,17 @@ class LocalCluster:
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def reachable_by_server(directory: Path) -> bool:
+    """Can the account PostgreSQL runs as enter `directory` (its nearest existing ancestor)?"""
+    account = _server_account()
+    if account is None:
+        return True
+    while not directory.exists():
+        directory = directory.parent
+    probe = subprocess.run(["runuser", "-u", account, "--", "test", "-x", str(directory)], capture_output=True)
+    return probe.returncode == 0
 
 
 def new_password() -> str:

@@ -6,12 +6,13 @@ Ports and the database password are chosen once and kept in `stack.json`, so
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from formwork.local.postgres import LocalCluster, free_port, new_password
+from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
 from formwork.local.prefect_server import LocalPrefectServer
 
 
@@ -24,13 +25,14 @@ class StackSettings:
     pg_port: int
     prefect_port: int
     pg_password: str
+    pg_root: str
 
 
 class LocalStack:
     def __init__(self, home: Path | None = None):
         self.home = home or default_home()
         self.settings = self._settings()
-        self.postgres = LocalCluster(self.home / "postgres", self.settings.pg_port, self.settings.pg_password)
+        self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port)
 
     @property
@@ -43,18 +45,20 @@ class LocalStack:
         if path.exists():
             return StackSettings(**json.loads(path.read_text()))
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
+        self.home.mkdir(parents=True, exist_ok=True)
         settings = StackSettings(
             pg_port=pg_port,
             prefect_port=int(os.environ.get("FORMWORK_PREFECT_PORT", "4200")),
             pg_password=new_password(),
+            pg_root=str(_cluster_root(self.home)),
         )
-        self.home.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(asdict(settings), indent=2))
         path.chmod(0o600)
         return settings
 
     def up(self) -> None:
-        self.home.chmod(0o755)  # the unprivileged PostgreSQL account must be able to enter it
+        self.postgres.root.parent.mkdir(parents=True, exist_ok=True)
+        self.postgres.root.parent.chmod(0o755)  # the unprivileged PostgreSQL account must be able to enter it
         self.postgres.init()
         self.postgres.start()
         self.prefect.start()
@@ -65,6 +69,14 @@ class LocalStack:
 
     def status(self) -> dict[str, bool]:
         return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy()}
+
+
+def _cluster_root(home: Path) -> Path:
+    """Under FORMWORK_HOME, unless the account PostgreSQL runs as cannot reach it (a project under /root)."""
+    if reachable_by_server(home.parent):
+        return home / "postgres"
+    tag = hashlib.sha256(str(home).encode()).hexdigest()[:10]
+    return Path("/var/tmp") / f"formwork-{tag}" / "postgres"
 
 
 def _prefer(port: int) -> int:

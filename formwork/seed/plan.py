@@ -226,9 +226,20 @@ class SeedPlan:
             car_plate=f"{rng.choice('ABDEFGHKLMNOPRSVWY')}{rng.choice('ABDEFGHKLMNOPRSVWY')}{rng.randint(51, 75)} {''.join(rng.choices('ABCDEFGHJKLMNOPRSTUVWXYZ', k=3))}",
             km_home_work=rng.randint(2, 80),
             pin=f"{rng.randint(0, 9999):04d}",
-            badge=f"{rng.randint(10**11, 10**12 - 1)}",
+            badge=f"04{i:06d}{rng.randint(1000, 9999)}",
             hired=ANCHOR.date() - timedelta(days=rng.randint(400, 365 * 15)),
         )
+
+    @cached_property
+    def work_emails(self) -> list[str]:
+        """first.last@company, numbered on a clash (logins are unique in Odoo)."""
+        seen: dict[str, int] = {}
+        emails = []
+        for i in range(self.counts.employees):
+            local = self.employee(i).who.email_at(COMPANY_DOMAIN).split("@")[0]
+            seen[local] = seen.get(local, 0) + 1
+            emails.append(f"{local}{seen[local] if seen[local] > 1 else ''}@{COMPANY_DOMAIN}")
+        return emails
 
     def database_uuid(self) -> str:
         return str(uuid.UUID(bytes=hashlib.sha256(f"{self.seed}/uuid".encode()).digest()[:16], version=1))

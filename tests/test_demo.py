@@ -1,0 +1,44 @@
+"""`make demo` end to end: twice in a row, then `make stop`, on ports of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from formwork.local.postgres import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_runs_twice_and_stops():
+    home = Path(tempfile.mkdtemp(prefix="formwork-demo-"))
+    os.chmod(home, 0o755)
+    env = {**os.environ, "FORMWORK_HOME": str(home / ".formwork"), "FORMWORK_PG_PORT": str(free_port()),
+           "FORMWORK_PREFECT_PORT": str(free_port())}
+    env.pop("PREFECT_API_URL", None)
+    formwork = str(Path(sys.executable).with_name("formwork"))
+    try:
+        for attempt in (1, 2):
+            result = subprocess.run([formwork, "demo"], env=env, capture_output=True, text=True, timeout=400)
+            assert result.returncode == 0, (attempt, result.stdout[-2000:], result.stderr[-2000:])
+            assert "prod     1     yes" in result.stdout
+            assert "seeded postgresql://postgres@127.0.0.1" in result.stdout
+        settings = (home / ".formwork" / "stack.json").read_text()
+        import json
+
+        password = json.loads(settings)["pg_password"]
+        assert password not in result.stdout + result.stderr
+        with psycopg.connect(f"postgresql://postgres:{password}@127.0.0.1:{env['FORMWORK_PG_PORT']}/prod") as conn:
+            assert conn.execute("SELECT count(*) FROM res_partner").fetchone()[0] > 9000
+        assert any((home / ".formwork" / "objects" / "filestore" / "prod").iterdir())
+    finally:
+        stopped = subprocess.run([formwork, "local", "down"], env=env, capture_output=True, text=True, timeout=120)
+        assert stopped.returncode == 0, stopped.stderr
+        status = subprocess.run([formwork, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
+        assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout
