@@ -45,6 +45,16 @@ def database(pg):
 
 
 @pytest.fixture(scope="session")
+def seeded_source(pg, tmp_path_factory):
+    """A scale-1 seeded database ('source') and its filestore, for tests that work on copies."""
+    from tests.support.seeded import seed
+
+    filestore = tmp_path_factory.mktemp("source-filestore")
+    seed(pg, "source", filestore)
+    return "source", filestore
+
+
+@pytest.fixture(scope="session")
 def s3_server():
     server = MotoServer()
     yield server

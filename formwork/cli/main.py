@@ -15,6 +15,7 @@ import psycopg
 from formwork.cli.demo import demo
 from formwork.cli.env import env
 from formwork.cli.local import local
+from formwork.cli.mask import mask
 from formwork.cli.seed import seed
 from formwork.cli.store import store
 from formwork.errors import FormworkError
@@ -33,6 +34,7 @@ cli.add_command(env)
 cli.add_command(seed)
 cli.add_command(store)
 cli.add_command(local)
+cli.add_command(mask)
 cli.add_command(demo)
 
 

@@ -1,0 +1,60 @@
+"""`formwork mask`: mask an environment's personal data (never production)."""
+
+from __future__ import annotations
+
+import click
+
+from formwork.errors import InputError
+
+
+class _DefaultToRun(click.Group):
+    """`formwork mask ENV ...` means `formwork mask run ENV ...`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToRun)
+def mask() -> None:
+    """Mask payroll, banking and personal data: `formwork mask ENV --yes`, or `formwork mask plan ENV`."""
+
+
+def _rules_option(function):
+    return click.option("--rules", type=click.Path(dir_okay=False), help="Rules file (default: masking_rules/odoo17.yaml).")(function)
+
+
+@mask.command("plan")
+@click.argument("environment")
+@_rules_option
+def plan(environment: str, rules: str | None) -> None:
+    """Dry run: every column to be masked, its strategy and row count, and uncovered personal-looking columns."""
+    from formwork import environments
+    from tasks.masking import DEFAULT_RULES, plan_masking
+
+    env = environments.load(environment)
+    for line in plan_masking.fn(environment, env, rules or DEFAULT_RULES).lines():
+        click.echo(line)
+
+
+@mask.command("run")
+@click.argument("environment")
+@_rules_option
+@click.option("--yes", is_flag=True, help="Confirm: the environment's database and filestore are changed in place.")
+def run(environment: str, rules: str | None, yes: bool) -> None:
+    """Mask ENVIRONMENT's database and filestore in place, then check nothing leaked."""
+    from formwork import environments
+    from tasks.masking import DEFAULT_RULES, refuse_production
+
+    env = environments.load(environment)
+    refuse_production(environment, env)
+    if not yes:
+        raise InputError(f"mask {environment}: this rewrites the database and filestore in place; add --yes to confirm")
+    from formwork.masking.rules import load_rules
+
+    load_rules(rules or DEFAULT_RULES)  # bad rules are reported before a flow run starts
+    from flows.mask import mask_environment
+
+    report = mask_environment(environment=environment, rules=rules or DEFAULT_RULES)
+    click.echo(report.summary())

@@ -1,0 +1,42 @@
+"""Columns that look personal but no rule touches: a warning, so new modules don't leak silently."""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+from psycopg import sql
+
+from formwork.masking.introspect import is_text
+from formwork.masking.scrub import DETECTORS
+
+# Names that mean personal data on their own; generic ones (name, notes, body) are judged by content.
+PERSONAL_NAME = re.compile(
+    r"(^|_)(email|phone|mobile|street|street2|zip|birth|birthday|birthdate|ssn|ssnid|sinid|passport|iban|acc_number|"
+    r"signature|password|pass|token|secret|api_key|identification|permit|visa|spouse|emergency|private|pin|plate|login)($|_)"
+)
+# Odoo technical columns that match the pattern but never hold personal data.
+TECHNICAL = re.compile(r"^(model|model_name|res_model|ttype|state|type|code|module|key|xml_id|arch_.*|.*_uid)$")
+
+
+def uncovered(conn: psycopg.Connection, tables: dict[str, dict[str, str]], covered: set[tuple[str, str]],
+              sample: int = 50) -> list[str]:
+    """'table.column: why' for personal-looking text columns without a rule."""
+    notes = []
+    for table, columns in sorted(tables.items()):
+        for column, kind in columns.items():
+            if (table, column) in covered or not is_text(kind) or TECHNICAL.match(column):
+                continue
+            reason = None
+            if PERSONAL_NAME.search(column):
+                reason = "name looks personal"
+            else:
+                values = [v for (v,) in conn.execute(
+                    sql.SQL("SELECT {}::text FROM {} WHERE {} IS NOT NULL LIMIT %s").format(
+                        sql.Identifier(column), sql.Identifier(table), sql.Identifier(column)), (sample,))]
+                kinds = sorted({k for v in values for k, pattern in DETECTORS.items() if pattern.search(v)})
+                if kinds:
+                    reason = "content looks like " + ", ".join(kinds)
+            if reason:
+                notes.append(f"{table}.{column}: {reason}")
+    return notes

@@ -1,0 +1,54 @@
+"""One dictionary per kind of value: original -> fake, shared by every column and text of that kind.
+
+Values that columns hold are assigned in the order of their keyed hash, not row
+order, so a copy restored in another physical order masks identically. Kinds that
+feed unique columns are made one-to-one by suffixing clashing fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from formwork.masking.keyed import Keyed
+
+
+class Dictionary:
+    def __init__(self, kind: str, make: Callable[[str], str], keyed: Keyed, unique: bool = False):
+        self.kind = kind
+        self.make = make
+        self.keyed = keyed
+        self.unique = unique
+        self.fakes: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.forbidden: set[str] = set()  # originals: a fake must never be someone's real value
+
+    def add_all(self, originals: Iterable[str]) -> None:
+        fresh = {o for o in originals if o is not None and o not in self.fakes}
+        self.forbidden |= fresh
+        for original in sorted(fresh, key=lambda o: self.keyed.digest(self.kind, o)):
+            self.fakes[original] = self._assign(original)
+
+    def get(self, original: str) -> str:
+        fake = self.fakes.get(original)
+        if fake is None:
+            fake = self.fakes[original] = self._assign(original)
+        return fake
+
+    def _assign(self, original: str) -> str:
+        fake = self.make(original)
+        attempt = 1
+        while fake != original and fake in self.forbidden and attempt < 8:
+            attempt += 1  # draw again under another key: still deterministic
+            fake = self.make(f"{original}\x00{attempt}") if "@" not in original else _suffixed(self.make(original), attempt)
+        if self.unique:
+            while fake in self.used:
+                attempt += 1
+                fake = _suffixed(self.make(original), attempt)
+            self.used.add(fake)
+        return fake
+
+
+def _suffixed(fake: str, n: int) -> str:
+    """`anna.kent@x.com` -> `anna.kent2@x.com`; other values get `-2`."""
+    local, at, host = fake.partition("@")
+    return f"{local}{n}@{host}" if at else f"{fake}-{n}"

@@ -1,0 +1,319 @@
+"""The masking run, as a runbook: plan, sample, build dictionaries, rewrite, replace files, check, commit.
+
+One transaction covers every rewrite, so a failed or killed run leaves the
+database as it was; files are only deleted after the commit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import sql
+
+from blocks.object_store import ObjectStore
+from formwork.errors import OperationError
+from formwork.masking import coverage, files, introspect, leaks
+from formwork.masking.dictionary import Dictionary
+from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
+from formwork.masking.keyed import Keyed
+from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
+from formwork.masking.rewrite import Rewrite, delete, rewrite
+from formwork.masking.schema_check import resolve
+from formwork.masking.scrub import KINDS, COMBINED, DETECTORS, EMAIL, Scrubber
+from formwork.masking.transform import constant, hashed, noise, shift, template, text_values
+from formwork.progress import NoProgress, Progress
+
+# Dictionaries whose originals the scrubber looks for inside free text.
+KNOWN_IN_TEXT = ("name", "street_address")
+# Values that identify a person on their own; cities or postcodes alone don't, and would only
+# make the leak check cry wolf wherever a company shares them.
+IDENTIFYING = ("name", "email", "phone_number", "iban", "ssn", "passport_number", "street_address", "license_plate")
+# What the scrubber finds in free text that is personal by nature (company phones and IBANs are not).
+IDENTIFYING_IN_TEXT = ("email", "ssn")
+
+
+@dataclass
+class EntryPlan:
+    entry: TableRule
+    rows: int
+
+    def describe(self) -> list[str]:
+        where = f" where {self.entry.where}" if self.entry.where else ""
+        if self.entry.delete:
+            return [f"{self.entry.table}: delete {self.rows:,} rows{where}"]
+        return [f"{self.entry.table}.{c.column}: {_strategy(c)} ({self.rows:,} rows{where})" for c in self.entry.columns]
+
+
+@dataclass
+class MaskPlan:
+    entries: list[EntryPlan]
+    attachments: list[tuple[AttachmentRule, int]]
+    skipped: list[str]
+    uncovered: list[str]
+
+    def lines(self) -> list[str]:
+        out = [line for e in self.entries for line in e.describe()]
+        out += [f"ir_attachment files: replace {n:,} with a placeholder where {a.where}" for a, n in self.attachments]
+        out += [f"skipped: {note}" for note in self.skipped]
+        out += [f"uncovered: {note}" for note in self.uncovered]
+        return out
+
+
+@dataclass
+class MaskReport:
+    tables: list[tuple[str, int, float]] = field(default_factory=list)  # table, rows, seconds
+    files_replaced: int = 0
+    files_deleted: int = 0
+    leaks: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+    samples: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        rows = sum(r for _, r, _ in self.tables)
+        verdict = f"{len(self.leaks)} LEAKS" if self.leaks else "no leaks"
+        return (f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, "
+                f"{verdict} among {self.samples:,} sampled originals, in {self.seconds:.1f} s")
+
+    def markdown(self) -> str:
+        lines = ["# Masking report", "", self.summary(), "", "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
+        lines += [f"| {t} | {r:,} | {s:.2f} | {r / s if s else 0:,.0f} |" for t, r, s in self.tables]
+        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Uncovered personal-looking columns", self.uncovered)):
+            if items:
+                lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
+        return "\n".join(lines)
+
+
+def _strategy(rule: ColumnRule) -> str:
+    if rule.strategy == "faker":
+        extra = ", unique" if rule.options.get("unique") else ""
+        return f"faker {rule.options['provider']}{extra}"
+    if rule.strategy in ("noise", "shift", "hash", "template"):
+        return f"{rule.strategy} {rule.options}"
+    return rule.strategy
+
+
+class Masker:
+    def __init__(self, conn: psycopg.Connection, rules: RuleSet, salt: bytes, store: ObjectStore | None = None):
+        self.conn = conn
+        self.rules = rules
+        self.keyed = Keyed(salt)
+        self.fakes = Fakes(self.keyed, rules.locale)
+        self.store = store
+        self.tables = introspect.columns(conn)
+        entries, self.skipped, self.attachment_rules = resolve(
+            rules, {t: {c: introspect.base_type(k) for c, k in cols.items()} for t, cols in self.tables.items()},
+            introspect.installed_modules(conn, self.tables))
+        self.entries: list[TableRule] = entries
+        self.dictionaries: dict[str, Dictionary] = {}
+        self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
+        self.produced: set[str] = set()
+        self.detector_hits: dict[str, set[str]] = {}
+
+    # ---- plan (read only) ------------------------------------------------------
+    def plan(self) -> MaskPlan:
+        covered = {(e.table, c.column) for e in self.entries for c in e.columns}
+        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
+        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"store_fname IS NOT NULL AND ({a.where})"))
+                       for a in self.attachment_rules]
+        return MaskPlan(
+            entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
+            attachments=attachments,
+            skipped=list(self.skipped),
+            uncovered=coverage.uncovered(self.conn, self.tables, covered),
+        )
+
+    # ---- run -------------------------------------------------------------------
+    def run(self, progress: Progress | None = None) -> MaskReport:
+        progress = progress or NoProgress()
+        started = time.monotonic()
+        report = MaskReport(skipped=list(self.skipped))
+        swaps: list[files.FileSwap] = []
+        samples = leaks.Samples()
+        try:
+            self._masked_in_one_transaction(report, swaps, samples, progress)
+        except BaseException:
+            if self.store is not None:
+                for fname in set().union(*(s.created for s in swaps)) if swaps else ():
+                    self.store.delete(fname)
+            raise
+        report.files_replaced = sum(s.replaced for s in swaps)
+        if self.store is not None:
+            old = set().union(*(s.old_fnames for s in swaps)) if swaps else set()
+            report.files_deleted = files.delete_unreferenced(self.conn, self.store, old)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _masked_in_one_transaction(self, report: MaskReport, swaps: list, samples: leaks.Samples, progress: Progress) -> None:
+        with self.conn.transaction():
+            self._build_dictionaries(samples)
+            for entry in self.entries:
+                report.tables.append(self._mask_entry(entry, progress, samples))
+            if self.store is not None:
+                for rule in self.attachment_rules:
+                    swaps.append(files.replace(self.conn, self.store, rule.where))
+            elif self.attachment_rules:
+                report.skipped.append("attachment files: no filestore configured, files were not replaced")
+            samples.discard(self.produced)
+            report.samples = len(samples.values)
+            found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store)
+            report.leaks = [str(leak) for leak in found]
+            report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
+                             for where, kinds in sorted(self.detector_hits.items())]
+            if report.leaks:
+                raise MaskingLeak(report)
+
+    def _dictionary(self, rule: ColumnRule) -> Dictionary:
+        provider = rule.options["provider"]
+        locale = rule.options.get("locale")
+        domain = rule.options.get("domain", "keep")
+        kind = rule.options.get("kind") or provider + (f"@{domain}" if domain != "keep" else "") + (f"/{locale}" if locale else "")
+        if kind not in self.dictionaries:
+            make = lambda original, p=provider, l=locale, d=domain: self.fakes.make(p, original, locale=l, domain=d)  # noqa: E731
+            self.dictionaries[kind] = Dictionary(kind, make, self.keyed)
+        dictionary = self.dictionaries[kind]
+        dictionary.unique = dictionary.unique or bool(rule.options.get("unique"))
+        return dictionary
+
+    def _build_dictionaries(self, samples: leaks.Samples) -> None:
+        """Collect every original of every faker column before assigning any fake, so fakes
+        depend neither on row order nor on table order, and never equal another original."""
+        collected: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for rule in entry.columns:
+                if rule.strategy not in ("faker", "hash"):
+                    continue
+                originals = self._distinct(entry, rule.column)
+                if rule.strategy == "faker":
+                    collected.setdefault(self._dictionary(rule).kind, set()).update(originals)
+                if _identifying(rule):
+                    candidates = sorted(originals, key=lambda v: self.keyed.digest("sample", v))[:200]
+                    samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
+        for kind, originals in collected.items():
+            self.dictionaries[kind].add_all(originals)
+        for kind in KNOWN_IN_TEXT:
+            if kind in self.dictionaries:
+                self.scrubber.add_known(self.dictionaries[kind].fakes.items())
+        for dictionary in self.dictionaries.values():
+            self.produced.update(dictionary.fakes.values())
+
+    def _distinct(self, entry: TableRule, column: str) -> list[str]:
+        kind = self.tables[entry.table][column]
+        target = sql.Identifier(column)
+        source = sql.Identifier(entry.table)
+        if kind.startswith("jsonb"):
+            query = sql.SQL("SELECT DISTINCT j.value FROM {} t, jsonb_each_text(t.{}) AS j WHERE j.value IS NOT NULL").format(source, target)
+            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
+        else:
+            query = sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE {} IS NOT NULL").format(target, source, target)
+            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
+        return [value for (value,) in self.conn.execute(query)]
+
+    def _personal_only(self, entry: TableRule, column: str, values: list[str]) -> list[str]:
+        """Drop values the same column keeps in rows this entry leaves alone: those are business data."""
+        if not entry.where or not values or self.tables[entry.table][column].startswith("jsonb"):
+            return values
+        kept = {v for (v,) in self.conn.execute(
+            sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE NOT ({}) AND {}::text = ANY(%s)").format(
+                sql.Identifier(column), sql.Identifier(entry.table), sql.SQL(entry.where), sql.Identifier(column)), (values,))}
+        return [v for v in values if v not in kept]
+
+    def _replace_detected(self, kind: str, original: str) -> str:
+        dictionary = self.dictionaries.get(kind)
+        if dictionary is None:
+            dictionary = self.dictionaries[kind] = Dictionary(kind, lambda o, k=kind: self.fakes.make(k, o), self.keyed)
+        fake = dictionary.get(original)
+        self.produced.add(fake)
+        return fake
+
+    def _mask_entry(self, entry: TableRule, progress: Progress, samples: leaks.Samples) -> tuple[str, int, float]:
+        started = time.monotonic()
+        progress.start(entry.table, introspect.count(self.conn, entry.table, entry.where))
+        if entry.delete:
+            rows = delete(self.conn, entry.table, entry.where)
+            progress.advance(rows)
+        else:
+            rows = rewrite(self.conn, self._rewrite_for(entry, samples), progress.advance, self._checker(entry))
+        progress.finish()
+        return entry.table, rows, time.monotonic() - started
+
+    def _rewrite_for(self, entry: TableRule, samples: leaks.Samples) -> Rewrite:
+        types = self.tables[entry.table]
+        transforms, templates, keys = {}, {}, {}
+        for rule in entry.columns:
+            if rule.strategy == "keep":
+                continue
+            if rule.strategy == "faker":
+                transforms[rule.column] = text_values(self._dictionary(rule).get)
+            elif rule.strategy == "scrub":
+                transforms[rule.column] = text_values(self._scrub_recording(f"{entry.table}.{rule.column}", samples))
+            elif rule.strategy == "hash":
+                transforms[rule.column] = hashed(rule, self.keyed)
+            elif rule.strategy == "noise":
+                transforms[rule.column] = noise(rule, self.keyed)
+            elif rule.strategy == "shift":
+                transforms[rule.column] = shift(rule, self.keyed)
+            elif rule.strategy in ("constant", "null"):
+                transforms[rule.column] = constant(rule)
+            elif rule.strategy == "template":
+                templates[rule.column] = template(rule)
+            if rule.strategy in ("noise", "shift") and rule.options.get("key"):
+                keys[rule.column] = rule.options["key"]
+        masked = {c: types[c] for c in (*transforms, *templates)}
+        kept = tuple(r.column for r in entry.columns if r.strategy == "keep")
+        return Rewrite(entry.table, entry.where, masked, transforms, templates, keys, read_also=kept)
+
+    def _scrub_recording(self, origin: str, samples: leaks.Samples):
+        """Scrub, and keep a few of the originals it replaced as leak-check samples."""
+        budget = [40]
+
+        def apply(text: str) -> str:
+            new = self.scrubber.scrub(text)
+            if budget[0] > 0 and new != text:
+                for kind in IDENTIFYING_IN_TEXT:
+                    found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
+                    samples.add(origin, found, limit=2)
+                budget[0] -= 1
+            return new
+
+        return apply
+
+    def _checker(self, entry: TableRule):
+        """Detectors on masked free text: every email/IBAN/phone left must be one masking produced."""
+        scrubbed = {r.column for r in entry.columns if r.strategy == "scrub"}
+        problems = self.detector_hits
+
+        def check(column: str, value) -> None:
+            if column not in scrubbed or value is None:
+                return
+            texts = value.values() if isinstance(value, dict) else (value,)
+            for text in texts:
+                if not isinstance(text, str):
+                    continue
+                for match in COMBINED.finditer(text):
+                    hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
+                    if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
+                        problems.setdefault(f"{entry.table}.{column}", set()).add(kind)
+
+        return check
+
+
+def _identifying(rule: ColumnRule) -> bool:
+    if rule.strategy == "hash":
+        return int(rule.options.get("length", 12)) >= 8
+    return rule.options.get("provider") in IDENTIFYING
+
+
+def _role_mailbox(address: str) -> bool:
+    return EMAIL.fullmatch(address) is not None and address.split("@")[0].lower() in ROLE_MAILBOXES
+
+
+class MaskingLeak(OperationError):
+    """Raised inside the transaction, so the database is left as it was."""
+
+    def __init__(self, report: MaskReport):
+        self.report = report
+        super().__init__(f"masking left {len(report.leaks)} leak(s); database left unchanged: " + "; ".join(report.leaks[:5]))

@@ -1,0 +1,150 @@
+"""Fake values that look like the originals: names, emails, phones, IBANs, national ids, addresses.
+
+Faker is called only to fill pools (a few thousand values per provider); each
+original is then mapped into a pool, or reshaped digit by digit, by a keyed hash.
+That is ~100x faster than calling Faker per row and gives the same fake for the
+same original everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from faker import Faker
+
+from formwork.masking.keyed import Keyed
+from formwork.seed.iban import check_digits
+
+POOL = 4000
+ROLE_MAILBOXES = frozenset({
+    "accounts", "admin", "billing", "contact", "enquiries", "finance", "hello", "help", "hr", "info", "invoices",
+    "mail", "noreply", "no-reply", "notifications", "office", "payroll", "purchasing", "sales", "support", "bounce",
+    "catchall", "civils", "ap", "ar", "odoobot", "postmaster", "webmaster",
+})
+NI_PREFIX_LETTERS = "ABCEGHJKLMNPRSTWXYZ"
+_SEPARATORS = re.compile(r"([._+\-])")
+
+
+def _case_like(template: str, value: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return value.upper()
+    if template.islower():
+        return value.lower()
+    return value
+
+
+class Fakes:
+    """Deterministic fakes for one salt and locale."""
+
+    def __init__(self, keyed: Keyed, locale: str):
+        self.keyed = keyed
+        self.locale = locale
+
+    @lru_cache(maxsize=None)
+    def pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
+        fake = Faker(locale or self.locale)
+        fake.seed_instance(self.keyed.number("pool", f"{provider}/{locale or self.locale}"))
+        make = getattr(fake, provider)
+        values = {str(make()) for _ in range(POOL)}
+        return tuple(sorted(values))
+
+    def pick(self, provider: str, kind: str, original: str, locale: str | None = None) -> str:
+        pool = self.pool(provider, locale)
+        return pool[self.keyed.index(kind, original, len(pool))]
+
+    # ---- people ------------------------------------------------------------
+    def first_name(self, original: str) -> str:
+        return _case_like(original, self.pick("first_name", "first_name", original.lower()))
+
+    def last_name(self, original: str) -> str:
+        return _case_like(original, self.pick("last_name", "last_name", original.lower()))
+
+    def name(self, original: str) -> str:
+        """Token by token: every token but the last is a first name, the last a family name."""
+        tokens = original.split()
+        if not tokens:
+            return original
+        if len(tokens) == 1:
+            return self.last_name(tokens[0])
+        return " ".join([self.first_name(t) for t in tokens[:-1]] + [self.last_name(tokens[-1])])
+
+    def email(self, original: str, domain: str = "keep") -> str:
+        """The local part's name tokens go through the name maps, so john.smith@ follows John Smith."""
+        local, at, host = original.partition("@")
+        if not at:
+            return original  # not an address (e.g. the login 'admin'): nothing personal to replace
+        if local.lower() in ROLE_MAILBOXES:
+            new_local = local
+        else:
+            parts = _SEPARATORS.split(local)
+            words = [i for i, p in enumerate(parts) if p and not _SEPARATORS.fullmatch(p)]
+            for position, i in enumerate(words):
+                word = parts[i]
+                letters = word.rstrip("0123456789")
+                digits = word[len(letters):]
+                if not letters:
+                    continue
+                mapped = self.last_name(letters) if position == len(words) - 1 and len(words) > 1 else self.first_name(letters)
+                parts[i] = re.sub(r"[^a-z0-9]", "", mapped.lower()) + digits
+            new_local = "".join(parts)
+        return f"{new_local}@{host if domain == 'keep' else domain}"
+
+    def phone(self, original: str) -> str:
+        """Keep the country/area prefix and the layout; new digits after it."""
+        digits = re.sub(r"\D", "", original)
+        keep = 4 if original.strip().startswith("+") else 2
+        fresh = self.keyed.chars("phone", digits, "0123456789", len(digits))
+        out, seen = [], 0
+        for ch in original:
+            if ch.isdigit():
+                out.append(ch if seen < keep else fresh[seen])
+                seen += 1
+            else:
+                out.append(ch)
+        return "".join(out)
+
+    def iban(self, original: str) -> str:
+        """Same country and bank code, new account number, valid check digits; spacing kept."""
+        compact = re.sub(r"\s", "", original).upper()
+        if len(compact) < 8 or not compact[:2].isalpha():
+            return self.keyed.like("iban", compact, original)
+        country, bank, rest = compact[:2], compact[4:8], compact[8:]
+        new_bban = bank + self.keyed.like("iban", compact, rest)
+        new = country + check_digits(country, new_bban) + new_bban
+        if " " in original.strip():
+            return " ".join(new[i:i + 4] for i in range(0, len(new), 4))
+        return new
+
+    def national_id(self, original: str) -> str:
+        """UK NI numbers keep a valid-looking prefix and suffix; other ids keep their shape."""
+        compact = original.strip().upper().replace(" ", "")
+        if re.fullmatch(r"[A-Z]{2}\d{6}[A-D]", compact):
+            letters = self.keyed.chars("ni", compact, NI_PREFIX_LETTERS, 2)
+            while letters in ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"):
+                letters = self.keyed.chars("ni", compact + letters, NI_PREFIX_LETTERS, 2)
+            return letters + self.keyed.chars("ni-digits", compact, "0123456789", 6) + self.keyed.chars("ni-suffix", compact, "ABCD", 1)
+        return self.keyed.like("national_id", compact, original)
+
+    def street_address(self, original: str) -> str:
+        match = re.match(r"^(?:(Unit|Flat|Apartment)\s+\d+,\s*)?(\d+[A-Za-z]?)\s+", original)
+        street = self.pick("street_name", "street", original)
+        if match:
+            return f"{self.keyed.index('house', original, 240) + 1} {street}"
+        return street
+
+    def generic(self, provider: str, original: str, locale: str | None = None) -> str:
+        return self.pick(provider, provider, original, locale)
+
+    def make(self, provider: str, original: str, *, locale: str | None = None, domain: str = "keep") -> str:
+        """The fake for `original` from a Faker provider name, format-preserving where it matters."""
+        special = {
+            "name": self.name, "first_name": self.first_name, "last_name": self.last_name,
+            "phone_number": self.phone, "iban": self.iban, "ssn": self.national_id, "passport_number": self.national_id,
+            "street_address": self.street_address,
+        }
+        if provider == "email":
+            return self.email(original, domain)
+        if provider in special and (locale is None or locale == self.locale):
+            return special[provider](original)
+        return self.generic(provider, original, locale)

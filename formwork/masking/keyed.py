@@ -1,0 +1,51 @@
+"""Keyed, deterministic choices: the same (salt, kind, value) always gives the same answer.
+
+BLAKE2b in keyed mode is a PRF: without the salt, knowing the algorithm does not
+let anyone map a fake back to its original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+
+
+class Keyed:
+    def __init__(self, salt: bytes):
+        if len(salt) < 16:
+            raise ValueError("the masking salt must be at least 16 bytes")
+        self.salt = salt[:64]
+
+    def digest(self, kind: str, value: str, size: int = 16) -> bytes:
+        return hashlib.blake2b(f"{kind}\x00{value}".encode(), key=self.salt, digest_size=size).digest()
+
+    def number(self, kind: str, value: str) -> int:
+        return int.from_bytes(self.digest(kind, value, 8), "big")
+
+    def index(self, kind: str, value: str, n: int) -> int:
+        return self.number(kind, value) % n
+
+    def fraction(self, kind: str, value: str) -> float:
+        """Uniform in [0, 1)."""
+        return self.number(kind, value) / 2**64
+
+    def chars(self, kind: str, value: str, alphabet: str, count: int) -> str:
+        stream = self.digest(kind, value, 64)
+        while len(stream) < count:
+            stream += self.digest(kind, value + str(len(stream)), 64)
+        return "".join(alphabet[b % len(alphabet)] for b in stream[:count])
+
+    def like(self, kind: str, value: str, template: str) -> str:
+        """Same shape as `template`: digits stay digits, letters stay letters (case kept), the rest stays."""
+        stream = self.digest(kind, value, 64)
+        out = []
+        for i, ch in enumerate(template):
+            b = stream[i % len(stream)] ^ (i // len(stream))
+            if ch.isdigit():
+                out.append(string.digits[b % 10])
+            elif ch.isalpha() and ch.isascii():
+                letter = string.ascii_uppercase[b % 26]
+                out.append(letter if ch.isupper() else letter.lower())
+            else:
+                out.append(ch)
+        return "".join(out)

@@ -1,0 +1,98 @@
+"""After masking: prove that no sampled original survives, anywhere.
+
+Originals sampled before masking live only in this process's memory. Every
+text-like column of every table is streamed out with COPY and searched with an
+Aho-Corasick automaton, as is every file the attachments point to. A hit names
+table and column (or file), never the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+import psycopg
+from psycopg import sql
+
+from blocks.object_store import ObjectNotFound, ObjectStore
+from formwork.masking.introspect import is_text
+
+MIN_LENGTH = 5
+
+
+@dataclass
+class Samples:
+    """Original sensitive values, by where they came from ("table.column")."""
+
+    values: dict[str, str] = field(default_factory=dict)  # value -> origin
+
+    def add(self, origin: str, values: Iterable[str], limit: int = 40) -> None:
+        taken = 0
+        for value in values:
+            if taken >= limit:
+                break
+            if isinstance(value, str) and len(value) >= MIN_LENGTH and value not in self.values:
+                self.values[value] = origin
+                taken += 1
+
+    def discard(self, fakes: Iterable[str]) -> None:
+        """A value that masking also produced as a fake cannot count as a leak."""
+        for fake in fakes:
+            self.values.pop(fake, None)
+
+
+@dataclass(frozen=True)
+class Leak:
+    where: str  # "table.column" or "filestore:<store_fname>"
+    origin: str  # the masked column the value was sampled from
+
+    def __str__(self) -> str:
+        return f"{self.where}: holds a value sampled from {self.origin} before masking"
+
+
+def _automaton(samples: Samples) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for value, origin in samples.values.items():
+        automaton.add_word(value, origin)
+    automaton.make_automaton()
+    return automaton
+
+
+def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
+         store: ObjectStore | None = None) -> list[Leak]:
+    if not samples.values:
+        return []
+    automaton = _automaton(samples)
+    found: dict[tuple[str, str], None] = {}
+    for table, columns in sorted(tables.items()):
+        text_columns = [c for c, kind in columns.items() if is_text(kind)]
+        if not text_columns:
+            continue
+        query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(
+            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table))
+        with conn.cursor().copy(query) as copy:
+            for line in _lines(copy):
+                for end, origin in automaton.iter(line):
+                    column = text_columns[line.count("\t", 0, end)]
+                    found.setdefault((f"{table}.{column}", origin), None)
+    if store is not None and "ir_attachment" in tables:
+        for (fname,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL"):
+            try:
+                content = store.get_bytes(fname).decode("latin-1")
+            except ObjectNotFound:
+                continue
+            for _end, origin in automaton.iter(content):
+                found.setdefault((f"filestore:{fname}", origin), None)
+                break
+    return [Leak(where, origin) for where, origin in found]
+
+
+def _lines(copy) -> Iterable[str]:
+    pending = ""
+    for chunk in copy:
+        text = pending + bytes(chunk).decode("utf-8", "replace")
+        *complete, pending = text.split("\n")
+        yield from complete
+    if pending:
+        yield pending

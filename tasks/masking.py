@@ -1,0 +1,43 @@
+"""Masking as Prefect tasks: the engine in formwork.masking does the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from prefect import task
+
+from blocks.masking_salt import masking_salt
+from blocks.odoo_environment import OdooEnvironment
+from blocks.stores import open_store
+from formwork.errors import InputError
+from formwork.masking.engine import Masker, MaskPlan, MaskReport
+from formwork.masking.rules import load_rules
+from tasks.progress import task_progress
+
+DEFAULT_RULES = str(Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml")
+
+
+def refuse_production(name: str, env: OdooEnvironment) -> None:
+    if env.production:
+        raise InputError(f"environment '{name}' is flagged production: Formwork never masks it (mask a copy instead)")
+
+
+def _masker(conn: psycopg.Connection, env: OdooEnvironment, rules: str) -> Masker:
+    store = open_store(env.filestore_url, option="filestore") if env.filestore_url else None
+    return Masker(conn, load_rules(rules), masking_salt(), store)
+
+
+@task(name="plan masking")
+def plan_masking(name: str, env: OdooEnvironment, rules: str = DEFAULT_RULES) -> MaskPlan:
+    """Read-only: validates the rules against the database and counts what would change."""
+    with psycopg.connect(**env.connection().kwargs()) as conn:
+        return _masker(conn, env, rules).plan()
+
+
+@task(name="mask database and filestore")
+def mask_database(name: str, env: OdooEnvironment, rules: str = DEFAULT_RULES) -> MaskReport:
+    """One task, because the leak check's samples of original values must never leave memory."""
+    refuse_production(name, env)
+    with psycopg.connect(**env.connection().kwargs()) as conn:
+        return _masker(conn, env, rules).run(task_progress())
