@@ -28,6 +28,12 @@ def _masker(conn: psycopg.Connection, env: OdooEnvironment, rules: str) -> Maske
     return Masker(conn, load_rules(rules), masking_salt(), store)
 
 
+def check_rules(env: OdooEnvironment, rules: str = DEFAULT_RULES) -> None:
+    """Rules checked against the database's tables and columns; raises RulesError naming file and line."""
+    with psycopg.connect(**env.connection().kwargs()) as conn:
+        _masker(conn, env, rules)
+
+
 @task(name="plan masking")
 def plan_masking(name: str, env: OdooEnvironment, rules: str = DEFAULT_RULES) -> MaskPlan:
     """Read-only: validates the rules against the database and counts what would change."""

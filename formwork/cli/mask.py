@@ -45,15 +45,13 @@ def plan(environment: str, rules: str | None) -> None:
 def run(environment: str, rules: str | None, yes: bool) -> None:
     """Mask ENVIRONMENT's database and filestore in place, then check nothing leaked."""
     from formwork import environments
-    from tasks.masking import DEFAULT_RULES, refuse_production
+    from tasks.masking import DEFAULT_RULES, check_rules, refuse_production
 
     env = environments.load(environment)
     refuse_production(environment, env)
     if not yes:
         raise InputError(f"mask {environment}: this rewrites the database and filestore in place; add --yes to confirm")
-    from formwork.masking.rules import load_rules
-
-    load_rules(rules or DEFAULT_RULES)  # bad rules are reported before a flow run starts
+    check_rules(env, rules or DEFAULT_RULES)  # bad rules are reported before a flow run starts
     from flows.mask import mask_environment
 
     report = mask_environment(environment=environment, rules=rules or DEFAULT_RULES)

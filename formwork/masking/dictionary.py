@@ -13,7 +13,8 @@ from formwork.masking.keyed import Keyed
 
 
 class Dictionary:
-    def __init__(self, kind: str, make: Callable[[str], str], keyed: Keyed, unique: bool = False):
+    def __init__(self, kind: str, make: Callable[[str, int], str], keyed: Keyed, unique: bool = False):
+        """`make(original, variant)` draws a fake; variant 0 is the usual one, others are redraws."""
         self.kind = kind
         self.make = make
         self.keyed = keyed
@@ -35,15 +36,16 @@ class Dictionary:
         return fake
 
     def _assign(self, original: str) -> str:
-        fake = self.make(original)
-        attempt = 1
+        fake = self.make(original, 0)
+        attempt = 0
         while fake != original and fake in self.forbidden and attempt < 8:
-            attempt += 1  # draw again under another key: still deterministic
-            fake = self.make(f"{original}\x00{attempt}") if "@" not in original else _suffixed(self.make(original), attempt)
+            attempt += 1  # someone's real value: draw again under another key, still deterministic
+            fake = self.make(original, attempt)
         if self.unique:
+            base, n = fake, 1
             while fake in self.used:
-                attempt += 1
-                fake = _suffixed(self.make(original), attempt)
+                n += 1
+                fake = _suffixed(base, n)
             self.used.add(fake)
         return fake
 

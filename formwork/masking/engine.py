@@ -172,7 +172,8 @@ class Masker:
         domain = rule.options.get("domain", "keep")
         kind = rule.options.get("kind") or provider + (f"@{domain}" if domain != "keep" else "") + (f"/{locale}" if locale else "")
         if kind not in self.dictionaries:
-            make = lambda original, p=provider, l=locale, d=domain: self.fakes.make(p, original, locale=l, domain=d)  # noqa: E731
+            make = lambda original, variant, p=provider, l=locale, d=domain: (  # noqa: E731
+                self.fakes.variant(variant) if variant else self.fakes).make(p, original, locale=l, domain=d)
             self.dictionaries[kind] = Dictionary(kind, make, self.keyed)
         dictionary = self.dictionaries[kind]
         dictionary.unique = dictionary.unique or bool(rule.options.get("unique"))
@@ -224,7 +225,8 @@ class Masker:
     def _replace_detected(self, kind: str, original: str) -> str:
         dictionary = self.dictionaries.get(kind)
         if dictionary is None:
-            dictionary = self.dictionaries[kind] = Dictionary(kind, lambda o, k=kind: self.fakes.make(k, o), self.keyed)
+            make = lambda o, variant, k=kind: (self.fakes.variant(variant) if variant else self.fakes).make(k, o)  # noqa: E731
+            dictionary = self.dictionaries[kind] = Dictionary(kind, make, self.keyed)
         fake = dictionary.get(original)
         self.produced.add(fake)
         return fake

@@ -37,12 +37,23 @@ def _case_like(template: str, value: str) -> str:
 class Fakes:
     """Deterministic fakes for one salt and locale."""
 
-    def __init__(self, keyed: Keyed, locale: str):
+    def __init__(self, keyed: Keyed, locale: str, pools: "Fakes | None" = None):
         self.keyed = keyed
         self.locale = locale
+        self._pools = pools or self
+        self._variants: dict[int, Fakes] = {}
+
+    def variant(self, n: int) -> "Fakes":
+        """The same fakes drawn again under an independent key, sharing the Faker pools."""
+        if n not in self._variants:
+            self._variants[n] = Fakes(self.keyed.with_variant(n), self.locale, pools=self._pools)
+        return self._variants[n]
+
+    def pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
+        return self._pools._pool(provider, locale)
 
     @lru_cache(maxsize=None)
-    def pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
+    def _pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
         fake = Faker(locale or self.locale)
         fake.seed_instance(self.keyed.number("pool", f"{provider}/{locale or self.locale}"))
         make = getattr(fake, provider)
@@ -120,9 +131,10 @@ class Fakes:
         """UK NI numbers keep a valid-looking prefix and suffix; other ids keep their shape."""
         compact = original.strip().upper().replace(" ", "")
         if re.fullmatch(r"[A-Z]{2}\d{6}[A-D]", compact):
-            letters = self.keyed.chars("ni", compact, NI_PREFIX_LETTERS, 2)
-            while letters in ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"):
-                letters = self.keyed.chars("ni", compact + letters, NI_PREFIX_LETTERS, 2)
+            letters, attempt = self.keyed.chars("ni", compact, NI_PREFIX_LETTERS, 2), 0
+            while letters in ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"):  # never issued
+                attempt += 1
+                letters = self.keyed.chars("ni", f"{compact}/{attempt}", NI_PREFIX_LETTERS, 2)
             return letters + self.keyed.chars("ni-digits", compact, "0123456789", 6) + self.keyed.chars("ni-suffix", compact, "ABCD", 1)
         return self.keyed.like("national_id", compact, original)
 

@@ -11,13 +11,20 @@ import string
 
 
 class Keyed:
-    def __init__(self, salt: bytes):
+    def __init__(self, salt: bytes, variant: int = 0):
         if len(salt) < 16:
             raise ValueError("the masking salt must be at least 16 bytes")
         self.salt = salt[:64]
+        self.variant = variant
+        self._suffix = f"\x00#{variant}" if variant else ""
+
+    def with_variant(self, variant: int) -> "Keyed":
+        """Another, independent draw under the same salt (used when a fake must be drawn again)."""
+        return Keyed(self.salt, variant)
 
     def digest(self, kind: str, value: str, size: int = 16) -> bytes:
-        return hashlib.blake2b(f"{kind}\x00{value}".encode(), key=self.salt, digest_size=size).digest()
+        message = f"{kind}\x00{value}{self._suffix}"
+        return hashlib.blake2b(message.encode(), key=self.salt, digest_size=size).digest()
 
     def number(self, kind: str, value: str) -> int:
         return int.from_bytes(self.digest(kind, value, 8), "big")

@@ -1,0 +1,90 @@
+"""`formwork mask` as an operator runs it: environments, guards, plan, run, bad rules."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+
+from tests.support.clusters import drop_database
+from tests.support.seeded import copy
+
+SALT_ENV = {"FORMWORK_MASKING_SALT": "cli-tests-salt-0123456789"}
+
+
+def one_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def register(run_formwork, pg, db: str, files, *extra: str) -> str:
+    name = f"m-{uuid.uuid4().hex[:8]}"
+    added = run_formwork("env", "add", name, "--dsn", pg.dsn(db), "--filestore", f"file://{files}", *extra)
+    assert added.returncode == 0, added.stderr
+    return name
+
+
+def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path):
+    source, source_files = seeded_source
+    copy(pg, source, "cli_staging", source_files, tmp_path / "fs")
+    try:
+        env = register(run_formwork, pg, "cli_staging", tmp_path / "fs")
+        plan = run_formwork("mask", "plan", env, env=SALT_ENV)
+        assert plan.returncode == 0, plan.stderr
+        assert "res_partner.name: faker name (8,052 rows" in plan.stdout
+        assert "uncovered: ir_mail_server.smtp_pass" in plan.stdout
+        refused = run_formwork("mask", env, env=SALT_ENV)
+        assert refused.returncode == 2 and "--yes" in one_line(refused)
+        masked = run_formwork("mask", env, "--yes", env=SALT_ENV)
+        assert masked.returncode == 0, masked.stderr[-3000:]
+        assert "no leaks" in masked.stdout and "replaced 700 files" in masked.stdout
+        assert "res_partner" in masked.stderr  # a progress line per table
+        with psycopg.connect(pg.dsn("cli_staging")) as conn, psycopg.connect(pg.dsn(source)) as original:
+            before = original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0]
+            assert conn.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0] != before
+    finally:
+        drop_database(pg, "cli_staging")
+
+
+def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
+    source, source_files = seeded_source
+    env = register(run_formwork, pg, source, source_files, "--production")
+    with psycopg.connect(pg.dsn(source)) as conn:
+        before = conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0]
+    result = run_formwork("mask", env, "--yes", env=SALT_ENV)
+    assert result.returncode == 2
+    assert f"environment '{env}' is flagged production" in one_line(result)
+    with psycopg.connect(pg.dsn(source)) as conn:
+        assert conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0] == before
+
+
+def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, seeded_source, run_formwork, tmp_path):
+    source, source_files = seeded_source
+    copy(pg, source, "cli_bad_rules", source_files, tmp_path / "fs")
+    try:
+        env = register(run_formwork, pg, "cli_bad_rules", tmp_path / "fs")
+        cases = {
+            "typo.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {fakr: name}\n",
+                          "typo.yaml:6: tables[0].columns.name"),
+            "table.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partnr\n    columns:\n      name: scrub\n",
+                           "table.yaml:4: tables[0].table"),
+            "column.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      emial: scrub\n",
+                            "column.yaml:6: tables[0].columns.emial"),
+            "provider.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {faker: nme}\n",
+                              "provider.yaml:6"),
+            "yaml.yaml": ("version: 1\nlocale: en_GB\ntables: [\n", "yaml.yaml:"),
+        }
+        with psycopg.connect(pg.dsn("cli_bad_rules")) as conn:
+            before = conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0]
+        for file, (text, expected) in cases.items():
+            path = tmp_path / file
+            path.write_text(text)
+            for command in (["mask", "plan", env, "--rules", str(path)], ["mask", env, "--yes", "--rules", str(path)]):
+                result = run_formwork(*command, env=SALT_ENV)
+                assert result.returncode == 2, (file, result.stderr[-2000:])
+                assert expected in one_line(result), (file, result.stderr)
+        with psycopg.connect(pg.dsn("cli_bad_rules")) as conn:
+            assert conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0] == before
+    finally:
+        drop_database(pg, "cli_bad_rules")
