@@ -26,6 +26,7 @@ test: install  ## The whole suite, with real PostgreSQL, S3 (moto server) and Pr
 	@$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]" 2>&1 | grep -v -e "^WARNING" || true
 	@$(BIN)/python -m bench
 
 clean: stop

@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 import click
+import psycopg
+from psycopg import sql
 
+from blocks.local_directory_store import LocalDirectoryStore
 from formwork.dsn import redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -31,10 +34,11 @@ class Demo:
         self.env = {**os.environ, "PREFECT_API_URL": stack.prefect.api_url, "PREFECT_HOME": str(stack.prefect.home)}
         self.formwork = str(Path(sys.executable).with_name("formwork"))
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
-        result = subprocess.run([self.formwork, *args], env=self.env, text=True, stdout=subprocess.PIPE)
-        if result.stdout:
+        result = subprocess.run([self.formwork, *args], env=self.env, text=True, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE if quiet else None)
+        if result.stdout and not quiet:
             click.echo(result.stdout.rstrip())
         if check and result.returncode != 0:
             raise OperationError(f"demo step failed (exit {result.returncode}): formwork {' '.join(redact(a) for a in args[:2])}")
@@ -49,6 +53,18 @@ class Demo:
             self.run("env", "remove", name)
         self.run("env", "add", name, "--dsn", self.stack.postgres.dsn(database), "--filestore", self.url(f"filestore/{database}"),
                  "--backup-store", self.url(f"backups/{name}"), *options)
+
+
+    def copy_production_to(self, database: str) -> None:
+        """A plain copy of prod for the masking step (the refresh pipeline will do this with approval and swap)."""
+        with psycopg.connect(self.stack.postgres.dsn("postgres"), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE prod").format(sql.Identifier(database)))
+        source = LocalDirectoryStore(path=str(self.stack.objects / "filestore" / "prod"))
+        target = LocalDirectoryStore(path=str(self.stack.objects / "filestore" / database))
+        for item in source.list():
+            if not target.exists(item.key):
+                target.put_file(item.key, Path(source.path) / item.key)
 
 
 def run_demo() -> None:
@@ -67,8 +83,18 @@ def run_demo() -> None:
     demo.run("env", "list")
     demo.run("env", "show", "prod")
 
+    click.secho("\n4. Mask a copy of production in staging (payroll, banking and personal data)", bold=True)
+    demo.copy_production_to("staging")
+    click.echo("   copied prod -> staging (database and filestore)")
+    plan = demo.run("mask", "plan", "staging", quiet=True)
+    planned = [line for line in plan.stdout.splitlines() if not line.startswith(("uncovered:", "skipped:"))]
+    click.echo(f"   plan: {len(planned)} column rules, e.g. " + "; ".join(planned[:3]))
+    demo.run("mask", "staging", "--yes")
+    click.secho("   production refuses to be masked:", fg="yellow")
+    demo.run("mask", "prod", "--yes", check=False)
+
     click.secho("\nWhere to look", bold=True)
-    click.echo(f"   Flow runs (seed, with its report artifact): {stack.prefect.ui_url}/runs")
+    click.echo(f"   Flow runs (seed, mask; report artifacts):   {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
     click.echo(f"   Use the CLI against this stack:              export PREFECT_API_URL={stack.prefect.api_url}")

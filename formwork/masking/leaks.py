@@ -37,9 +37,21 @@ class Samples:
                 taken += 1
 
     def discard(self, fakes: Iterable[str]) -> None:
-        """A value that masking also produced as a fake cannot count as a leak."""
+        """A sampled value that occurs inside a value masking produced cannot count as a leak.
+
+        Fakes are drawn from the same kind of pools as real data: at a million people, nearly every
+        fake full name is also somebody's real name, and "Anna Kent" sits inside the fake "Mary Anna Kent".
+        """
+        if not self.values:
+            return
+        automaton = _automaton(self)
+        explained = set()
         for fake in fakes:
-            self.values.pop(fake, None)
+            for end, (value, _origin) in automaton.iter(fake):
+                if _whole_word(fake, end, value):
+                    explained.add(value)
+        for value in explained:
+            self.values.pop(value, None)
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,15 @@ class Leak:
 def _automaton(samples: Samples) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for value, origin in samples.values.items():
-        automaton.add_word(value, origin)
+        automaton.add_word(value, (value, origin))
     automaton.make_automaton()
     return automaton
+
+
+def _whole_word(text: str, end: int, value: str) -> bool:
+    """The match ending at `end` is not part of a longer word ("Smith" inside "Smithson")."""
+    start = end - len(value) + 1
+    return (start == 0 or not text[start - 1].isalnum()) and (end + 1 >= len(text) or not text[end + 1].isalnum())
 
 
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
@@ -73,18 +91,20 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
             sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table))
         with conn.cursor().copy(query) as copy:
             for line in _lines(copy):
-                for end, origin in automaton.iter(line):
-                    column = text_columns[line.count("\t", 0, end)]
-                    found.setdefault((f"{table}.{column}", origin), None)
+                for end, (value, origin) in automaton.iter(line):
+                    if _whole_word(line, end, value):
+                        column = text_columns[line.count("\t", 0, end)]
+                        found.setdefault((f"{table}.{column}", origin), None)
     if store is not None and "ir_attachment" in tables:
         for (fname,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL"):
             try:
                 content = store.get_bytes(fname).decode("latin-1")
             except ObjectNotFound:
                 continue
-            for _end, origin in automaton.iter(content):
-                found.setdefault((f"filestore:{fname}", origin), None)
-                break
+            for end, (value, origin) in automaton.iter(content):
+                if _whole_word(content, end, value):
+                    found.setdefault((f"filestore:{fname}", origin), None)
+                    break
     return [Leak(where, origin) for where, origin in found]
 
 

@@ -1,0 +1,151 @@
+"""Masking speed, measured against what PostgreSQL needs to rewrite the same columns with constants.
+
+One run, one throwaway cluster, three copies of the same seeded database:
+1. baseline: UPDATE every masked column of every rule entry to a constant (same rows, one transaction);
+2. Formwork: the whole run (dictionaries, rewrite, scrub, placeholder files, leak check);
+3. pynonymizer (PyPI) on the columns it can express (Faker updates; no free-text scrub, no noise),
+   next to its own constant baseline for those columns.
+Scale with BENCH_SCALE (default 100, about 1M partners, as the target is stated).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import yaml
+from psycopg import sql
+
+from blocks.local_directory_store import LocalDirectoryStore
+from formwork.local.postgres import LocalCluster, free_port
+from formwork.masking import introspect
+from formwork.masking.engine import Masker
+from formwork.masking.model import TableRule
+from formwork.masking.rules import load_rules
+from tests.support.seeded import copy, seed
+
+RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
+SALT = b"bench-salt-0123456789abcdef"
+# Formwork Faker providers pynonymizer can also express, by its fake_type name.
+PYNONYMIZER_TYPES = {"name", "email", "phone_number", "street_address", "postcode", "city", "iban", "ssn", "passport_number", "license_plate"}
+
+
+def constant_for(kind: str) -> sql.Composable:
+    base = introspect.base_type(kind)
+    if base == "jsonb":
+        return sql.SQL("""'{"en_US": "x"}'::jsonb""")
+    if base in ("date",) or base.startswith("timestamp"):
+        return sql.SQL("DATE '2000-01-01'")
+    if base in ("numeric", "integer", "double precision", "real", "bigint", "smallint"):
+        return sql.SQL("0")
+    if base == "boolean":
+        return sql.SQL("false")
+    return sql.SQL("'x' || id")  # distinct per row: unique columns stay unique
+
+
+def constant_rewrite(conn: psycopg.Connection, entries: list[TableRule], only=None) -> float:
+    tables = introspect.columns(conn)
+    started = time.perf_counter()
+    with conn.transaction():
+        for entry in entries:
+            if entry.delete:
+                if only is None:
+                    conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(entry.table)) + _where(entry))
+                continue
+            columns = [c.column for c in entry.columns if c.strategy != "keep" and (only is None or only(entry, c))]
+            if not columns:
+                continue
+            sets = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), constant_for(tables[entry.table][c])) for c in columns)
+            conn.execute(sql.SQL("UPDATE {} SET ").format(sql.Identifier(entry.table)) + sets + _where(entry))
+    return time.perf_counter() - started
+
+
+def _where(entry: TableRule) -> sql.Composable:
+    return sql.SQL(" WHERE ") + sql.SQL(entry.where) if entry.where else sql.SQL("")
+
+
+def pynonymizer_column(entry: TableRule, column) -> bool:
+    return column.strategy == "faker" and column.options["provider"] in PYNONYMIZER_TYPES
+
+
+def pynonymizer_strategy(entries: list[TableRule], locale: str) -> dict:
+    tables: dict[str, dict] = {}
+    for entry in entries:
+        for column in entry.columns:
+            if entry.delete or not pynonymizer_column(entry, column):
+                continue
+            spec = {"type": "unique_email"} if column.options.get("unique") else {"type": "fake_update", "fake_type": column.options["provider"]}
+            if entry.where:
+                spec["where"] = entry.where
+            tables.setdefault(entry.table, {"columns": {}})["columns"][column.column] = spec
+    return {"locale": locale, "tables": tables}
+
+
+def run_pynonymizer(cluster: LocalCluster, database: str, strategy: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).with_name("pynonymizer")), "--db-type", "postgres", "--db-host", "127.0.0.1",
+         "--db-port", str(cluster.port), "--db-user", "postgres", "--db-name", database, "--strategy", str(strategy),
+         "--only-step", "ANONYMIZE_DB"],
+        check=True, capture_output=True, text=True, env={**os.environ, "PGPASSWORD": ""},
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    scale = int(os.environ.get("BENCH_SCALE", "100"))
+    work = Path(tempfile.mkdtemp(prefix="formwork-bench-mask-"))
+    os.chmod(work, 0o755)
+    cluster = LocalCluster(work / "pg", free_port())
+    cluster.init()
+    cluster.start()
+    try:
+        print(f"seeding --scale {scale} ...", flush=True)
+        seed(cluster, "source", work / "files-source", scale=scale)
+        rules = load_rules(str(RULES))
+        results = {}
+
+        copy(cluster, "source", "constant", work / "files-source", work / "files-constant")
+        with psycopg.connect(cluster.dsn("constant")) as conn:
+            entries = Masker(conn, rules, SALT, None).entries
+            results["constant"] = constant_rewrite(conn, entries)
+
+        copy(cluster, "source", "formwork", work / "files-source", work / "files-formwork")
+        with psycopg.connect(cluster.dsn("formwork")) as conn:
+            started = time.perf_counter()
+            report = Masker(conn, rules, SALT, LocalDirectoryStore(path=str(work / "files-formwork"))).run()
+            results["formwork"] = time.perf_counter() - started
+        assert not report.leaks
+
+        copy(cluster, "source", "constant_subset", work / "files-source", work / "files-subset")
+        with psycopg.connect(cluster.dsn("constant_subset")) as conn:
+            results["constant_subset"] = constant_rewrite(conn, entries, only=pynonymizer_column)
+        strategy = work / "pynonymizer.yml"
+        strategy.write_text(yaml.safe_dump(pynonymizer_strategy(entries, rules.locale)))
+        copy(cluster, "source", "pynonymizer", work / "files-source", work / "files-pyn")
+        try:
+            results["pynonymizer"] = run_pynonymizer(cluster, "pynonymizer", strategy)
+        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+            print(f"pynonymizer failed: {getattr(exc, 'stderr', exc)}")
+
+        print(f"\nmasking at --scale {scale} ({sum(r for _, r, _ in report.tables):,} rows in {len(report.tables)} passes, "
+              f"{report.files_replaced:,} files replaced, {report.samples:,} originals leak-checked)")
+        print(f"{'run':52} {'seconds':>8} {'ratio':>8}")
+        print(f"{'baseline: constants into every masked column':52} {results['constant']:8.2f} {1:8.2f}")
+        print(f"{'Formwork (whole run incl. leak check and files)':52} {results['formwork']:8.2f} {results['formwork'] / results['constant']:7.2f}x")
+        if "pynonymizer" in results:
+            sub = results["constant_subset"]
+            print(f"{'baseline: constants into pynonymizer-expressible cols':52} {sub:8.2f} {1:8.2f}")
+            print(f"{'pynonymizer 2.5 on those columns':52} {results['pynonymizer']:8.2f} {results['pynonymizer'] / sub:7.2f}x")
+        print("\nrows/s per table pass (Formwork):")
+        for table, rows, seconds in report.tables:
+            print(f"  {table:28} {rows:>10,} rows {seconds:7.2f} s {rows / seconds if seconds else 0:>12,.0f} rows/s")
+    finally:
+        cluster.destroy()
+        shutil.rmtree(work, ignore_errors=True)
