@@ -26,10 +26,11 @@ class LocalDirectoryStore(ObjectStore):
 
     def _path(self, key: str) -> Path:
         root = Path(self.path)
-        target = (root / key).resolve() if key else root
-        if key and root.resolve() not in target.parents:
+        if not key:
+            return root
+        if key.startswith("/") or ".." in key.split("/"):
             raise ValueError(f"object key '{key}' escapes the store root")
-        return target
+        return root / key
 
     def _write_atomically(self, target: Path, write: Callable[[Any], object]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,11 +23,12 @@ class Dictionary:
         self.used: set[str] = set()
         self.forbidden: set[str] = set()  # originals: a fake must never be someone's real value
 
-    def add_all(self, originals: Iterable[str]) -> None:
+    def add_all(self, originals: Iterable[str], drawn: dict[str, str] | None = None) -> None:
+        """`drawn` may hold first draws computed elsewhere (in parallel); they equal make(original, 0)."""
         fresh = {o for o in originals if o is not None and o not in self.fakes}
         self.forbidden |= fresh
         for original in sorted(fresh, key=lambda o: self.keyed.digest(self.kind, o)):
-            self.fakes[original] = self._assign(original)
+            self.fakes[original] = self._assign(original, (drawn or {}).get(original))
 
     def get(self, original: str) -> str:
         fake = self.fakes.get(original)
@@ -35,8 +36,8 @@ class Dictionary:
             fake = self.fakes[original] = self._assign(original)
         return fake
 
-    def _assign(self, original: str) -> str:
-        fake = self.make(original, 0)
+    def _assign(self, original: str, first: str | None = None) -> str:
+        fake = first if first is not None else self.make(original, 0)
         attempt = 0
         while fake != original and fake in self.forbidden and attempt < 8:
             attempt += 1  # someone's real value: draw again under another key, still deterministic

@@ -14,15 +14,15 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks
+from formwork.masking import coverage, files, introspect, leaks, parallel
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
-from formwork.masking.rewrite import Rewrite, delete, rewrite
+from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, Scaled, delete, load_map, rewrite
 from formwork.masking.schema_check import resolve
 from formwork.masking.scrub import KINDS, COMBINED, DETECTORS, EMAIL, Scrubber
-from formwork.masking.transform import constant, hashed, noise, shift, template, text_values
+from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.progress import NoProgress, Progress
 
 # Dictionaries whose originals the scrubber looks for inside free text.
@@ -71,6 +71,7 @@ class MaskReport:
     uncovered: list[str] = field(default_factory=list)
     samples: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # dictionaries, rewrite, files, leak check
 
     def summary(self) -> str:
         rows = sum(r for _, r, _ in self.tables)
@@ -79,7 +80,9 @@ class MaskReport:
                 f"{verdict} among {self.samples:,} sampled originals, in {self.seconds:.1f} s")
 
     def markdown(self) -> str:
-        lines = ["# Masking report", "", self.summary(), "", "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
+        lines = ["# Masking report", "", self.summary(), "",
+                 "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()), "",
+                 "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
         lines += [f"| {t} | {r:,} | {s:.2f} | {r / s if s else 0:,.0f} |" for t, r, s in self.tables]
         for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Uncovered personal-looking columns", self.uncovered)):
             if items:
@@ -112,6 +115,7 @@ class Masker:
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
         self.produced: set[str] = set()
         self.detector_hits: dict[str, set[str]] = {}
+        self.kind_tables: dict[str, sql.Identifier] = {}
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
@@ -148,23 +152,31 @@ class Masker:
         return report
 
     def _masked_in_one_transaction(self, report: MaskReport, swaps: list, samples: leaks.Samples, progress: Progress) -> None:
+        clock = _Clock(report.phases)
         with self.conn.transaction():
-            self._build_dictionaries(samples)
-            for entry in self.entries:
-                report.tables.append(self._mask_entry(entry, progress, samples))
-            if self.store is not None:
-                for rule in self.attachment_rules:
-                    swaps.append(files.replace(self.conn, self.store, rule.where))
-            elif self.attachment_rules:
-                report.skipped.append("attachment files: no filestore configured, files were not replaced")
-            samples.discard(self.produced)
-            report.samples = len(samples.values)
-            found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store)
-            report.leaks = [str(leak) for leak in found]
-            report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
-                             for where, kinds in sorted(self.detector_hits.items())]
-            if report.leaks:
-                raise MaskingLeak(report)
+            with clock("dictionaries"):
+                self._build_dictionaries(samples)
+            with clock("rewrite"):
+                for entry in self.entries:
+                    report.tables.append(self._mask_entry(entry, progress, samples))
+            with clock("files"):
+                if self.store is not None:
+                    for rule in self.attachment_rules:
+                        swaps.append(files.replace(self.conn, self.store, rule.where))
+                elif self.attachment_rules:
+                    report.skipped.append("attachment files: no filestore configured, files were not replaced")
+            with clock("leak check"):
+                self._check_leaks(report, samples)
+
+    def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
+        samples.discard(self.produced)
+        report.samples = len(samples.values)
+        found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store)
+        report.leaks = [str(leak) for leak in found]
+        report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
+                         for where, kinds in sorted(self.detector_hits.items())]
+        if report.leaks:
+            raise MaskingLeak(report)
 
     def _dictionary(self, rule: ColumnRule) -> Dictionary:
         provider = rule.options["provider"]
@@ -193,8 +205,11 @@ class Masker:
                 if _identifying(rule):
                     candidates = sorted(originals, key=lambda v: self.keyed.digest("sample", v))[:200]
                     samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
+        for dictionary in self.dictionaries.values():  # build Faker pools before forking workers
+            dictionary.make("warm up", 0)
+        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, sorted(originals)) for kind, originals in collected.items()})
         for kind, originals in collected.items():
-            self.dictionaries[kind].add_all(originals)
+            self.dictionaries[kind].add_all(originals, drawn.get(kind))
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
                 self.scrubber.add_known(self.dictionaries[kind].fakes.items())
@@ -236,71 +251,98 @@ class Masker:
         progress.start(entry.table, introspect.count(self.conn, entry.table, entry.where))
         if entry.delete:
             rows = delete(self.conn, entry.table, entry.where)
-            progress.advance(rows)
         else:
-            rows = rewrite(self.conn, self._rewrite_for(entry, samples), progress.advance, self._checker(entry))
+            rows = rewrite(self.conn, self._rewrite_for(entry, samples))
+        progress.advance(rows)
         progress.finish()
         return entry.table, rows, time.monotonic() - started
 
     def _rewrite_for(self, entry: TableRule, samples: leaks.Samples) -> Rewrite:
+        """Mappings over distinct values, loaded into temp tables, applied by one UPDATE."""
         types = self.tables[entry.table]
-        transforms, templates, keys = {}, {}, {}
+        rw = Rewrite(entry.table, entry.where, types)
         for rule in entry.columns:
-            if rule.strategy == "keep":
-                continue
+            json = types[rule.column].startswith("jsonb")
             if rule.strategy == "faker":
-                transforms[rule.column] = text_values(self._dictionary(rule).get)
-            elif rule.strategy == "scrub":
-                transforms[rule.column] = text_values(self._scrub_recording(f"{entry.table}.{rule.column}", samples))
-            elif rule.strategy == "hash":
-                transforms[rule.column] = hashed(rule, self.keyed)
-            elif rule.strategy == "noise":
-                transforms[rule.column] = noise(rule, self.keyed)
+                rw.columns[rule.column] = Mapped(self._kind_table(self._dictionary(rule)), json=json)
+            elif rule.strategy in ("scrub", "hash"):
+                function = self._scrub_recording(entry, rule.column, samples) if rule.strategy == "scrub" else hashed(rule, self.keyed)
+                pairs = ((v, function(v)) for v in self._distinct(entry, rule.column))
+                rw.columns[rule.column] = Mapped(load_map(self.conn, ((o, f) for o, f in pairs if f != o)), json=json)
             elif rule.strategy == "shift":
-                transforms[rule.column] = shift(rule, self.keyed)
+                move = shift(rule, self.keyed)
+                pairs = self._distinct_typed(entry, rule.column)
+                rw.columns[rule.column] = Mapped(load_map(self.conn, ((text, str(move(value))) for value, text in pairs)))
+            elif rule.strategy == "noise":
+                key = sql.SQL("({})::text").format(sql.SQL(rule.options["key"])) if rule.options.get("key") else sql.SQL("o.id::text")
+                factor = noise_factor(rule, self.keyed)
+                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(key, sql.Identifier(entry.table))
+                                         + (sql.SQL(" WHERE ") + sql.SQL(entry.where) if entry.where else sql.SQL(""))).fetchall()
+                table = load_map(self.conn, ((k, factor(k)) for (k,) in keys if k is not None))
+                rw.columns[rule.column] = Scaled(table, key, int(rule.options.get("round", 2)))
             elif rule.strategy in ("constant", "null"):
-                transforms[rule.column] = constant(rule)
+                rw.columns[rule.column] = Literal(rule.options.get("value"))
             elif rule.strategy == "template":
-                templates[rule.column] = template(rule)
-            if rule.strategy in ("noise", "shift") and rule.options.get("key"):
-                keys[rule.column] = rule.options["key"]
-        masked = {c: types[c] for c in (*transforms, *templates)}
-        kept = tuple(r.column for r in entry.columns if r.strategy == "keep")
-        return Rewrite(entry.table, entry.where, masked, transforms, templates, keys, read_also=kept)
+                rw.columns[rule.column] = Expression(template_sql(rule))
+        return rw
 
-    def _scrub_recording(self, origin: str, samples: leaks.Samples):
-        """Scrub, and keep a few of the originals it replaced as leak-check samples."""
+    def _kind_table(self, dictionary: Dictionary):
+        """One temp table per dictionary, loaded once, shared by every column of that kind."""
+        if dictionary.kind not in self.kind_tables:
+            self.kind_tables[dictionary.kind] = load_map(self.conn, ((o, f) for o, f in dictionary.fakes.items() if f != o))
+        return self.kind_tables[dictionary.kind]
+
+    def _distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
+        """(value, value as PostgreSQL prints it): the join key must match the server's text form."""
+        query = sql.SQL("SELECT DISTINCT {c}, {c}::text FROM {t} WHERE {c} IS NOT NULL").format(
+            c=sql.Identifier(column), t=sql.Identifier(entry.table))
+        if entry.where:
+            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where))
+        return self.conn.execute(query).fetchall()
+
+    def _scrub_recording(self, entry: TableRule, column: str, samples: leaks.Samples):
+        """Scrub; keep a few replaced originals as leak-check samples; run the detectors on the result."""
+        origin = f"{entry.table}.{column}"
         budget = [40]
 
         def apply(text: str) -> str:
             new = self.scrubber.scrub(text)
-            if budget[0] > 0 and new != text:
-                for kind in IDENTIFYING_IN_TEXT:
-                    found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
-                    samples.add(origin, found, limit=2)
-                budget[0] -= 1
+            if new != text:
+                if budget[0] > 0:
+                    for kind in IDENTIFYING_IN_TEXT:
+                        found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
+                        samples.add(origin, found, limit=2)
+                    budget[0] -= 1
+                self._detect(origin, new)
             return new
 
         return apply
 
-    def _checker(self, entry: TableRule):
-        """Detectors on masked free text: every email/IBAN/phone left must be one masking produced."""
-        scrubbed = {r.column for r in entry.columns if r.strategy == "scrub"}
-        problems = self.detector_hits
+    def _detect(self, where: str, text: str) -> None:
+        """Every email/IBAN/phone/NI number left in scrubbed text must be one masking produced."""
+        for match in COMBINED.finditer(text):
+            hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
+            if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
+                self.detector_hits.setdefault(where, set()).add(kind)
 
-        def check(column: str, value) -> None:
-            if column not in scrubbed or value is None:
-                return
-            texts = value.values() if isinstance(value, dict) else (value,)
-            for text in texts:
-                if not isinstance(text, str):
-                    continue
-                for match in COMBINED.finditer(text):
-                    hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
-                    if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
-                        problems.setdefault(f"{entry.table}.{column}", set()).add(kind)
 
-        return check
+class _Clock:
+    """`with clock("phase"):` adds the phase's wall time to a dict."""
+
+    def __init__(self, phases: dict[str, float]):
+        self.phases = phases
+
+    def __call__(self, name: str):
+        clock = self
+
+        class _Span:
+            def __enter__(self):
+                self.started = time.monotonic()
+
+            def __exit__(self, *exc):
+                clock.phases[name] = clock.phases.get(name, 0.0) + time.monotonic() - self.started
+
+        return _Span()
 
 
 def _identifying(rule: ColumnRule) -> bool:

@@ -24,6 +24,8 @@ ROLE_MAILBOXES = frozenset({
 })
 NI_PREFIX_LETTERS = "ABCEGHJKLMNPRSTWXYZ"
 _SEPARATORS = re.compile(r"([._+\-])")
+_DIGIT = re.compile(r"\d")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def _case_like(template: str, value: str) -> str:
@@ -103,17 +105,10 @@ class Fakes:
 
     def phone(self, original: str) -> str:
         """Keep the country/area prefix and the layout; new digits after it."""
-        digits = re.sub(r"\D", "", original)
-        keep = 4 if original.strip().startswith("+") else 2
-        fresh = self.keyed.chars("phone", digits, "0123456789", len(digits))
-        out, seen = [], 0
-        for ch in original:
-            if ch.isdigit():
-                out.append(ch if seen < keep else fresh[seen])
-                seen += 1
-            else:
-                out.append(ch)
-        return "".join(out)
+        digits = _NON_DIGIT.sub("", original)
+        keep = 4 if original.lstrip().startswith("+") else 2
+        fresh = iter(digits[:keep] + self.keyed.chars("phone", digits, "0123456789", len(digits))[keep:])
+        return _DIGIT.sub(lambda _m: next(fresh), original)
 
     def iban(self, original: str) -> str:
         """Same country and bank code, new account number, valid check digits; spacing kept."""

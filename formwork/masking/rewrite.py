@@ -1,83 +1,111 @@
-"""Rewrite the rows of one table entry: read in batches, transform, COPY back, one UPDATE.
+"""Rewrite the rows of one table entry in one set-based UPDATE.
 
-Everything happens on the caller's connection and inside its transaction, so a
-failed run leaves the database as it was.
+Every strategy is a function of the original value (or of a key such as the
+employee), so Python only computes mappings over *distinct* values; they are
+loaded with COPY into temp tables, and PostgreSQL applies them with hash joins
+in a single UPDATE per entry. No row-at-a-time work, inside the caller's
+transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
-from formwork.masking.transform import Transform, key_column
+_names = itertools.count(1)
 
-BATCH = 20000
+
+def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str]]) -> sql.Identifier:
+    """A temp table (orig, fake) holding the pairs (origs are distinct); returns its name.
+
+    No index: the UPDATE joins it by hash, and statistics are all the planner needs."""
+    name = sql.Identifier(f"fw_map_{next(_names)}")
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} (orig text, fake text) ON COMMIT DROP").format(name))
+    with conn.cursor().copy(sql.SQL("COPY {} (orig, fake) FROM STDIN").format(name)) as copy:
+        for pair in pairs:
+            copy.write_row(pair)
+    conn.execute(sql.SQL("ANALYZE {}").format(name))
+    return name
+
+
+@dataclass
+class Mapped:
+    """new = map[key] (or the original when the map has no entry); jsonb maps every language's text."""
+
+    table: sql.Identifier
+    key: sql.Composable | None = None  # default: the column's own text
+    json: bool = False
+
+
+@dataclass
+class Scaled:
+    """new = round(original * map[key], digits): noise keyed by row or by e.g. employee."""
+
+    table: sql.Identifier
+    key: sql.Composable
+    digits: int
+
+
+@dataclass
+class Literal:
+    value: object
+
+
+@dataclass
+class Expression:
+    """A template: SQL over the *new* values of other columns of the row."""
+
+    render: object  # callable: dict[column -> sql new-value expression] -> sql.Composable
 
 
 @dataclass
 class Rewrite:
     table: str
     where: str | None
-    columns: dict[str, str]  # masked column -> its SQL type
-    transforms: dict[str, Transform]  # column -> transform of (original, row)
-    templates: dict[str, Callable[[dict[str, Any]], Any]]  # column -> render(masked row)
-    keys: dict[str, str]  # column -> SQL expression giving its noise/shift key
-    read_also: tuple[str, ...] = ()  # kept columns templates may use
+    types: dict[str, str]  # column -> SQL type
+    columns: dict[str, Mapped | Scaled | Literal | Expression] = field(default_factory=dict)
 
 
-def _select(rw: Rewrite) -> sql.Composed:
-    read = ["id", *rw.columns, *(c for c in rw.read_also if c not in rw.columns)]
-    fields = [sql.Identifier(c) for c in read]
-    fields += [sql.SQL("({}) AS {}").format(sql.SQL(expr), sql.Identifier(key_column(col))) for col, expr in rw.keys.items()]
-    query = sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(fields), sql.Identifier(rw.table))
+def rewrite(conn: psycopg.Connection, rw: Rewrite) -> int:
+    joins, new = [], {}
+    for i, (column, how) in enumerate(rw.columns.items()):
+        original = sql.SQL("o.{}").format(sql.Identifier(column))
+        kind = sql.SQL(rw.types[column])
+        alias = sql.Identifier(f"m{i}")
+        if isinstance(how, Literal):
+            new[column] = sql.SQL("{}::{}").format(sql.Literal(how.value), kind)
+        elif isinstance(how, Mapped) and how.json:
+            new[column] = sql.SQL(
+                "CASE WHEN {o} IS NULL THEN NULL ELSE (SELECT jsonb_object_agg(e.key, COALESCE(to_jsonb(m.fake), e.value)) "
+                "FROM jsonb_each({o}) e LEFT JOIN {t} m ON m.orig = e.value #>> '{{}}') END"
+            ).format(o=original, t=how.table)
+        elif isinstance(how, Mapped):
+            joins.append(sql.SQL("LEFT JOIN {} {} ON {}.orig = {}").format(how.table, alias, alias, how.key or sql.SQL("{}::text").format(original)))
+            new[column] = sql.SQL("CASE WHEN {a}.orig IS NULL THEN {o} ELSE {a}.fake::{k} END").format(a=alias, o=original, k=kind)
+        elif isinstance(how, Scaled):
+            joins.append(sql.SQL("LEFT JOIN {} {} ON {}.orig = {}").format(how.table, alias, alias, how.key))
+            new[column] = sql.SQL("CASE WHEN {a}.orig IS NULL THEN {o} ELSE round({o}::numeric * {a}.fake::numeric, {d})::{k} END").format(
+                a=alias, o=original, d=sql.Literal(how.digits), k=kind)
+    for column, how in rw.columns.items():
+        if isinstance(how, Expression):
+            new[column] = sql.SQL("({})::{}").format(how.render(new), sql.SQL(rw.types[column]))
+    if not new:
+        return 0
+    columns = list(new)
+    select = sql.SQL("SELECT o.id, {} FROM {} o {}").format(
+        sql.SQL(", ").join(sql.SQL("{} AS {}").format(new[c], sql.Identifier(f"n_{c}")) for c in columns),
+        sql.Identifier(rw.table), sql.SQL(" ").join(joins))
     if rw.where:
-        query += sql.SQL(" WHERE ") + sql.SQL(rw.where)
-    return query + sql.SQL(" ORDER BY id")
-
-
-def rewrite(conn: psycopg.Connection, rw: Rewrite, on_rows: Callable[[int], None], check: Callable[[str, Any], None] | None = None) -> int:
-    """Returns the number of rows rewritten. `check(column, new_value)` sees every masked value (leak detectors)."""
-    columns = list(rw.columns)
-    temp = sql.Identifier(f"fw_mask_{rw.table}")
-    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(temp))
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} (id integer, {})").format(
-        temp, sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(rw.columns[c])) for c in columns)))
-    is_json = {c: rw.columns[c].startswith("jsonb") for c in columns}
-    total = 0
-    with conn.cursor(name=f"fw_read_{rw.table}") as reader:
-        reader.itersize = BATCH
-        reader.execute(_select(rw))
-        names = [d.name for d in reader.description]
-        while rows := reader.fetchmany(BATCH):
-            out = []
-            for values in rows:
-                row = dict(zip(names, values))
-                masked = {c: row[c] for c in rw.read_also}
-                for column, function in rw.transforms.items():
-                    masked[column] = function(row[column], row)
-                for column, render in rw.templates.items():
-                    masked[column] = render({**row, **masked})
-                if check:
-                    for column in columns:
-                        check(column, masked[column])
-                out.append((row["id"], *[Jsonb(masked[c]) if is_json[c] and masked[c] is not None else masked[c] for c in columns]))
-            with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(temp)) as copy:
-                for record in out:
-                    copy.write_row(record)
-            total += len(out)
-            on_rows(len(out))
-    conn.execute(sql.SQL("UPDATE {} AS t SET {} FROM {} AS n WHERE t.id = n.id").format(
+        select += sql.SQL(" WHERE ") + sql.SQL(rw.where)
+    update = sql.SQL("UPDATE {} t SET {} FROM ({}) n WHERE t.id = n.id").format(
         sql.Identifier(rw.table),
-        sql.SQL(", ").join(sql.SQL("{} = n.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in columns),
-        temp,
-    ))
-    conn.execute(sql.SQL("DROP TABLE {}").format(temp))
-    return total
+        sql.SQL(", ").join(sql.SQL("{} = n.{}").format(sql.Identifier(c), sql.Identifier(f"n_{c}")) for c in columns),
+        select)
+    return conn.execute(update).rowcount
 
 
 def delete(conn: psycopg.Connection, table: str, where: str | None) -> int:

@@ -1,104 +1,70 @@
-"""Turn column rules into functions from (original value, row) to masked value."""
+"""Per-value masking functions, and templates compiled to SQL over a row's new values."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
+
+from psycopg import sql
 
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import ColumnRule
 
-# value, row (original values by column name, plus key expressions as "__key:<column>") -> new value
-Transform = Callable[[Any, dict[str, Any]], Any]
 TEMPLATE_FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)((?:\|[a-z]+)*)\}")
-FILTERS: dict[str, Callable[[str], str]] = {
-    "lower": str.lower,
-    "upper": str.upper,
-    "compact": lambda s: re.sub(r"[^A-Za-z0-9]", "", s).upper(),
-    "slug": lambda s: re.sub(r"[^a-z0-9]+", ".", s.lower()).strip("."),
+# The same filters rules.py accepts, as SQL.
+FILTERS_SQL: dict[str, str] = {
+    "lower": "lower({})",
+    "upper": "upper({})",
+    "compact": "upper(regexp_replace({}, '[^A-Za-z0-9]', '', 'g'))",
+    "slug": "trim(both '.' from regexp_replace(lower({}), '[^a-z0-9]+', '.', 'g'))",
 }
 ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef", "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ",
              "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"}
 
 
-def key_column(column: str) -> str:
-    return f"__key:{column}"
-
-
-def noise(rule: ColumnRule, keyed: Keyed) -> Transform:
+def noise_factor(rule: ColumnRule, keyed: Keyed) -> Callable[[str], str]:
+    """Key (as text) -> multiplier. One domain for all noise: rows with equal keys (one employee's
+    contract, payslips, lines and wage history) move by the same factor, whatever table they are in."""
     percent = float(rule.options["percent"]) / 100
-    digits = int(rule.options.get("round", 2))
-    # One domain for all noise: rows whose keys are equal (one employee's contract, payslips, lines
-    # and wage history) move by the same factor, whichever table or key expression they come from.
-    kind = "noise"
-
-    def apply(value, row):
-        if value is None:
-            return None
-        key = row.get(key_column(rule.column), row.get("id"))
-        factor = 1 + percent * (2 * keyed.fraction(kind, str(key)) - 1)
-        result = round(float(value) * factor, digits)
-        return Decimal(str(result)) if isinstance(value, Decimal) else (int(result) if isinstance(value, int) else result)
-
-    return apply
+    return lambda key: repr(1 + percent * (2 * keyed.fraction("noise", key) - 1))
 
 
-def shift(rule: ColumnRule, keyed: Keyed) -> Transform:
+def shift(rule: ColumnRule, keyed: Keyed) -> Callable[[Any], Any]:
     days = int(rule.options["days"])
 
-    def apply(value, row):
-        if value is None:
-            return None
+    def apply(value):
         offset = int(round((2 * keyed.fraction(f"shift/{rule.column}", str(value)) - 1) * days)) or 1
         return value + timedelta(days=offset)
 
     return apply
 
 
-def hashed(rule: ColumnRule, keyed: Keyed) -> Transform:
+def hashed(rule: ColumnRule, keyed: Keyed) -> Callable[[str], str]:
     length = int(rule.options.get("length", 12))
     alphabet = ALPHABETS[rule.options.get("alphabet", "alnum")]
     prefix = str(rule.options.get("prefix", ""))
-
-    def apply(value, row):
-        return None if value is None else prefix + keyed.chars(f"hash/{rule.column}", str(value), alphabet, length)
-
-    return apply
+    return lambda value: prefix + keyed.chars(f"hash/{rule.column}", value, alphabet, length)
 
 
-def template(rule: ColumnRule) -> Callable[[dict[str, Any]], str]:
-    """Evaluated on the row's *masked* values."""
+def template_sql(rule: ColumnRule) -> Callable[[dict[str, sql.Composable]], sql.Composable]:
+    """"{email|lower}" -> lower(<new email>); columns without a new value use their original."""
     text = rule.options["template"]
 
-    def render(masked: dict[str, Any]) -> str:
-        def field(match):
-            value = masked.get(match.group(1))
-            value = "" if value is None else str(value)
+    def render(new: dict[str, sql.Composable]) -> sql.Composable:
+        parts: list[sql.Composable] = []
+        last = 0
+        for match in TEMPLATE_FIELD.finditer(text):
+            if match.start() > last:
+                parts.append(sql.Literal(text[last:match.start()]))
+            value = sql.SQL("COALESCE(({})::text, '')").format(new.get(match.group(1), sql.SQL("o.{}").format(sql.Identifier(match.group(1)))))
             for name in filter(None, match.group(2).split("|")):
-                value = FILTERS[name](value)
-            return value
-
-        return TEMPLATE_FIELD.sub(field, text)
+                value = sql.SQL(FILTERS_SQL[name]).format(value)
+            parts.append(value)
+            last = match.end()
+        if last < len(text):
+            parts.append(sql.Literal(text[last:]))
+        return sql.SQL(" || ").join(parts) if parts else sql.Literal("")
 
     return render
-
-
-def constant(rule: ColumnRule) -> Transform:
-    value = rule.options.get("value")
-    return lambda _value, _row: value
-
-
-def text_values(function: Callable[[str], str]) -> Transform:
-    """Apply a text function to a plain string, or to every language of a translated (jsonb) value."""
-
-    def apply(value, row):
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            return {lang: (function(text) if isinstance(text, str) else text) for lang, text in value.items()}
-        return function(str(value))
-
-    return apply
