@@ -11,10 +11,8 @@ Scale with BENCH_SCALE (default 100, about 1M partners, as the target is stated)
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,7 +21,8 @@ import yaml
 from psycopg import sql
 
 from blocks.local_directory_store import LocalDirectoryStore
-from formwork.local.postgres import LocalCluster, free_port
+from bench.cluster import throwaway_cluster
+from formwork.local.postgres import LocalCluster
 from formwork.masking import introspect
 from formwork.masking.engine import Masker
 from formwork.masking.model import TableRule
@@ -100,12 +99,7 @@ def run_pynonymizer(cluster: LocalCluster, database: str, strategy: Path) -> flo
 
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100"))
-    work = Path(tempfile.mkdtemp(prefix="formwork-bench-mask-"))
-    os.chmod(work, 0o755)
-    cluster = LocalCluster(work / "pg", free_port())
-    cluster.init()
-    cluster.start()
-    try:
+    with throwaway_cluster("formwork-bench-mask-") as (cluster, work):
         print(f"seeding --scale {scale} ...", flush=True)
         seed(cluster, "source", work / "files-source", scale=scale)
         rules = load_rules(str(RULES))
@@ -149,6 +143,3 @@ def main() -> None:
         print("\nrows/s per table pass (Formwork):")
         for table, rows, seconds in report.tables:
             print(f"  {table:28} {rows:>10,} rows {seconds:7.2f} s {rows / seconds if seconds else 0:>12,.0f} rows/s")
-    finally:
-        cluster.destroy()
-        shutil.rmtree(work, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,4 +42,5 @@ def test_demo_runs_twice_and_stops():
         stopped = subprocess.run([formwork, "local", "down"], env=env, capture_output=True, text=True, timeout=120)
         assert stopped.returncode == 0, stopped.stderr
         status = subprocess.run([formwork, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
+        shutil.rmtree(home, ignore_errors=True)
         assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout

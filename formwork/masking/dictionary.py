@@ -1,8 +1,8 @@
 """One dictionary per kind of value: original -> fake, shared by every column and text of that kind.
 
-Values that columns hold are assigned in the order of their keyed hash, not row
-order, so a copy restored in another physical order masks identically. Kinds that
-feed unique columns are made one-to-one by suffixing clashing fakes.
+Kinds that feed unique columns are made one-to-one by suffixing clashing fakes,
+assigning in the order of the keyed hash (not row order), so a copy restored in
+another physical order masks identically.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ class Dictionary:
         """`drawn` may hold first draws computed elsewhere (in parallel); they equal make(original, 0)."""
         fresh = {o for o in originals if o is not None and o not in self.fakes}
         self.forbidden |= fresh
-        for original in sorted(fresh, key=lambda o: self.keyed.digest(self.kind, o)):
-            self.fakes[original] = self._assign(original, (drawn or {}).get(original))
+        drawn = drawn or {}
+        # Only one-to-one dictionaries depend on the order of assignment (who gets the suffix).
+        order = sorted(fresh, key=lambda o: self.keyed.digest(self.kind, o)) if self.unique else fresh
+        for original in order:
+            self.fakes[original] = self._assign(original, drawn.get(original))
 
     def get(self, original: str) -> str:
         fake = self.fakes.get(original)

@@ -154,6 +154,8 @@ class Masker:
     def _masked_in_one_transaction(self, report: MaskReport, swaps: list, samples: leaks.Samples, progress: Progress) -> None:
         clock = _Clock(report.phases)
         with self.conn.transaction():
+            # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
+            self.conn.execute("SET LOCAL work_mem = '256MB'")
             with clock("dictionaries"):
                 self._build_dictionaries(samples)
             with clock("rewrite"):

@@ -147,3 +147,15 @@ def publish(spec: ConnectionSpec, building: str) -> None:
             conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(ident(building), ident(final)))
         if replaced:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident(retired)))
+
+
+def build(spec: ConnectionSpec, plan: SeedPlan, write: Callable[[str, bytes], None] | None, *, replace: bool = True) -> None:
+    """Every step in order, without Prefect: for tests and benchmarks (the `seed` flow runs them as tasks)."""
+    building = prepare(spec, replace=replace)
+    info = {**spec.kwargs(), "dbname": building}
+    create_schema(info)
+    for group in GROUPS:
+        load(info, group_tables(plan, group))
+    load_attachments(info, plan, write)
+    finish_schema(info)
+    publish(spec, building)

@@ -1,4 +1,4 @@
-"""A seeded Odoo 17 database to copy from, built once per test session with the library."""
+"""A seeded Odoo 17 database to copy from, built with the library."""
 
 from __future__ import annotations
 
@@ -15,16 +15,7 @@ from formwork.seed.plan import SeedPlan
 
 
 def seed(cluster: LocalCluster, name: str, filestore: Path, scale: int = 1, seed_value: int = 1) -> None:
-    spec = parse_dsn(cluster.dsn(name))
-    building = builder.prepare(spec, replace=True)
-    info = {**spec.kwargs(), "dbname": building}
-    builder.create_schema(info)
-    plan = SeedPlan(scale, seed_value)
-    for group in builder.GROUPS:
-        builder.load(info, builder.group_tables(plan, group))
-    builder.load_attachments(info, plan, LocalDirectoryStore(path=str(filestore)).put_bytes)
-    builder.finish_schema(info)
-    builder.publish(spec, building)
+    builder.build(parse_dsn(cluster.dsn(name)), SeedPlan(scale, seed_value), LocalDirectoryStore(path=str(filestore)).put_bytes)
 
 
 def copy(cluster: LocalCluster, source: str, target: str, source_files: Path, target_files: Path) -> None:
