@@ -9,7 +9,6 @@ same original everywhere.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from faker import Faker
 
@@ -44,6 +43,7 @@ class Fakes:
         self.locale = locale
         self._pools = pools or self
         self._variants: dict[int, Fakes] = {}
+        self._pool_cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
 
     def variant(self, n: int) -> "Fakes":
         """The same fakes drawn again under an independent key, sharing the Faker pools."""
@@ -52,10 +52,12 @@ class Fakes:
         return self._variants[n]
 
     def pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
-        return self._pools._pool(provider, locale)
+        cache = self._pools._pool_cache
+        if (provider, locale) not in cache:
+            cache[(provider, locale)] = self._pools._pool(provider, locale)
+        return cache[(provider, locale)]
 
-    @lru_cache(maxsize=None)
-    def _pool(self, provider: str, locale: str | None = None) -> tuple[str, ...]:
+    def _pool(self, provider: str, locale: str | None) -> tuple[str, ...]:
         fake = Faker(locale or self.locale)
         fake.seed_instance(self.keyed.number("pool", f"{provider}/{locale or self.locale}"))
         make = getattr(fake, provider)

@@ -118,6 +118,9 @@ class SeedPlan:
         self.scale = scale
         self.seed = seed
         self.counts = Counts.for_scale(scale)
+        # Per-plan caches (a class-level cache would keep every plan alive in a long-running worker).
+        self.company = lru_cache(maxsize=4096)(self._company)
+        self.employee = lru_cache(maxsize=8192)(self._employee)
 
     def rng(self, *key: object) -> random.Random:
         return random.Random("/".join(str(k) for k in (self.seed, *key)))
@@ -169,8 +172,7 @@ class SeedPlan:
         return date(year, mon, 1)
 
     # ---- entities --------------------------------------------------------
-    @lru_cache(maxsize=4096)
-    def company(self, j: int) -> Company:
+    def _company(self, j: int) -> Company:
         rng = self.rng("company", j)
         name = people.company_name(rng, self.pools)
         bank = rng.randrange(len(BANKS))
@@ -193,8 +195,7 @@ class SeedPlan:
         """A person working for company m // contacts_per_company."""
         return people.person(self.rng("contact", m), self.pools), m // self.counts.contacts_per_company
 
-    @lru_cache(maxsize=8192)
-    def employee(self, i: int) -> Employee:
+    def _employee(self, i: int) -> Employee:
         rng = self.rng("employee", i)
         who = people.person(rng, self.pools)
         bank = rng.randrange(9)  # employees bank with UK banks
