@@ -7,6 +7,7 @@ database as it was; files are only deleted after the commit.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -152,22 +153,21 @@ class Masker:
         return report
 
     def _masked_in_one_transaction(self, report: MaskReport, swaps: list, samples: leaks.Samples, progress: Progress) -> None:
-        clock = _Clock(report.phases)
         with self.conn.transaction():
             # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
             self.conn.execute("SET LOCAL work_mem = '256MB'")
-            with clock("dictionaries"):
+            with _timed(report.phases, "dictionaries"):
                 self._build_dictionaries(samples)
-            with clock("rewrite"):
+            with _timed(report.phases, "rewrite"):
                 for entry in self.entries:
                     report.tables.append(self._mask_entry(entry, progress, samples))
-            with clock("files"):
+            with _timed(report.phases, "files"):
                 if self.store is not None:
                     for rule in self.attachment_rules:
                         swaps.append(files.replace(self.conn, self.store, rule.where))
                 elif self.attachment_rules:
                     report.skipped.append("attachment files: no filestore configured, files were not replaced")
-            with clock("leak check"):
+            with _timed(report.phases, "leak check"):
                 self._check_leaks(report, samples)
 
     def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
@@ -328,23 +328,14 @@ class Masker:
                 self.detector_hits.setdefault(where, set()).add(kind)
 
 
-class _Clock:
-    """`with clock("phase"):` adds the phase's wall time to a dict."""
-
-    def __init__(self, phases: dict[str, float]):
-        self.phases = phases
-
-    def __call__(self, name: str):
-        clock = self
-
-        class _Span:
-            def __enter__(self):
-                self.started = time.monotonic()
-
-            def __exit__(self, *exc):
-                clock.phases[name] = clock.phases.get(name, 0.0) + time.monotonic() - self.started
-
-        return _Span()
+@contextmanager
+def _timed(phases: dict[str, float], name: str):
+    """Adds the wall time of a `with` block to phases[name]."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        phases[name] = phases.get(name, 0.0) + time.monotonic() - started
 
 
 def _identifying(rule: ColumnRule) -> bool:
