@@ -21,8 +21,10 @@ def mask_environment(environment: str, rules: str = DEFAULT_RULES):
     try:
         report = mask_database(environment, env, rules)
     except MaskingLeak as leak:
+        leak.report.uncovered = plan.uncovered
         create_markdown_artifact(leak.report.markdown(), key="mask-report", description="masking FAILED: leaks found")
         raise
+    report.uncovered = plan.uncovered
     create_markdown_artifact(report.markdown(), key="mask-report", description=report.summary())
     print(report.summary())
     return report

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import psycopg
+from prefect import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from tests.support.clusters import drop_database
 from tests.support.seeded import copy
@@ -40,6 +42,10 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         assert masked.returncode == 0, masked.stderr[-3000:]
         assert "no leaks" in masked.stdout and "replaced 700 files" in masked.stdout
         assert "res_partner" in masked.stderr  # a progress line per table
+        with get_client(sync_client=True) as client:
+            reports = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["mask-report"])))
+        assert reports and "## Uncovered personal-looking columns" in reports[0].data
+        assert "ir_mail_server.smtp_pass" in reports[0].data
         with psycopg.connect(pg.dsn("cli_staging")) as conn, psycopg.connect(pg.dsn(source)) as original:
             before = original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0]
             assert conn.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0] != before
