@@ -54,7 +54,6 @@ class Demo:
         self.run("env", "add", name, "--dsn", self.stack.postgres.dsn(database), "--filestore", self.url(f"filestore/{database}"),
                  "--backup-store", self.url(f"backups/{name}"), *options)
 
-
     def copy_production_to(self, database: str) -> None:
         """A plain copy of prod for the masking step (the refresh pipeline will do this with approval and swap)."""
         with psycopg.connect(self.stack.postgres.dsn("postgres"), autocommit=True) as conn:

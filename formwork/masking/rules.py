@@ -23,8 +23,9 @@ from jsonschema import Draft202012Validator
 from formwork.errors import InputError
 from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, Origin, RuleSet, TableRule
 from formwork.masking.rules_schema import FAKER_OPTIONS, OPTIONLESS, SCHEMA
+from formwork.masking.transform import FILTERS_SQL
 
-TEMPLATE_FILTERS = ("lower", "upper", "compact", "slug")
+TEMPLATE_FILTERS = tuple(FILTERS_SQL)
 
 _VALIDATOR = Draft202012Validator(SCHEMA)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -8,9 +8,11 @@ is checked in rules.py and schema_check.py.
 
 from __future__ import annotations
 
+from formwork.masking.transform import ALPHABETS
+
 OPTIONLESS = ("keep", "null", "scrub")
 FAKER_OPTIONS = ("locale", "unique", "kind", "domain")
-HASH_ALPHABETS = ("digits", "hex", "alnum", "upper")
+HASH_ALPHABETS = tuple(ALPHABETS)
 
 _NAME = {"type": "string", "minLength": 1}
 _SQL = {"type": "string", "minLength": 1}

@@ -13,15 +13,15 @@ from formwork.masking.keyed import Keyed
 from formwork.masking.model import ColumnRule
 
 TEMPLATE_FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)((?:\|[a-z]+)*)\}")
-# The same filters rules.py accepts, as SQL.
+# Template filters as SQL; rules.py accepts exactly these names.
 FILTERS_SQL: dict[str, str] = {
     "lower": "lower({})",
     "upper": "upper({})",
     "compact": "upper(regexp_replace({}, '[^A-Za-z0-9]', '', 'g'))",
     "slug": "trim(both '.' from regexp_replace(lower({}), '[^a-z0-9]+', '.', 'g'))",
 }
-ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef", "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ",
-             "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"}
+ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef",
+             "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ"}
 
 
 def noise_factor(rule: ColumnRule, keyed: Keyed) -> Callable[[str], str]:
