@@ -40,6 +40,10 @@ class OdooEnvironment(Block):
     base_url: str | None = None
     k8s_namespace: str | None = None
     gitops_overlay: str | None = None
+    mail_catcher: str = Field(default="localhost:1025", description="host:port every mail of a non-production copy goes to.")
+    cron_allowlist: list[str] = Field(default_factory=lambda: ["base.autovacuum_job"],
+                                      description="XML ids of scheduled actions a non-production copy keeps running.")
+    rewiring_rules: list[str] = Field(default_factory=list, description="Extra rewiring rule files, applied after the defaults.")
 
     @property
     def rpo_target(self) -> timedelta:

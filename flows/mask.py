@@ -7,14 +7,15 @@ from prefect.artifacts import create_markdown_artifact
 
 from formwork import environments
 from formwork.masking.engine import MaskingLeak
-from tasks.masking import DEFAULT_RULES, mask_database, plan_masking, refuse_production
+from tasks.guards import refuse_production
+from tasks.masking import DEFAULT_RULES, mask_database, plan_masking
 
 
 @flow(name="mask", flow_run_name="mask-{environment}", log_prints=True)
 def mask_environment(environment: str, rules: str = DEFAULT_RULES):
     """Guard, plan (validates rules before any data is touched), mask + leak check, report."""
     env = environments.load(environment)
-    refuse_production(environment, env)
+    refuse_production(environment, env, "mask")
     plan = plan_masking(environment, env, rules)
     for note in plan.skipped + plan.uncovered:
         print(note)

@@ -92,8 +92,18 @@ def run_demo() -> None:
     click.secho("   production refuses to be masked:", fg="yellow")
     demo.run("mask", "prod", "--yes", check=False)
 
+    click.secho("\n5. Rewire staging so it never emails, pays, syncs or calls out", bold=True)
+    live = demo.run("rewire", "check", "staging", check=False, quiet=True)
+    found = [line for line in live.stdout.splitlines() if line.startswith("LIVE")]
+    click.echo(f"   before: {len(found)} kinds of live endpoint, e.g.\n     " + "\n     ".join(found[:4]))
+    demo.run("rewire", "staging", "--yes")
+    demo.run("rewire", "check", "staging", quiet=True)
+    click.echo("   after: nothing live (`formwork rewire check staging` exits 0)")
+    click.secho("   production refuses to be rewired:", fg="yellow")
+    demo.run("rewire", "prod", "--yes", check=False)
+
     click.secho("\nWhere to look", bold=True)
-    click.echo(f"   Flow runs (seed, mask; report artifacts):   {stack.prefect.ui_url}/runs")
+    click.echo(f"   Flow runs (seed, mask, rewire; reports):    {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
     click.echo(f"   Use the CLI against this stack:              export PREFECT_API_URL={stack.prefect.api_url}")

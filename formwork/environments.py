@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from prefect import get_client
 from prefect.blocks.system import Secret
@@ -50,6 +51,9 @@ class EnvironmentSpec:
     rto_minutes: int | None = None
     k8s_namespace: str | None = None
     gitops_overlay: str | None = None
+    mail_catcher: str | None = None
+    keep_crons: tuple[str, ...] = ()
+    rewiring_rules: tuple[str, ...] = ()
 
 
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
@@ -78,8 +82,32 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         base_url=base_url,
         k8s_namespace=spec.k8s_namespace,
         gitops_overlay=spec.gitops_overlay,
+        mail_catcher=check_mail_catcher(spec.mail_catcher) if spec.mail_catcher else "localhost:1025",
+        cron_allowlist=["base.autovacuum_job", *(check_xml_id(x) for x in spec.keep_crons)],
+        rewiring_rules=[check_rewiring_rules(path) for path in spec.rewiring_rules],
     )
     return env, conn.password
+
+
+def check_mail_catcher(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError(f"--mail-catcher '{value}': use HOST:PORT, e.g. localhost:1025")
+    return value
+
+
+def check_xml_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9_]+\.[A-Za-z0-9_.]+", value):
+        raise InputError(f"--keep-cron '{value}': use the scheduled action's XML id, module.name (e.g. base.autovacuum_job)")
+    return value
+
+
+def check_rewiring_rules(path: str) -> str:
+    """The file must load on top of the defaults; RulesError names file, line and key."""
+    from formwork.rewiring.rules import DEFAULT_RULES, load_rules
+
+    load_rules([DEFAULT_RULES, path])
+    return str(Path(path).resolve())
 
 
 def exists(name: str) -> bool:

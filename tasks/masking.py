@@ -10,17 +10,12 @@ from prefect import task
 from blocks.masking_salt import masking_salt
 from blocks.odoo_environment import OdooEnvironment
 from blocks.stores import open_store
-from formwork.errors import InputError
 from formwork.masking.engine import Masker, MaskPlan, MaskReport
 from formwork.masking.rules import load_rules
+from tasks.guards import refuse_production
 from tasks.progress import task_progress
 
 DEFAULT_RULES = str(Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml")
-
-
-def refuse_production(name: str, env: OdooEnvironment) -> None:
-    if env.production:
-        raise InputError(f"environment '{name}' is flagged production: Formwork never masks it (mask a copy instead)")
 
 
 def _masker(conn: psycopg.Connection, env: OdooEnvironment, rules: str) -> Masker:
@@ -44,6 +39,6 @@ def plan_masking(name: str, env: OdooEnvironment, rules: str = DEFAULT_RULES) ->
 @task(name="mask database and filestore")
 def mask_database(name: str, env: OdooEnvironment, rules: str = DEFAULT_RULES) -> MaskReport:
     """One task, because the leak check's samples of original values must never leave memory."""
-    refuse_production(name, env)
+    refuse_production(name, env, "mask")
     with psycopg.connect(**env.connection().kwargs()) as conn:
         return _masker(conn, env, rules).run(task_progress())

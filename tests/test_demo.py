@@ -30,6 +30,8 @@ def test_demo_runs_twice_and_stops():
             assert result.returncode == 0, (attempt, result.stdout[-2000:], result.stderr[-2000:])
             assert "prod     1     yes" in result.stdout
             assert "seeded postgresql://postgres@127.0.0.1" in result.stdout
+            assert "no leaks" in result.stdout and "after: nothing live" in result.stdout
+            assert "never rewires it" in result.stderr and "never masks it" in result.stderr
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 

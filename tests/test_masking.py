@@ -11,8 +11,10 @@ import pytest
 from schwifty import IBAN
 
 from blocks.local_directory_store import LocalDirectoryStore
+from formwork.errors import OperationError
+from formwork.masking import indexes
 from formwork.masking.engine import Masker, MaskingLeak
-from formwork.masking.rules import load_rules
+from formwork.masking.rules import RulesError, load_rules
 from tests.support.clusters import drop_database
 from tests.support.seeded import copy
 
@@ -231,3 +233,50 @@ def test_tables_of_missing_modules_are_skipped_and_reported(staging, tmp_path):
     rules.write_text(RULES.read_text().replace("tables:\n", "tables:\n  - table: sign_request_item\n    module: sign_oca\n    columns:\n      signed_on: null\n", 1))
     report = mask(dsn, files, rules=rules)
     assert any("sign_request_item" in note and "sign_oca" in note for note in report.skipped)
+
+
+def test_two_rules_rewriting_the_same_cells_are_refused_before_any_change(staging, tmp_path):
+    dsn, files = staging
+    rules = tmp_path / "twice.yaml"
+    rules.write_text(RULES.read_text().replace("tables:\n", "tables:\n  - table: res_partner\n    columns:\n      email: null\n", 1))
+    with psycopg.connect(dsn) as conn:
+        before = digest(conn, "SELECT * FROM res_partner")
+        with pytest.raises(RulesError, match=r"^.*twice\.yaml:\d+: .*rewrites res_partner\.email in rows that .*twice\.yaml:\d+"):
+            Masker(conn, load_rules(str(rules)), SALT, LocalDirectoryStore(path=str(files)))
+        assert digest(conn, "SELECT * FROM res_partner") == before
+
+
+def test_rows_that_slip_out_of_a_rewrite_fail_the_run_and_change_nothing(staging, tmp_path):
+    """Bank accounts picked by their holder's name: masking the names first moves the rows the
+    second rule means, so the join would leave some accounts unmasked. The run must refuse."""
+    dsn, files = staging
+    rules = tmp_path / "moving.yaml"
+    rules.write_text(
+        "version: 1\nlocale: en_GB\ntables:\n"
+        "  - table: res_partner\n    where: NOT is_company\n    columns:\n      name: {faker: name}\n"
+        "  - table: res_partner_bank\n    where: \"partner_id IN (SELECT id FROM res_partner WHERE name < 'M')\"\n"
+        "    columns:\n      acc_number: {faker: iban}\n")
+    with psycopg.connect(dsn) as conn:
+        before = digest(conn, "SELECT * FROM res_partner_bank")
+    with pytest.raises(OperationError, match=r"res_partner_bank: rewrote [\d,]+ of [\d,]+ rows"):
+        mask(dsn, files, rules=rules)
+    with psycopg.connect(dsn) as conn:
+        assert digest(conn, "SELECT * FROM res_partner_bank") == before
+
+
+def test_indexes_over_a_large_rewrite_are_rebuilt_as_they_were(staging):
+    dsn, _ = staging
+    listing = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner' ORDER BY 1"
+    with psycopg.connect(dsn) as conn:
+        before = rows(conn, listing)
+        with conn.transaction():
+            with indexes.set_aside(conn, "res_partner", ["name", "phone"], rows=indexes.MIN_ROWS):
+                during = {name for name, _ in rows(conn, listing)}
+            after = rows(conn, listing)
+        with pytest.raises(psycopg.errors.DivisionByZero), conn.transaction():
+            with indexes.set_aside(conn, "res_partner", ["name"], rows=indexes.MIN_ROWS):
+                conn.execute("SELECT 1 / 0")
+        assert rows(conn, listing) == before
+    assert {"res_partner__name_index", "res_partner_phone_partial_tgm"} & during == set()
+    assert "res_partner_pkey" in during and "res_partner__vat_index" in during
+    assert after == before

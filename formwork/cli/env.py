@@ -26,12 +26,17 @@ def env() -> None:
 @click.option("--rto-minutes", type=int, help="Override the tier's recovery time objective.")
 @click.option("--k8s-namespace", help="Kubernetes namespace running this environment's Odoo.")
 @click.option("--gitops-overlay", help="Path of this environment's Kustomize overlay in the GitOps repository.")
-def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay) -> None:
+@click.option("--mail-catcher", help="HOST:PORT that all mail of this (non-production) copy goes to [default: localhost:1025].")
+@click.option("--keep-cron", "keep_crons", multiple=True, help="XML id of a scheduled action that stays on after rewiring (repeatable).")
+@click.option("--rewiring-rules", multiple=True, type=click.Path(dir_okay=False), help="Extra rewiring rules file (repeatable).")
+def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
+        mail_catcher, keep_crons, rewiring_rules) -> None:
     """Register environment NAME."""
     spec = EnvironmentSpec(
         name=name, dsn=dsn, filestore=filestore, backup_store=backup_store, base_url=base_url,
         tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
+        mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules,
     )
     added = environments.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -72,6 +77,9 @@ def show(name: str) -> None:
         ("base url", item.base_url or "-"),
         ("k8s namespace", item.k8s_namespace or "-"),
         ("gitops overlay", item.gitops_overlay or "-"),
+        ("mail catcher", item.mail_catcher),
+        ("kept crons", ", ".join(item.cron_allowlist) or "-"),
+        ("rewiring rules", ", ".join(["defaults", *item.rewiring_rules])),
     ]
     for key, value in lines:
         click.echo(f"{key + ':':16}{value}")

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import click
 
+from formwork.cli.groups import DefaultToRun
 from formwork.errors import InputError
 
 
-class _DefaultToRun(click.Group):
-    """`formwork mask ENV ...` means `formwork mask run ENV ...`."""
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_DefaultToRun)
+@click.group(cls=DefaultToRun)
 def mask() -> None:
     """Mask payroll, banking and personal data: `formwork mask ENV --yes`, or `formwork mask plan ENV`."""
 
@@ -45,10 +37,11 @@ def plan(environment: str, rules: str | None) -> None:
 def run(environment: str, rules: str | None, yes: bool) -> None:
     """Mask ENVIRONMENT's database and filestore in place, then check nothing leaked."""
     from formwork import environments
-    from tasks.masking import DEFAULT_RULES, check_rules, refuse_production
+    from tasks.guards import refuse_production
+    from tasks.masking import DEFAULT_RULES, check_rules
 
     env = environments.load(environment)
-    refuse_production(environment, env)
+    refuse_production(environment, env, "mask")
     if not yes:
         raise InputError(f"mask {environment}: this rewrites the database and filestore in place; add --yes to confirm")
     check_rules(env, rules or DEFAULT_RULES)  # bad rules are reported before a flow run starts

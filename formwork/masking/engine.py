@@ -6,7 +6,9 @@ database as it was; files are only deleted after the commit.
 
 from __future__ import annotations
 
+import heapq
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -21,7 +23,7 @@ from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, Scaled, delete, load_map, rewrite
-from formwork.masking.schema_check import resolve
+from formwork.masking.schema_check import check_overlaps, resolve
 from formwork.masking.scrub import KINDS, COMBINED, DETECTORS, EMAIL, Scrubber
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.progress import NoProgress, Progress
@@ -111,6 +113,7 @@ class Masker:
         entries, self.skipped, self.attachment_rules = resolve(
             rules, {t: {c: introspect.base_type(k) for c, k in cols.items()} for t, cols in self.tables.items()},
             introspect.installed_modules(conn, self.tables))
+        check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
         self.dictionaries: dict[str, Dictionary] = {}
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
@@ -159,8 +162,7 @@ class Masker:
             with _timed(report.phases, "dictionaries"):
                 self._build_dictionaries(samples)
             with _timed(report.phases, "rewrite"):
-                for entry in self.entries:
-                    report.tables.append(self._mask_entry(entry, progress, samples))
+                self._rewrite_entries(report, progress, samples)
             with _timed(report.phases, "files"):
                 if self.store is not None:
                     for rule in self.attachment_rules:
@@ -205,7 +207,7 @@ class Masker:
                 if rule.strategy == "faker":
                     collected.setdefault(self._dictionary(rule).kind, set()).update(originals)
                 if _identifying(rule):
-                    candidates = sorted(originals, key=lambda v: self.keyed.digest("sample", v))[:200]
+                    candidates = heapq.nsmallest(200, originals, key=lambda v: self.keyed.digest("sample", v))
                     samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
         for dictionary in self.dictionaries.values():  # build Faker pools before forking workers
             dictionary.make("warm up", 0)
@@ -248,50 +250,89 @@ class Masker:
         self.produced.add(fake)
         return fake
 
-    def _mask_entry(self, entry: TableRule, progress: Progress, samples: leaks.Samples) -> tuple[str, int, float]:
-        started = time.monotonic()
-        progress.start(entry.table, introspect.count(self.conn, entry.table, entry.where))
-        if entry.delete:
-            rows = delete(self.conn, entry.table, entry.where)
-        else:
-            rows = rewrite(self.conn, self._rewrite_for(entry, samples))
-        progress.advance(rows)
-        progress.finish()
-        return entry.table, rows, time.monotonic() - started
+    def _rewrite_entries(self, report: MaskReport, progress: Progress, samples: leaks.Samples) -> None:
+        """Entry by entry: read its distinct values, compute their new values, load the maps, UPDATE.
 
-    def _rewrite_for(self, entry: TableRule, samples: leaks.Samples) -> Rewrite:
-        """Mappings over distinct values, loaded into temp tables, applied by one UPDATE."""
+        The Python part of the next entry (scrub, hash, shift, noise) runs in a thread while
+        PostgreSQL rewrites this one; psycopg frees the GIL while it waits on the server. One
+        thread, entries in order, so dictionaries grow in the same order every run."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask") as thread:
+            # Dictionaries go to temp tables while the first entry computes, and before any scrub
+            # adds to them (from the thread): the thread only ever adds values no column holds.
+            snapshots = {kind: list(d.fakes.items()) for kind, d in self.dictionaries.items()}
+            upcoming = self.entries and thread.submit(self._compute, self.entries[0], self._read(self.entries[0]), samples)
+            for kind in sorted(snapshots):
+                self.kind_tables[kind] = load_map(self.conn, snapshots.pop(kind))
+            for i, entry in enumerate(self.entries):
+                computing = upcoming or thread.submit(self._compute, entry, self._read(entry), samples)
+                rw = self._load(entry, computing.result())
+                # Reading ahead is safe: no two entries rewrite the same cells (check_overlaps).
+                following = self.entries[i + 1] if i + 1 < len(self.entries) else None
+                upcoming = following and thread.submit(self._compute, following, self._read(following), samples)
+                report.tables.append(self._apply(entry, rw, progress))
+
+    def _read(self, entry: TableRule) -> dict[str, list]:
+        """Column -> the distinct values (or noise keys) its new values are computed from."""
+        values: dict[str, list] = {}
+        for rule in entry.columns:
+            if rule.strategy in ("scrub", "hash"):
+                values[rule.column] = self._distinct(entry, rule.column)
+            elif rule.strategy == "shift":
+                values[rule.column] = self._distinct_typed(entry, rule.column)
+            elif rule.strategy == "noise":
+                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_noise_key(rule), sql.Identifier(entry.table))
+                                         + (sql.SQL(" WHERE ") + sql.SQL(entry.where) if entry.where else sql.SQL("")))
+                values[rule.column] = [k for (k,) in keys if k is not None]
+        return values
+
+    def _compute(self, entry: TableRule, values: dict[str, list], samples: leaks.Samples) -> dict[str, list[tuple]]:
+        """Column -> (original as text, new value as text) pairs; pure Python, runs in the thread."""
+        pairs: dict[str, list[tuple]] = {}
+        for rule in entry.columns:
+            if rule.column not in values:
+                continue
+            if rule.strategy in ("scrub", "hash"):
+                function = self._scrub_recording(entry, rule.column, samples) if rule.strategy == "scrub" else hashed(rule, self.keyed)
+                pairs[rule.column] = [(v, function(v)) for v in values[rule.column]]
+            elif rule.strategy == "shift":
+                move = shift(rule, self.keyed)
+                pairs[rule.column] = [(text, str(move(value))) for value, text in values[rule.column]]
+            elif rule.strategy == "noise":
+                factor = noise_factor(rule, self.keyed)
+                pairs[rule.column] = [(k, factor(k)) for k in values[rule.column]]
+        return pairs
+
+    def _load(self, entry: TableRule, pairs: dict[str, list[tuple]]) -> Rewrite:
+        """Maps into temp tables; the Rewrite that joins them."""
         types = self.tables[entry.table]
         rw = Rewrite(entry.table, entry.where, types)
         for rule in entry.columns:
             json = types[rule.column].startswith("jsonb")
             if rule.strategy == "faker":
                 rw.columns[rule.column] = Mapped(self._kind_table(self._dictionary(rule)), json=json)
-            elif rule.strategy in ("scrub", "hash"):
-                function = self._scrub_recording(entry, rule.column, samples) if rule.strategy == "scrub" else hashed(rule, self.keyed)
-                pairs = ((v, function(v)) for v in self._distinct(entry, rule.column))
-                rw.columns[rule.column] = Mapped(load_map(self.conn, ((o, f) for o, f in pairs if f != o)), json=json)
-            elif rule.strategy == "shift":
-                move = shift(rule, self.keyed)
-                pairs = self._distinct_typed(entry, rule.column)
-                rw.columns[rule.column] = Mapped(load_map(self.conn, ((text, str(move(value))) for value, text in pairs)))
+            elif rule.strategy in ("scrub", "hash", "shift"):
+                rw.columns[rule.column] = Mapped(load_map(self.conn, pairs[rule.column]), json=json)
             elif rule.strategy == "noise":
-                key = sql.SQL("({})::text").format(sql.SQL(rule.options["key"])) if rule.options.get("key") else sql.SQL("o.id::text")
-                factor = noise_factor(rule, self.keyed)
-                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(key, sql.Identifier(entry.table))
-                                         + (sql.SQL(" WHERE ") + sql.SQL(entry.where) if entry.where else sql.SQL(""))).fetchall()
-                table = load_map(self.conn, ((k, factor(k)) for (k,) in keys if k is not None))
-                rw.columns[rule.column] = Scaled(table, key, int(rule.options.get("round", 2)))
+                rw.columns[rule.column] = Scaled(load_map(self.conn, pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
             elif rule.strategy in ("constant", "null"):
                 rw.columns[rule.column] = Literal(rule.options.get("value"))
             elif rule.strategy == "template":
                 rw.columns[rule.column] = Expression(template_sql(rule))
         return rw
 
+    def _apply(self, entry: TableRule, rw: Rewrite, progress: Progress) -> tuple[str, int, float]:
+        started = time.monotonic()
+        expected = introspect.count(self.conn, entry.table, entry.where)
+        progress.start(entry.table, expected)
+        rows = delete(self.conn, entry.table, entry.where) if entry.delete else rewrite(self.conn, rw, expected)
+        progress.advance(rows)
+        progress.finish()
+        return entry.table, rows, time.monotonic() - started
+
     def _kind_table(self, dictionary: Dictionary):
         """One temp table per dictionary, loaded once, shared by every column of that kind."""
         if dictionary.kind not in self.kind_tables:
-            self.kind_tables[dictionary.kind] = load_map(self.conn, ((o, f) for o, f in dictionary.fakes.items() if f != o))
+            self.kind_tables[dictionary.kind] = load_map(self.conn, dictionary.fakes.items())
         return self.kind_tables[dictionary.kind]
 
     def _distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
@@ -336,6 +377,11 @@ def _timed(phases: dict[str, float], name: str):
         yield
     finally:
         phases[name] = phases.get(name, 0.0) + time.monotonic() - started
+
+
+def _noise_key(rule: ColumnRule) -> sql.Composable:
+    """What rows moving together share: the row itself unless the rule names a key (e.g. employee_id)."""
+    return sql.SQL("({})::text").format(sql.SQL(rule.options["key"])) if rule.options.get("key") else sql.SQL("o.id::text")
 
 
 def _identifying(rule: ColumnRule) -> bool:

@@ -9,19 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from formwork.rulefile import Origin
+
 STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a rule came from, for error messages: file, line and dotted key."""
-
-    file: str
-    line: int
-    key: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.key}"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,11 @@ employee), so Python only computes mappings over *distinct* values; they are
 loaded with COPY into temp tables, and PostgreSQL applies them with hash joins
 in a single UPDATE per entry. No row-at-a-time work, inside the caller's
 transaction.
+
+Each map is complete (every value of the rows it serves, unchanged ones
+included, and NULL under a sentinel key), so the UPDATE inner-joins the target
+table straight to its maps: no self-join, and the planner hashes the maps,
+not the table.
 """
 
 from __future__ import annotations
@@ -16,16 +21,28 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
+from formwork.errors import OperationError
+from formwork.masking import indexes
+
 _names = itertools.count(1)
+# Stands for NULL in a map's key column: a NUL-free control character no Odoo value starts with.
+NULL_KEY = "\x01null"
+# The planner knows nothing of COALESCE(column) and assumes it has 200 distinct values, so a join
+# to a map with fewer keys looks selective; a few joins later it expects one row and loops over
+# million-row maps. Keys that never match bring every map to that size and the estimates right.
+PADDING = [(f"\x01pad{i}", None) for i in range(200)]
 
 
-def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str]]) -> sql.Identifier:
-    """A temp table (orig, fake) holding the pairs (origs are distinct); returns its name.
+def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str | None]]) -> sql.Identifier:
+    """A temp table (fw_orig, fw_fake) holding the pairs (origs distinct) plus NULL -> NULL; returns its name.
 
     No index: the UPDATE joins it by hash, and statistics are all the planner needs."""
     name = sql.Identifier(f"fw_map_{next(_names)}")
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} (orig text, fake text) ON COMMIT DROP").format(name))
-    with conn.cursor().copy(sql.SQL("COPY {} (orig, fake) FROM STDIN").format(name)) as copy:
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} (fw_orig text, fw_fake text) ON COMMIT DROP").format(name))
+    with conn.cursor().copy(sql.SQL("COPY {} (fw_orig, fw_fake) FROM STDIN").format(name)) as copy:
+        copy.write_row((NULL_KEY, None))
+        for pad in PADDING:
+            copy.write_row(pad)
         for pair in pairs:
             copy.write_row(pair)
     conn.execute(sql.SQL("ANALYZE {}").format(name))
@@ -34,10 +51,9 @@ def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str]]) -> sql.
 
 @dataclass
 class Mapped:
-    """new = map[key] (or the original when the map has no entry); jsonb maps every language's text."""
+    """new = map[original]; jsonb maps every language's text (and keeps texts the map lacks)."""
 
     table: sql.Identifier
-    key: sql.Composable | None = None  # default: the column's own text
     json: bool = False
 
 
@@ -70,8 +86,10 @@ class Rewrite:
     columns: dict[str, Mapped | Scaled | Literal | Expression] = field(default_factory=dict)
 
 
-def rewrite(conn: psycopg.Connection, rw: Rewrite) -> int:
-    joins, new = [], {}
+def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
+    """Runs the UPDATE; `expected` rows match the entry, and all of them must be rewritten:
+    a row whose value is missing from a map would drop out of the join unmasked."""
+    maps, conditions, new = [], [], {}
     for i, (column, how) in enumerate(rw.columns.items()):
         original = sql.SQL("o.{}").format(sql.Identifier(column))
         kind = sql.SQL(rw.types[column])
@@ -80,32 +98,37 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite) -> int:
             new[column] = sql.SQL("{}::{}").format(sql.Literal(how.value), kind)
         elif isinstance(how, Mapped) and how.json:
             new[column] = sql.SQL(
-                "CASE WHEN {o} IS NULL THEN NULL ELSE (SELECT jsonb_object_agg(e.key, COALESCE(to_jsonb(m.fake), e.value)) "
-                "FROM jsonb_each({o}) e LEFT JOIN {t} m ON m.orig = e.value #>> '{{}}') END"
+                "CASE WHEN {o} IS NULL THEN NULL ELSE (SELECT jsonb_object_agg(e.key, COALESCE(to_jsonb(m.fw_fake), e.value)) "
+                "FROM jsonb_each({o}) e LEFT JOIN {t} m ON m.fw_orig = e.value #>> '{{}}') END"
             ).format(o=original, t=how.table)
-        elif isinstance(how, Mapped):
-            joins.append(sql.SQL("LEFT JOIN {} {} ON {}.orig = {}").format(how.table, alias, alias, how.key or sql.SQL("{}::text").format(original)))
-            new[column] = sql.SQL("CASE WHEN {a}.orig IS NULL THEN {o} ELSE {a}.fake::{k} END").format(a=alias, o=original, k=kind)
-        elif isinstance(how, Scaled):
-            joins.append(sql.SQL("LEFT JOIN {} {} ON {}.orig = {}").format(how.table, alias, alias, how.key))
-            new[column] = sql.SQL("CASE WHEN {a}.orig IS NULL THEN {o} ELSE round({o}::numeric * {a}.fake::numeric, {d})::{k} END").format(
-                a=alias, o=original, d=sql.Literal(how.digits), k=kind)
+        elif isinstance(how, (Mapped, Scaled)):
+            key = how.key if isinstance(how, Scaled) else original
+            maps.append(sql.SQL("{} {}").format(how.table, alias))
+            conditions.append(sql.SQL("{}.fw_orig = COALESCE(({})::text, {})").format(alias, key, sql.Literal(NULL_KEY)))
+            if isinstance(how, Mapped):
+                new[column] = sql.SQL("{}.fw_fake::{}").format(alias, kind)
+            else:
+                new[column] = sql.SQL("CASE WHEN {a}.fw_fake IS NULL THEN {o} ELSE round({o}::numeric * {a}.fw_fake::numeric, {d})::{k} END").format(
+                    a=alias, o=original, d=sql.Literal(how.digits), k=kind)
     for column, how in rw.columns.items():
         if isinstance(how, Expression):
             new[column] = sql.SQL("({})::{}").format(how.render(new), sql.SQL(rw.types[column]))
     if not new:
         return 0
-    columns = list(new)
-    select = sql.SQL("SELECT o.id, {} FROM {} o {}").format(
-        sql.SQL(", ").join(sql.SQL("{} AS {}").format(new[c], sql.Identifier(f"n_{c}")) for c in columns),
-        sql.Identifier(rw.table), sql.SQL(" ").join(joins))
+    update = sql.SQL("UPDATE {} o SET {}").format(
+        sql.Identifier(rw.table), sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), new[c]) for c in new))
+    if maps:
+        update += sql.SQL(" FROM ") + sql.SQL(", ").join(maps)
     if rw.where:
-        select += sql.SQL(" WHERE ") + sql.SQL(rw.where)
-    update = sql.SQL("UPDATE {} t SET {} FROM ({}) n WHERE t.id = n.id").format(
-        sql.Identifier(rw.table),
-        sql.SQL(", ").join(sql.SQL("{} = n.{}").format(sql.Identifier(c), sql.Identifier(f"n_{c}")) for c in columns),
-        select)
-    return conn.execute(update).rowcount
+        conditions.append(sql.SQL("({})").format(sql.SQL(rw.where)))
+    if conditions:
+        update += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions)
+    with indexes.set_aside(conn, rw.table, list(new), expected):
+        rows = conn.execute(update).rowcount
+    if rows != expected:
+        raise OperationError(f"{rw.table}: rewrote {rows:,} of {expected:,} rows; values changed while masking "
+                             "(another session, or two rules covering the same rows); nothing was changed")
+    return rows
 
 
 def delete(conn: psycopg.Connection, table: str, where: str | None) -> int:

@@ -15,13 +15,12 @@ from functools import cache
 from os import PathLike
 from typing import Any
 
-import yaml
 from faker import Faker
 from faker.generator import Generator
 from jsonschema import Draft202012Validator
 
-from formwork.errors import InputError
-from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, Origin, RuleSet, TableRule
+from formwork.rulefile import TYPE_NAMES, Map, RulesError, Source, show, value_range  # noqa: F401 (RulesError: the error this module raises)
+from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rules_schema import FAKER_OPTIONS, OPTIONLESS, SCHEMA
 from formwork.masking.transform import FILTERS_SQL
 
@@ -29,21 +28,10 @@ TEMPLATE_FILTERS = tuple(FILTERS_SQL)
 
 _VALIDATOR = Draft202012Validator(SCHEMA)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_TYPE_NAMES = {
-    "string": "a string", "object": "a mapping", "array": "a list", "integer": "an integer",
-    "number": "a number", "boolean": "true/false", "null": "null",
-}
-
-
-class RulesError(InputError):
-    """A rules file we refuse: one line, starting with `file:line: key:`."""
-
-    def __init__(self, message: str):
-        super().__init__(message.replace("\n", " "))
 
 
 def load_rules(path: str | PathLike[str]) -> RuleSet:
-    src = _Source(str(path))
+    src = Source(str(path), "version, locale, tables")
     _check_schema(src)
     doc = src.doc
     if _faker(doc["locale"]) is None:
@@ -65,99 +53,17 @@ def template_fields(template: str) -> list[tuple[str, tuple[str, ...]]]:
     return fields
 
 
-# --- YAML that remembers where each key was written
-
-
-class _Map(dict):
-    line: int  # where the mapping starts
-    key_lines: dict[str, int]
-
-
-class _Seq(list):
-    item_lines: list[int]
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML with line numbers; refuses duplicate and non-string keys, keeps dates as text."""
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    result = _Map()
-    result.line, result.key_lines = node.start_mark.line + 1, {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str) or key in result:
-            problem = f"duplicate key '{key}'" if key in result else f"key {key!r} is not a string (quote it)"
-            raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Source:
-    """The loaded document, and how to point at a place in it."""
-
-    def __init__(self, file: str):
-        self.file = file
-        try:
-            with open(file, encoding="utf-8") as stream:
-                text = stream.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RulesError(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-        try:
-            self.doc = yaml.load(text, Loader=_Loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            kind = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
-            where = f" ({exc.context} on line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else ""
-            raise RulesError(f"{file}:{mark.line + 1}: {kind}: {exc.problem or exc.context}{where}") from None
-        except yaml.YAMLError as exc:
-            raise RulesError(f"{file}:1: YAML error: {exc}") from None
-        if not isinstance(self.doc, _Map):
-            raise RulesError(f"{file}:1: the top level must be a mapping (version, locale, tables), got {_show(self.doc)}")
-
-    def line(self, path: list) -> int:
-        """The line of the last key (or list item) of `path`; the document's first line for []."""
-        node, line = self.doc, self.doc.line
-        for part in path:
-            line = node.key_lines[part] if isinstance(node, _Map) else node.item_lines[part]
-            node = node[part]
-        return line
-
-    def origin(self, path: list, line: int | None = None) -> Origin:
-        key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
-        return Origin(self.file, line or self.line(path), key)
-
-    def error(self, path: list, message: str, line: int | None = None) -> RulesError:
-        return RulesError(f"{self.origin(path, line)}: {message}")
-
-
 # --- structure (JSON Schema), with messages in the file's terms
 
 
-def _check_schema(src: _Source) -> None:
+def _check_schema(src: Source) -> None:
     found = [_explain(src, error) for error in _VALIDATOR.iter_errors(src.doc)]
     if found:
         line, _, path, message = min(found, key=lambda item: item[:2])
         raise src.error(path, message, line)
 
 
-def _explain(src: _Source, error) -> tuple[int, int, list, str]:
+def _explain(src: Source, error) -> tuple[int, int, list, str]:
     """(line, -depth, path, message) for one schema error."""
     path, validator, expected, value = list(error.absolute_path), error.validator, error.validator_value, error.instance
     line = None
@@ -179,21 +85,21 @@ def _explain(src: _Source, error) -> tuple[int, int, list, str]:
         path.append(next(key for key in expected if key in value))
         message = f"'{path[-1]}' is a faker option; it needs faker next to it"
     elif validator == "type" and in_column:
-        message = f"expected a strategy ({', '.join(OPTIONLESS)}, or a mapping such as {{faker: name}}), got {_show(value)}"
+        message = f"expected a strategy ({', '.join(OPTIONLESS)}, or a mapping such as {{faker: name}}), got {show(value)}"
     elif validator == "type":
         wanted = [expected] if isinstance(expected, str) else expected
-        names = [_TYPE_NAMES[name] for name in wanted]
-        message = f"expected {', '.join(names[:-1]) + ' or ' if names[1:] else ''}{names[-1]}, got {_show(value)}"
+        names = [TYPE_NAMES[name] for name in wanted]
+        message = f"expected {', '.join(names[:-1]) + ' or ' if names[1:] else ''}{names[-1]}, got {show(value)}"
     elif validator == "enum" and in_column and value in STRATEGIES:
         message = f"strategy '{value}' needs options: write {{{value}: ...}}"
     elif validator == "enum" and in_column:
         message = _unknown_strategy(value)
     elif validator == "enum":
-        message = f"{_show(value)} is not allowed (use one of: {', '.join(map(str, expected))})"
+        message = f"{show(value)} is not allowed (use one of: {', '.join(map(str, expected))})"
     elif validator == "const":
-        message = f"must be {_show(expected)}, got {_show(value)}"
+        message = f"must be {show(expected)}, got {show(value)}"
     elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        message = f"{_show(value)} is out of range (allowed: {_range(error.schema)})"
+        message = f"{show(value)} is out of range (allowed: {value_range(error.schema)})"
     elif validator == "minLength":
         message = "must not be empty"
     else:
@@ -212,30 +118,13 @@ def _unknown_column_key(key: str, strategies: list[str]) -> str:
 
 
 def _unknown_strategy(name: Any) -> str:
-    return f"unknown strategy {_show(name)} (use one of: {', '.join(STRATEGIES)})"
-
-
-def _range(schema: dict) -> str:
-    bounds = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
-    return " and ".join(f"{sign} {schema[name]}" for name, sign in bounds.items() if name in schema)
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
+    return f"unknown strategy {show(name)} (use one of: {', '.join(STRATEGIES)})"
 
 
 # --- meaning: what a schema cannot say
 
 
-def _table(src: _Source, index: int, entry: dict) -> TableRule:
+def _table(src: Source, index: int, entry: dict) -> TableRule:
     path = ["tables", index]
     columns = entry.get("columns") or {}
     if entry.get("delete") and columns:
@@ -250,7 +139,7 @@ def _table(src: _Source, index: int, entry: dict) -> TableRule:
     )
 
 
-def _column(src: _Source, path: list, spec: Any, siblings: dict) -> ColumnRule:
+def _column(src: Source, path: list, spec: Any, siblings: dict) -> ColumnRule:
     name = path[-1]
     if spec is None or isinstance(spec, str):
         return ColumnRule(name, spec or "null", {}, src.origin(path))
@@ -287,7 +176,7 @@ def _is_provider(fake: Faker, name: str) -> bool:
     return callable(getattr(fake, name, None))
 
 
-def _check_faker(src: _Source, path: list, spec: dict) -> None:
+def _check_faker(src: Source, path: list, spec: dict) -> None:
     locale = spec.get("locale", src.doc["locale"])
     fake = _faker(locale)
     if fake is None:
@@ -300,7 +189,7 @@ def _check_faker(src: _Source, path: list, spec: dict) -> None:
         raise src.error(path + ["faker"], f"unknown Faker provider '{provider}' for locale {locale}{hint}")
 
 
-def _check_template(src: _Source, path: list, template: str, siblings: dict) -> None:
+def _check_template(src: Source, path: list, template: str, siblings: dict) -> None:
     if "{" in _PLACEHOLDER.sub("", template) or "}" in _PLACEHOLDER.sub("", template):
         raise src.error(path, f"unbalanced '{{' or '}}' in {template!r}")
     for column, filters in template_fields(template):

@@ -9,6 +9,9 @@ through a refresh.
 
 from __future__ import annotations
 
+import psycopg
+from psycopg import sql
+
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rules import RulesError
 
@@ -66,3 +69,22 @@ def _check_column(rule: ColumnRule, table: str, table_columns: dict[str, str]) -
             f"{rule.origin}: {rule.strategy} cannot apply to {table}.{rule.column} of type {data_type} "
             f"(it needs one of: {', '.join(sorted(allowed))})"
         )
+
+
+def check_overlaps(conn: psycopg.Connection, entries: list[TableRule]) -> None:
+    """Two entries must not rewrite the same column of the same rows: the second would meet the
+    first's fakes instead of originals. Disjoint `where`s (individuals / companies) are fine."""
+    for i, first in enumerate(entries):
+        for second in entries[i + 1:]:
+            if first.table != second.table or first.delete or second.delete:
+                continue
+            shared = sorted({c.column for c in first.columns} & {c.column for c in second.columns})
+            if not shared:
+                continue
+            if first.where and second.where:
+                both = sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE ({}) AND ({}))").format(
+                    sql.Identifier(first.table), sql.SQL(first.where), sql.SQL(second.where))
+                if not conn.execute(both).fetchone()[0]:
+                    continue
+            raise RulesError(f"{second.origin}: rewrites {first.table}.{', '.join(shared)} in rows that "
+                             f"{first.origin} already rewrites; make their where conditions exclusive")
