@@ -1,0 +1,1 @@
+"""Refreshing a lower environment from production: guards, clone beside the target, atomic swap."""

@@ -1,0 +1,71 @@
+"""Copy a database beside the target: pg_dump in directory format and pg_restore, both in parallel jobs.
+
+The source is only read (pg_dump takes one snapshot). The copy is restored into a
+new database whose name says it is being built; only the swap makes it the target.
+Passwords travel in PGPASSWORD, never on a command line others can read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from formwork.dsn import ConnectionSpec
+from formwork.errors import OperationError
+from formwork.local.pgbin import program
+from formwork.progress import NoProgress, Progress
+
+DUMPED = re.compile(r"^pg_dump: (dumping contents of table|processing data for table)")
+RESTORED = re.compile(r"^pg_restore: (creating|finished item|processing data for table)")
+
+
+def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
+    with psycopg.connect(**source.kwargs()) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace NOT IN "
+                              "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)").fetchone()[0]
+    _run([program("pg_dump"), "--format=directory", f"--jobs={jobs}", f"--file={directory}", "--verbose",
+          f"--dbname={_conninfo(source)}"], source, "dump " + source.dbname, tables, DUMPED, progress)
+
+
+def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
+    """Into a new database `database` on `server`, owned by the connecting role."""
+    listing = subprocess.run([program("pg_restore"), "--list", str(directory)], capture_output=True, text=True)
+    if listing.returncode != 0:
+        reason = (listing.stderr.strip().splitlines() or ["no message"])[-1]
+        raise OperationError(f"restore {database} failed: {directory} is not a readable dump: {reason}")
+    entries = sum(1 for line in listing.stdout.splitlines() if line and not line.startswith(";"))
+    with psycopg.connect(**{**server.kwargs(), "dbname": "postgres"}, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
+        target = ConnectionSpec(server.host, server.port, database, server.user, server.password, dict(server.options))
+        try:
+            _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
+                  f"--dbname={_conninfo(target)}", str(directory)], target, "restore " + database, entries, RESTORED, progress)
+        except BaseException:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            raise
+
+
+def _conninfo(spec: ConnectionSpec) -> str:
+    return make_conninfo(**{k: v for k, v in spec.kwargs().items() if k != "password"})
+
+
+def _run(args: list[str], spec: ConnectionSpec, label: str, total: int, step: re.Pattern, progress: Progress | None) -> None:
+    progress = progress or NoProgress()
+    env = {**os.environ, **({"PGPASSWORD": spec.password} if spec.password else {})}
+    progress.start(label, total)
+    last: list[str] = []
+    with subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env) as process:
+        for line in process.stderr:
+            if step.match(line):
+                progress.advance(1)
+            elif not line.startswith(("pg_dump: ", "pg_restore: ")) or "error" in line.lower():
+                last.append(line.strip())
+    progress.finish()
+    if process.returncode != 0:
+        raise OperationError(f"{label} failed (exit {process.returncode}): {(last or ['no message'])[-1]}")

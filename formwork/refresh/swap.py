@@ -1,0 +1,80 @@
+"""The databases around a refresh target, and the one moment the target changes.
+
+A refresh builds `<target>__formwork_<run>` beside the target and, once it is
+verified, renames old -> `<target>__prev` and new -> `<target>` in one
+transaction: a crash before the commit leaves the target as it was, after it
+the new copy is complete. Leftover side databases of killed runs are dropped
+by the next run; one previous copy is kept for `refresh rollback`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+from psycopg import errors, sql
+
+from formwork.errors import OperationError
+
+BUILDING = "__formwork_"
+PREVIOUS = "__prev"
+SWAPPING = "__formwork_swap"
+# Odoo workers reconnect within moments of being disconnected: retry the rename a few times.
+ATTEMPTS = 10
+
+
+def building_name(target: str, run: str) -> str:
+    name = f"{target}{BUILDING}{run}"
+    if len(name.encode()) > 63:
+        raise OperationError(f"database name '{name}' would exceed PostgreSQL's 63 bytes; use a shorter target name")
+    return name
+
+
+def previous_name(target: str) -> str:
+    return f"{target}{PREVIOUS}"
+
+
+def exists(admin: psycopg.Connection, name: str) -> bool:
+    return admin.execute("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s)", (name,)).fetchone()[0]
+
+
+def leftovers(admin: psycopg.Connection, target: str) -> list[str]:
+    """Side databases of earlier runs that never finished (killed, failed)."""
+    pattern = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + BUILDING.replace("_", "\\_") + "%"
+    rows = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1", (pattern,)).fetchall()
+    return [name for (name,) in rows]
+
+
+def drop(admin: psycopg.Connection, name: str) -> None:
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def swap_in(admin: psycopg.Connection, target: str, fresh: str) -> None:
+    """fresh becomes target; the old target becomes the previous copy (replacing the one before)."""
+    drop(admin, previous_name(target))
+    moves = [(target, previous_name(target))] if exists(admin, target) else []
+    _rename(admin, moves + [(fresh, target)])
+
+
+def swap_back(admin: psycopg.Connection, target: str) -> None:
+    """The previous copy becomes target again, and the current one becomes the previous copy."""
+    previous = previous_name(target)
+    if not exists(admin, previous):
+        raise OperationError(f"no previous copy of '{target}' to roll back to (database '{previous}' does not exist)")
+    _rename(admin, [(target, target + SWAPPING), (previous, target), (target + SWAPPING, previous)])
+
+
+def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]]) -> None:
+    """All renames in one transaction, after ending the sessions of the databases involved."""
+    names = sorted({old for old, _ in moves if not old.endswith(SWAPPING)})
+    for attempt in range(1, ATTEMPTS + 1):
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
+        try:
+            with admin.transaction():
+                for old, new in moves:
+                    admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
+            return
+        except errors.ObjectInUse:
+            if attempt == ATTEMPTS:
+                raise OperationError(f"could not rename {', '.join(names)}: sessions kept reconnecting; nothing was renamed") from None
+            time.sleep(0.2 * attempt)
