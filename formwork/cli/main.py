@@ -16,6 +16,7 @@ from formwork.cli.demo import demo
 from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.mask import mask
+from formwork.cli.refresh import refresh
 from formwork.cli.rewire import rewire
 from formwork.cli.seed import seed
 from formwork.cli.store import store
@@ -37,6 +38,7 @@ cli.add_command(store)
 cli.add_command(local)
 cli.add_command(mask)
 cli.add_command(rewire)
+cli.add_command(refresh)
 cli.add_command(demo)
 
 

@@ -67,6 +67,7 @@ class MaskPlan:
 @dataclass
 class MaskReport:
     tables: list[tuple[str, int, float]] = field(default_factory=list)  # table, rows, seconds
+    deleted: dict[str, int] = field(default_factory=dict)  # table -> rows deleted by `delete: true` entries
     files_replaced: int = 0
     files_deleted: int = 0
     leaks: list[str] = field(default_factory=list)
@@ -270,6 +271,8 @@ class Masker:
                 following = self.entries[i + 1] if i + 1 < len(self.entries) else None
                 upcoming = following and thread.submit(self._compute, following, self._read(following), samples)
                 report.tables.append(self._apply(entry, rw, progress))
+                if entry.delete:
+                    report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
 
     def _read(self, entry: TableRule) -> dict[str, list]:
         """Column -> the distinct values (or noise keys) its new values are computed from."""

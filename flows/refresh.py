@@ -1,0 +1,105 @@
+"""Replace a lower environment with a fresh, masked, rewired copy of production.
+
+The runbook: guards, clean up after killed runs, approval, clone beside the
+target, mask, rewire, verify, swap. Production is only read; until the swap the
+target is untouched, so a failed, rejected or killed run leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from prefect import flow, get_run_logger, pause_flow_run
+from prefect.artifacts import create_markdown_artifact
+from prefect.input import RunInput
+from prefect.runtime import flow_run
+
+from formwork import environments
+from formwork.refresh import filestore, swap
+from tasks.masking import DEFAULT_RULES
+from tasks.refresh import (check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy, rewire_copy,
+                           swap_in, verify_counts)
+
+APPROVAL_TIMEOUT = 24 * 3600
+
+
+class Approval(RunInput):
+    approver: str
+    change_reference: str
+    approve: bool
+
+
+@dataclass
+class RefreshReport:
+    source: str
+    target: str
+    outcome: str = "running"
+    approver: str = ""
+    change_reference: str = ""
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"refresh {self.source} -> {self.target}: {self.outcome} in {sum(s for _, s in self.steps):.1f} s"
+
+    def markdown(self) -> str:
+        lines = [f"# Refresh {self.source} → {self.target}", "", self.summary(), "",
+                 f"Approved by **{self.approver or '-'}**, change reference **{self.change_reference or '-'}**.", "",
+                 "| step | seconds |", "|---|---:|"] + [f"| {name} | {seconds:.1f} |" for name, seconds in self.steps]
+        return "\n".join(lines + ([""] + [f"- {note}" for note in self.notes] if self.notes else []))
+
+
+class _Steps:
+    def __init__(self, report: RefreshReport):
+        self.report = report
+
+    def __call__(self, name: str, function, *args):
+        started = time.monotonic()
+        result = function(*args)
+        self.report.steps.append((name, time.monotonic() - started))
+        return result
+
+
+@flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True)
+def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = ""):
+    """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver."""
+    src, dst = environments.load(source), environments.load(target)
+    report = RefreshReport(source, target)
+    step = _Steps(report)
+    step("guards", check_guards, source, src, target, dst, rules)
+    for name in step("clean up earlier runs", clean_up, target, dst):
+        report.notes.append(f"dropped {name}, left by an earlier run that did not finish")
+
+    if approver is None:
+        answer = pause_flow_run(wait_for_input=Approval.with_initial_data(
+            description=f"Refresh **{target}** from **{source}**: {describe_target(dst)}", approve=False), timeout=APPROVAL_TIMEOUT)
+        approver, change_reference = answer.approver, answer.change_reference
+        if not answer.approve:
+            report.outcome, report.approver, report.change_reference = "rejected, target untouched", approver, change_reference
+            _publish(report)
+            return report
+    report.approver, report.change_reference = approver, change_reference
+
+    run = (flow_run.get_id() or "local")[:8]
+    side = swap.building_name(dst.db_name, run)
+    side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
+    step("clone database", clone_database, src, dst, side)
+    files = step("copy filestore", copy_filestore, src, side_url)
+    masked = step("mask", mask_copy, dst, side, side_url, rules)
+    rewired = step("rewire", rewire_copy, target, dst, side, run)
+    # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
+    rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
+    rows = step("verify", verify_counts, src, dst, side, masked.deleted, rewired_tables)
+    step("swap", swap_in, dst, side, side_url)
+
+    report.outcome = "done"
+    report.notes += [f"{rows:,} rows and {files:,} files copied", masked.summary(), rewired.summary()]
+    _publish(report)
+    get_run_logger().info(report.summary())
+    return report
+
+
+def _publish(report: RefreshReport) -> None:
+    create_markdown_artifact(report.markdown(), key="refresh-report", description=report.summary())
+    print(report.summary())

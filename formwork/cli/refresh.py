@@ -1,0 +1,56 @@
+"""`formwork refresh`: replace a lower environment with a masked, rewired copy of production."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from formwork.cli.groups import DefaultToRun
+from formwork.errors import InputError
+
+
+@click.group(cls=DefaultToRun)
+def refresh() -> None:
+    """Refresh TARGET from SOURCE: `formwork refresh SOURCE TARGET --yes`, or `formwork refresh rollback TARGET`."""
+
+
+@refresh.command("run")
+@click.argument("source")
+@click.argument("target")
+@click.option("--yes", is_flag=True, help="Approve now, as the invoking user; without it the run waits for an approver in Prefect.")
+@click.option("--change", "change_reference", default="", help="Change reference recorded with the approval.")
+@click.option("--rules", type=click.Path(dir_okay=False), help="Masking rules file (default: masking_rules/odoo17.yaml).")
+@click.option("--from-backup", help="Restore a verified backup instead of reading production.")
+def run(source: str, target: str, yes: bool, change_reference: str, rules: str | None, from_backup: str | None) -> None:
+    """Clone SOURCE beside TARGET, mask, rewire, verify, then swap it in atomically."""
+    from formwork import environments
+    from tasks.masking import DEFAULT_RULES
+    from tasks.refresh import check_guards
+
+    if from_backup:
+        raise InputError("--from-backup: restoring from backups needs the backup pipeline, which is not built yet")
+    check_guards.fn(source, environments.load(source), target, environments.load(target), rules or DEFAULT_RULES)  # before a run starts
+    from flows.refresh import refresh as refresh_flow
+
+    report = refresh_flow(source=source, target=target, rules=rules or DEFAULT_RULES,
+                          approver=getpass.getuser() if yes else None, change_reference=change_reference)
+    click.echo(report.summary())
+
+
+@refresh.command("rollback")
+@click.argument("target")
+def rollback(target: str) -> None:
+    """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
+    from formwork import environments
+    from formwork.refresh import filestore, swap
+    from tasks.refresh import admin
+
+    env = environments.load(target)
+    if env.production:
+        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
+    with admin(env) as conn:
+        swap.swap_back(conn, env.db_name)
+    if env.filestore_url:
+        filestore.swap_back(env.filestore_url)
+    click.echo(f"{target}: previous copy swapped back in (the replaced one is now {swap.previous_name(env.db_name)})")

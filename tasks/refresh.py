@@ -1,0 +1,151 @@
+"""Refresh steps as Prefect tasks: each does one thing to the copy beside the target, never to the target."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import psycopg
+from prefect import task
+
+from blocks.masking_salt import masking_salt
+from blocks.odoo_environment import OdooEnvironment
+from formwork.dsn import ConnectionSpec
+from formwork.errors import InputError, OperationError
+from formwork.masking.engine import Masker, MaskReport
+from formwork.masking.rules import load_rules as load_masking_rules
+from formwork.refresh import clone, filestore, swap
+from formwork.refresh.same_database import same_database
+from formwork.rewiring.engine import RewireReport, Rewirer
+from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from tasks.progress import task_progress
+from tasks.rewiring import settings_for
+
+# Dropped connections and restarts are worth a retry; wrong input or a leak is not.
+TRANSIENT = (psycopg.OperationalError,)
+
+
+def _retry_transient(task, old_state, new_state) -> bool:
+    exc = new_state.result(raise_on_failure=False) if new_state.is_failed() else None
+    return isinstance(exc, TRANSIENT)
+
+
+def side_spec(env: OdooEnvironment, database: str) -> ConnectionSpec:
+    spec = env.connection()
+    return ConnectionSpec(spec.host, spec.port, database, spec.user, spec.password, dict(spec.options))
+
+
+def admin(env: OdooEnvironment) -> psycopg.Connection:
+    """A connection to the target server's maintenance database, for CREATE/DROP/RENAME DATABASE."""
+    return psycopg.connect(**side_spec(env, "postgres").kwargs(), autocommit=True)
+
+
+@task(name="check guards")
+def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str) -> None:
+    if dst.production:
+        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
+    if not dst.filestore_url or not src.filestore_url:
+        missing = target if not dst.filestore_url else source
+        raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
+    load_masking_rules(rules)  # file, line and key of a bad rule, before anything is read
+    load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
+    try:
+        with psycopg.connect(**src.connection().kwargs()) as s, admin(dst):
+            existing = _connect_or_none(dst)
+            if existing is not None:
+                with existing:
+                    if same_database(s, existing):
+                        raise InputError(f"refresh {source} -> {target}: the target is the source database itself "
+                                         "(same server and database under another address)")
+    except psycopg.OperationalError as exc:
+        raise OperationError(f"refresh {source} -> {target}: cannot reach a server: {str(exc).splitlines()[0]}") from None
+
+
+def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
+    try:
+        return psycopg.connect(**env.connection().kwargs())
+    except psycopg.OperationalError:
+        return None  # the target database does not exist yet: it cannot be the source
+
+
+@task(name="clean up earlier runs")
+def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
+    """Side databases and folders of runs that were killed or failed; the live target is never among them."""
+    with admin(dst) as conn:
+        dropped = swap.leftovers(conn, dst.db_name)
+        for name in dropped:
+            swap.drop(conn, name)
+    for name in dropped:
+        filestore.remove(filestore.beside(dst.filestore_url, name[len(dst.db_name):]))
+    return dropped
+
+
+@task(name="describe the target")
+def describe_target(dst: OdooEnvironment) -> str:
+    with admin(dst) as conn:
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(%s))", (dst.db_name,)).fetchone() if swap.exists(conn, dst.db_name) else None
+    if size is None:
+        return f"`{dst.db_name}` does not exist yet: nothing is replaced."
+    with psycopg.connect(**dst.connection().kwargs()) as conn:
+        last = conn.execute("SELECT max(write_date) FROM mail_message").fetchone()[0] if _has(conn, "mail_message") else None
+    return f"`{dst.db_name}` ({size[0]}, last chatter write {last or 'unknown'}) will be replaced; the current copy is kept as `{swap.previous_name(dst.db_name)}`."
+
+
+def _has(conn: psycopg.Connection, table: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]
+
+
+@task(name="clone production beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=_retry_transient)
+def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str) -> None:
+    with admin(dst) as conn:
+        swap.drop(conn, side)  # a retry starts from nothing
+    with tempfile.TemporaryDirectory(prefix="formwork-dump-") as scratch:
+        clone.dump(src.connection(), Path(scratch) / "dump", progress=task_progress())
+        clone.restore(side_spec(dst, "postgres"), side, Path(scratch) / "dump", progress=task_progress())
+
+
+@task(name="copy the filestore beside the target", retries=2, retry_delay_seconds=10)
+def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
+    return filestore.copy_all(filestore.open_folder(src.filestore_url), filestore.open_folder(side_url), task_progress())
+
+
+@task(name="mask the copy")
+def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> MaskReport:
+    with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
+        return Masker(conn, load_masking_rules(rules), masking_salt(), filestore.open_folder(side_url)).run(task_progress())
+
+
+@task(name="rewire the copy")
+def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> RewireReport:
+    with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
+        report = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules]), settings_for(target, dst)).apply()
+        conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('formwork.refresh_run', %s) "
+                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (run,))
+        conn.commit()
+    if report.live:
+        raise OperationError("the copy still has live endpoints: " + ", ".join(live.rule.name for live in report.live))
+    return report
+
+
+@task(name="verify row counts against the source")
+def verify_counts(src: OdooEnvironment, dst: OdooEnvironment, side: str, removed: dict[str, int], rewired: set[str]) -> int:
+    """Every table holds the source's rows, less what masking deleted on purpose; tables whose rows
+    rewiring adds or removes (`rewired`) are vouched for by the rewiring check instead."""
+    count = ("SELECT c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text::bigint "
+             "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace")
+    with psycopg.connect(**src.connection().kwargs()) as s, psycopg.connect(**side_spec(dst, side).kwargs()) as t:
+        expected = {table: rows - removed.get(table, 0) for table, rows in s.execute(count).fetchall() if table not in rewired}
+        found = dict(t.execute(count).fetchall())
+    wrong = [f"{table} {found.get(table)} (expected {rows})" for table, rows in sorted(expected.items()) if found.get(table) != rows]
+    wrong += [f"{table} (not in the source)" for table in sorted(set(found) - set(expected) - rewired)]
+    if wrong:
+        raise OperationError("the copy does not match the source: " + "; ".join(wrong[:5]))
+    return sum(found.values())
+
+
+@task(name="swap the copy in")
+def swap_in(dst: OdooEnvironment, side: str, side_url: str) -> None:
+    """The one moment the target changes: databases in one transaction, then the filestore folders."""
+    with admin(dst) as conn:
+        swap.swap_in(conn, dst.db_name, side)
+    filestore.swap_in(dst.filestore_url, side_url)

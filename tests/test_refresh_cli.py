@@ -1,0 +1,139 @@
+"""`formwork refresh` between two real servers: production on one, staging on the other."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from tests.support.clusters import drop_database
+from tests.test_mask_cli import SALT_ENV, one_line
+
+DIGEST = ("SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s', c.relname, "
+          "(xpath('/row/n/text()', query_to_xml(format('SELECT md5(string_agg(t::text, '','' ORDER BY t::text)) AS n FROM %I t', c.relname), false, true, '')))[1]::text) AS x "
+          "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace) d")
+
+
+def add(run_formwork, name: str, dsn: str, files, *extra: str) -> None:
+    added = run_formwork("env", "add", name, "--dsn", dsn, "--filestore", f"file://{files}", *extra)
+    assert added.returncode == 0, added.stderr
+
+
+@pytest.fixture
+def pair(pg, pg_other, seeded_source, run_formwork, tmp_path):
+    """(prod, staging, staging's database): production on one server, an existing staging on the other."""
+    source, source_files = seeded_source
+    prod, staging, db = f"p-{uuid.uuid4().hex[:6]}", f"s-{uuid.uuid4().hex[:6]}", f"stg_{uuid.uuid4().hex[:6]}"
+    add(run_formwork, prod, pg.dsn(source), source_files, "--production")
+    add(run_formwork, staging, pg_other.dsn(db), tmp_path / "filestore" / db, "--base-url", "https://staging.example.com")
+    with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db}"')
+    with psycopg.connect(pg_other.dsn(db)) as conn:
+        conn.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
+    yield prod, staging, db
+    with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
+        for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (db + "%",)).fetchall():
+            drop_database(pg_other, name)
+
+
+def in_background(prefect_api, tmp_path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    return subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *args], env=env, cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def databases(pg_other, db: str) -> set[str]:
+    with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
+        return {n for (n,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (db + "%",))}
+
+
+def marker(cluster, db: str) -> str:
+    with psycopg.connect(cluster.dsn(db)) as conn:
+        return conn.execute("SELECT text FROM marker").fetchone()[0]
+
+
+def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
+    (prod, staging, db), source = pair, seeded_source[0]
+    (tmp_path / "filestore" / db).mkdir(parents=True)
+    (tmp_path / "filestore" / db / "old-file").write_text("old")
+    with psycopg.connect(pg.dsn(source)) as conn:
+        before = conn.execute(DIGEST).fetchone()[0]
+    done = run_formwork("refresh", prod, staging, "--yes", "--change", "CR-42", env=SALT_ENV, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"refresh {prod} -> {staging}: done" in done.stdout
+    with psycopg.connect(pg.dsn(source)) as conn:
+        assert conn.execute(DIGEST).fetchone()[0] == before  # production only read
+    with psycopg.connect(pg_other.dsn(db)) as new, psycopg.connect(pg.dsn(source)) as original:
+        assert new.execute("SELECT count(*) FROM res_partner").fetchone() == original.execute("SELECT count(*) FROM res_partner").fetchone()
+        assert new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone() != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+        assert new.execute("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'").fetchone()[0] == "https://staging.example.com"
+    assert run_formwork("rewire", "check", staging).returncode == 0
+    assert marker(pg_other, f"{db}__prev") == "the old staging"
+    assert (tmp_path / "filestore" / f"{db}__prev" / "old-file").exists()
+    assert len(list((tmp_path / "filestore" / db).rglob("*"))) > 100
+
+    rolled = run_formwork("refresh", "rollback", staging)
+    assert rolled.returncode == 0, rolled.stderr
+    assert marker(pg_other, db) == "the old staging"
+    assert (tmp_path / "filestore" / db / "old-file").exists()
+
+
+def test_production_target_and_the_source_itself_are_refused(pg, seeded_source, run_formwork, tmp_path):
+    source, source_files = seeded_source
+    prod, alias, other_prod = (f"{kind}-{uuid.uuid4().hex[:6]}" for kind in ("p", "a", "q"))
+    add(run_formwork, prod, pg.dsn(source), source_files, "--production")
+    add(run_formwork, other_prod, pg.dsn("postgres"), tmp_path / "fs-q", "--production")
+    add(run_formwork, alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")
+    refused = run_formwork("refresh", prod, other_prod, "--yes")
+    assert refused.returncode == 2 and "is flagged production: Formwork never writes to production" in one_line(refused)
+    itself = run_formwork("refresh", prod, alias, "--yes")
+    assert itself.returncode == 2 and "the target is the source database itself" in one_line(itself), itself.stderr[-2000:]
+
+
+def test_a_rejected_approval_ends_the_run_with_the_target_untouched(pg_other, pair, prefect_api, tmp_path):
+    prod, staging, db = pair
+    waiting = in_background(prefect_api, tmp_path, "refresh", prod, staging)
+    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+        paused = None
+        for _ in range(120):
+            runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [f"refresh-{prod}-to-{staging}"]}}}).json()
+            paused = next((r for r in runs if r["state"]["type"] == "PAUSED"), None)
+            if paused:
+                break
+            time.sleep(0.5)
+        assert paused, "the run never paused for approval"
+        described = api.get(f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}")
+        assert "will be replaced" in described.text
+        answer = api.post(f"/flow_runs/{paused['id']}/resume",
+                          json={"run_input": {"approver": "alice", "change_reference": "CR-7", "approve": False}}).json()
+        assert answer["status"] == "ACCEPT", answer
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err[-2000:]
+    assert "rejected, target untouched" in out
+    assert databases(pg_other, db) == {db} and marker(pg_other, db) == "the old staging"  # nothing cloned, nothing swapped
+
+
+def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeeds(pg_other, pair, run_formwork, prefect_api, tmp_path):
+    prod, staging, db = pair
+    running = in_background(prefect_api, tmp_path, "refresh", prod, staging, "--yes")
+    for _ in range(1200):
+        if databases(pg_other, db) - {db}:
+            break
+        time.sleep(0.05)
+    assert databases(pg_other, db) - {db}, "the restore never started"
+    time.sleep(0.3)  # well inside pg_restore
+    os.killpg(running.pid, signal.SIGKILL)
+    running.communicate(timeout=30)
+    assert marker(pg_other, db) == "the old staging"
+    again = run_formwork("refresh", prod, staging, "--yes", env=SALT_ENV, timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert databases(pg_other, db) == {db, f"{db}__prev"}  # the killed run's leftover is gone
+    assert marker(pg_other, f"{db}__prev") == "the old staging"
