@@ -8,7 +8,7 @@ PostgreSQL tools accept; we only add the rules an Odoo environment needs
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 import psycopg
@@ -42,6 +42,10 @@ class ConnectionSpec:
             out["password"] = self.password
         out.update(self.options)
         return out
+
+    def on(self, dbname: str) -> "ConnectionSpec":
+        """The same server and credentials, another database (a refresh's side copy, `postgres`)."""
+        return replace(self, dbname=dbname)
 
     def uri(self, *, with_password: bool = False, dbname: str | None = None) -> str:
         user = quote(self.user or "", safe="")

@@ -25,14 +25,18 @@ from tasks.rewiring import settings_for
 TRANSIENT = (psycopg.OperationalError,)
 
 
-def _retry_transient(task, old_state, new_state) -> bool:
-    exc = new_state.result(raise_on_failure=False) if new_state.is_failed() else None
-    return isinstance(exc, TRANSIENT)
+def _retry_transient(task, task_run, state) -> bool:
+    """Prefect's retry_condition_fn: retry only what a dropped connection or a restart explains."""
+    return isinstance(state.result(raise_on_failure=False), TRANSIENT)
 
 
 def side_spec(env: OdooEnvironment, database: str) -> ConnectionSpec:
-    spec = env.connection()
-    return ConnectionSpec(spec.host, spec.port, database, spec.user, spec.password, dict(spec.options))
+    return env.connection().on(database)
+
+
+def refuse_production_target(target: str, env: OdooEnvironment) -> None:
+    if env.production:
+        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
 
 
 def admin(env: OdooEnvironment) -> psycopg.Connection:
@@ -42,8 +46,7 @@ def admin(env: OdooEnvironment) -> psycopg.Connection:
 
 @task(name="check guards")
 def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str) -> None:
-    if dst.production:
-        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
+    refuse_production_target(target, dst)
     if not dst.filestore_url or not src.filestore_url:
         missing = target if not dst.filestore_url else source
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")

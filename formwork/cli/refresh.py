@@ -44,11 +44,10 @@ def rollback(target: str) -> None:
     """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
     from formwork import environments
     from formwork.refresh import filestore, swap
-    from tasks.refresh import admin
+    from tasks.refresh import admin, refuse_production_target
 
     env = environments.load(target)
-    if env.production:
-        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
+    refuse_production_target(target, env)
     with admin(env) as conn:
         swap.swap_back(conn, env.db_name)
     if env.filestore_url:

@@ -40,9 +40,9 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
         reason = (listing.stderr.strip().splitlines() or ["no message"])[-1]
         raise OperationError(f"restore {database} failed: {directory} is not a readable dump: {reason}")
     entries = sum(1 for line in listing.stdout.splitlines() if line and not line.startswith(";"))
-    with psycopg.connect(**{**server.kwargs(), "dbname": "postgres"}, autocommit=True) as admin:
+    with psycopg.connect(**server.on("postgres").kwargs(), autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
-        target = ConnectionSpec(server.host, server.port, database, server.user, server.password, dict(server.options))
+        target = server.on(database)
         try:
             _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
                   f"--dbname={_conninfo(target)}", str(directory)], target, "restore " + database, entries, RESTORED, progress)
