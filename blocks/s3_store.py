@@ -121,6 +121,22 @@ class S3Store(ObjectStore):
                 raise ObjectNotFound(source_key) from None
             raise
 
+    def same_service(self, other: S3Store) -> bool:
+        return (self.endpoint_url, self.region) == (other.endpoint_url, other.region)
+
+    def copy_from(self, source: S3Store, key: str) -> None:
+        """Server-side copy of `key` from another prefix or bucket of the same service."""
+        self._client().copy({"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer())
+
+    def siblings(self, suffix: str) -> list[str]:
+        """Prefixes `<this prefix><suffix>*` beside this one, e.g. the side folders of killed runs."""
+        base = self.prefix.strip("/")
+        paginator = self._client().get_paginator("list_objects_v2")
+        found = set()
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=base + suffix, Delimiter="/"):
+            found.update(p["Prefix"].rstrip("/") for p in page.get("CommonPrefixes", []))
+        return sorted(found) if base else []
+
 
 def _is_missing(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")

@@ -8,15 +8,15 @@ target is untouched, so a failed, rejected or killed run leaves it as it was.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
-from prefect import flow, get_run_logger, pause_flow_run
+from prefect import flow, get_run_logger, pause_flow_run, suspend_flow_run
 from prefect.artifacts import create_markdown_artifact
 from prefect.input import RunInput
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 
 from formwork import environments
 from formwork.refresh import filestore, swap
+from formwork.refresh.report import RefreshReport
 from tasks.masking import DEFAULT_RULES
 from tasks.refresh import (check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy, rewire_copy,
                            swap_in, verify_counts)
@@ -30,50 +30,38 @@ class Approval(RunInput):
     approve: bool
 
 
-@dataclass
-class RefreshReport:
-    source: str
-    target: str
-    outcome: str = "running"
-    approver: str = ""
-    change_reference: str = ""
-    steps: list[tuple[str, float]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return f"refresh {self.source} -> {self.target}: {self.outcome} in {sum(s for _, s in self.steps):.1f} s"
-
-    def markdown(self) -> str:
-        lines = [f"# Refresh {self.source} → {self.target}", "", self.summary(), "",
-                 f"Approved by **{self.approver or '-'}**, change reference **{self.change_reference or '-'}**.", "",
-                 "| step | seconds |", "|---|---:|"] + [f"| {name} | {seconds:.1f} |" for name, seconds in self.steps]
-        return "\n".join(lines + ([""] + [f"- {note}" for note in self.notes] if self.notes else []))
-
-
 class _Steps:
+    """Runs each step, timing it; a failing step still leaves the report, saying where it stopped."""
+
     def __init__(self, report: RefreshReport):
         self.report = report
 
     def __call__(self, name: str, function, *args):
         started = time.monotonic()
-        result = function(*args)
+        try:
+            result = function(*args)
+        except Exception as exc:
+            self.report.steps.append((name, time.monotonic() - started))
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            after = "the next run completes the swap" if name == "swap" else "the target is untouched"
+            self.report.outcome = f"FAILED at {name} ({why}); {after}"
+            _publish(self.report)
+            raise
         self.report.steps.append((name, time.monotonic() - started))
         return result
 
 
-@flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True)
+@flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True, persist_result=True)
 def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = ""):
     """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver."""
     src, dst = environments.load(source), environments.load(target)
     report = RefreshReport(source, target)
     step = _Steps(report)
-    step("guards", check_guards, source, src, target, dst, rules)
-    for name in step("clean up earlier runs", clean_up, target, dst):
-        report.notes.append(f"dropped {name}, left by an earlier run that did not finish")
+    report.notes += step("guards", check_guards, source, src, target, dst, rules)
+    report.notes += step("clean up earlier runs", clean_up, target, dst)
 
     if approver is None:
-        answer = pause_flow_run(wait_for_input=Approval.with_initial_data(
-            description=f"Refresh **{target}** from **{source}**: {describe_target(dst)}", approve=False), timeout=APPROVAL_TIMEOUT)
+        answer = _wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
         approver, change_reference = answer.approver, answer.change_reference
         if not answer.approve:
             report.outcome, report.approver, report.change_reference = "rejected, target untouched", approver, change_reference
@@ -93,11 +81,21 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     rows = step("verify", verify_counts, src, dst, side, masked.deleted, rewired_tables)
     step("swap", swap_in, dst, side, side_url)
 
-    report.outcome = "done"
-    report.notes += [f"{rows:,} rows and {files:,} files copied", masked.summary(), rewired.summary()]
+    report.outcome, report.rows, report.files = "done", rows, files
+    report.add_masking(masked)
+    report.add_rewiring(rewired)
     _publish(report)
     get_run_logger().info(report.summary())
     return report
+
+
+def _wait_for_approval(description: str) -> Approval:
+    """A deployed run suspends, holding no worker while it waits; when resumed it runs again from the
+    top, where guards and clean-up are quick and safe to repeat. A run started in a shell pauses in place."""
+    request = Approval.with_initial_data(description=description, approve=False)
+    if deployment.get_id():
+        return suspend_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key="approval")
+    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT)
 
 
 def _publish(report: RefreshReport) -> None:

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import click
 import psycopg
-from psycopg import sql
 
-from blocks.local_directory_store import LocalDirectoryStore
 from formwork.dsn import redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -44,6 +42,13 @@ class Demo:
             raise OperationError(f"demo step failed (exit {result.returncode}): formwork {' '.join(redact(a) for a in args[:2])}")
         return result
 
+    def compare(self, query: str, what: str) -> str:
+        values = []
+        for database in ("prod", "staging"):
+            with psycopg.connect(self.stack.postgres.dsn(database)) as conn:
+                values.append(conn.execute(query).fetchone()[0])
+        return f"{what}: prod {values[0]!r} -> staging {values[1]!r}"
+
     def url(self, kind: str) -> str:
         return f"file://{self.stack.objects}/{kind}"
 
@@ -53,17 +58,6 @@ class Demo:
             self.run("env", "remove", name)
         self.run("env", "add", name, "--dsn", self.stack.postgres.dsn(database), "--filestore", self.url(f"filestore/{database}"),
                  "--backup-store", self.url(f"backups/{name}"), *options)
-
-    def copy_production_to(self, database: str) -> None:
-        """A plain copy of prod for the masking step (the refresh pipeline will do this with approval and swap)."""
-        with psycopg.connect(self.stack.postgres.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE prod").format(sql.Identifier(database)))
-        source = LocalDirectoryStore(path=str(self.stack.objects / "filestore" / "prod"))
-        target = LocalDirectoryStore(path=str(self.stack.objects / "filestore" / database))
-        for item in source.list():
-            if not target.exists(item.key):
-                target.put_file(item.key, Path(source.path) / item.key)
 
 
 def run_demo() -> None:
@@ -82,28 +76,22 @@ def run_demo() -> None:
     demo.run("env", "list")
     demo.run("env", "show", "prod")
 
-    click.secho("\n4. Mask a copy of production in staging (payroll, banking and personal data)", bold=True)
-    demo.copy_production_to("staging")
-    click.echo("   copied prod -> staging (database and filestore)")
-    plan = demo.run("mask", "plan", "staging", quiet=True)
-    planned = [line for line in plan.stdout.splitlines() if not line.startswith(("uncovered:", "skipped:"))]
-    click.echo(f"   plan: {len(planned)} column rules, e.g. " + "; ".join(planned[:3]))
-    demo.run("mask", "staging", "--yes")
-    click.secho("   production refuses to be masked:", fg="yellow")
-    demo.run("mask", "prod", "--yes", check=False)
-
-    click.secho("\n5. Rewire staging so it never emails, pays, syncs or calls out", bold=True)
-    live = demo.run("rewire", "check", "staging", check=False, quiet=True)
+    click.secho("\n4. Refresh staging from production: clone beside it, mask, rewire, verify, swap", bold=True)
+    live = demo.run("rewire", "check", "prod", check=False, quiet=True)
     found = [line for line in live.stdout.splitlines() if line.startswith("LIVE")]
-    click.echo(f"   before: {len(found)} kinds of live endpoint, e.g.\n     " + "\n     ".join(found[:4]))
-    demo.run("rewire", "staging", "--yes")
+    click.echo(f"   production talks to the world: {len(found)} kinds of live endpoint, e.g.\n     " + "\n     ".join(found[:4]))
+    demo.run("refresh", "prod", "staging", "--yes", "--change", "DEMO-1")
     demo.run("rewire", "check", "staging", quiet=True)
-    click.echo("   after: nothing live (`formwork rewire check staging` exits 0)")
-    click.secho("   production refuses to be rewired:", fg="yellow")
-    demo.run("rewire", "prod", "--yes", check=False)
+    click.echo("   after: nothing live in staging (`formwork rewire check staging` exits 0)")
+    click.echo("   " + demo.compare("SELECT name FROM hr_employee ORDER BY id LIMIT 1", "first employee"))
+    click.echo("   " + demo.compare("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'", "web.base.url"))
+
+    click.secho("\n5. Production is only ever read", bold=True)
+    for args in (("refresh", "staging", "prod", "--yes"), ("mask", "prod", "--yes"), ("rewire", "prod", "--yes")):
+        demo.run(*args, check=False)
 
     click.secho("\nWhere to look", bold=True)
-    click.echo(f"   Flow runs (seed, mask, rewire; reports):    {stack.prefect.ui_url}/runs")
+    click.echo(f"   Flow runs (seed, refresh; reports):          {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
     click.echo(f"   Use the CLI against this stack:              export PREFECT_API_URL={stack.prefect.api_url}")

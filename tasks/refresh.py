@@ -14,7 +14,7 @@ from formwork.dsn import ConnectionSpec
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
 from formwork.masking.rules import load_rules as load_masking_rules
-from formwork.refresh import clone, filestore, swap
+from formwork.refresh import clone, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
@@ -45,7 +45,8 @@ def admin(env: OdooEnvironment) -> psycopg.Connection:
 
 
 @task(name="check guards")
-def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str) -> None:
+def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str) -> list[str]:
+    """Everything that can refuse the run, before anything is written; returns what was measured."""
     refuse_production_target(target, dst)
     if not dst.filestore_url or not src.filestore_url:
         missing = target if not dst.filestore_url else source
@@ -53,15 +54,20 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
     load_masking_rules(rules)  # file, line and key of a bad rule, before anything is read
     load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
     try:
-        with psycopg.connect(**src.connection().kwargs()) as s, admin(dst):
+        with psycopg.connect(**src.connection().kwargs()) as s, admin(dst) as a:
             existing = _connect_or_none(dst)
             if existing is not None:
                 with existing:
                     if same_database(s, existing):
                         raise InputError(f"refresh {source} -> {target}: the target is the source database itself "
                                          "(same server and database under another address)")
+            rooms = [space.database_room(s, a), space.dump_room(s)]
     except psycopg.OperationalError as exc:
         raise OperationError(f"refresh {source} -> {target}: cannot reach a server: {str(exc).splitlines()[0]}") from None
+    short = [room for room in rooms if not room.enough]
+    if short:
+        raise InputError(f"refresh {source} -> {target}: not enough free space: " + "; ".join(map(str, short)))
+    return [f"space checked: {room}" for room in rooms]
 
 
 def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
@@ -73,14 +79,36 @@ def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
 
 @task(name="clean up earlier runs")
 def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
-    """Side databases and folders of runs that were killed or failed; the live target is never among them."""
+    """Side databases and folders of runs that were killed or failed; the live target is never among them.
+
+    A run killed between the database swap and the filestore's is finished instead:
+    the live target is that run's copy, and it needs its files."""
+    notes = []
+    swapped = _swapped_run(dst)
     with admin(dst) as conn:
-        dropped = swap.leftovers(conn, dst.db_name)
-        for name in dropped:
+        for name in swap.leftovers(conn, dst.db_name):
             swap.drop(conn, name)
-    for name in dropped:
-        filestore.remove(filestore.beside(dst.filestore_url, name[len(dst.db_name):]))
-    return dropped
+            notes.append(f"dropped database {name}, left by an earlier run that did not finish")
+    for url in filestore.side_folders(dst.filestore_url):
+        if swapped and url == filestore.beside(dst.filestore_url, swap.BUILDING + swapped):
+            filestore.finish(dst.filestore_url, url)
+            notes.append(f"finished the filestore swap of run {swapped}, killed after its database swap")
+        else:
+            filestore.remove(url)
+            notes.append(f"removed {url}, left by an earlier run that did not finish")
+    return notes
+
+
+def _swapped_run(dst: OdooEnvironment) -> str | None:
+    """The refresh run whose copy is the live target (rewire_copy marks every copy)."""
+    conn = _connect_or_none(dst)
+    if conn is None:
+        return None
+    with conn:
+        if not _has(conn, "ir_config_parameter"):
+            return None
+        row = conn.execute("SELECT value FROM ir_config_parameter WHERE key = 'formwork.refresh_run'").fetchone()
+    return row[0] if row else None
 
 
 @task(name="describe the target")
@@ -149,6 +177,7 @@ def verify_counts(src: OdooEnvironment, dst: OdooEnvironment, side: str, removed
 @task(name="swap the copy in")
 def swap_in(dst: OdooEnvironment, side: str, side_url: str) -> None:
     """The one moment the target changes: databases in one transaction, then the filestore folders."""
+    filestore.stage(dst.filestore_url, side_url)
     with admin(dst) as conn:
         swap.swap_in(conn, dst.db_name, side)
-    filestore.swap_in(dst.filestore_url, side_url)
+    filestore.finish(dst.filestore_url, side_url)

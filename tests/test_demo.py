@@ -32,6 +32,8 @@ def test_demo_runs_twice_and_stops():
             assert "seeded postgresql://postgres@127.0.0.1" in result.stdout
             assert "no leaks" in result.stdout and "after: nothing live" in result.stdout
             assert "never rewires it" in result.stderr and "never masks it" in result.stderr
+            assert "is flagged production: Formwork never writes to production" in result.stderr
+            assert "refresh prod -> staging: done" in result.stdout
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 

@@ -60,7 +60,18 @@ def marker(cluster, db: str) -> str:
         return conn.execute("SELECT text FROM marker").fetchone()[0]
 
 
-def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
+def latest_report(prefect_api) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-report"])),
+                                      sort=ArtifactSort.CREATED_DESC, limit=1)
+    return found[0].data
+
+
+def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair, run_formwork, prefect_api, tmp_path):
     (prod, staging, db), source = pair, seeded_source[0]
     (tmp_path / "filestore" / db).mkdir(parents=True)
     (tmp_path / "filestore" / db / "old-file").write_text("old")
@@ -76,6 +87,9 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
         assert new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone() != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
         assert new.execute("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'").fetchone()[0] == "https://staging.example.com"
     assert run_formwork("rewire", "check", staging).returncode == 0
+    report = latest_report(prefect_api)
+    for expected in ("Approved by", "CR-42", "## Masked", "hr_employee", "## Rewired endpoints", "ir_mail_server", "space checked"):
+        assert expected in report, expected
     assert marker(pg_other, f"{db}__prev") == "the old staging"
     assert (tmp_path / "filestore" / f"{db}__prev" / "old-file").exists()
     assert len(list((tmp_path / "filestore" / db).rglob("*"))) > 100
@@ -109,7 +123,7 @@ def test_a_rejected_approval_ends_the_run_with_the_target_untouched(pg_other, pa
             if paused:
                 break
             time.sleep(0.5)
-        assert paused, "the run never paused for approval"
+        assert paused, "the run never paused for approval: " + (waiting.communicate(timeout=60)[1][-3000:] if waiting.poll() is not None else "still running")
         described = api.get(f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}")
         assert "will be replaced" in described.text
         answer = api.post(f"/flow_runs/{paused['id']}/resume",

@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from formwork.errors import OperationError
+from formwork.refresh.space import Room, database_room, dump_room
 from formwork.refresh.same_database import same_database, same_server
 from formwork.refresh.swap import building_name, drop, exists, leftovers, previous_name, swap_back, swap_in
 
@@ -121,3 +122,18 @@ def test_a_clone_lands_beside_the_target_on_another_server(pg, pg_other, seeded_
     finally:
         with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
             drop(admin, copy)
+
+
+def test_free_space_is_measured_on_a_server_of_this_machine(pg, admin, target):
+    holding(pg, target, "x")
+    with psycopg.connect(pg.dsn(target)) as source:
+        room, dump = database_room(source, admin), dump_room(source)
+    assert room.free is not None and room.needed > 0 and room.enough
+    assert dump.free is not None and dump.needed > 0
+
+
+def test_too_little_room_is_refused_with_both_figures():
+    short = Room("target server", needed=5 * 1024**3, free=1024**3)
+    assert not short.enough
+    assert str(short) == "target server: needs about 5.0 GB, 1.0 GB free"
+    assert Room("target server", needed=5, free=None).enough  # not measurable: reported, not refused

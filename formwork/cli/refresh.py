@@ -36,6 +36,8 @@ def run(source: str, target: str, yes: bool, change_reference: str, rules: str |
     report = refresh_flow(source=source, target=target, rules=rules or DEFAULT_RULES,
                           approver=getpass.getuser() if yes else None, change_reference=change_reference)
     click.echo(report.summary())
+    for line in report.notes + [f"warning: {w}" for w in report.warnings]:
+        click.echo(f"  {line}")
 
 
 @refresh.command("rollback")

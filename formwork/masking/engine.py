@@ -68,6 +68,7 @@ class MaskPlan:
 class MaskReport:
     tables: list[tuple[str, int, float]] = field(default_factory=list)  # table, rows, seconds
     deleted: dict[str, int] = field(default_factory=dict)  # table -> rows deleted by `delete: true` entries
+    columns: dict[str, str] = field(default_factory=dict)  # "table.column" -> how it was masked
     files_replaced: int = 0
     files_deleted: int = 0
     leaks: list[str] = field(default_factory=list)
@@ -271,6 +272,7 @@ class Masker:
                 following = self.entries[i + 1] if i + 1 < len(self.entries) else None
                 upcoming = following and thread.submit(self._compute, following, self._read(following), samples)
                 report.tables.append(self._apply(entry, rw, progress))
+                report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
 

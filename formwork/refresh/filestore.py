@@ -1,9 +1,18 @@
-"""The filestore beside the target: copied from the source's, then swapped in by renaming folders.
+"""The filestore beside the target: copied from the source's, then swapped in with the database.
 
-Odoo finds a database's files in a folder named after the database, so the
-filestore moves with the database: `<target>` -> `<target>__prev`, and
-`<target>__formwork_<run>` -> `<target>`. Files are content-addressed and never
-rewritten in place, so a local copy hard-links instead of copying bytes.
+Odoo finds a database's files under a folder (or S3 prefix) named after the
+database, so the filestore moves with the database: `<target>` -> `<target>__prev`
+and `<target>__formwork_<run>` -> `<target>`. Objects are content-addressed
+(`ab/abcdef...` is the checksum of its bytes) and never rewritten in place, which
+gives three things: a local copy hard-links instead of copying bytes, a retried
+copy skips what is already there, and two databases' objects can share one
+prefix without clashing.
+
+Local folders are renamed right after the database swap. S3 prefixes cannot be
+renamed, so they are swapped in two halves around the database swap: `stage`
+adds the fresh objects to the target prefix beside the old ones (each database
+finds its files there, whichever is live), and `finish` prunes what only the old
+copy needed. A run killed between the two is finished by the next run.
 """
 
 from __future__ import annotations
@@ -15,11 +24,10 @@ from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import ObjectStore
+from blocks.s3_store import S3Store
 from blocks.stores import open_store
-from formwork.errors import OperationError
-from formwork.locations import parse_location
 from formwork.progress import NoProgress, Progress
-from formwork.refresh.swap import PREVIOUS, SWAPPING
+from formwork.refresh.swap import BUILDING, PREVIOUS, SWAPPING
 
 
 def beside(url: str, suffix: str) -> str:
@@ -27,20 +35,32 @@ def beside(url: str, suffix: str) -> str:
     return url.rstrip("/") + suffix
 
 
+def open_folder(url: str) -> ObjectStore:
+    return open_store(url, option="filestore")
+
+
 def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None = None) -> int:
+    """Every object of `source` that `target` lacks; returns how many were copied."""
     progress = progress or NoProgress()
-    items = list(source.list())
+    present = {item.key for item in target.list()}
+    items = [item for item in source.list() if item.key not in present]
     progress.start("filestore", len(items))
     for item in items:
-        if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
-            _link_or_copy(Path(source.path) / item.key, Path(target.path) / item.key)
-        else:
-            with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
-                source.get_file(item.key, Path(scratch) / "f")
-                target.put_file(item.key, Path(scratch) / "f")
+        _transfer(source, target, item.key)
         progress.advance(1)
     progress.finish()
     return len(items)
+
+
+def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
+    if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
+        _link_or_copy(Path(source.path) / key, Path(target.path) / key)
+    elif isinstance(source, S3Store) and isinstance(target, S3Store) and target.same_service(source):
+        target.copy_from(source, key)  # server-side: the bytes never leave the storage service
+    else:
+        with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
+            source.get_file(key, Path(scratch) / "f")
+            target.put_file(key, Path(scratch) / "f")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -54,35 +74,71 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def remove(url: str) -> None:
-    path = _local(url)
-    shutil.rmtree(path, ignore_errors=True)
+    store = open_folder(url)
+    if isinstance(store, LocalDirectoryStore):
+        shutil.rmtree(store.path, ignore_errors=True)
+    else:
+        for item in list(store.list()):
+            store.delete(item.key)
 
 
-def swap_in(target_url: str, fresh_url: str) -> None:
-    target, fresh = _local(target_url), _local(fresh_url)
-    previous = Path(str(target) + PREVIOUS)
-    shutil.rmtree(previous, ignore_errors=True)
-    if target.exists():
-        target.rename(previous)
-    fresh.rename(target)
+def _prune(store: ObjectStore, keep: set[str]) -> None:
+    for item in list(store.list()):
+        if item.key not in keep:
+            store.delete(item.key)
+
+
+def stage(target_url: str, fresh_url: str) -> None:
+    """Before the database swap: on S3, the previous prefix gets the current objects, the target the fresh ones."""
+    target, fresh = open_folder(target_url), open_folder(fresh_url)
+    if isinstance(target, LocalDirectoryStore):
+        return  # folders are renamed in `finish`
+    previous = beside(target_url, PREVIOUS)
+    remove(previous)
+    copy_all(target, open_folder(previous))
+    copy_all(fresh, target)
+
+
+def finish(target_url: str, fresh_url: str) -> None:
+    """After the database swap: the fresh files are the target's, the replaced ones the previous copy's."""
+    target, fresh = open_folder(target_url), open_folder(fresh_url)
+    if isinstance(target, LocalDirectoryStore):
+        here, new = Path(target.path), Path(fresh.path)
+        previous = Path(str(here) + PREVIOUS)
+        if not new.exists():
+            return  # finished already
+        if here.exists():  # else a killed run moved it aside already
+            shutil.rmtree(previous, ignore_errors=True)
+            here.rename(previous)
+        new.rename(here)
+        return
+    copy_all(fresh, target)  # a no-op unless `stage` was cut short
+    _prune(target, {item.key for item in fresh.list()})
+    remove(fresh_url)
 
 
 def swap_back(target_url: str) -> None:
-    target = _local(target_url)
-    previous, aside = Path(str(target) + PREVIOUS), Path(str(target) + SWAPPING)
-    if not previous.exists():
-        return  # the previous copy had no files
-    target.rename(aside)
-    previous.rename(target)
-    aside.rename(previous)
+    """Rollback: the previous copy's files become the target's and the other way round."""
+    target, previous = open_folder(target_url), open_folder(beside(target_url, PREVIOUS))
+    if isinstance(target, LocalDirectoryStore):
+        here, before, aside = Path(target.path), Path(previous.path), Path(target.path + SWAPPING)
+        if not before.exists():
+            return  # the previous copy had no files
+        here.rename(aside)
+        before.rename(here)
+        aside.rename(before)
+        return
+    # Both prefixes end up with the union, so both databases find their files; the next refresh prunes.
+    current = {item.key for item in target.list()}
+    copy_all(previous, target)
+    for key in current - {item.key for item in previous.list()}:
+        _transfer(target, previous, key)
 
 
-def open_folder(url: str) -> ObjectStore:
-    return open_store(url, option="filestore")
-
-
-def _local(url: str) -> Path:
-    location = parse_location(url, option="filestore")
-    if location.scheme != "file":
-        raise OperationError(f"filestore '{url}': swapping S3 filestores is not supported yet; use a file:// filestore")
-    return Path(location.path)
+def side_folders(target_url: str) -> list[str]:
+    """URLs of `<target>__formwork_*` folders (or prefixes) left by earlier runs."""
+    target = open_folder(target_url)
+    if isinstance(target, LocalDirectoryStore):
+        here = Path(target.path)
+        return sorted(f"file://{p}" for p in here.parent.glob(here.name + BUILDING + "*") if p.is_dir())
+    return sorted(f"s3://{target.bucket}/{prefix}" for prefix in target.siblings(BUILDING))

@@ -1,0 +1,1 @@
+"""Backups and disaster-recovery drills."""
