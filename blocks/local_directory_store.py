@@ -85,8 +85,21 @@ class LocalDirectoryStore(ObjectStore):
                 if key.startswith(prefix):
                     yield ObjectInfo(key, full.stat().st_size)
 
+    def folders(self) -> list[str]:
+        root = Path(self.path)
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
+        """Empty folders go too, as on S3, where a folder is only a shared key prefix."""
+        path, root = self._path(key), Path(self.path)
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == root or not parent.is_relative_to(root):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # not empty
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Hard link when possible: filestore objects are content-addressed and never rewritten."""

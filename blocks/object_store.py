@@ -49,6 +49,10 @@ class ObjectStore(Block):
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]: ...
 
     @abstractmethod
+    def folders(self) -> list[str]:
+        """The first path segments of the keys, without listing everything below them."""
+
+    @abstractmethod
     def delete(self, key: str) -> None: ...
 
     @abstractmethod

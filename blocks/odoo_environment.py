@@ -44,6 +44,8 @@ class OdooEnvironment(Block):
     cron_allowlist: list[str] = Field(default_factory=lambda: ["base.autovacuum_job"],
                                       description="XML ids of scheduled actions a non-production copy keeps running.")
     rewiring_rules: list[str] = Field(default_factory=list, description="Extra rewiring rule files, applied after the defaults.")
+    retention: str = Field(default="7d,4w,12m", description="Backups kept: newest of N days, weeks, months.")
+    alert_webhook: Secret | None = Field(default=None, description="URL called (POST, JSON) when a drill fails.")
 
     @property
     def rpo_target(self) -> timedelta:

@@ -105,6 +105,13 @@ class S3Store(ObjectStore):
             for item in page.get("Contents", []):
                 yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
 
+    def folders(self) -> list[str]:
+        root = self._key("") if self.prefix.strip("/") else ""  # "prefix/"
+        found = set()
+        for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root, Delimiter="/"):
+            found.update(p["Prefix"][len(root):].rstrip("/") for p in page.get("CommonPrefixes", []))
+        return sorted(found)
+
     def delete(self, key: str) -> None:
         self._client().delete_object(Bucket=self.bucket, Key=self._key(key))
 

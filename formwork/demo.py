@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -48,6 +50,17 @@ class Demo:
             with psycopg.connect(self.stack.postgres.dsn(database)) as conn:
                 values.append(conn.execute(query).fetchone()[0])
         return f"{what}: prod {values[0]!r} -> staging {values[1]!r}"
+
+    @contextmanager
+    def flipped_byte(self, backup_id: str) -> Iterator[None]:
+        """Corrupt the largest dump file of a backup for a moment, as a failing disk would."""
+        victim = max((self.stack.objects / "backups" / "prod" / backup_id / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size)
+        original = victim.read_bytes()
+        victim.write_bytes(original[:100] + bytes([original[100] ^ 1]) + original[101:])
+        try:
+            yield
+        finally:
+            victim.write_bytes(original)
 
     def url(self, kind: str) -> str:
         return f"file://{self.stack.objects}/{kind}"
@@ -90,8 +103,16 @@ def run_demo() -> None:
     for args in (("refresh", "staging", "prod", "--yes"), ("mask", "prod", "--yes"), ("rewire", "prod", "--yes")):
         demo.run(*args, check=False)
 
+    click.secho("\n6. Back up production and prove the backup restores (DR drill: RPO and RTO against tier 1)", bold=True)
+    backup_id = demo.run("backup", "prod", quiet=True).stdout.strip().splitlines()[-1]
+    demo.run("backups", "list", "prod")
+    demo.run("drill", "prod")
+    click.secho("   one flipped byte in the backup fails the next drill, naming the file:", fg="yellow")
+    with demo.flipped_byte(backup_id):
+        demo.run("drill", "prod", check=False)
+
     click.secho("\nWhere to look", bold=True)
-    click.echo(f"   Flow runs (seed, refresh; reports):          {stack.prefect.ui_url}/runs")
+    click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
     click.echo(f"   Use the CLI against this stack:              export PREFECT_API_URL={stack.prefect.api_url}")

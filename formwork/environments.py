@@ -15,6 +15,7 @@ from prefect.blocks.system import Secret
 from prefect.exceptions import ObjectNotFound
 
 from blocks.odoo_environment import OdooEnvironment
+from formwork.backup.retention import RetentionPolicy
 from formwork.dsn import parse_dsn
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
@@ -36,6 +37,10 @@ def password_block_name(name: str) -> str:
     return f"{name}-db-password"
 
 
+def webhook_block_name(name: str) -> str:
+    return f"{name}-alert-webhook"
+
+
 @dataclass
 class EnvironmentSpec:
     """What `formwork env add` was given, before validation."""
@@ -54,6 +59,8 @@ class EnvironmentSpec:
     mail_catcher: str | None = None
     keep_crons: tuple[str, ...] = ()
     rewiring_rules: tuple[str, ...] = ()
+    keep: str | None = None
+    alert_webhook: str | None = None
 
 
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
@@ -85,7 +92,10 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         mail_catcher=check_mail_catcher(spec.mail_catcher) if spec.mail_catcher else "localhost:1025",
         cron_allowlist=["base.autovacuum_job", *(check_xml_id(x) for x in spec.keep_crons)],
         rewiring_rules=[check_rewiring_rules(path) for path in spec.rewiring_rules],
+        retention=RetentionPolicy.parse(spec.keep, option="--keep").spec() if spec.keep else "7d,4w,12m",
     )
+    if spec.alert_webhook is not None:
+        parse_base_url(spec.alert_webhook, option="--alert-webhook")
     return env, conn.password
 
 
@@ -123,14 +133,18 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     env, password = build(spec)
     if exists(spec.name):
         raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
-    if password:
-        secret = Secret(value=password)
-        secret.save(password_block_name(spec.name), overwrite=True)
-        env.db_password = secret
+    secrets = [("db_password", password_block_name(spec.name), password),
+               ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook)]
     try:
+        for field, block_name, value in secrets:
+            if value:
+                secret = Secret(value=value)
+                secret.save(block_name, overwrite=True)
+                setattr(env, field, secret)
         env.save(spec.name)
     except BaseException:
-        _delete_block(Secret, password_block_name(spec.name))
+        for _, block_name, _ in secrets:
+            _delete_block(Secret, block_name)
         raise
     return env
 
@@ -160,6 +174,7 @@ def remove(name: str) -> None:
     load(name)
     _delete_block(OdooEnvironment, name)
     _delete_block(Secret, password_block_name(name))
+    _delete_block(Secret, webhook_block_name(name))
 
 
 def _delete_block(block_class, name: str) -> None:

@@ -19,16 +19,8 @@ from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.progress import task_progress
+from tasks.retries import retry_transient
 from tasks.rewiring import settings_for
-
-# Dropped connections and restarts are worth a retry; wrong input or a leak is not.
-TRANSIENT = (psycopg.OperationalError,)
-
-
-def _retry_transient(task, task_run, state) -> bool:
-    """Prefect's retry_condition_fn: retry only what a dropped connection or a restart explains."""
-    return isinstance(state.result(raise_on_failure=False), TRANSIENT)
-
 
 def side_spec(env: OdooEnvironment, database: str) -> ConnectionSpec:
     return env.connection().on(database)
@@ -126,7 +118,7 @@ def _has(conn: psycopg.Connection, table: str) -> bool:
     return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]
 
 
-@task(name="clone production beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=_retry_transient)
+@task(name="clone production beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
 def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str) -> None:
     with admin(dst) as conn:
         swap.drop(conn, side)  # a retry starts from nothing

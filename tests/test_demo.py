@@ -34,6 +34,8 @@ def test_demo_runs_twice_and_stops():
             assert "never rewires it" in result.stderr and "never masks it" in result.stderr
             assert "is flagged production: Formwork never writes to production" in result.stderr
             assert "refresh prod -> staging: done" in result.stdout
+            assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
+            assert "SHA-256 mismatch" in result.stderr
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 

@@ -58,6 +58,10 @@ class RetentionPolicy:
     def __str__(self) -> str:
         return f"{self.daily} daily, {self.weekly} weekly, {self.monthly} monthly"
 
+    def spec(self) -> str:
+        """The form `parse` reads back."""
+        return f"{self.daily}d,{self.weekly}w,{self.monthly}m"
+
 
 @dataclass(frozen=True)
 class Decision(Generic[T]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from formwork import environments
+from formwork.backup.retention import RetentionPolicy
 from formwork.environments import EnvironmentSpec
 from formwork.tiers import format_minutes
 
@@ -29,14 +30,16 @@ def env() -> None:
 @click.option("--mail-catcher", help="HOST:PORT that all mail of this (non-production) copy goes to [default: localhost:1025].")
 @click.option("--keep-cron", "keep_crons", multiple=True, help="XML id of a scheduled action that stays on after rewiring (repeatable).")
 @click.option("--rewiring-rules", multiple=True, type=click.Path(dir_okay=False), help="Extra rewiring rules file (repeatable).")
+@click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
+@click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
 def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
-        mail_catcher, keep_crons, rewiring_rules) -> None:
+        mail_catcher, keep_crons, rewiring_rules, keep, alert_webhook) -> None:
     """Register environment NAME."""
     spec = EnvironmentSpec(
         name=name, dsn=dsn, filestore=filestore, backup_store=backup_store, base_url=base_url,
         tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
-        mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules,
+        mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
     )
     added = environments.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -80,6 +83,8 @@ def show(name: str) -> None:
         ("mail catcher", item.mail_catcher),
         ("kept crons", ", ".join(item.cron_allowlist) or "-"),
         ("rewiring rules", ", ".join(["defaults", *item.rewiring_rules])),
+        ("backups kept", str(RetentionPolicy.parse(item.retention))),
+        ("alert webhook", f"******** (secret block '{environments.webhook_block_name(name)}')" if item.alert_webhook else "-"),
     ]
     for key, value in lines:
         click.echo(f"{key + ':':16}{value}")

@@ -12,6 +12,7 @@ import sys
 import click
 import psycopg
 
+from formwork.cli.backup import backup, backups, drill
 from formwork.cli.demo import demo
 from formwork.cli.env import env
 from formwork.cli.local import local
@@ -39,6 +40,9 @@ cli.add_command(local)
 cli.add_command(mask)
 cli.add_command(rewire)
 cli.add_command(refresh)
+cli.add_command(backup)
+cli.add_command(backups)
+cli.add_command(drill)
 cli.add_command(demo)
 
 

@@ -22,15 +22,16 @@ from formwork.local.pgbin import program
 from formwork.progress import NoProgress, Progress
 
 DUMPED = re.compile(r"^pg_dump: (dumping contents of table|processing data for table)")
-RESTORED = re.compile(r"^pg_restore: (creating|finished item|processing data for table)")
+RESTORED = re.compile(r"^pg_restore: (processing item|finished item) ")  # one per TOC entry: serial, then parallel phase
 
 
-def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
+def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progress | None = None, snapshot: str | None = None) -> None:
+    """`snapshot`: an exported snapshot to dump, so facts read in it describe exactly this dump."""
     with psycopg.connect(**source.kwargs()) as conn:
         tables = conn.execute("SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace NOT IN "
                               "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)").fetchone()[0]
     _run([program("pg_dump"), "--format=directory", f"--jobs={jobs}", f"--file={directory}", "--verbose",
-          f"--dbname={_conninfo(source)}"], source, "dump " + source.dbname, tables, DUMPED, progress)
+          *([f"--snapshot={snapshot}"] if snapshot else []), f"--dbname={_conninfo(source)}"], source, "dump " + source.dbname, tables, DUMPED, progress)
 
 
 def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:

@@ -1,0 +1,58 @@
+"""Prove a backup restores: verify every file, restore into scratch, isolate, check, measure RPO and RTO.
+
+The scratch database is dropped whatever happens; a failed drill fails the run
+(and calls the environment's alert webhook) after its report is written.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from formwork import environments
+from formwork.backup import catalog, drill
+from formwork.backup.drill import DrillResult, check
+from formwork.errors import OperationError
+from tasks.backup import backup_store
+from tasks.drill import alert, check_restore, clean_up_drills, drop_scratch, record, restore_scratch, scratch_server, verify_files
+
+
+@flow(name="dr_drill", flow_run_name="drill-{environment}", log_prints=True)
+def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | None = None):
+    started = datetime.now(UTC)
+    env = environments.load(environment)
+    store = backup_store(environment, env)
+    server = scratch_server(env, scratch_dsn)
+    manifest = catalog.read(store).find(backup_id, store.url())
+    result = DrillResult(environment, manifest.id, started, manifest.taken_at, env.rpo_target, env.rto_target,
+                         scratch=drill.scratch_name(env.db_name, (flow_run.get_id() or "local")[:8]))
+    clock = drill.Stopwatch(result)
+    clock("clean up", clean_up_drills, server, env.db_name)
+
+    with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
+        files = Path(scratch_files)
+        problems = clock("verify files", verify_files, store, manifest, files)
+        if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
+            try:
+                clock("restore", restore_scratch, server, result.scratch, files)
+                result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
+                if result.passed:
+                    result.rto = datetime.now(UTC) - started
+            except OperationError as exc:
+                result.add(check("restore", [str(exc)]))
+            finally:
+                clock("drop scratch", drop_scratch, server, result.scratch)
+    result.measure()
+
+    earlier = record(store, result)
+    create_markdown_artifact(result.markdown(earlier), key="drill-report", description=result.summary())
+    print(result.summary())
+    if not result.passed:
+        alert(env, result, flow_run.get_flow_run_ui_url())
+        raise OperationError(result.summary())
+    return result

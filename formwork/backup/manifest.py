@@ -1,0 +1,84 @@
+"""What a backup holds, written last: a backup without its manifest is incomplete and never restored.
+
+Layout in the environment's backup store, one folder per backup, never rewritten:
+    <id>/manifest.json
+    <id>/database/...      pg_dump directory format: stock `pg_restore -j N <id>/database` restores it
+    <id>/filestore/<ab/abcdef...>   the attachments the dump references, under their filestore keys
+Every file is listed with its SHA-256 and size, so a drill can name the one that is
+corrupt, truncated or missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from formwork.errors import InputError
+
+MANIFEST = "manifest.json"
+DATABASE = "database"
+FILESTORE = "filestore"
+FORMAT = 1
+BACKUP_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
+
+
+def new_id(now: datetime) -> str:
+    """Sortable by time, unique even for two backups in the same second."""
+    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Attachment:
+    store_fname: str
+    checksum: str  # Odoo's sha1 of the content, which names the file
+    size: int
+
+
+@dataclass
+class Manifest:
+    id: str
+    environment: str
+    taken_at: datetime  # the snapshot the dump and the row counts come from
+    finished_at: datetime | None = None
+    source: str = ""  # the database, without credentials
+    server_version: str = ""
+    wal_lsn: str | None = None
+    odoo_version: str | None = None
+    modules: list[str] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows in the snapshot
+    attachments: list[Attachment] = field(default_factory=list)
+    files: dict[str, FileEntry] = field(default_factory=dict)  # key inside the backup folder -> checksum
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files.values())
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data["format"] = FORMAT
+        data["taken_at"] = self.taken_at.isoformat()
+        data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        return json.dumps(data, indent=1, sort_keys=True).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes, where: str) -> Manifest:
+        try:
+            data = json.loads(raw)
+            if data.pop("format", None) != FORMAT:
+                raise ValueError(f"unknown format (expected {FORMAT})")
+            data["taken_at"] = datetime.fromisoformat(data["taken_at"])
+            data["finished_at"] = datetime.fromisoformat(data["finished_at"]) if data.get("finished_at") else None
+            data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
+            data["files"] = {key: FileEntry(**entry) for key, entry in data.get("files", {}).items()}
+            return cls(**data)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"{where}: not a readable Formwork backup manifest ({exc})") from None

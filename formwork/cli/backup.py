@@ -1,0 +1,48 @@
+"""`formwork backup ENV`, `formwork backups list ENV`, `formwork drill ENV`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("backup")
+@click.argument("environment")
+def backup(environment: str) -> None:
+    """Back up ENVIRONMENT's database and filestore to its backup store, then apply its retention policy."""
+    from flows.backup import backup as backup_flow
+
+    manifest = backup_flow(environment=environment)
+    click.echo(f"{manifest.id}")
+
+
+@click.group("backups")
+def backups() -> None:
+    """The backups of an environment."""
+
+
+@backups.command("list")
+@click.argument("environment")
+def list_backups(environment: str) -> None:
+    """Complete backups, oldest first, and folders of backups that never finished."""
+    from formwork import environments
+    from formwork.backup import catalog
+    from tasks.backup import backup_store
+
+    found = catalog.read(backup_store(environment, environments.load(environment)))
+    click.echo(f"{'ID':24} {'TAKEN (UTC)':20} {'SIZE':>10} {'TABLES':>7} {'ROWS':>12} {'FILES':>8}")
+    for m in found.complete:
+        click.echo(f"{m.id:24} {m.taken_at:%Y-%m-%d %H:%M:%S}  {m.size / 1e6:8.1f}MB {len(m.tables):7} {sum(m.tables.values()):12,} {len(m.files):8,}")
+    for folder in found.incomplete:
+        click.echo(f"{folder:24} {'incomplete: no manifest (removed by the next backup run)'}")
+
+
+@click.command("drill")
+@click.argument("environment")
+@click.option("--backup", "backup_id", help="Backup id to restore (default: the latest complete one).")
+@click.option("--scratch-dsn", help="Restore on this server instead of the environment's own (no password: use PGPASSWORD or ~/.pgpass).")
+def drill(environment: str, backup_id: str | None, scratch_dsn: str | None) -> None:
+    """Restore a backup into a scratch database, verify it, measure RPO and RTO; exit 1 when it fails."""
+    from flows.dr_drill import dr_drill
+
+    result = dr_drill(environment=environment, backup_id=backup_id, scratch_dsn=scratch_dsn)
+    click.echo(result.summary())

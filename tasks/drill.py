@@ -1,0 +1,99 @@
+"""Drill steps as Prefect tasks: verify the files, restore into scratch, rewire, check, drop, alert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import psycopg
+from prefect import task
+
+from blocks.object_store import ObjectStore
+from blocks.odoo_environment import OdooEnvironment
+from formwork.backup import drill
+from formwork.backup.drill import Check, DrillResult, check
+from formwork.backup.manifest import DATABASE, Manifest
+from formwork.dsn import ConnectionSpec, parse_dsn
+from formwork.errors import InputError, OperationError
+from formwork.refresh import clone
+from formwork.rewiring.engine import Rewirer, Settings
+from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from tasks.progress import task_progress
+from tasks.retries import retry_transient
+
+# A drill copy talks to nothing: every URL points nowhere routable, no cron stays on.
+ISOLATED = Settings(environment="dr-drill", base_url="http://drill.invalid", cron_allowlist=())
+
+
+def scratch_server(env: OdooEnvironment, scratch_dsn: str | None) -> ConnectionSpec:
+    """The environment's own server by default; a password in --scratch-dsn would be stored with the run's parameters."""
+    if scratch_dsn is None:
+        return env.connection().on("postgres")
+    spec = parse_dsn(scratch_dsn)
+    if spec.password:
+        raise InputError("--scratch-dsn: leave the password out (it would be stored with the flow run); use PGPASSWORD or ~/.pgpass")
+    return spec
+
+
+def _admin(server: ConnectionSpec) -> psycopg.Connection:
+    return psycopg.connect(**server.on("postgres").kwargs(), autocommit=True)
+
+
+@task(name="drop scratch databases of earlier drills")
+def clean_up_drills(server: ConnectionSpec, database: str) -> list[str]:
+    with _admin(server) as admin:
+        names = drill.leftovers(admin, database)
+        for name in names:
+            drill.drop(admin, name)
+    return names
+
+
+@task(name="verify the backup's files")
+def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str]:
+    return drill.fetch(store, manifest, into, task_progress())
+
+
+@task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
+def restore_scratch(server: ConnectionSpec, scratch: str, files: Path) -> None:
+    with _admin(server) as admin:
+        drill.drop(admin, scratch)  # a retry starts from nothing
+    clone.restore(server, scratch, files / DATABASE, progress=task_progress())
+
+
+@task(name="check the restored database")
+def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, files: Path) -> list[Check]:
+    """Counts before rewiring (which adds its own rows), then rewire, then the Odoo checks."""
+    with psycopg.connect(**server.on(scratch).kwargs()) as conn:
+        counted = check("row counts match the manifest", drill.row_count_problems(conn, manifest),
+                        f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows")
+        rewired = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING]), ISOLATED).apply()
+        return [counted,
+                check("isolated (nothing live)", [str(live) for live in rewired.live], f"{sum(rows for _, rows in rewired.applied):,} rows rewired"),
+                check("foreign keys valid", drill.foreign_key_problems(conn), "all validated"),
+                check("filestore objects present", drill.attachment_problems(conn, manifest, files), f"{len(manifest.attachments):,} attachments, sha1 checked"),
+                check("Odoo sanity", drill.sanity_problems(conn), ", ".join(what for what, _ in drill.SANITY))]
+
+
+@task(name="drop the scratch database")
+def drop_scratch(server: ConnectionSpec, scratch: str) -> None:
+    with _admin(server) as admin:
+        drill.drop(admin, scratch)
+
+
+@task(name="record the drill")
+def record(store: ObjectStore, result: DrillResult) -> list[dict]:
+    earlier = drill.earlier_records(store)
+    drill.save_record(store, result)
+    return earlier
+
+
+@task(name="call the alert webhook", retries=3, retry_delay_seconds=5)
+def alert(env: OdooEnvironment, result: DrillResult, run_url: str | None) -> bool:
+    if env.alert_webhook is None:
+        return False
+    try:
+        httpx.post(env.alert_webhook.get(), json={"text": result.summary(), "drill": result.record(), "run": run_url}, timeout=10).raise_for_status()
+    except httpx.HTTPError as exc:  # its message would carry the URL, which is a secret
+        status = f" (HTTP {exc.response.status_code})" if isinstance(exc, httpx.HTTPStatusError) else ""
+        raise OperationError(f"the alert webhook failed: {type(exc).__name__}{status}") from None
+    return True

@@ -1,0 +1,150 @@
+"""Backups and DR drills on a real seeded database, to a local folder and to S3 over HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from blocks.stores import open_store, s3_block_name
+from formwork import environments
+from formwork.backup import catalog
+from formwork.backup.manifest import MANIFEST
+from formwork.environments import EnvironmentSpec
+from tests.test_object_store import s3_store
+from tests.test_refresh_cli import DIGEST
+
+
+def scratch_databases(pg, database: str) -> list[str]:
+    with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+        return [n for (n,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (database + "\\_\\_drill%",))]
+
+
+@pytest.fixture
+def prod(pg, seeded_source, prefect_api, tmp_path):
+    """A production environment on the seeded database with a local backup store; its name."""
+    source, files = seeded_source
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
+                                     tier=1, production=True))
+    return name
+
+
+def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, seeded_source, prod, run_formwork, tmp_path):
+    with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
+        before = conn.execute(DIGEST).fetchone()[0]
+        partners = conn.execute("SELECT count(*) FROM res_partner").fetchone()[0]
+    taken = run_formwork("backup", prod)
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    backup_id = taken.stdout.strip().splitlines()[-1]
+    listed = run_formwork("backups", "list", prod)
+    assert backup_id in listed.stdout, listed.stdout
+
+    manifest = catalog.read(open_store(f"file://{tmp_path}/backups")).find(backup_id, "test")
+    assert manifest.tables["res_partner"] == partners and "base" in manifest.modules and manifest.wal_lsn
+    assert manifest.attachments and all(f"filestore/{a.store_fname}" in manifest.files for a in manifest.attachments)
+
+    drilled = run_formwork("drill", prod)
+    assert drilled.returncode == 0, drilled.stdout[-2000:] + drilled.stderr[-2000:]
+    assert f"drill {prod} from backup {backup_id}: PASSED" in drilled.stdout
+    assert "RPO" in drilled.stdout and "(target 15.0 min)" in drilled.stdout and "(target 60.0 min)" in drilled.stdout
+    assert scratch_databases(pg, seeded_source[0]) == []
+    with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
+        assert conn.execute(DIGEST).fetchone()[0] == before
+
+
+def backed_up(prod: str) -> tuple[str, Path]:
+    from flows.backup import backup
+
+    manifest = backup(environment=prod)
+    root = Path(environments.load(prod).backup_store_url.removeprefix("file://")) / manifest.id
+    return manifest.id, root
+
+
+def failed_drill(prod: str) -> str:
+    from flows.dr_drill import dr_drill
+    from formwork.errors import OperationError
+
+    with pytest.raises(OperationError) as failed:
+        dr_drill(environment=prod)
+    return str(failed.value)
+
+
+def test_one_flipped_byte_fails_the_drill_naming_the_file(pg, seeded_source, prod):
+    backup_id, root = backed_up(prod)
+    victim = max((root / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size)
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    victim.write_bytes(bytes(data))
+    reason = failed_drill(prod)
+    assert f"{backup_id}/database/{victim.name}: SHA-256 mismatch" in reason, reason
+    assert scratch_databases(pg, seeded_source[0]) == []
+
+
+def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source, prod):
+    backup_id, root = backed_up(prod)
+    toc = root / "database" / "toc.dat"
+    toc.write_bytes(toc.read_bytes()[:-10])
+    attachment = sorted((root / "filestore").rglob("*"))[-1]
+    attachment.unlink()
+    reason = failed_drill(prod)
+    assert f"{backup_id}/database/toc.dat: truncated or extended" in reason, reason
+    assert f"{backup_id}/filestore/{attachment.relative_to(root / 'filestore').as_posix()}: missing" in reason, reason
+
+
+def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped(pg, seeded_source, prod):
+    backup_id, root = backed_up(prod)
+    manifest = json.loads((root / MANIFEST).read_text())
+    manifest["tables"]["res_partner"] += 1
+    (root / MANIFEST).write_text(json.dumps(manifest))
+    reason = failed_drill(prod)
+    assert "row counts match the manifest: res_partner" in reason, reason
+    assert scratch_databases(pg, seeded_source[0]) == []
+
+
+class Receiver(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self):
+        Receiver.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_failed_drill_calls_the_alert_webhook(pg, seeded_source, prefect_api, tmp_path):
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    source, files = seeded_source
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
+                                     alert_webhook=f"http://127.0.0.1:{server.server_port}/hook-secret-token"))
+    try:
+        _, root = backed_up(name)
+        (root / "database" / "toc.dat").write_bytes(b"not a dump")
+        failed_drill(name)
+    finally:
+        server.shutdown()
+    assert Receiver.received and Receiver.received[-1]["drill"]["passed"] is False
+    assert "backup files match the manifest" in Receiver.received[-1]["drill"]["failed_checks"]
+
+
+def test_backup_and_drill_over_s3_on_another_server(pg, pg_other, seeded_source, prefect_api, s3_server, s3_bucket):
+    from flows.backup import backup
+    from flows.dr_drill import dr_drill
+
+    s3_store(s3_server.endpoint, s3_bucket, prefix="").save(s3_block_name(s3_bucket), overwrite=True)
+    source, files = seeded_source
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}"))
+    manifest = backup(environment=name)
+    result = dr_drill(environment=name, scratch_dsn=pg_other.dsn("postgres"))
+    assert result.passed and result.backup_id == manifest.id and result.rto is not None
+    assert scratch_databases(pg_other, source) == []
