@@ -1,10 +1,10 @@
-"""`python -m bench [seed|masking|refresh]`: every benchmark by default."""
+"""`python -m bench [seed|masking|refresh|drill]`: every benchmark by default."""
 
 import sys
 
-from bench import masking, refresh, seed
+from bench import drill, masking, refresh, seed
 
-BENCHES = {"seed": seed.main, "masking": masking.main, "refresh": refresh.main}
+BENCHES = {"seed": seed.main, "masking": masking.main, "refresh": refresh.main, "drill": drill.main}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(BENCHES):

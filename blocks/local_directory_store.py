@@ -32,35 +32,17 @@ class LocalDirectoryStore(ObjectStore):
             raise ValueError(f"object key '{key}' escapes the store root")
         return root / key
 
-    def _write_atomically(self, target: Path, write: Callable[[Any], object]) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                write(out)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        def write(out):
-            with open(source, "rb") as src:
-                while chunk := src.read(_CHUNK):
-                    out.write(chunk)
-                    if progress:
-                        progress(len(chunk))
-
-        self._write_atomically(self._path(key), write)
+        _write_atomically(self._path(key), _copier(source, progress))
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
         source = self._path(key)
         if not source.is_file():
             raise ObjectNotFound(key)
-        LocalDirectoryStore(path=str(Path(target).parent)).put_file(Path(target).name, source, progress)
+        _write_atomically(Path(target), _copier(source, progress))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        self._write_atomically(self._path(key), lambda out: out.write(data))
+        _write_atomically(self._path(key), lambda out: out.write(data))
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -73,9 +55,10 @@ class LocalDirectoryStore(ObjectStore):
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         root = Path(self.path)
-        if not root.is_dir():
+        start = root / prefix.rpartition("/")[0] if "/" in prefix else root  # walk only below the prefix's folder
+        if ".." in prefix.split("/") or not start.is_dir():
             return
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(start):
             dirnames.sort()
             for name in sorted(filenames):
                 if name.startswith(".tmp-"):
@@ -114,3 +97,26 @@ class LocalDirectoryStore(ObjectStore):
         except OSError:
             shutil.copyfile(source, tmp)
         os.replace(tmp, target)
+
+
+def _write_atomically(target: Path, write: Callable[[Any], object]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _copier(source: Path, progress: ProgressCallback | None) -> Callable[[Any], None]:
+    def write(out) -> None:
+        with open(source, "rb") as src:
+            while chunk := src.read(_CHUNK):
+                out.write(chunk)
+                if progress:
+                    progress(len(chunk))
+
+    return write

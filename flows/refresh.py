@@ -18,8 +18,8 @@ from formwork import environments
 from formwork.refresh import filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.masking import DEFAULT_RULES
-from tasks.refresh import (check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy, rewire_copy,
-                           swap_in, verify_counts)
+from tasks.refresh import (check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy, restore_backup,
+                           rewire_copy, swap_in, verify_counts)
 
 APPROVAL_TIMEOUT = 24 * 3600
 
@@ -52,12 +52,14 @@ class _Steps:
 
 
 @flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True, persist_result=True)
-def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = ""):
-    """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver."""
+def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = "",
+            from_backup: str | None = None):
+    """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver.
+    `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production."""
     src, dst = environments.load(source), environments.load(target)
     report = RefreshReport(source, target)
     step = _Steps(report)
-    report.notes += step("guards", check_guards, source, src, target, dst, rules)
+    report.notes += step("guards", check_guards, source, src, target, dst, rules, from_backup)
     report.notes += step("clean up earlier runs", clean_up, target, dst)
 
     if approver is None:
@@ -72,13 +74,18 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     run = (flow_run.get_id() or "local")[:8]
     side = swap.building_name(dst.db_name, run)
     side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
-    step("clone database", clone_database, src, dst, side)
-    files = step("copy filestore", copy_filestore, src, side_url)
+    if from_backup:
+        manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup)
+        expected, files = manifest.tables, len(manifest.attachments)
+        report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
+    else:
+        expected = step("clone database", clone_database, src, dst, side)
+        files = step("copy filestore", copy_filestore, src, side_url)
     masked = step("mask", mask_copy, dst, side, side_url, rules)
     rewired = step("rewire", rewire_copy, target, dst, side, run)
     # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
     rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
-    rows = step("verify", verify_counts, src, dst, side, masked.deleted, rewired_tables)
+    rows = step("verify", verify_counts, expected, dst, side, masked.deleted, rewired_tables)
     step("swap", swap_in, dst, side, side_url)
 
     report.outcome, report.rows, report.files = "done", rows, files

@@ -14,10 +14,15 @@ from formwork.dsn import ConnectionSpec
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
 from formwork.masking.rules import load_rules as load_masking_rules
+from blocks.local_directory_store import LocalDirectoryStore
+from formwork.backup import catalog, drill
+from formwork.backup.manifest import DATABASE, FILESTORE, Manifest
+from formwork.backup.snapshot import row_counts, snapshot
 from formwork.refresh import clone, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from tasks.backup import backup_store
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 from tasks.rewiring import settings_for
@@ -37,29 +42,45 @@ def admin(env: OdooEnvironment) -> psycopg.Connection:
 
 
 @task(name="check guards")
-def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str) -> list[str]:
-    """Everything that can refuse the run, before anything is written; returns what was measured."""
+def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str, from_backup: str | None = None) -> list[str]:
+    """Everything that can refuse the run, before anything is written; returns what was measured.
+    From a backup, the source is not reached at all: its backup store stands in for it."""
     refuse_production_target(target, dst)
-    if not dst.filestore_url or not src.filestore_url:
+    if not dst.filestore_url or not (src.filestore_url or from_backup):
         missing = target if not dst.filestore_url else source
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
     load_masking_rules(rules)  # file, line and key of a bad rule, before anything is read
     load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
     try:
-        with psycopg.connect(**src.connection().kwargs()) as s, admin(dst) as a:
-            existing = _connect_or_none(dst)
-            if existing is not None:
-                with existing:
-                    if same_database(s, existing):
-                        raise InputError(f"refresh {source} -> {target}: the target is the source database itself "
-                                         "(same server and database under another address)")
-            rooms = [space.database_room(s, a), space.dump_room(s)]
+        if from_backup:
+            manifest = find_backup(source, src, from_backup)
+            with admin(dst) as a:
+                rooms = [space.database_room(manifest.database_size, a), space.download_room(manifest.size)]
+        else:
+            with psycopg.connect(**src.connection().kwargs()) as s, admin(dst) as a:
+                _refuse_same_database(source, s, target, dst)
+                database_size, data_size = space.source_sizes(s)
+                rooms = [space.database_room(database_size, a), space.download_room(data_size)]
     except psycopg.OperationalError as exc:
         raise OperationError(f"refresh {source} -> {target}: cannot reach a server: {str(exc).splitlines()[0]}") from None
     short = [room for room in rooms if not room.enough]
     if short:
         raise InputError(f"refresh {source} -> {target}: not enough free space: " + "; ".join(map(str, short)))
     return [f"space checked: {room}" for room in rooms]
+
+
+def _refuse_same_database(source: str, s: psycopg.Connection, target: str, dst: OdooEnvironment) -> None:
+    existing = _connect_or_none(dst)
+    if existing is not None:
+        with existing:
+            if same_database(s, existing):
+                raise InputError(f"refresh {source} -> {target}: the target is the source database itself "
+                                 "(same server and database under another address)")
+
+
+def find_backup(source: str, src: OdooEnvironment, backup_id: str) -> Manifest:
+    store = backup_store(source, src)
+    return catalog.read(store).find(None if backup_id == "latest" else backup_id, store.url())
 
 
 def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
@@ -119,17 +140,35 @@ def _has(conn: psycopg.Connection, table: str) -> bool:
 
 
 @task(name="clone production beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str) -> None:
+def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str) -> dict[str, int]:
+    """Returns the source's row counts, read in the snapshot the dump was taken from."""
     with admin(dst) as conn:
         swap.drop(conn, side)  # a retry starts from nothing
     with tempfile.TemporaryDirectory(prefix="formwork-dump-") as scratch:
-        clone.dump(src.connection(), Path(scratch) / "dump", progress=task_progress())
+        with snapshot(src.connection(), "source") as (snapshot_id, facts):
+            clone.dump(src.connection(), Path(scratch) / "dump", progress=task_progress(), snapshot=snapshot_id)
         clone.restore(side_spec(dst, "postgres"), side, Path(scratch) / "dump", progress=task_progress())
+    return facts.tables
 
 
 @task(name="copy the filestore beside the target", retries=2, retry_delay_seconds=10)
 def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
     return filestore.copy_all(filestore.open_folder(src.filestore_url), filestore.open_folder(side_url), task_progress())
+
+
+@task(name="restore the backup beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
+def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side: str, side_url: str, backup_id: str) -> Manifest:
+    """Every file verified against the manifest first; production is not read at all."""
+    store, manifest = backup_store(source, src), find_backup(source, src, backup_id)
+    with admin(dst) as conn:
+        swap.drop(conn, side)
+    with tempfile.TemporaryDirectory(prefix="formwork-backup-") as scratch:
+        problems = drill.fetch(store, manifest, Path(scratch), task_progress())
+        if problems:
+            raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
+        clone.restore(side_spec(dst, "postgres"), side, Path(scratch) / DATABASE, progress=task_progress())
+        filestore.copy_all(LocalDirectoryStore(path=str(Path(scratch) / FILESTORE)), filestore.open_folder(side_url), task_progress())
+    return manifest
 
 
 @task(name="mask the copy")
@@ -151,16 +190,15 @@ def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> Rewir
 
 
 @task(name="verify row counts against the source")
-def verify_counts(src: OdooEnvironment, dst: OdooEnvironment, side: str, removed: dict[str, int], rewired: set[str]) -> int:
-    """Every table holds the source's rows, less what masking deleted on purpose; tables whose rows
-    rewiring adds or removes (`rewired`) are vouched for by the rewiring check instead."""
-    count = ("SELECT c.relname, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I', c.relname), false, true, '')))[1]::text::bigint "
-             "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace")
-    with psycopg.connect(**src.connection().kwargs()) as s, psycopg.connect(**side_spec(dst, side).kwargs()) as t:
-        expected = {table: rows - removed.get(table, 0) for table, rows in s.execute(count).fetchall() if table not in rewired}
-        found = dict(t.execute(count).fetchall())
-    wrong = [f"{table} {found.get(table)} (expected {rows})" for table, rows in sorted(expected.items()) if found.get(table) != rows]
-    wrong += [f"{table} (not in the source)" for table in sorted(set(found) - set(expected) - rewired)]
+def verify_counts(expected: dict[str, int], dst: OdooEnvironment, side: str, removed: dict[str, int], rewired: set[str]) -> int:
+    """Every table holds the source's rows (as counted in the dump's snapshot, or in the backup's manifest),
+    less what masking deleted on purpose; tables whose rows rewiring adds or removes (`rewired`) are
+    vouched for by the rewiring check instead."""
+    with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
+        found = row_counts(conn)
+    wanted = {table: rows - removed.get(table, 0) for table, rows in expected.items() if table not in rewired}
+    wrong = [f"{table} {found.get(table)} (expected {rows})" for table, rows in sorted(wanted.items()) if found.get(table) != rows]
+    wrong += [f"{table} (not in the source)" for table in sorted(set(found) - set(wanted) - rewired)]
     if wrong:
         raise OperationError("the copy does not match the source: " + "; ".join(wrong[:5]))
     return sum(found.values())

@@ -17,7 +17,7 @@ from formwork.backup import catalog
 from formwork.backup.manifest import MANIFEST
 from formwork.environments import EnvironmentSpec
 from tests.test_object_store import s3_store
-from tests.test_refresh_cli import DIGEST
+from tests.test_refresh_cli import DIGEST, latest_report
 
 
 def scratch_databases(pg, database: str) -> list[str]:
@@ -35,7 +35,7 @@ def prod(pg, seeded_source, prefect_api, tmp_path):
     return name
 
 
-def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, seeded_source, prod, run_formwork, tmp_path):
+def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, seeded_source, prod, run_formwork, prefect_api, tmp_path):
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         before = conn.execute(DIGEST).fetchone()[0]
         partners = conn.execute("SELECT count(*) FROM res_partner").fetchone()[0]
@@ -56,6 +56,11 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, 
     assert scratch_databases(pg, seeded_source[0]) == []
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         assert conn.execute(DIGEST).fetchone()[0] == before
+    report = latest_report(prefect_api, "drill-report")
+    for check in ("backup files match the manifest", "row counts match the manifest", "isolated (nothing live)", "foreign keys valid",
+                  "filestore objects present", "Odoo sanity", "RPO within target", "RTO within target"):
+        assert f"| {check} | pass |" in report, check
+    assert backup_id in latest_report(prefect_api, "backup-report")
 
 
 def backed_up(prod: str) -> tuple[str, Path]:

@@ -14,6 +14,7 @@ import httpx
 import psycopg
 import pytest
 
+from formwork.local.postgres import free_port
 from tests.support.clusters import drop_database
 from tests.test_mask_cli import SALT_ENV, one_line
 
@@ -60,13 +61,13 @@ def marker(cluster, db: str) -> str:
         return conn.execute("SELECT text FROM marker").fetchone()[0]
 
 
-def latest_report(prefect_api) -> str:
+def latest_report(prefect_api, key: str = "refresh-report") -> str:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
     from prefect.client.schemas.sorting import ArtifactSort
 
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["refresh-report"])),
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
                                       sort=ArtifactSort.CREATED_DESC, limit=1)
     return found[0].data
 
@@ -151,3 +152,26 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
     assert again.returncode == 0, again.stderr[-3000:]
     assert databases(pg_other, db) == {db, f"{db}__prev"}  # the killed run's leftover is gone
     assert marker(pg_other, f"{db}__prev") == "the old staging"
+
+
+def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
+    (_, staging, db), (source, files) = pair, seeded_source
+    backed, unreachable = f"b-{uuid.uuid4().hex[:6]}", f"u-{uuid.uuid4().hex[:6]}"
+    add(run_formwork, backed, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
+    taken = run_formwork("backup", backed)
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    # The same backups, but production itself is down: nothing listens on its port.
+    add(run_formwork, unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
+        "--backup-store", f"file://{tmp_path}/backups")
+
+    done = run_formwork("refresh", unreachable, staging, "--yes", "--from-backup", "latest", env=SALT_ENV, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"restored backup {taken.stdout.split()[-1]}" in done.stdout and "production was not read" in done.stdout
+    with psycopg.connect(pg_other.dsn(db)) as new, psycopg.connect(pg.dsn(source)) as original:
+        assert new.execute("SELECT count(*) FROM res_partner").fetchone() == original.execute("SELECT count(*) FROM res_partner").fetchone()
+        assert new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone() != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+    assert run_formwork("rewire", "check", staging).returncode == 0
+    assert (tmp_path / "filestore" / db).is_dir() and any((tmp_path / "filestore" / db).rglob("*"))
+
+    missing = run_formwork("refresh", unreachable, staging, "--yes", "--from-backup", "20990101T000000Z-000000")
+    assert missing.returncode == 2 and "--backup '20990101T000000Z-000000': no such complete backup" in one_line(missing)

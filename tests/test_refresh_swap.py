@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from formwork.errors import OperationError
-from formwork.refresh.space import Room, database_room, dump_room
+from formwork.refresh.space import Room, database_room, download_room, source_sizes
 from formwork.refresh.same_database import same_database, same_server
 from formwork.refresh.swap import building_name, drop, exists, leftovers, previous_name, swap_back, swap_in
 
@@ -127,7 +127,8 @@ def test_a_clone_lands_beside_the_target_on_another_server(pg, pg_other, seeded_
 def test_free_space_is_measured_on_a_server_of_this_machine(pg, admin, target):
     holding(pg, target, "x")
     with psycopg.connect(pg.dsn(target)) as source:
-        room, dump = database_room(source, admin), dump_room(source)
+        database_size, data_size = source_sizes(source)
+    room, dump = database_room(database_size, admin), download_room(data_size)
     assert room.free is not None and room.needed > 0 and room.enough
     assert dump.free is not None and dump.needed > 0
 

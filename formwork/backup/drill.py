@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,12 +22,14 @@ import psycopg
 from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.backup.manifest import FILESTORE, Manifest
+from formwork.backup.manifest import FILESTORE, FileEntry, Manifest
+from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
 from formwork.progress import NoProgress, Progress
 
 SCRATCH = "__drill_"
 HISTORY = "drills"  # beside the backups in the environment's store
+DOWNLOADS = 8  # parallel downloads: latency-bound for S3
 
 
 @dataclass(frozen=True)
@@ -112,23 +115,28 @@ def earlier_records(store: ObjectStore, limit: int = 10) -> list[dict]:
 def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None) -> list[str]:
     """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file."""
     progress = progress or NoProgress()
-    problems = []
-    progress.start(f"verify {manifest.id}", manifest.size)
-    for key, entry in sorted(manifest.files.items()):
-        local = into / key
+
+    def verify_one(item: tuple[str, FileEntry]) -> tuple[int, str | None]:
+        key, entry = item
+        local, url = into / key, store.url(f"{manifest.id}/{key}")
         local.parent.mkdir(parents=True, exist_ok=True)
-        url = store.url(f"{manifest.id}/{key}")
         try:
             store.get_file(f"{manifest.id}/{key}", local)
-        except (ObjectNotFound, FileNotFoundError):
-            problems.append(f"{url}: missing")
-            continue
+        except ObjectNotFound:
+            return 0, f"{url}: missing"
         size = local.stat().st_size
         if size != entry.size:
-            problems.append(f"{url}: truncated or extended ({size:,} bytes, manifest says {entry.size:,})")
-        elif sha256_of(local) != entry.sha256:
-            problems.append(f"{url}: SHA-256 mismatch (corrupt or altered)")
-        progress.advance(size)
+            return size, f"{url}: truncated or extended ({size:,} bytes, manifest says {entry.size:,})"
+        if sha256_of(local) != entry.sha256:
+            return size, f"{url}: SHA-256 mismatch (corrupt or altered)"
+        return size, None
+
+    problems = []
+    progress.start(f"verify {manifest.id}", manifest.size)
+    with ThreadPoolExecutor(DOWNLOADS, thread_name_prefix="formwork-verify") as pool:
+        for size, problem in pool.map(verify_one, sorted(manifest.files.items())):
+            problems += [problem] if problem else []
+            progress.advance(size)
     progress.finish()
     return problems
 
@@ -143,17 +151,9 @@ def leftovers(admin: psycopg.Connection, database: str) -> list[str]:
 
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:
-    problems = []
-    for table, expected in sorted(manifest.tables.items()):
-        try:
-            found = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
-        except psycopg.errors.UndefinedTable:
-            conn.rollback()
-            problems.append(f"{table}: missing")
-            continue
-        if found != expected:
-            problems.append(f"{table}: {found:,} rows, manifest says {expected:,}")
-    return problems
+    found = row_counts(conn)
+    return [f"{table}: {found[table]:,} rows, manifest says {rows:,}" if table in found else f"{table}: missing"
+            for table, rows in sorted(manifest.tables.items()) if found.get(table) != rows]
 
 
 def foreign_key_problems(conn: psycopg.Connection) -> list[str]:

@@ -51,6 +51,7 @@ class Manifest:
     finished_at: datetime | None = None
     source: str = ""  # the database, without credentials
     server_version: str = ""
+    database_size: int = 0  # bytes on the source server: what a restore needs free
     wal_lsn: str | None = None
     odoo_version: str | None = None
     modules: list[str] = field(default_factory=list)

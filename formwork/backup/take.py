@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
+from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, Attachment, FileEntry, Manifest, new_id
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, Attachment, FileEntry, Manifest
+from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
 from formwork.refresh import clone
@@ -35,34 +32,6 @@ def sha256_of(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-@contextmanager
-def snapshot(spec: ConnectionSpec, environment: str) -> Iterator[tuple[str, Manifest]]:
-    """A snapshot id for pg_dump and the manifest's facts read in it; held open until the dump is done."""
-    with psycopg.connect(**spec.kwargs()) as conn:
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot_id, taken_at, version, lsn = conn.execute(
-            "SELECT pg_export_snapshot(), now(), current_setting('server_version'), "
-            "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text").fetchone()
-        manifest = Manifest(id=new_id(taken_at), environment=environment, taken_at=taken_at.astimezone(UTC),
-                            source=ConnectionSpec(spec.host, spec.port, spec.dbname, spec.user).uri(), server_version=version, wal_lsn=lsn)
-        manifest.tables = _row_counts(conn)
-        if "ir_module_module" in manifest.tables:
-            manifest.modules = [n for (n,) in conn.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")]
-            row = conn.execute("SELECT latest_version FROM ir_module_module WHERE name = 'base'").fetchone()
-            manifest.odoo_version = row[0] if row else None
-        if "ir_attachment" in manifest.tables:
-            manifest.attachments = [Attachment(*row) for row in conn.execute(
-                "SELECT DISTINCT ON (store_fname) store_fname, coalesce(checksum, ''), coalesce(file_size, 0) FROM ir_attachment "
-                "WHERE store_fname IS NOT NULL AND store_fname <> '' ORDER BY store_fname")]
-        yield snapshot_id, manifest
-        conn.rollback()
-
-
-def _row_counts(conn: psycopg.Connection) -> dict[str, int]:
-    tables = [t for (t,) in conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 1")]
-    return {t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0] for t in tables}
 
 
 def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, store: ObjectStore,
@@ -93,14 +62,21 @@ def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, 
 
 def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectStore, progress: Progress) -> list[str]:
     def copy(attachment: Attachment) -> tuple[str, FileEntry | None]:
+        key = attachment.store_fname
+        if isinstance(filestore, LocalDirectoryStore):  # read in place: no temporary copy
+            return key, put_hashed(key, Path(filestore.path) / key)
         with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
-            local = Path(scratch) / "f"
             try:
-                filestore.get_file(attachment.store_fname, local)
-            except (ObjectNotFound, FileNotFoundError):
-                return attachment.store_fname, None
-            store.put_file(f"{manifest.id}/{FILESTORE}/{attachment.store_fname}", local)
-            return attachment.store_fname, FileEntry(sha256_of(local), local.stat().st_size)
+                filestore.get_file(key, Path(scratch) / "f")
+            except ObjectNotFound:
+                return key, None
+            return key, put_hashed(key, Path(scratch) / "f")
+
+    def put_hashed(key: str, path: Path) -> FileEntry | None:
+        if not path.is_file():
+            return None
+        store.put_file(f"{manifest.id}/{FILESTORE}/{key}", path)
+        return FileEntry(sha256_of(path), path.stat().st_size)
 
     missing = []
     progress.start("filestore", len(manifest.attachments))

@@ -35,15 +35,18 @@ class Room:
         return f"{self.where}: needs about {_size(self.needed)}, {free}"
 
 
-def database_room(source: psycopg.Connection, target_admin: psycopg.Connection) -> Room:
-    needed = int(source.execute("SELECT pg_database_size(current_database())").fetchone()[0] * MARGIN)
-    return Room("target server", needed, _server_free(target_admin))
+def source_sizes(source: psycopg.Connection) -> tuple[int, int]:
+    """(database size, table data size): the dump holds table data without indexes, compressed."""
+    return source.execute("SELECT pg_database_size(current_database()), "
+                          "(SELECT coalesce(sum(pg_table_size(oid)), 0) FROM pg_class WHERE relkind IN ('r', 'm'))").fetchone()
 
 
-def dump_room(source: psycopg.Connection) -> Room:
-    """The dump holds table data without indexes, compressed: the tables' size bounds it."""
-    data = source.execute("SELECT coalesce(sum(pg_table_size(oid)), 0) FROM pg_class WHERE relkind IN ('r', 'm')").fetchone()[0]
-    return Room(f"dump folder {tempfile.gettempdir()}", int(data), shutil.disk_usage(tempfile.gettempdir()).free)
+def database_room(database_size: int, target_admin: psycopg.Connection) -> Room:
+    return Room("target server", int(database_size * MARGIN), _server_free(target_admin))
+
+
+def download_room(size: int) -> Room:
+    return Room(f"dump folder {tempfile.gettempdir()}", int(size), shutil.disk_usage(tempfile.gettempdir()).free)
 
 
 def _server_free(admin: psycopg.Connection) -> int | None:
