@@ -7,7 +7,9 @@ target is untouched, so a failed, rejected or killed run leaves it as it was.
 
 from __future__ import annotations
 
+import tempfile
 import time
+from pathlib import Path
 
 from prefect import flow, get_run_logger, pause_flow_run, suspend_flow_run
 from prefect.artifacts import create_markdown_artifact
@@ -18,8 +20,8 @@ from formwork import environments
 from formwork.refresh import filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.masking import DEFAULT_RULES
-from tasks.refresh import (check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy, restore_backup,
-                           rewire_copy, swap_in, verify_counts)
+from tasks.refresh import (build_indexes, check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy,
+                           restore_backup, rewire_copy, swap_in, verify_counts)
 
 APPROVAL_TIMEOUT = 24 * 3600
 
@@ -74,14 +76,17 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     run = (flow_run.get_id() or "local")[:8]
     side = swap.building_name(dst.db_name, run)
     side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
-    if from_backup:
-        manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup)
-        expected, files = manifest.tables, len(manifest.attachments)
-        report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
-    else:
-        expected = step("clone database", clone_database, src, dst, side)
-        files = step("copy filestore", copy_filestore, src, side_url)
-    masked = step("mask", mask_copy, dst, side, side_url, rules)
+    with tempfile.TemporaryDirectory(prefix="formwork-refresh-") as folder:  # the dump, until its indexes are built
+        scratch = Path(folder)
+        if from_backup:
+            manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)
+            expected, files = manifest.tables, len(manifest.attachments)
+            report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
+        else:
+            expected = step("clone database", clone_database, src, dst, side, scratch)
+            files = step("copy filestore", copy_filestore, src, side_url)
+        masked = step("mask", mask_copy, dst, side, side_url, rules)
+        step("build indexes", build_indexes, dst, side, scratch)
     rewired = step("rewire", rewire_copy, target, dst, side, run)
     # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
     rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}

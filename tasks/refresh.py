@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import shutil
 from pathlib import Path
 
 import psycopg
@@ -140,14 +140,15 @@ def _has(conn: psycopg.Connection, table: str) -> bool:
 
 
 @task(name="clone production beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str) -> dict[str, int]:
-    """Returns the source's row counts, read in the snapshot the dump was taken from."""
+def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratch: Path) -> dict[str, int]:
+    """Tables and rows only: indexes and constraints come after masking (`build_indexes`), from the dump
+    left in `scratch`. Returns the source's row counts, read in the snapshot the dump was taken from."""
     with admin(dst) as conn:
         swap.drop(conn, side)  # a retry starts from nothing
-    with tempfile.TemporaryDirectory(prefix="formwork-dump-") as scratch:
-        with snapshot(src.connection(), "source") as (snapshot_id, facts):
-            clone.dump(src.connection(), Path(scratch) / "dump", progress=task_progress(), snapshot=snapshot_id)
-        clone.restore(side_spec(dst, "postgres"), side, Path(scratch) / "dump", progress=task_progress())
+    shutil.rmtree(scratch / DATABASE, ignore_errors=True)
+    with snapshot(src.connection(), "source") as (snapshot_id, facts):
+        clone.dump(src.connection(), scratch / DATABASE, progress=task_progress(), snapshot=snapshot_id)
+    clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
     return facts.tables
 
 
@@ -157,18 +158,22 @@ def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
 
 
 @task(name="restore the backup beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side: str, side_url: str, backup_id: str) -> Manifest:
-    """Every file verified against the manifest first; production is not read at all."""
+def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side: str, side_url: str, backup_id: str, scratch: Path) -> Manifest:
+    """Every file verified against the manifest first; production is not read at all. Indexes as in clone_database."""
     store, manifest = backup_store(source, src), find_backup(source, src, backup_id)
     with admin(dst) as conn:
         swap.drop(conn, side)
-    with tempfile.TemporaryDirectory(prefix="formwork-backup-") as scratch:
-        problems = drill.fetch(store, manifest, Path(scratch), task_progress())
-        if problems:
-            raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
-        clone.restore(side_spec(dst, "postgres"), side, Path(scratch) / DATABASE, progress=task_progress())
-        filestore.copy_all(LocalDirectoryStore(path=str(Path(scratch) / FILESTORE)), filestore.open_folder(side_url), task_progress())
+    problems = drill.fetch(store, manifest, scratch, task_progress())
+    if problems:
+        raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
+    clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
+    filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), filestore.open_folder(side_url), task_progress())
     return manifest
+
+
+@task(name="build indexes and constraints on the copy")
+def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
+    clone.build_indexes(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress())
 
 
 @task(name="mask the copy")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -22,6 +23,7 @@ from formwork.local.pgbin import program
 from formwork.progress import NoProgress, Progress
 
 DUMPED = re.compile(r"^pg_dump: (dumping contents of table|processing data for table)")
+PLAIN_INDEX = re.compile(r"^\d+; \d+ \d+ INDEX ")  # not CONSTRAINT, FK CONSTRAINT or INDEX ATTACH
 RESTORED = re.compile(r"^pg_restore: (processing item|finished item) ")  # one per TOC entry: serial, then parallel phase
 
 
@@ -34,22 +36,45 @@ def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progr
           *([f"--snapshot={snapshot}"] if snapshot else []), f"--dbname={_conninfo(source)}"], source, "dump " + source.dbname, tables, DUMPED, progress)
 
 
-def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
-    """Into a new database `database` on `server`, owned by the connecting role."""
+def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
+            defer_indexes: bool = False) -> None:
+    """Into a new database `database` on `server`, owned by the connecting role.
+
+    `defer_indexes` leaves out the plain indexes (keys, unique and foreign-key constraints are restored):
+    a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
+    builds them once, on the final values."""
+    entries = _entries(directory, database)
+    with psycopg.connect(**server.on("postgres").kwargs(), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
+        try:
+            chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
+            _restore(server.on(database), directory, jobs, progress, chosen, "restore " + database)
+        except BaseException:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            raise
+
+
+def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
+    """The plain indexes a `defer_indexes` restore left out."""
+    chosen = [e for e in _entries(directory, database) if PLAIN_INDEX.match(e)]
+    _restore(server.on(database), directory, jobs, progress, chosen, "indexes " + database)
+
+
+def _entries(directory: Path, database: str) -> list[str]:
+    """The dump's table of contents, one line per entry."""
     listing = subprocess.run([program("pg_restore"), "--list", str(directory)], capture_output=True, text=True)
     if listing.returncode != 0:
         reason = (listing.stderr.strip().splitlines() or ["no message"])[-1]
         raise OperationError(f"restore {database} failed: {directory} is not a readable dump: {reason}")
-    entries = sum(1 for line in listing.stdout.splitlines() if line and not line.startswith(";"))
-    with psycopg.connect(**server.on("postgres").kwargs(), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
-        target = server.on(database)
-        try:
-            _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
-                  f"--dbname={_conninfo(target)}", str(directory)], target, "restore " + database, entries, RESTORED, progress)
-        except BaseException:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
-            raise
+    return [line for line in listing.stdout.splitlines() if line and not line.startswith(";")]
+
+
+def _restore(target: ConnectionSpec, directory: Path, jobs: int, progress: Progress | None, entries: list[str], label: str) -> None:
+    with tempfile.NamedTemporaryFile("w", prefix="formwork-toc-", suffix=".list") as toc:
+        toc.write("\n".join(entries) + "\n")
+        toc.flush()
+        _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
+              f"--use-list={toc.name}", f"--dbname={_conninfo(target)}", str(directory)], target, label, len(entries), RESTORED, progress)
 
 
 def _conninfo(spec: ConnectionSpec) -> str:

@@ -1,0 +1,50 @@
+"""Dropped connections are retried with a pause; wrong input and failed checks are not."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from prefect import flow, task
+
+from formwork.errors import InputError
+from formwork.local.postgres import free_port
+from tasks.backup import take_backup
+from tasks.drill import restore_scratch
+from tasks.refresh import clone_database, restore_backup
+from tasks.retries import retry_transient
+
+attempts: list[str] = []
+
+
+@task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_transient)
+def flaky(pg_dsn: str, fail_with: str) -> int:
+    attempts.append(fail_with)
+    if fail_with == "connection" and len(attempts) == 1:
+        psycopg.connect(f"postgresql://postgres@127.0.0.1:{free_port()}/x", connect_timeout=2)  # nothing listens there
+    if fail_with == "input":
+        raise InputError("bad value")
+    with psycopg.connect(pg_dsn) as conn:
+        return conn.execute("SELECT 1").fetchone()[0]
+
+
+@flow
+def run_flaky(pg_dsn: str, fail_with: str) -> int:
+    return flaky(pg_dsn, fail_with)
+
+
+def test_a_dropped_connection_is_retried_and_the_step_succeeds(pg, prefect_api):
+    attempts.clear()
+    assert run_flaky(pg.dsn(), "connection") == 1
+    assert len(attempts) == 2
+
+
+def test_wrong_input_is_not_retried(pg, prefect_api):
+    attempts.clear()
+    with pytest.raises(InputError):
+        run_flaky(pg.dsn(), "input")
+    assert len(attempts) == 1
+
+
+@pytest.mark.parametrize("step", [clone_database, restore_backup, take_backup, restore_scratch])
+def test_the_long_steps_retry_only_transient_failures(step):
+    assert step.retries >= 1 and step.retry_delay_seconds and step.retry_condition_fn is retry_transient
