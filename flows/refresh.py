@@ -11,26 +11,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from prefect import flow, get_run_logger, pause_flow_run, suspend_flow_run
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.input import RunInput
-from prefect.runtime import deployment, flow_run
+from prefect.runtime import flow_run
 
+from flows.approval import wait_for_approval
 from formwork import environments
 from formwork.refresh import filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.masking import DEFAULT_RULES
 from tasks.refresh import (build_indexes, check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy,
                            restore_backup, rewire_copy, swap_in, verify_counts)
-
-APPROVAL_TIMEOUT = 24 * 3600
-
-
-class Approval(RunInput):
-    approver: str
-    change_reference: str
-    approve: bool
-
 
 class _Steps:
     """Runs each step, timing it; a failing step still leaves the report, saying where it stopped."""
@@ -65,7 +56,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     report.notes += step("clean up earlier runs", clean_up, target, dst)
 
     if approver is None:
-        answer = _wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
+        answer = wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
         approver, change_reference = answer.approver, answer.change_reference
         if not answer.approve:
             report.outcome, report.approver, report.change_reference = "rejected, target untouched", approver, change_reference
@@ -99,15 +90,6 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     _publish(report)
     get_run_logger().info(report.summary())
     return report
-
-
-def _wait_for_approval(description: str) -> Approval:
-    """A deployed run suspends, holding no worker while it waits; when resumed it runs again from the
-    top, where guards and clean-up are quick and safe to repeat. A run started in a shell pauses in place."""
-    request = Approval.with_initial_data(description=description, approve=False)
-    if deployment.get_id():
-        return suspend_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key="approval")
-    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT)
 
 
 def _publish(report: RefreshReport) -> None:

@@ -61,6 +61,10 @@ class EnvironmentSpec:
     rewiring_rules: tuple[str, ...] = ()
     keep: str | None = None
     alert_webhook: str | None = None
+    gitops_repo: str | None = None
+    image_repository: str | None = None
+    promotes_from: str | None = None
+    release_calendar: str | None = None
 
 
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
@@ -89,6 +93,10 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         base_url=base_url,
         k8s_namespace=spec.k8s_namespace,
         gitops_overlay=spec.gitops_overlay,
+        gitops_repo=spec.gitops_repo,
+        image_repository=check_image_repository(spec.image_repository) if spec.image_repository else None,
+        promotes_from=check_name(spec.promotes_from) if spec.promotes_from else None,
+        release_calendar=check_calendar(spec.release_calendar) if spec.release_calendar else None,
         mail_catcher=check_mail_catcher(spec.mail_catcher) if spec.mail_catcher else "localhost:1025",
         cron_allowlist=["base.autovacuum_job", *(check_xml_id(x) for x in spec.keep_crons)],
         rewiring_rules=[check_rewiring_rules(path) for path in spec.rewiring_rules],
@@ -97,6 +105,21 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
     return env, conn.password
+
+
+def check_image_repository(value: str) -> str:
+    from formwork.release.registry import ImageRef
+
+    ImageRef.parse(value, option="--image-repository")
+    return value
+
+
+def check_calendar(path: str) -> str:
+    """The file must load; errors name file, key and value."""
+    from formwork.release.calendar import load_calendar
+
+    load_calendar(path)
+    return str(Path(path).resolve())
 
 
 def check_mail_catcher(value: str) -> str:

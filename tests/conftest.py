@@ -95,3 +95,18 @@ def run_formwork(prefect_api, tmp_path):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """A real OCI registry (docker-registry 2.8) on 127.0.0.1 for the whole session."""
+    from tests.support.registry import RegistryServer, registry_binary
+
+    if registry_binary() is None:
+        installed = subprocess.run([str(ROOT / "tools" / "ensure-registry.sh")], check=False, capture_output=True, text=True)
+        if registry_binary() is None:
+            reason = (installed.stderr.strip().splitlines() or ["no output"])[-1]
+            pytest.skip(f"docker-registry not found and tools/ensure-registry.sh could not install it: {reason}")
+    server = RegistryServer()
+    yield server
+    server.stop()

@@ -18,6 +18,7 @@ from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.mask import mask
 from formwork.cli.refresh import refresh
+from formwork.cli.release import release
 from formwork.cli.rewire import rewire
 from formwork.cli.seed import seed
 from formwork.cli.store import store
@@ -40,6 +41,7 @@ cli.add_command(local)
 cli.add_command(mask)
 cli.add_command(rewire)
 cli.add_command(refresh)
+cli.add_command(release)
 cli.add_command(backup)
 cli.add_command(backups)
 cli.add_command(drill)

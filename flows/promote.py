@@ -1,0 +1,102 @@
+"""Promote one image, by digest, to one environment through GitOps.
+
+The runbook: the digest must be what the upstream environment runs; the release
+window must be open (or overridden by two people with a reason); production waits
+for a typed approval from someone other than whoever asked; then the manifest is
+copied by digest into the environment's repository, the overlay pinned to that
+digest in a commit that records who and why, and the rollout watched. A rollout
+that does not come up is rolled back by a second commit to the previous digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from flows.approval import wait_for_approval
+from formwork import environments
+from formwork.errors import InputError, OperationError
+from formwork.release.registry import ImageRef
+from tasks.release import check_upstream, check_window, copy_image, pin, running, wait_for_rollout
+
+ROLLOUT_TIMEOUT = 600.0
+
+
+@dataclass
+class PromotionReport:
+    image: str
+    to: str
+    outcome: str = "running"
+    previous: str | None = None
+    approver: str = ""
+    change_reference: str = ""
+    requested_by: str = ""
+    window: str = ""
+    commits: list[str] = field(default_factory=list)
+    rollout: str = ""
+
+    def summary(self) -> str:
+        return f"promote {self.image} to {self.to}: {self.outcome}"
+
+    def markdown(self) -> str:
+        rows = [("image", f"`{self.image}`"), ("previous digest", f"`{self.previous or '-'}`"), ("requested by", self.requested_by or "-"),
+                ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
+                ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
+        return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
+                         [f"| {k} | {v} |" for k, v in rows])
+
+
+@flow(name="promote", flow_run_name="promote-to-{to}", log_prints=True)
+def promote(image: str, to: str, requested_by: str = "", approver: str | None = None, change_reference: str = "",
+            emergency_reason: str | None = None, second_approver: str | None = None, rollout_timeout: float = ROLLOUT_TIMEOUT):
+    ref = ImageRef.parse(image)
+    if not ref.digest:
+        raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
+    env = environments.load(to)
+    report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference)
+    if env.promotes_from:
+        check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
+    report.previous = running(to, env)
+    report.window = check_window(to, env, emergency_reason, (approver or "", second_approver or ""))
+
+    if env.production:
+        if approver is None:
+            answer = wait_for_approval(f"Promote `{ref}` to **{to}** (now running `{report.previous or 'nothing'}`); {report.window}.")
+            approver, change_reference = answer.approver, answer.change_reference
+            if not answer.approve:
+                report.outcome, report.approver, report.change_reference = "rejected, nothing changed", approver, change_reference
+                return _publish(report)
+        if approver == requested_by:
+            raise InputError(f"promote to {to}: the approver ({approver}) must not be the person who asked for the release")
+        if not change_reference:
+            raise InputError(f"promote to {to}: a production release needs a change reference")
+    report.approver, report.change_reference = approver or "", change_reference
+
+    new_name = copy_image(ref, to, env)
+    trailers = {"Image": str(ref), "From": env.promotes_from or "-", "To": to,
+                "Requested-by": requested_by or "-", "Approved-by": report.approver or "-", "Change": change_reference or "-",
+                "Window": report.window}
+    report.commits.append(pin(to, env, ref.digest, new_name, f"promote {to} to {ref.digest}", trailers))
+    rolled = wait_for_rollout(to, env, ref.digest, rollout_timeout)
+    report.rollout = f"{rolled.detail} ({rolled.seconds:.0f} s)"
+    if rolled.done:
+        report.outcome = "done"
+        return _publish(report)
+
+    if report.previous:
+        report.commits.append(pin(to, env, report.previous, new_name, f"roll back {to} to {report.previous}",
+                                  {**trailers, "Rollback-of": ref.digest, "Reason": rolled.detail}))
+        back = wait_for_rollout(to, env, report.previous, rollout_timeout)
+        report.outcome = f"FAILED, rolled back to {report.previous}" + ("" if back.done else f" (which is not up either: {back.detail})")
+    else:
+        report.outcome = "FAILED, nothing to roll back to"
+    _publish(report)
+    raise OperationError(report.summary() + f": {rolled.detail}")
+
+
+def _publish(report: PromotionReport) -> PromotionReport:
+    create_markdown_artifact(report.markdown(), key="promotion-report", description=report.summary())
+    print(report.summary())
+    return report

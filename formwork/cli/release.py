@@ -1,0 +1,74 @@
+"""`formwork release`: promote an image by digest through GitOps, see what runs where, roll back."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+import click
+
+from formwork.errors import InputError
+
+
+def requester() -> str:
+    """Who asks: CI sets FORMWORK_REQUESTED_BY (e.g. the merging author); a shell is its user."""
+    return os.environ.get("FORMWORK_REQUESTED_BY") or getpass.getuser()
+
+
+@click.group()
+def release() -> None:
+    """Promote one image by digest through the environments' GitOps overlays."""
+
+
+@release.command("promote")
+@click.argument("image")
+@click.option("--to", "to", required=True, help="Target environment.")
+@click.option("--yes", is_flag=True, help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.")
+@click.option("--approver", help="Who approves (with --yes).")
+@click.option("--change", "change_reference", default="", help="Change reference recorded in the GitOps commit.")
+@click.option("--emergency", "emergency_reason", help="Override a release freeze, with this reason (needs --second-approver).")
+@click.option("--second-approver", help="The second person an emergency override needs.")
+@click.option("--rollout-timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the environment to come up on the new image.")
+def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, rollout_timeout) -> None:
+    """Promote IMAGE (registry/repo@sha256:...) to an environment."""
+    if yes and not approver:
+        raise InputError("--yes: name the approver with --approver NAME")
+    from flows.promote import promote as promote_flow
+
+    report = promote_flow(image=image, to=to, requested_by=requester(), approver=approver if yes else None, change_reference=change_reference,
+                          emergency_reason=emergency_reason, second_approver=second_approver, rollout_timeout=rollout_timeout)
+    click.echo(report.summary())
+
+
+@release.command("status")
+def status() -> None:
+    """What every release-managed environment runs, and who approved it."""
+    from formwork import environments
+    from tasks.release import IMAGE, repo
+
+    click.echo(f"{'ENVIRONMENT':14} {'DIGEST':20} {'APPROVED BY':16} CHANGE")
+    for name, env in sorted(environments.all_environments().items()):
+        if not (env.gitops_repo and env.gitops_overlay):
+            continue
+        history = repo(name, env).history(env.gitops_overlay, IMAGE, limit=1)
+        pin = history[0] if history else None
+        digest = (pin.digest or "-")[:19] if pin else "-"
+        click.echo(f"{name:14} {digest:20} {(pin.trailers.get('Approved-by', '-') if pin else '-'):16} {pin.trailers.get('Change', '-') if pin else '-'}")
+
+
+@release.command("rollback")
+@click.argument("environment")
+@click.option("--change", "change_reference", default="", help="Change reference recorded in the rollback commit.")
+def rollback(environment: str, change_reference: str) -> None:
+    """Pin ENVIRONMENT's overlay back to the digest it ran before."""
+    from formwork import environments
+    from tasks.release import IMAGE, repo
+
+    env = environments.load(environment)
+    gitops = repo(environment, env)
+    current, previous = gitops.current(env.gitops_overlay, IMAGE), gitops.previous(env.gitops_overlay, IMAGE)
+    if not previous:
+        raise InputError(f"{environment}: no earlier digest to roll back to")
+    commit = gitops.pin(env.gitops_overlay, previous, new_name=env.image_repository, image=IMAGE, message=f"roll back {environment} to {previous}",
+                        trailers={"Rollback-of": current or "-", "Requested-by": requester(), "Change": change_reference or "-"})
+    click.echo(f"{environment}: pinned back to {previous} (commit {commit[:12]})")

@@ -1,0 +1,1 @@
+"""Build, scan and promote: one image by digest through GitOps."""

@@ -1,0 +1,78 @@
+"""Promotion steps as Prefect tasks: each checks or changes one thing, in the registry, the GitOps repo or the calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from prefect import task
+
+from blocks.odoo_environment import OdooEnvironment
+from formwork.errors import InputError
+from formwork.release.calendar import load_calendar
+from formwork.release.gitops import GitOpsRepo
+from formwork.release.registry import ImageRef, Registry
+from formwork.release.rollout import Rollout, wait_for
+
+IMAGE = "odoo"  # the image name the overlays' `images:` entries use
+
+
+def repo(name: str, env: OdooEnvironment) -> GitOpsRepo:
+    if not (env.gitops_repo and env.gitops_overlay and env.image_repository):
+        raise InputError(f"environment '{name}' is not set up for releases: it needs --gitops-repo, --gitops-overlay and --image-repository")
+    return GitOpsRepo(env.gitops_repo)
+
+
+@task(name="read what the environment runs")
+def running(name: str, env: OdooEnvironment) -> str | None:
+    return repo(name, env).current(env.gitops_overlay, IMAGE)
+
+
+@task(name="check the release passed upstream")
+def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_name: str, upstream: OdooEnvironment) -> None:
+    """The same digest, not a rebuild: production takes only what staging runs."""
+    there = repo(upstream_name, upstream).current(upstream.gitops_overlay, IMAGE)
+    if there != image.digest:
+        raise InputError(f"promote to {name}: {image.digest} is not what {upstream_name} runs ({there or 'nothing pinned'}); "
+                         f"promote it to {upstream_name} first")
+
+
+@task(name="check the release window")
+def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, approvers: tuple[str, ...]) -> str:
+    """A freeze refuses the release, naming the next open slot, unless two different people override it with a reason."""
+    if not env.release_calendar:
+        return "no release calendar: always open"
+    calendar = load_calendar(env.release_calendar)
+    now = datetime.now(UTC)
+    freeze = calendar.freeze_at(now)
+    if freeze is None:
+        return f"open ({calendar.company})"
+    opens = calendar.next_open(now).astimezone(calendar.timezone)
+    if not emergency_reason:
+        raise InputError(f"promote to {name}: frozen for {freeze.name} until {freeze.ends:%a %d %b %H:%M %Z}; "
+                         f"next open slot {opens:%a %d %b %Y %H:%M %Z} (or an emergency override: a reason and a second approver)")
+    people = [a for a in approvers if a]
+    if len(set(people)) < 2:
+        raise InputError(f"promote to {name}: an emergency override during {freeze.name} needs two different approvers")
+    return f"EMERGENCY OVERRIDE of {freeze.name} by {' and '.join(people)}: {emergency_reason}"
+
+
+@task(name="copy the image by digest", retries=2, retry_delay_seconds=5)
+def copy_image(image: ImageRef, name: str, env: OdooEnvironment) -> str:
+    target = ImageRef.parse(env.image_repository, option=f"{name} image repository")
+    if target.registry != image.registry:
+        raise InputError(f"promote to {name}: {image.registry} and {target.registry} are different registries (copy across registries is not supported yet)")
+    with Registry(image.registry) as registry:
+        registry.copy(image.digest, image.repository, target.repository, tag=name)
+    return f"{target.registry}/{target.repository}"
+
+
+@task(name="pin the digest in the GitOps overlay", retries=2, retry_delay_seconds=5)
+def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str]) -> str:
+    return repo(name, env).pin(env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers)
+
+
+@task(name="wait for the rollout")
+def wait_for_rollout(name: str, env: OdooEnvironment, digest: str, timeout: float) -> Rollout:
+    if not env.base_url:
+        return Rollout(True, "no base URL: the rollout was not observed", 0.0)
+    return wait_for(env.base_url, digest, timeout)

@@ -1,0 +1,135 @@
+"""Promotion by digest through a real registry, a real GitOps repository and an HTTP stand-in for Odoo."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from formwork import environments
+from formwork.environments import EnvironmentSpec
+from formwork.errors import InputError, OperationError
+from formwork.release.gitops import GitOpsRepo
+from formwork.release.registry import Registry
+from tests.support.gitops import make_gitops_repo
+from tests.support.odoo_standin import OdooStandIn
+from tests.support.registry import push_synthetic_image
+
+CHAIN = ("dev", "test", "staging", "prod")
+
+
+def calendar(tmp_path, frozen_now: bool) -> str:
+    """A company calendar; with `frozen_now`, a one-off freeze around this very moment."""
+    start = datetime.now(UTC) - (timedelta(hours=1) if frozen_now else timedelta(days=400))
+    path = tmp_path / "calendar.yaml"
+    path.write_text(f"company: Northbridge Construction Ltd\ntimezone: Europe/London\nfreezes:\n  one_off:\n"
+                    f"    - {{from: \"{start:%Y-%m-%dT%H:%M}+00:00\", until: \"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}+00:00\", reason: month-end close}}\n")
+    return str(path)
+
+
+@pytest.fixture
+def estate(pg, prefect_api, registry, tmp_path):
+    """dev -> test -> staging -> prod, each an overlay in one GitOps repo and a repository in one registry."""
+    repo = make_gitops_repo(tmp_path)
+    odoo = OdooStandIn(repo)
+    suffix = uuid.uuid4().hex[:6]
+    names = {overlay: f"{overlay}-{suffix}" for overlay in CHAIN}
+    upstream = None
+    for overlay in CHAIN:
+        environments.add(EnvironmentSpec(
+            names[overlay], pg.dsn(f"odoo_{overlay}"), production=overlay == "prod", base_url=odoo.base_url(overlay),
+            gitops_repo=repo, gitops_overlay=f"overlays/{overlay}", image_repository=f"{registry.host}/odoo/{overlay}",
+            promotes_from=upstream, release_calendar=calendar(tmp_path, frozen_now=False) if overlay == "prod" else None))
+        upstream = names[overlay]
+    yield names, repo, odoo
+    odoo.stop()
+
+
+def build(registry, tag: str) -> str:
+    return f"{registry.host}/odoo/build@{push_synthetic_image(registry.host, 'odoo/build', tag, content=tag.encode())}"
+
+
+def promote(image: str, to: str, **kwargs):
+    from flows.promote import promote as promote_flow
+
+    return promote_flow(image=image, to=to, rollout_timeout=10, **{"requested_by": "bob", **kwargs})
+
+
+def test_the_same_digest_reaches_every_environment_with_the_approval_recorded(estate, registry):
+    names, repo, odoo = estate
+    image = build(registry, "ci-1")
+    for overlay in CHAIN[:3]:
+        assert promote(image, names[overlay]).outcome == "done"
+    report = promote(image, names["prod"], approver="alice", change_reference="CR-1")
+    digest = image.split("@")[1]
+    assert report.outcome == "done"
+    assert {odoo.running(overlay) for overlay in CHAIN} == {digest}
+    with Registry(registry.host) as client:
+        assert {client.resolve(f"odoo/{overlay}", names[overlay]) for overlay in CHAIN} == {digest}
+    last = GitOpsRepo(repo).history("overlays/prod", "odoo", limit=1)[0]
+    assert last.trailers["Approved-by"] == "alice" and last.trailers["Requested-by"] == "bob" and last.trailers["Change"] == "CR-1"
+    assert last.trailers["From"] == names["staging"]
+
+
+def test_production_takes_only_what_staging_runs(estate, registry):
+    names, _, _ = estate
+    image = build(registry, "ci-untested")
+    with pytest.raises(InputError, match=f"is not what {names['staging']} runs"):
+        promote(image, names["prod"], approver="alice", change_reference="CR-2")
+
+
+def test_the_approver_must_not_be_who_asked_and_production_needs_a_change(estate, registry):
+    names, _, _ = estate
+    image = build(registry, "ci-2")
+    for overlay in CHAIN[:3]:
+        promote(image, names[overlay])
+    with pytest.raises(InputError, match="must not be the person who asked"):
+        promote(image, names["prod"], approver="bob", change_reference="CR-3")
+    with pytest.raises(InputError, match="needs a change reference"):
+        promote(image, names["prod"], approver="alice")
+
+
+def test_a_freeze_names_the_next_slot_and_an_override_needs_two_approvers(estate, registry, tmp_path):
+    names, repo, odoo = estate
+    image = build(registry, "ci-3")
+    for overlay in CHAIN[:3]:
+        promote(image, names[overlay])
+    prod = environments.load(names["prod"])
+    prod.release_calendar = calendar(tmp_path, frozen_now=True)
+    prod.save(names["prod"], overwrite=True)
+
+    with pytest.raises(InputError, match="frozen for month-end close until .*; next open slot"):
+        promote(image, names["prod"], approver="alice", change_reference="CR-4")
+    with pytest.raises(InputError, match="needs two different approvers"):
+        promote(image, names["prod"], approver="alice", change_reference="CR-4", emergency_reason="payroll bug", second_approver="alice")
+    report = promote(image, names["prod"], approver="alice", change_reference="CR-4", emergency_reason="payroll bug", second_approver="carol")
+    assert report.outcome == "done" and "EMERGENCY OVERRIDE of month-end close by alice and carol: payroll bug" in report.window
+    assert odoo.running("prod") == image.split("@")[1]
+
+
+def test_a_failed_rollout_is_rolled_back_to_the_previous_digest(estate, registry):
+    names, repo, odoo = estate
+    good, bad = build(registry, "ci-good"), build(registry, "ci-bad")
+    promote(good, names["dev"])
+    odoo.broken.add(bad.split("@")[1])
+    with pytest.raises(OperationError, match="rolled back to " + good.split("@")[1]):
+        promote(bad, names["dev"])
+    assert odoo.running("dev") == good.split("@")[1]
+    pins = GitOpsRepo(repo).history("overlays/dev", "odoo", limit=3)
+    assert [p.digest for p in pins[:2]] == [good.split("@")[1], bad.split("@")[1]]
+    assert pins[0].trailers["Rollback-of"] == bad.split("@")[1]
+
+
+def test_release_status_and_rollback_from_the_command_line(estate, registry, run_formwork):
+    names, repo, odoo = estate
+    first, second = build(registry, "ci-a"), build(registry, "ci-b")
+    for image in (first, second):
+        promote(image, names["dev"])
+    status = run_formwork("release", "status")
+    assert names["dev"] in status.stdout and second.split("@")[1][:19] in status.stdout, status.stderr
+    rolled = run_formwork("release", "rollback", names["dev"], "--change", "INC-7")
+    assert rolled.returncode == 0, rolled.stderr
+    assert odoo.running("dev") == first.split("@")[1]
+    assert subprocess.run(["git", "-C", repo, "log", "-1", "--format=%B", "main"], capture_output=True, text=True).stdout.count("INC-7") == 1
