@@ -133,3 +133,43 @@ def test_release_status_and_rollback_from_the_command_line(estate, registry, run
     assert rolled.returncode == 0, rolled.stderr
     assert odoo.running("dev") == first.split("@")[1]
     assert subprocess.run(["git", "-C", repo, "log", "-1", "--format=%B", "main"], capture_output=True, text=True).stdout.count("INC-7") == 1
+
+
+def test_production_waits_for_a_typed_approval_from_someone_else(estate, registry, prefect_api):
+    import threading
+    import time
+
+    import httpx
+
+    names, _, odoo = estate
+    image = build(registry, "ci-paused")
+    for overlay in CHAIN[:3]:
+        promote(image, names[overlay])
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["report"] = promote(image, names["prod"])
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = exc
+
+    for approver, expected in (("bob", "must not be the person who asked"), ("alice", None)):
+        worker = threading.Thread(target=run)
+        worker.start()
+        with httpx.Client(base_url=prefect_api, timeout=10) as api:
+            for _ in range(120):
+                runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [f"promote-to-{names['prod']}"]},
+                                                                          "state": {"type": {"any_": ["PAUSED"]}}}}).json()
+                if runs:
+                    break
+                time.sleep(0.5)
+            assert runs, "the promotion never paused for approval"
+            answer = api.post(f"/flow_runs/{runs[0]['id']}/resume",
+                              json={"run_input": {"approver": approver, "change_reference": "CR-9", "approve": True}}).json()
+            assert answer["status"] == "ACCEPT", answer
+        worker.join(timeout=120)
+        if expected:
+            assert expected in str(outcome.pop("error")) and odoo.running("prod") != image.split("@")[1]
+        else:
+            assert outcome["report"].outcome == "done" and outcome["report"].approver == "alice"
+            assert odoo.running("prod") == image.split("@")[1]

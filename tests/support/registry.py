@@ -104,6 +104,23 @@ def layer_blob(content: bytes, name: str = "hello.txt") -> tuple[bytes, str]:
     return gzip.compress(raw, mtime=0), _digest(raw)
 
 
+def files_layer_blob(files: dict[str, bytes]) -> tuple[bytes, str]:
+    """Like `layer_blob`, for several files (parent directories included); reproducible."""
+    tar_bytes = io.BytesIO()
+    directories = sorted({str(Path(name).parents[i]) for name in files for i in range(len(Path(name).parents) - 1)})
+    with tarfile.open(fileobj=tar_bytes, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for directory in directories:
+            info = tarfile.TarInfo(directory)
+            info.type, info.mode, info.mtime = tarfile.DIRTYPE, 0o755, 0
+            archive.addfile(info)
+        for name, content in sorted(files.items()):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(content), 0, 0o644
+            archive.addfile(info, io.BytesIO(content))
+    raw = tar_bytes.getvalue()
+    return gzip.compress(raw, mtime=0), _digest(raw)
+
+
 def upload_blob(client: httpx.Client, repository: str, data: bytes) -> str:
     """Monolithic upload (POST then PUT ?digest=); returns the blob digest."""
     digest = _digest(data)
@@ -128,9 +145,14 @@ def put_manifest(host: str, repository: str, reference: str, body: bytes, media_
     return digest
 
 
-def synthetic_manifest(host: str, repository: str, content: bytes, *, architecture: str = "amd64") -> bytes:
-    """Upload the blobs of a one-layer image into `repository`; returns the OCI manifest bytes (not yet PUT)."""
-    layer, diff_id = layer_blob(content)
+def synthetic_manifest(
+    host: str, repository: str, content: bytes, *, architecture: str = "amd64", files: dict[str, bytes] | None = None,
+) -> bytes:
+    """Upload the blobs of a one-layer image into `repository`; returns the OCI manifest bytes (not yet PUT).
+
+    The layer holds `hello.txt` = `content`, or exactly `files` (path -> bytes) when given.
+    """
+    layer, diff_id = files_layer_blob(files) if files is not None else layer_blob(content)
     config = json.dumps(
         {
             "architecture": architecture,
@@ -157,6 +179,24 @@ def push_synthetic_image(
 ) -> str:
     """Push a tiny real image to `host/repository:tag` over HTTP; returns its manifest digest."""
     body = synthetic_manifest(host, repository, content, architecture=architecture)
+    return put_manifest(host, repository, tag, body, OCI_MANIFEST)
+
+
+def python_dist_info(name: str, version: str, site_packages: str = "usr/lib/python3/dist-packages") -> dict[str, bytes]:
+    """Files of an installed Python distribution, enough for an SBOM tool to list it."""
+    base = f"{site_packages}/{name}-{version}.dist-info"
+    return {
+        f"{base}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{base}/RECORD": b"",
+        f"{base}/top_level.txt": f"{name}\n".encode(),
+    }
+
+
+def push_image_with_files(
+    host: str, repository: str, tag: str, files: dict[str, bytes], *, architecture: str = "amd64",
+) -> str:
+    """Push a one-layer image whose layer holds `files` (path -> bytes); returns its manifest digest."""
+    body = synthetic_manifest(host, repository, b"", architecture=architecture, files=files)
     return put_manifest(host, repository, tag, body, OCI_MANIFEST)
 
 
