@@ -2,7 +2,9 @@
 
 The runbook: the digest must be what the upstream environment runs; the release
 window must be open (or overridden by two people with a reason); production waits
-for a typed approval from someone other than whoever asked; then the manifest is
+for a typed approval from someone other than whoever asked; a release whose module
+versions changed (Odoo will migrate the schema) waits for a separate database-change
+approval and takes a backup checkpoint first; then the manifest is
 copied by digest into the environment's repository, the overlay pinned to that
 digest in a commit that records who and why, and the rollout watched. A rollout
 that does not come up is rolled back by a second commit to the previous digest.
@@ -19,7 +21,8 @@ from flows.approval import wait_for_approval
 from formwork import environments
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef
-from tasks.release import check_upstream, check_window, copy_image, pin, running, wait_for_rollout
+from flows.backup import backup
+from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
 
 ROLLOUT_TIMEOUT = 600.0
 
@@ -36,6 +39,9 @@ class PromotionReport:
     window: str = ""
     commits: list[str] = field(default_factory=list)
     rollout: str = ""
+    schema_changes: list[str] = field(default_factory=list)
+    database_approver: str = ""
+    checkpoint: str = ""
 
     def summary(self) -> str:
         return f"promote {self.image} to {self.to}: {self.outcome}"
@@ -43,6 +49,8 @@ class PromotionReport:
     def markdown(self) -> str:
         rows = [("image", f"`{self.image}`"), ("previous digest", f"`{self.previous or '-'}`"), ("requested by", self.requested_by or "-"),
                 ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
+                ("database change", "; ".join(self.schema_changes) or "none"), ("database change approved by", self.database_approver or "-"),
+                ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
                 ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
         return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
                          [f"| {k} | {v} |" for k, v in rows])
@@ -50,7 +58,8 @@ class PromotionReport:
 
 @flow(name="promote", flow_run_name="promote-to-{to}", log_prints=True)
 def promote(image: str, to: str, requested_by: str = "", approver: str | None = None, change_reference: str = "",
-            emergency_reason: str | None = None, second_approver: str | None = None, rollout_timeout: float = ROLLOUT_TIMEOUT):
+            emergency_reason: str | None = None, second_approver: str | None = None, database_approver: str | None = None,
+            rollout_timeout: float = ROLLOUT_TIMEOUT):
     ref = ImageRef.parse(image)
     if not ref.digest:
         raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
@@ -74,10 +83,25 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
             raise InputError(f"promote to {to}: a production release needs a change reference")
     report.approver, report.change_reference = approver or "", change_reference
 
+    report.schema_changes = schema_changes(ref, to, env, report.previous)
+    if report.schema_changes:
+        if database_approver is None:
+            answer = wait_for_approval(f"Database change on **{to}**: {'; '.join(report.schema_changes)}. "
+                                       "A backup checkpoint is taken before the release.", key="database-change")
+            if not answer.approve:
+                report.outcome, report.database_approver = "database change rejected, nothing changed", answer.approver
+                return _publish(report)
+            database_approver = answer.approver
+        if database_approver == requested_by:
+            raise InputError(f"promote to {to}: the database-change approver ({database_approver}) must not be the person who asked for the release")
+        report.database_approver = database_approver
+        report.checkpoint = backup(environment=to).id
+
     new_name = copy_image(ref, to, env)
     trailers = {"Image": str(ref), "From": env.promotes_from or "-", "To": to,
                 "Requested-by": requested_by or "-", "Approved-by": report.approver or "-", "Change": change_reference or "-",
-                "Window": report.window}
+                "Window": report.window, **({"Database-change": "; ".join(report.schema_changes), "Database-approved-by": report.database_approver,
+                                            "Backup-checkpoint": report.checkpoint} if report.schema_changes else {})}
     report.commits.append(pin(to, env, ref.digest, new_name, f"promote {to} to {ref.digest}", trailers))
     rolled = wait_for_rollout(to, env, ref.digest, rollout_timeout)
     report.rollout = f"{rolled.detail} ({rolled.seconds:.0f} s)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from prefect import task
@@ -14,6 +15,7 @@ from formwork.release.registry import ImageRef, Registry
 from formwork.release.rollout import Rollout, wait_for
 
 IMAGE = "odoo"  # the image name the overlays' `images:` entries use
+MODULES = "org.odoo.modules"  # image label: {module: version}, written by the build
 
 
 def repo(name: str, env: OdooEnvironment) -> GitOpsRepo:
@@ -76,3 +78,15 @@ def wait_for_rollout(name: str, env: OdooEnvironment, digest: str, timeout: floa
     if not env.base_url:
         return Rollout(True, "no base URL: the rollout was not observed", 0.0)
     return wait_for(env.base_url, digest, timeout)
+
+
+@task(name="compare module versions with what runs")
+def schema_changes(image: ImageRef, name: str, env: OdooEnvironment, previous: str | None) -> list[str]:
+    """Modules whose version differs from the running image's: Odoo migrates their tables when it updates them."""
+    if not previous:
+        return []
+    running_repo = ImageRef.parse(env.image_repository, option=f"{name} image repository").repository
+    with Registry(image.registry) as registry:
+        new = json.loads(registry.labels(image.repository, image.digest).get(MODULES) or "{}")
+        old = json.loads(registry.labels(running_repo, previous).get(MODULES) or "{}")
+    return [f"{module} {old.get(module, '(new)')} → {version}" for module, version in sorted(new.items()) if old.get(module) != version]

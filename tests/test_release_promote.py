@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from blocks.stores import open_store
 from formwork import environments
+from formwork.backup import catalog
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
 from formwork.release.gitops import GitOpsRepo
 from formwork.release.registry import Registry
+from tasks.release import MODULES
+from tests.support.clusters import create_database, drop_database
 from tests.support.gitops import make_gitops_repo
 from tests.support.odoo_standin import OdooStandIn
 from tests.support.registry import push_synthetic_image
@@ -37,18 +42,23 @@ def estate(pg, prefect_api, registry, tmp_path):
     suffix = uuid.uuid4().hex[:6]
     names = {overlay: f"{overlay}-{suffix}" for overlay in CHAIN}
     upstream = None
+    databases = {overlay: create_database(pg, f"odoo_{overlay}") for overlay in CHAIN}
     for overlay in CHAIN:
         environments.add(EnvironmentSpec(
-            names[overlay], pg.dsn(f"odoo_{overlay}"), production=overlay == "prod", base_url=odoo.base_url(overlay),
+            names[overlay], pg.dsn(databases[overlay]), production=overlay == "prod", base_url=odoo.base_url(overlay),
+            backup_store=f"file://{tmp_path}/backups/{overlay}",
             gitops_repo=repo, gitops_overlay=f"overlays/{overlay}", image_repository=f"{registry.host}/odoo/{overlay}",
             promotes_from=upstream, release_calendar=calendar(tmp_path, frozen_now=False) if overlay == "prod" else None))
         upstream = names[overlay]
     yield names, repo, odoo
     odoo.stop()
+    for database in databases.values():
+        drop_database(pg, database)
 
 
-def build(registry, tag: str) -> str:
-    return f"{registry.host}/odoo/build@{push_synthetic_image(registry.host, 'odoo/build', tag, content=tag.encode())}"
+def build(registry, tag: str, modules: dict[str, str] | None = None) -> str:
+    labels = {MODULES: json.dumps(modules)} if modules else None
+    return f"{registry.host}/odoo/build@{push_synthetic_image(registry.host, 'odoo/build', tag, content=tag.encode(), labels=labels)}"
 
 
 def promote(image: str, to: str, **kwargs):
@@ -173,3 +183,18 @@ def test_production_waits_for_a_typed_approval_from_someone_else(estate, registr
         else:
             assert outcome["report"].outcome == "done" and outcome["report"].approver == "alice"
             assert odoo.running("prod") == image.split("@")[1]
+
+
+def test_a_schema_change_waits_for_a_database_approval_and_takes_a_backup_first(estate, registry, tmp_path):
+    names, repo, odoo = estate
+    first = build(registry, "mod-1", modules={"fw_retainage": "17.0.1.0.0", "fw_payroll": "17.0.2.0.0"})
+    second = build(registry, "mod-2", modules={"fw_retainage": "17.0.1.1.0", "fw_payroll": "17.0.2.0.0"})
+    promote(first, names["dev"])
+    with pytest.raises(InputError, match=r"database-change approver \(bob\) must not be"):
+        promote(second, names["dev"], database_approver="bob")
+    report = promote(second, names["dev"], database_approver="dana")
+    assert report.outcome == "done" and report.schema_changes == ["fw_retainage 17.0.1.0.0 → 17.0.1.1.0"]
+    assert [m.id for m in catalog.read(open_store(f"file://{tmp_path}/backups/dev")).complete] == [report.checkpoint]
+    last = GitOpsRepo(repo).history("overlays/dev", "odoo", limit=1)[0]
+    assert last.trailers["Database-approved-by"] == "dana" and last.trailers["Backup-checkpoint"] == report.checkpoint
+    assert odoo.running("dev") == second.split("@")[1]

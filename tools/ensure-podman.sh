@@ -23,7 +23,11 @@ if [ "$(id -u)" -ne 0 ]; then
     warn "need root to install packages 'podman runc' (apt-get install podman runc), or set DOCKER_HOST"
   fi
 fi
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq || warn "apt-get update failed"
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc >/dev/null \
-  || warn "apt-get install podman runc failed"
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+last_line() { grep -v '^\s*$' "$LOG" | tail -n 1; }
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$LOG" 2>&1 \
+  || warn "apt-get update failed: $(last_line)"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc >"$LOG" 2>&1 \
+  || warn "apt-get install podman runc failed: $(last_line)"
 have_podman || warn "packages installed but podman or runc still not found"

@@ -20,6 +20,20 @@ def release() -> None:
     """Promote one image by digest through the environments' GitOps overlays."""
 
 
+@release.command("build")
+@click.option("--context", required=True, type=click.Path(file_okay=False, exists=True), help="Build context: the addons checkout with its Dockerfile.")
+@click.option("--image", required=True, help="Where to push: REGISTRY/REPO (the tag is the commit unless --tag).")
+@click.option("--tag", help="Tag to push under (default: the context's short git commit).")
+@click.option("--base", "base_commit", help="Commit of the previous release: modules changed since then must bump their version.")
+@click.option("--advisories", type=click.Path(file_okay=False), help="Offline OSV advisory folder (used when neither Trivy nor Grype is installed).")
+@click.option("--waivers", type=click.Path(dir_okay=False), help="Waivers YAML: id, owner, reason, expiry.")
+def build(context, image, tag, base_commit, advisories, waivers) -> None:
+    """Build the image once, push it, scan it; print IMAGE@DIGEST."""
+    from flows.release import build_and_scan
+
+    click.echo(build_and_scan(context=context, image=image, tag=tag, base_commit=base_commit, advisories=advisories, waivers=waivers))
+
+
 @release.command("promote")
 @click.argument("image")
 @click.option("--to", "to", required=True, help="Target environment.")
@@ -28,15 +42,17 @@ def release() -> None:
 @click.option("--change", "change_reference", default="", help="Change reference recorded in the GitOps commit.")
 @click.option("--emergency", "emergency_reason", help="Override a release freeze, with this reason (needs --second-approver).")
 @click.option("--second-approver", help="The second person an emergency override needs.")
+@click.option("--db-approver", "database_approver", help="Approve a schema-changing release's database change now (else it waits in Prefect).")
 @click.option("--rollout-timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the environment to come up on the new image.")
-def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, rollout_timeout) -> None:
+def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, database_approver, rollout_timeout) -> None:
     """Promote IMAGE (registry/repo@sha256:...) to an environment."""
     if yes and not approver:
         raise InputError("--yes: name the approver with --approver NAME")
     from flows.promote import promote as promote_flow
 
     report = promote_flow(image=image, to=to, requested_by=requester(), approver=approver if yes else None, change_reference=change_reference,
-                          emergency_reason=emergency_reason, second_approver=second_approver, rollout_timeout=rollout_timeout)
+                          emergency_reason=emergency_reason, second_approver=second_approver,
+                          database_approver=database_approver, rollout_timeout=rollout_timeout)
     click.echo(report.summary())
 
 

@@ -242,6 +242,16 @@ class Registry:
         self._copy_manifest(digest, source_repository, target_repository, tag)
         return digest
 
+    def labels(self, repository: str, digest: str) -> dict[str, str]:
+        """The image config's labels (none for a multi-platform index)."""
+        body, _, _ = self.manifest(repository, digest)
+        config = json.loads(body).get("config")
+        if not config:
+            return {}
+        response = self._request("GET", f"/v2/{repository}/blobs/{config['digest']}", scope=self._pull(repository))
+        self._expect(response, 200, f"config {repository}@{config['digest']}")
+        return (response.json().get("config") or {}).get("Labels") or {}
+
     def tags(self, repository: str) -> list[str]:
         """Every tag of `repository` (following pagination); [] when the repository does not exist yet."""
         if not valid_repository(repository):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from formwork.errors import InputError, OperationError
+from formwork.errors import OperationError
 from formwork.release.registry import ImageRef, default_insecure
 
 SYFT_ENV = "FORMWORK_SYFT"
@@ -105,7 +105,7 @@ def sbom(image: str, out: Path) -> list[Component]:
     command = [syft_binary(), "scan", f"registry:{image.strip()}", "--quiet", "-o", f"cyclonedx-json={out}"]
     try:
         done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=SYFT_TIMEOUT, stdin=subprocess.DEVNULL,
+            command, env=env, capture_output=True, text=True, timeout=SYFT_TIMEOUT, stdin=subprocess.DEVNULL, check=False,
         )
     except FileNotFoundError:
         raise OperationError(f"syft not found at {command[0]}") from None
@@ -119,5 +119,5 @@ def sbom(image: str, out: Path) -> list[Component]:
     except (OSError, ValueError) as exc:
         raise OperationError(f"syft wrote no readable SBOM to {out}: {exc}") from None
     if not isinstance(document, dict):
-        raise InputError(f"{out}: not a CycloneDX JSON document")
+        raise OperationError(f"{out}: not a CycloneDX JSON document")
     return components_from_cyclonedx(document)

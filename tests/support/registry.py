@@ -147,6 +147,7 @@ def put_manifest(host: str, repository: str, reference: str, body: bytes, media_
 
 def synthetic_manifest(
     host: str, repository: str, content: bytes, *, architecture: str = "amd64", files: dict[str, bytes] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> bytes:
     """Upload the blobs of a one-layer image into `repository`; returns the OCI manifest bytes (not yet PUT).
 
@@ -157,7 +158,7 @@ def synthetic_manifest(
         {
             "architecture": architecture,
             "os": "linux",
-            "config": {"Cmd": ["/bin/true"]},
+            "config": {"Cmd": ["/bin/true"], **({"Labels": labels} if labels else {})},
             "rootfs": {"type": "layers", "diff_ids": [diff_id]},
         },
         sort_keys=True, separators=(",", ":"),
@@ -176,9 +177,10 @@ def synthetic_manifest(
 
 def push_synthetic_image(
     host: str, repository: str, tag: str, content: bytes = b"formwork synthetic image\n", *, architecture: str = "amd64",
+    labels: dict[str, str] | None = None,
 ) -> str:
     """Push a tiny real image to `host/repository:tag` over HTTP; returns its manifest digest."""
-    body = synthetic_manifest(host, repository, content, architecture=architecture)
+    body = synthetic_manifest(host, repository, content, architecture=architecture, labels=labels)
     return put_manifest(host, repository, tag, body, OCI_MANIFEST)
 
 
