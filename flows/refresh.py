@@ -23,6 +23,7 @@ from tasks.masking import DEFAULT_RULES
 from tasks.refresh import (build_indexes, check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy,
                            restore_backup, rewire_copy, swap_in, verify_counts)
 
+
 class _Steps:
     """Runs each step, timing it; a failing step still leaves the report, saying where it stopped."""
 

@@ -15,7 +15,7 @@ from formwork.backup.drill import Check, DrillResult, check
 from formwork.backup.manifest import DATABASE, Manifest
 from formwork.dsn import ConnectionSpec, parse_dsn
 from formwork.errors import InputError, OperationError
-from formwork.refresh import clone
+from formwork.refresh import clone, swap
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.progress import task_progress
@@ -44,7 +44,7 @@ def clean_up_drills(server: ConnectionSpec, database: str) -> list[str]:
     with _admin(server) as admin:
         names = drill.leftovers(admin, database)
         for name in names:
-            drill.drop(admin, name)
+            swap.drop(admin, name)
     return names
 
 
@@ -56,7 +56,7 @@ def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str
 @task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
 def restore_scratch(server: ConnectionSpec, scratch: str, files: Path) -> None:
     with _admin(server) as admin:
-        drill.drop(admin, scratch)  # a retry starts from nothing
+        swap.drop(admin, scratch)  # a retry starts from nothing
     clone.restore(server, scratch, files / DATABASE, progress=task_progress())
 
 
@@ -77,7 +77,7 @@ def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, file
 @task(name="drop the scratch database")
 def drop_scratch(server: ConnectionSpec, scratch: str) -> None:
     with _admin(server) as admin:
-        drill.drop(admin, scratch)
+        swap.drop(admin, scratch)
 
 
 @task(name="record the drill")

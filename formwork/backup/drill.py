@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
 from formwork.backup.manifest import FILESTORE, FileEntry, Manifest
@@ -197,10 +196,6 @@ def sanity_problems(conn: psycopg.Connection) -> list[str]:
             conn.rollback()
             problems.append(f"{what}: {str(exc).splitlines()[0]}")
     return problems
-
-
-def drop(admin: psycopg.Connection, name: str) -> None:
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 class Stopwatch:
