@@ -43,8 +43,8 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
                 result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
                 if result.passed:
                     result.rto = datetime.now(UTC) - started
-            except OperationError as exc:
-                result.add(check("restore", [str(exc)]))
+            except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
+                result.add(check("restore and checks", [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]))
             finally:
                 clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()
