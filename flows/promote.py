@@ -18,10 +18,10 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from flows.approval import wait_for_approval
+from flows.backup import backup
 from formwork import environments
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef
-from flows.backup import backup
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
 
 ROLLOUT_TIMEOUT = 600.0

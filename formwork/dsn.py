@@ -58,6 +58,11 @@ class ConnectionSpec:
         )
 
 
+def connect_maintenance(spec: ConnectionSpec) -> psycopg.Connection:
+    """Autocommit connection to the server's `postgres` database, for CREATE/DROP/RENAME DATABASE."""
+    return psycopg.connect(**spec.on("postgres").kwargs(), autocommit=True)
+
+
 def parse_dsn(uri: str, *, option: str = "--dsn") -> ConnectionSpec:
     """Parse a `postgresql://` URI; raise InputError naming the redacted value at fault."""
     shown = redact(uri)

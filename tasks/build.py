@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from datetime import date
@@ -31,8 +32,6 @@ def addons_problems(context: Path, base_commit: str | None) -> list[str]:
 def build(context: Path, repository: str, tag: str, series: str) -> str:
     """Labels carry the commit, the Odoo series and the module versions (which tell a later promotion
     whether the release migrates the database schema)."""
-    import json
-
     commit = git_commit(context)
     labels = {"org.opencontainers.image.revision": commit or "unknown", "org.odoo.series": series}
     if commit:

@@ -13,7 +13,7 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork.backup import drill
 from formwork.backup.drill import Check, DrillResult, check
 from formwork.backup.manifest import DATABASE, Manifest
-from formwork.dsn import ConnectionSpec, parse_dsn
+from formwork.dsn import ConnectionSpec, connect_maintenance, parse_dsn
 from formwork.errors import InputError, OperationError
 from formwork.refresh import clone, swap
 from formwork.rewiring.engine import Rewirer, Settings
@@ -35,14 +35,10 @@ def scratch_server(env: OdooEnvironment, scratch_dsn: str | None) -> ConnectionS
     return spec
 
 
-def _admin(server: ConnectionSpec) -> psycopg.Connection:
-    return psycopg.connect(**server.on("postgres").kwargs(), autocommit=True)
-
-
 @task(name="drop scratch databases of earlier drills")
 def clean_up_drills(server: ConnectionSpec, database: str) -> list[str]:
-    with _admin(server) as admin:
-        names = drill.leftovers(admin, database)
+    with connect_maintenance(server) as admin:
+        names = swap.leftovers(admin, database, drill.SCRATCH)
         for name in names:
             swap.drop(admin, name)
     return names
@@ -55,7 +51,7 @@ def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str
 
 @task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
 def restore_scratch(server: ConnectionSpec, scratch: str, files: Path) -> None:
-    with _admin(server) as admin:
+    with connect_maintenance(server) as admin:
         swap.drop(admin, scratch)  # a retry starts from nothing
     clone.restore(server, scratch, files / DATABASE, progress=task_progress())
 
@@ -76,7 +72,7 @@ def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, file
 
 @task(name="drop the scratch database")
 def drop_scratch(server: ConnectionSpec, scratch: str) -> None:
-    with _admin(server) as admin:
+    with connect_maintenance(server) as admin:
         swap.drop(admin, scratch)
 
 

@@ -10,3 +10,9 @@ def refuse_production(name: str, env: OdooEnvironment, action: str) -> None:
     """Formwork only ever reads production; `action` says what was refused ("mask", "rewire")."""
     if env.production:
         raise InputError(f"environment '{name}' is flagged production: Formwork never {action}s it ({action} a copy instead)")
+
+
+def refuse_production_target(target: str, env: OdooEnvironment) -> None:
+    """A refresh or its rollback would replace the database: refused for production."""
+    if env.production:
+        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")

@@ -8,37 +8,34 @@ from pathlib import Path
 import psycopg
 from prefect import task
 
+from blocks.local_directory_store import LocalDirectoryStore
 from blocks.masking_salt import masking_salt
 from blocks.odoo_environment import OdooEnvironment
-from formwork.dsn import ConnectionSpec
-from formwork.errors import InputError, OperationError
-from formwork.masking.engine import Masker, MaskReport
-from formwork.masking.rules import load_rules as load_masking_rules
-from blocks.local_directory_store import LocalDirectoryStore
 from formwork.backup import catalog, drill
 from formwork.backup.manifest import DATABASE, FILESTORE, Manifest
 from formwork.backup.snapshot import row_counts, snapshot
+from formwork.dsn import ConnectionSpec, connect_maintenance
+from formwork.errors import InputError, OperationError
+from formwork.masking.engine import Masker, MaskReport
+from formwork.masking.rules import load_rules as load_masking_rules
 from formwork.refresh import clone, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.backup import backup_store
+from tasks.guards import refuse_production_target
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 from tasks.rewiring import settings_for
+
 
 def side_spec(env: OdooEnvironment, database: str) -> ConnectionSpec:
     return env.connection().on(database)
 
 
-def refuse_production_target(target: str, env: OdooEnvironment) -> None:
-    if env.production:
-        raise InputError(f"refresh target '{target}' is flagged production: Formwork never writes to production")
-
-
 def admin(env: OdooEnvironment) -> psycopg.Connection:
-    """A connection to the target server's maintenance database, for CREATE/DROP/RENAME DATABASE."""
-    return psycopg.connect(**side_spec(env, "postgres").kwargs(), autocommit=True)
+    """The target server's maintenance database, for CREATE/DROP/RENAME DATABASE."""
+    return connect_maintenance(env.connection())
 
 
 @task(name="check guards")

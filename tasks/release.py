@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 
@@ -21,7 +22,13 @@ MODULES = "org.odoo.modules"  # image label: {module: version}, written by the b
 def repo(name: str, env: OdooEnvironment) -> GitOpsRepo:
     if not (env.gitops_repo and env.gitops_overlay and env.image_repository):
         raise InputError(f"environment '{name}' is not set up for releases: it needs --gitops-repo, --gitops-overlay and --image-repository")
-    return GitOpsRepo(env.gitops_repo)
+    return _clone_of(env.gitops_repo)
+
+
+@functools.cache
+def _clone_of(url: str) -> GitOpsRepo:
+    """One private clone per repository: every operation fetches and resets it first, and one lock serialises them."""
+    return GitOpsRepo(url)
 
 
 @task(name="read what the environment runs")

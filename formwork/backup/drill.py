@@ -144,11 +144,6 @@ def scratch_name(database: str, run: str) -> str:
     return f"{database}{SCRATCH}{run}"[:63]
 
 
-def leftovers(admin: psycopg.Connection, database: str) -> list[str]:
-    pattern = database.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + SCRATCH.replace("_", "\\_") + "%"
-    return [n for (n,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1", (pattern,))]
-
-
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:
     found = row_counts(conn)
     return [f"{table}: {found[table]:,} rows, manifest says {rows:,}" if table in found else f"{table}: missing"

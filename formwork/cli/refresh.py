@@ -43,7 +43,8 @@ def rollback(target: str) -> None:
     """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
     from formwork import environments
     from formwork.refresh import filestore, swap
-    from tasks.refresh import admin, refuse_production_target
+    from tasks.guards import refuse_production_target
+    from tasks.refresh import admin
 
     env = environments.load(target)
     refuse_production_target(target, env)

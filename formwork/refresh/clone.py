@@ -17,7 +17,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from formwork.dsn import ConnectionSpec
+from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.local.pgbin import program
 from formwork.progress import NoProgress, Progress
@@ -44,7 +44,7 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
     a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
     builds them once, on the final values."""
     entries = _entries(directory, database)
-    with psycopg.connect(**server.on("postgres").kwargs(), autocommit=True) as admin:
+    with connect_maintenance(server) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]

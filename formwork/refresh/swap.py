@@ -38,9 +38,9 @@ def exists(admin: psycopg.Connection, name: str) -> bool:
     return admin.execute("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s)", (name,)).fetchone()[0]
 
 
-def leftovers(admin: psycopg.Connection, target: str) -> list[str]:
-    """Side databases of earlier runs that never finished (killed, failed)."""
-    pattern = target.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + BUILDING.replace("_", "\\_") + "%"
+def leftovers(admin: psycopg.Connection, target: str, marker: str = BUILDING) -> list[str]:
+    """Side databases `<target><marker>*` of earlier runs that never finished (killed, failed)."""
+    pattern = (target + marker).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     rows = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1", (pattern,)).fetchall()
     return [name for (name,) in rows]
 

@@ -190,13 +190,7 @@ class Registry:
 
     def resolve(self, repository: str, reference: str) -> str:
         """A tag or digest -> the manifest digest (HEAD; GET and hash when the header is missing)."""
-        self._check_reference(repository, reference)
-        path = f"/v2/{repository}/manifests/{reference}"
-        response = self._request("HEAD", path, scope=self._pull(repository), headers={"Accept": ACCEPT})
-        if response.status_code == 404:
-            name = f"{repository}{'@' if valid_digest(reference) else ':'}{reference}"
-            raise OperationError(f"registry {self.host}: manifest {name} not found (404)")
-        self._expect(response, 200, f"HEAD manifest {repository}:{reference}")
+        response = self._manifest_request("HEAD", repository, reference)
         digest = response.headers.get("Docker-Content-Digest", "")
         if valid_digest(digest):
             if valid_digest(reference) and digest != reference:
@@ -206,13 +200,7 @@ class Registry:
 
     def manifest(self, repository: str, reference: str) -> tuple[bytes, str, str]:
         """(body, media type, digest) of a manifest; the digest is computed from the body and checked."""
-        self._check_reference(repository, reference)
-        path = f"/v2/{repository}/manifests/{reference}"
-        response = self._request("GET", path, scope=self._pull(repository), headers={"Accept": ACCEPT})
-        if response.status_code == 404:
-            name = f"{repository}{'@' if valid_digest(reference) else ':'}{reference}"
-            raise OperationError(f"registry {self.host}: manifest {name} not found ({_registry_error(response)})")
-        self._expect(response, 200, f"GET manifest {repository}:{reference}")
+        response = self._manifest_request("GET", repository, reference)
         body = response.content
         digest = sha256_digest(body)
         if valid_digest(reference) and digest != reference:
@@ -272,6 +260,18 @@ class Registry:
         return found
 
     # -- copying ---------------------------------------------------------------------------
+
+    def _manifest_request(self, method: str, repository: str, reference: str) -> httpx.Response:
+        """HEAD or GET a manifest; a missing one is named (HEAD answers carry no error body)."""
+        self._check_reference(repository, reference)
+        path = f"/v2/{repository}/manifests/{reference}"
+        response = self._request(method, path, scope=self._pull(repository), headers={"Accept": ACCEPT})
+        if response.status_code == 404:
+            name = f"{repository}{'@' if valid_digest(reference) else ':'}{reference}"
+            why = "404" if method == "HEAD" else _registry_error(response)
+            raise OperationError(f"registry {self.host}: manifest {name} not found ({why})")
+        self._expect(response, 200, f"{method} manifest {repository}:{reference}")
+        return response
 
     def _copy_manifest(self, digest: str, source: str, target: str, tag: str | None) -> None:
         body, media_type, _ = self.manifest(source, digest)
