@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.approval import wait_for_approval
+from flows.approval import Rejected, rejection, wait_for_approval
 from flows.backup import backup
 from formwork import environments
 from formwork.errors import InputError, OperationError
@@ -75,8 +75,9 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
             answer = wait_for_approval(f"Promote `{ref}` to **{to}** (now running `{report.previous or 'nothing'}`); {report.window}.")
             approver, change_reference = answer.approver, answer.change_reference
             if not answer.approve:
-                report.outcome, report.approver, report.change_reference = "rejected, nothing changed", approver, change_reference
-                return _publish(report)
+                report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; nothing changed", approver, change_reference
+                _publish(report)
+                raise Rejected(report.summary())
         if approver == requested_by:
             raise InputError(f"promote to {to}: the approver ({approver}) must not be the person who asked for the release")
         if not change_reference:
@@ -89,8 +90,9 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
             answer = wait_for_approval(f"Database change on **{to}**: {'; '.join(report.schema_changes)}. "
                                        "A backup checkpoint is taken before the release.", key="database-change")
             if not answer.approve:
-                report.outcome, report.database_approver = "database change rejected, nothing changed", answer.approver
-                return _publish(report)
+                report.outcome, report.database_approver = f"database change {rejection(answer)}; nothing changed", answer.approver
+                _publish(report)
+                raise Rejected(report.summary())
             database_approver = answer.approver
         if database_approver == requested_by:
             raise InputError(f"promote to {to}: the database-change approver ({database_approver}) must not be the person who asked for the release")

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.approval import wait_for_approval
+from flows.approval import Rejected, rejection, wait_for_approval
 from formwork import environments
 from formwork.refresh import filestore, swap
 from formwork.refresh.report import RefreshReport
@@ -60,9 +60,9 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
         answer = wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
         approver, change_reference = answer.approver, answer.change_reference
         if not answer.approve:
-            report.outcome, report.approver, report.change_reference = "rejected, target untouched", approver, change_reference
+            report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; target untouched", approver, change_reference
             _publish(report)
-            return report
+            raise Rejected(report.summary())
     report.approver, report.change_reference = approver, change_reference
 
     run = (flow_run.get_id() or "local")[:8]

@@ -12,6 +12,7 @@ import sys
 import click
 import psycopg
 
+from formwork.cli.approve import approve, pending, reject
 from formwork.cli.backup import backup, backups, drill
 from formwork.cli.demo import demo
 from formwork.cli.env import env
@@ -46,6 +47,9 @@ cli.add_command(backup)
 cli.add_command(backups)
 cli.add_command(drill)
 cli.add_command(demo)
+cli.add_command(approve)
+cli.add_command(reject)
+cli.add_command(pending)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,8 @@
-"""A local Prefect server (SQLite) in the background, reused when already up."""
+"""A local Prefect server (SQLite) in the background, reused when already up.
+
+With an auth string the server refuses API calls without it (HTTP basic auth; `/api/health` stays
+open) and the UI asks for it at login; `client_env()` is what every client needs to talk to it.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from formwork.errors import OperationError
 class LocalPrefectServer:
     home: Path  # becomes PREFECT_HOME; holds the SQLite database and the log
     port: int = 4200
+    auth_string: str | None = None  # "user:password"; None serves the API to anyone who can reach the port
 
     @property
     def api_url(self) -> str:
@@ -42,6 +47,20 @@ class LocalPrefectServer:
         except httpx.HTTPError:
             return False
 
+    def client_env(self) -> dict[str, str]:
+        """The environment a client (CLI, flow run, worker) needs for this server."""
+        env = {"PREFECT_API_URL": self.api_url, "PREFECT_HOME": str(self.home)}
+        if self.auth_string:
+            env["PREFECT_API_AUTH_STRING"] = self.auth_string
+        return env
+
+    def open_to_anyone(self) -> bool:
+        """Does the API answer a call without credentials?"""
+        try:
+            return httpx.post(f"{self.api_url}/flows/filter", json={"limit": 1}, timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     def _pid(self) -> int | None:
         try:
             pid = int(self.pidfile.read_text())
@@ -52,7 +71,9 @@ class LocalPrefectServer:
 
     def start(self, timeout: float = 90) -> None:
         if self._pid() and self.healthy():
-            return
+            if not (self.auth_string and self.open_to_anyone()):
+                return
+            self.stop()  # started before the stack had an auth string: restart it with one
         if self.healthy():
             raise OperationError(f"port {self.port} already serves a Prefect API that this stack did not start; stop it or set FORMWORK_PREFECT_PORT")
         self.home.mkdir(parents=True, exist_ok=True)
@@ -65,6 +86,9 @@ class LocalPrefectServer:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
         env.pop("PREFECT_API_URL", None)
+        env.pop("PREFECT_API_AUTH_STRING", None)
+        if self.auth_string:
+            env["PREFECT_SERVER_API_AUTH_STRING"] = self.auth_string
         prefect = Path(sys.executable).with_name("prefect")
         with open(self.logfile, "ab") as log:
             process = subprocess.Popen(

@@ -1,7 +1,8 @@
 """The embedded default: one PostgreSQL cluster and one Prefect server under FORMWORK_HOME.
 
-Ports and the database password are chosen once and kept in `stack.json`, so
-`make demo` can be run again and finds the same stack.
+Ports, the database password and the Prefect API auth string are chosen once and kept in
+`stack.json` (readable by its owner only), so `make demo` can be run again and finds the same stack.
+`client.env` beside it holds what a shell needs to use the stack's Prefect server.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,6 +28,7 @@ class StackSettings:
     prefect_port: int
     pg_password: str
     pg_root: str
+    prefect_auth: str = ""  # "formwork:<random>": the Prefect API's basic auth and the UI login
 
 
 class LocalStack:
@@ -33,7 +36,17 @@ class LocalStack:
         self.home = home or default_home()
         self.settings = self._settings()
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
-        self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port)
+        self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port, self.settings.prefect_auth)
+
+    @property
+    def settings_file(self) -> Path:
+        """Ports and passwords, owner-only; `prefect_auth` is the Prefect UI's login."""
+        return self.home / "stack.json"
+
+    @property
+    def client_env_file(self) -> Path:
+        """`set -a; . .formwork/client.env; set +a` points a shell's formwork/prefect commands at the stack."""
+        return self.home / "client.env"
 
     @property
     def objects(self) -> Path:
@@ -41,9 +54,13 @@ class LocalStack:
         return self.home / "objects"
 
     def _settings(self) -> StackSettings:
-        path = self.home / "stack.json"
+        path = self.settings_file
         if path.exists():
-            return StackSettings(**json.loads(path.read_text()))
+            settings = StackSettings(**json.loads(path.read_text()))
+            if not settings.prefect_auth:  # a stack made before the API had authentication
+                settings.prefect_auth = _auth_string()
+                _write(path, settings)
+            return settings
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
         self.home.mkdir(parents=True, exist_ok=True)
         settings = StackSettings(
@@ -51,9 +68,9 @@ class LocalStack:
             prefect_port=int(os.environ.get("FORMWORK_PREFECT_PORT", "4200")),
             pg_password=new_password(),
             pg_root=str(_cluster_root(self.home)),
+            prefect_auth=_auth_string(),
         )
-        path.write_text(json.dumps(asdict(settings), indent=2))
-        path.chmod(0o600)
+        _write(path, settings)
         return settings
 
     def up(self) -> None:
@@ -62,6 +79,7 @@ class LocalStack:
         self.postgres.init()
         self.postgres.start()
         self.prefect.start()
+        _write_private(self.client_env_file, "".join(f"{key}={shlex.quote(value)}\n" for key, value in self.prefect.client_env().items()))
 
     def down(self) -> None:
         self.prefect.stop()
@@ -69,6 +87,21 @@ class LocalStack:
 
     def status(self) -> dict[str, bool]:
         return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy()}
+
+
+def _auth_string() -> str:
+    return f"formwork:{new_password()}"
+
+
+def _write(path: Path, settings: StackSettings) -> None:
+    _write_private(path, json.dumps(asdict(settings), indent=2))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Readable by its owner only, from the first byte on: it holds passwords."""
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(text)
 
 
 def _cluster_root(home: Path) -> Path:
