@@ -31,7 +31,7 @@ ENVIRONMENTS = {
 class Demo:
     def __init__(self, stack: LocalStack):
         self.stack = stack
-        self.env = {**os.environ, "PREFECT_API_URL": stack.prefect.api_url, "PREFECT_HOME": str(stack.prefect.home)}
+        self.env = {**os.environ, **stack.prefect.client_env()}
         self.formwork = str(Path(sys.executable).with_name("formwork"))
 
     def run(self, *args: str, check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
@@ -115,5 +115,6 @@ def run_demo() -> None:
     click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
-    click.echo(f"   Use the CLI against this stack:              export PREFECT_API_URL={stack.prefect.api_url}")
+    click.echo(f"   UI login (API auth string):                  \"prefect_auth\" in {stack.settings_file}")
+    click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")
     click.echo("   Stop everything with `make stop` (data stays in .formwork/; delete it to start afresh).")

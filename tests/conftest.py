@@ -110,3 +110,13 @@ def registry():
     server = RegistryServer()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def secured_prefect(tmp_path_factory):
+    """The local stack's Prefect server, behind its generated basic-auth string, for the whole session."""
+    from tests.support.operating import start_stack_server
+
+    stack, server = start_stack_server(tmp_path_factory.mktemp("stack") / ".formwork")
+    yield stack, server
+    server.stop()

@@ -18,7 +18,7 @@ def up() -> None:
     stack = LocalStack()
     stack.up()
     click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
-    click.echo(f"prefect   {stack.prefect.ui_url}  (export PREFECT_API_URL={stack.prefect.api_url})")
+    click.echo(f"prefect   {stack.prefect.ui_url}  (UI login: \"prefect_auth\" in {stack.settings_file}; CLI: set -a; . {stack.client_env_file}; set +a)")
 
 
 @local.command("down")
