@@ -10,6 +10,7 @@ from prefect.runtime import deployment
 from formwork.errors import OperationError
 
 APPROVAL_TIMEOUT = 24 * 3600
+POLL_SECONDS = 2  # how soon a paused run notices its answer (Prefect's default is 10 s)
 
 
 class Approval(RunInput):
@@ -29,7 +30,7 @@ def wait_for_approval(description: str, key: str = "approval") -> Approval:
     request = Approval.with_initial_data(description=description, approve=False)
     if deployment.get_id():
         return suspend_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key)
-    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key)
+    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, poll_interval=POLL_SECONDS, key=key)
 
 
 def rejection(answer: Approval) -> str:

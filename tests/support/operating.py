@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -48,16 +49,28 @@ class Shell:
         return httpx.Client(base_url=self.server.api_url, auth=(user, password), timeout=10)
 
 
-def add_pair(shell: Shell, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, *prod_options: str):
-    """(prod, staging, staging's database): the seeded source as production, an empty staging on the other server."""
+@contextmanager
+def as_client(server: LocalPrefectServer):
+    """Prefect calls in this process (blocks, environments) go to `server`, with its credentials."""
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: server.api_url, PREFECT_API_AUTH_STRING: server.auth_string}):
+        yield
+
+
+def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options):
+    """(prod, staging, staging's database) on `server`: the seeded source as production, an empty staging on the other cluster."""
+    from formwork import environments
+    from formwork.environments import EnvironmentSpec
+
     source, files = seeded_source
     prod, staging, db = f"p-{uuid.uuid4().hex[:6]}", f"s-{uuid.uuid4().hex[:6]}", f"stg_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
-    for name, dsn, options in ((prod, prod_dsn or pg.dsn(source), ["--filestore", f"file://{files}", "--production", *prod_options]),
-                               (staging, pg_other.dsn(db), ["--filestore", f"file://{tmp_path}/filestore/{db}", "--base-url", "https://staging.example.com"])):
-        added = shell("env", "add", name, "--dsn", dsn, *options)
-        assert added.returncode == 0, added.stderr
+    with as_client(server):
+        environments.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
+        environments.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
+                                         base_url="https://staging.example.com"))
     return prod, staging, db
 
 
