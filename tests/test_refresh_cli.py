@@ -113,7 +113,7 @@ def test_production_target_and_the_source_itself_are_refused(pg, seeded_source, 
     assert itself.returncode == 2 and "the target is the source database itself" in one_line(itself), itself.stderr[-2000:]
 
 
-def test_a_rejected_approval_ends_the_run_with_the_target_untouched(pg_other, pair, prefect_api, tmp_path):
+def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouched(pg_other, pair, prefect_api, run_formwork, tmp_path):
     prod, staging, db = pair
     waiting = in_background(prefect_api, tmp_path, "refresh", prod, staging)
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
@@ -127,12 +127,12 @@ def test_a_rejected_approval_ends_the_run_with_the_target_untouched(pg_other, pa
         assert paused, "the run never paused for approval: " + (waiting.communicate(timeout=60)[1][-3000:] if waiting.poll() is not None else "still running")
         described = api.get(f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}")
         assert "will be replaced" in described.text
-        answer = api.post(f"/flow_runs/{paused['id']}/resume",
-                          json={"run_input": {"approver": "alice", "change_reference": "CR-7", "approve": False}}).json()
-        assert answer["status"] == "ACCEPT", answer
+    rejected = run_formwork("reject", paused["id"], "--reason", "not during month-end close", "--approver", "alice", "--change", "CR-7")
+    assert rejected.returncode == 0, rejected.stderr[-2000:]
+    why = f"refresh {prod} -> {staging}: rejected by alice (CR-7): not during month-end close; target untouched"
+    assert f"failed as asked: {why}" in rejected.stdout
     out, err = waiting.communicate(timeout=120)
-    assert waiting.returncode == 0, err[-2000:]
-    assert "rejected, target untouched" in out
+    assert waiting.returncode == 1 and why in err, err[-2000:]
     assert databases(pg_other, db) == {db} and marker(pg_other, db) == "the old staging"  # nothing cloned, nothing swapped
 
 
