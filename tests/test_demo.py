@@ -41,6 +41,7 @@ def test_demo_runs_twice_and_stops():
 
         password = json.loads(settings)["pg_password"]
         assert password not in result.stdout + result.stderr
+        assert json.loads(settings)["prefect_auth"] not in result.stdout + result.stderr
         with psycopg.connect(f"postgresql://postgres:{password}@127.0.0.1:{env['FORMWORK_PG_PORT']}/prod") as conn:
             assert conn.execute("SELECT count(*) FROM res_partner").fetchone()[0] > 9000
         assert any((home / ".formwork" / "objects" / "filestore" / "prod").iterdir())

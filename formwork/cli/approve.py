@@ -83,7 +83,8 @@ def pending() -> None:
             click.echo(f"  asked by    {run.parameters['requested_by']}")
         click.echo(f"  form        {', '.join(run.fields) or '(none)'}")
         click.echo(f"  open        {settings.run_url(run.id)}")
-        click.echo(f"  answer      formwork approve {run.id} --approver NAME --change REF   |   formwork reject {run.id} --reason TEXT")
+        click.echo(f"  approve     formwork approve {run.id} --approver NAME --change REF")
+        click.echo(f"  reject      formwork reject {run.id} --reason TEXT")
 
 
 def _follow(settings, run, wait: bool, timeout: float, rejecting: bool) -> None:
