@@ -7,7 +7,7 @@ CLI needs nothing Prefect's own client would not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -17,8 +17,8 @@ from formwork.errors import InputError, OperationError
 @dataclass(frozen=True)
 class ApiSettings:
     url: str
-    auth_string: str | None = None  # user:password
-    api_key: str | None = None
+    auth_string: str | None = field(default=None, repr=False)  # user:password
+    api_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def current(cls) -> ApiSettings:

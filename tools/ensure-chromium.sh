@@ -24,5 +24,5 @@ trap 'rm -f "$LOG"' EXIT
 last_line() { grep -v '^\s*$' "$LOG" | tail -n 1; }
 APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600"
 $APT update -qq >"$LOG" 2>&1 || warn "apt-get update failed: $(last_line)"
-$APT install -y -qq --no-install-recommends chromium >"$LOG" 2>&1 || warn "apt-get install chromium failed: $(last_line)"
+$APT install -y -qq chromium >"$LOG" 2>&1 || warn "apt-get install chromium failed: $(last_line)"
 [ -x "$CHROMIUM" ] || warn "package installed but $CHROMIUM still not found"

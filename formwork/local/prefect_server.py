@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -23,7 +23,7 @@ from formwork.errors import OperationError
 class LocalPrefectServer:
     home: Path  # becomes PREFECT_HOME; holds the SQLite database and the log
     port: int = 4200
-    auth_string: str | None = None  # "user:password"; None serves the API to anyone who can reach the port
+    auth_string: str | None = field(default=None, repr=False)  # "user:password"; None serves the API to anyone who can reach the port
 
     @property
     def api_url(self) -> str:

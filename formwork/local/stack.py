@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import shlex
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
@@ -26,9 +26,9 @@ def default_home() -> Path:
 class StackSettings:
     pg_port: int
     prefect_port: int
-    pg_password: str
+    pg_password: str = field(repr=False)
     pg_root: str
-    prefect_auth: str = ""  # "formwork:<random>": the Prefect API's basic auth and the UI login
+    prefect_auth: str = field(default="", repr=False)  # "formwork:<random>": the Prefect API's basic auth and the UI login
 
 
 class LocalStack:
