@@ -16,19 +16,15 @@ from tests.support.operating import Shell, add_pair, as_client, everything_logge
 pytestmark = pytest.mark.slow
 
 
-def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_behind(secured_prefect, pg, pg_other, seeded_source,
-                                                                                     s3_server, s3_bucket, tmp_path):
+def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_behind(secured_prefect, pg, pg_other, seeded_source, tmp_path):
     if browser.unavailable():
         pytest.skip(browser.unavailable())
     _, server = secured_prefect
     token = secrets.token_hex(6)
     db_password, webhook = f"pw-{token}-db", f"http://127.0.0.1:9/hooks/{token}-webhook"
-    s3_key, s3_secret = f"AKIA{token.upper()}", f"s3-{token}-secret-key"
-    with as_client(server):
-        _save_s3_settings(s3_server.endpoint, s3_bucket, s3_key, s3_secret)
     prod, staging, db = add_pair(server, pg, pg_other, seeded_source, tmp_path,
                                  f"postgresql://postgres:{db_password}@127.0.0.1:{pg.port}/{seeded_source[0]}",
-                                 backup_store=f"s3://{s3_bucket}/backups", alert_webhook=webhook, tier=1)
+                                 backup_store=f"file://{tmp_path}/backups", alert_webhook=webhook, tier=1)
     shell = Shell(server, tmp_path)
     shell.env.pop("FORMWORK_MASKING_SALT", None)  # the salt comes from its Secret block, made on first use
 
@@ -59,20 +55,9 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
         assert evidence in recorded, evidence  # the reports and logs were read, not an empty page
     seen = {"logs and artifacts": recorded, "server log": server.logfile.read_text(errors="replace"),
             "terminal": "\n".join(o.stdout + o.stderr for o in outputs)}
-    for name, value in {"database password": db_password, "masking salt": salt, "S3 access key": s3_key, "S3 secret key": s3_secret,
-                        "alert webhook": webhook, "Prefect auth string": server.auth_string}.items():
+    for name, value in {"database password": db_password, "masking salt": salt, "alert webhook": webhook, "Prefect auth string": server.auth_string}.items():
         for where, text in seen.items():
             assert value not in text, f"the {name} appears in the {where}"
-
-
-def _save_s3_settings(endpoint: str, bucket: str, key: str, secret: str) -> None:
-    from pydantic import SecretStr
-
-    from blocks.s3_store import S3Store
-    from blocks.stores import s3_block_name
-
-    S3Store(bucket=bucket, endpoint_url=endpoint, region="us-east-1", access_key_id=SecretStr(key),
-            secret_access_key=SecretStr(secret)).save(s3_block_name(bucket), overwrite=True)
 
 
 def _masking_salt() -> str:
