@@ -6,6 +6,7 @@ version, because the V2 pages put Resume in a menu and label the fields differen
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from contextlib import contextmanager
 
@@ -18,9 +19,7 @@ def unavailable() -> str | None:
     """Why the browser cannot run here, or None."""
     if not os.access(CHROMIUM, os.X_OK):
         return f"no Chromium at {CHROMIUM} (tools/ensure-chromium.sh installs Debian's chromium; or set FORMWORK_CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return "the playwright package is missing (pip install -e '.[test]')"
     return None
 
