@@ -144,7 +144,7 @@ def test_a_segment_missing_from_the_archive_fails_the_drill_naming_it(protected,
     write(cluster, 4)
     switch_and_wait(cluster)
     base = backups.from_info(pgbackrest.info(protection.load(name)))[-1]
-    archived = sorted(p for p in repo.glob("archive/*/*/*/*.gz") if p.name[:24] > base.wal_start)
+    archived = sorted(p for p in repo.glob("archive/*/*/*/*-*") if p.name[:24] > base.wal_start)
     victim = archived[-2]
     aside = victim.with_suffix(".aside")
     shutil.move(victim, aside)
@@ -183,3 +183,56 @@ def test_the_rpo_alert_fires_when_archiving_stops(protected, hook, prefect_api):
     sent = Receiver.received[-1]
     assert sent["environment"] == name and sent["age_seconds"] > 15 * 60 and "WAL archive behind" in sent["text"]
     assert "hook-secret" not in json.dumps(sent) and "AT RISK" in latest_report(prefect_api, "pitr-watch-report")
+
+
+def test_an_s3_repository_takes_the_bucket_settings_and_prints_its_keys_redacted(prefect_api):
+    from pydantic import SecretStr
+
+    from blocks.pitr_protection import PitrProtection
+    from blocks.s3_store import S3Store
+    from blocks.stores import s3_block_name
+    from formwork.pitr import config
+
+    bucket = f"pitr-{uuid.uuid4().hex[:8]}"
+    S3Store(bucket=bucket, endpoint_url="https://127.0.0.1:5443", region="eu-west-2", access_key_id=SecretStr("AKIDPITR"),
+            secret_access_key=SecretStr("s3cr3t-pitr")).save(s3_block_name(bucket), overwrite=True)
+    declared = PitrProtection(stanza="erp", repo_url=f"s3://{bucket}/pgbackrest/erp", pg_data="/srv/pg/data", config_path="/srv/pg/pgbr/pgbackrest.conf")
+    shown, written = config.render(declared, 5432, None, redact=True), config.render(declared, 5432, None, redact=False)
+    for line in ("repo1-type=s3", f"repo1-s3-bucket={bucket}", "repo1-path=/pgbackrest/erp", "repo1-s3-endpoint=127.0.0.1",
+                 "repo1-storage-port=5443", "repo1-s3-region=eu-west-2", "repo1-s3-uri-style=path", "repo1-storage-verify-tls=n"):
+        assert line in shown.splitlines() and line in written.splitlines(), line
+    assert "s3cr3t-pitr" not in shown and "AKIDPITR" not in shown and "repo1-s3-key-secret=********" in shown
+    assert "repo1-s3-key-secret=s3cr3t-pitr" in written and "repo1-s3-key=AKIDPITR" in written
+
+
+def test_targets_schedule_and_gaps_follow_the_repository():
+    import random
+
+    from blocks.pitr_protection import PitrProtection
+    from formwork.errors import InputError
+    from formwork.pitr import archive, backups, target
+
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+    def taken(label: str, kind: str, hours_ago: float) -> backups.PhysicalBackup:
+        at = now - timedelta(hours=hours_ago)
+        return backups.PhysicalBackup(label, kind, at - timedelta(minutes=5), at, 1, 1, "000000010000000000000010", "000000010000000000000011")
+
+    found = [taken("F1", "full", 200), taken("D1", "diff", 30), taken("I1", "incr", 2)]
+    declared = PitrProtection(stanza="s", repo_url="file:///r", pg_data="/d", config_path="/c/p.conf")
+    assert backups.next_kind([], now, declared) == "full"
+    assert backups.next_kind(found, now, declared) == "full"  # the full is older than 7 days
+    assert backups.next_kind(found[:0] + [taken("F2", "full", 30), taken("I2", "incr", 1)], now, declared) == "diff"
+    assert backups.next_kind([taken("F2", "full", 3)], now, declared) == "incr"
+
+    picks = [target.choose("random", found, now - timedelta(minutes=1), now, rng=random.Random(seed)).at for seed in range(20)]
+    assert all(found[0].stopped_at <= at <= now - timedelta(minutes=1) for at in picks) and len(set(picks)) == 20
+    assert backups.base_for(found, now - timedelta(hours=10)).label == "D1"
+    given = target.choose("2026-03-10T11:00:00", found, now, now)
+    assert given.at == datetime(2026, 3, 10, 11, 0, tzinfo=UTC) and given.pgbackrest_options()[1] == "--target=2026-03-10 11:00:00.000+00"
+    for bad, why in (("2026-03-01T00:00:00Z", "outside the retention window"), ("2026-03-11T00:00:00Z", "in the future"), ("soon", "expected an ISO time")):
+        with pytest.raises(InputError, match=why):
+            target.choose(bad, found, now, now)
+
+    names = ["0000000100000000000000FE", "000000010000000100000000", "000000010000000100000002"]  # 256 segments (00-FF) per log at 16 MB
+    assert archive.gaps(names, "0000000100000000000000FE", "000000010000000100000002") == ["0000000100000000000000FF", "000000010000000100000001"]

@@ -39,7 +39,7 @@ def render(protection: PitrProtection, pg_port: int, pg_socket: str | None, *, r
     lines = ["[global]", *repo_lines(protection.repo_url, redact=redact),
              f"repo1-retention-full={protection.retention_full}", f"repo1-retention-diff={protection.retention_diff}",
              f"log-path={state / 'log'}", f"lock-path={state / 'lock'}", f"spool-path={state / 'spool'}",
-             "log-level-console=warn", "log-level-file=info", "start-fast=y", "compress-type=gz", "compress-level=1",
+             "log-level-console=warn", "log-level-file=info", "start-fast=y", "compress-type=lz4", "process-max=2",
              "", f"[{protection.stanza}]", f"pg1-path={protection.pg_data}", f"pg1-port={pg_port}"]
     if pg_socket:
         lines.append(f"pg1-socket-path={pg_socket}")
