@@ -17,7 +17,7 @@ from formwork.pitr.archive import archived_segments, newest
 from formwork.pitr.result import PitrDrillResult
 from tasks.backup import backup_store
 from tasks.drill import report
-from tasks.pitr import archive_gaps, check_point, recovered, remove_scratch, restore_point, stanza_info, start_scratch
+from tasks.pitr import archive_gaps, check_point, recovered, remove_leftovers, remove_scratch, restore_point, stanza_info, start_scratch
 
 
 @flow(name="pitr_drill", flow_run_name="pitr-drill-{environment}", log_prints=True)
@@ -32,13 +32,15 @@ def pitr_drill(environment: str, target_time: str = targets.RANDOM):
     target = targets.choose(target_time, found, archived.archived_at if archived else None, started)
     base = backups.base_for(found, target.at)
     result = PitrDrillResult(environment, base.label, started, base.stopped_at, env.rpo_target, env.rto_target,
-                             scratch=f"pgBackRest restore of {declared.stanza}", target=target)
+                             target=target)
     clock = Stopwatch(result)
+    clock("clean up", remove_leftovers, environment)
 
     missing, checked = clock("check archive", archive_gaps, declared, info, base)
     if result.add(check("WAL archive continuous", [f"segment {name} missing from the archive" for name in missing],
                         f"{checked:,} segments from {base.wal_start}, none missing")):
-        cluster = scratch.new_cluster()
+        cluster = scratch.new_cluster(environment)
+        result.scratch = str(cluster.root)
         try:
             clock("restore", restore_point, declared, target, cluster)
             server = clock("recover", start_scratch, cluster, env.db_user or "postgres", env.rto_target.total_seconds())

@@ -58,11 +58,17 @@ def take_physical_backup(declared: PitrProtection, kind: str) -> PhysicalBackup:
 
 @task(name="check the WAL archive is continuous")
 def archive_gaps(declared: PitrProtection, info: dict, base: PhysicalBackup) -> tuple[list[str], int]:
-    """Missing segments between the backup's first and the newest archived (its timeline); and how many were checked."""
+    """Missing segments from the backup's first to the newest archived on its timeline; and how many that range holds."""
     names = [s.name for s in archive.archived_segments(declared, info, base.timeline)]
     if not names:
         return [base.wal_start], 0
-    return archive.gaps(names, base.wal_start, max(names)), len(names)
+    last = max(names)
+    return archive.gaps(names, base.wal_start, last), archive.segment_number(last) - archive.segment_number(base.wal_start) + 1
+
+
+@task(name="remove scratch servers of earlier drills")
+def remove_leftovers(environment: str) -> list[str]:
+    return scratch.remove_leftovers(environment)
 
 
 @task(name="restore the point into a scratch data directory")

@@ -98,8 +98,11 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     switch_and_wait(cluster)
     assert first < between < second
 
+    leftover = Path(f"/var/tmp/formwork-pitr-drill-{name}-killed")  # from a drill killed earlier
+    (leftover / "data").mkdir(parents=True)
     result = dr_drill(environment=name, target_time=between.isoformat())
     assert result.passed, result.summary()
+    assert not leftover.exists()
     assert result.tables["ledger"] == 1  # row 1 committed before the point, row 2 after
     assert result.last_transaction is not None and first <= result.last_transaction < between
     assert result.rpo < result.rpo_target and result.rto is not None and result.rto < result.rto_target
@@ -107,7 +110,7 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     for check in ("WAL archive continuous", "row counts at that point", "isolated (nothing live)", "foreign keys valid",
                   "filestore objects present", "Odoo sanity", "RPO within target", "RTO within target"):
         assert f"| {check} | pass |" in report, check
-    assert not list(Path("/var/tmp").glob("formwork-pitr-drill-*")), "the scratch server was not removed"
+    assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}-") and not Path(result.scratch).exists(), "the scratch server was not removed"
 
 
 def formwork(capsys, *args: str) -> tuple[int, str, str]:

@@ -29,9 +29,9 @@ SCRATCH_OPTIONS = "-c archive_mode=off -c ssl=off -c hot_standby=on -c shared_pr
 BASE = Path(os.environ.get("FORMWORK_SCRATCH_DIR", "/var/tmp"))
 
 
-def new_cluster() -> LocalCluster:
+def new_cluster(environment: str) -> LocalCluster:
     """An empty folder the server account owns, on a free port."""
-    root = Path(tempfile.mkdtemp(prefix="formwork-pitr-drill-", dir=BASE))
+    root = Path(tempfile.mkdtemp(prefix=_prefix(environment), dir=BASE))
     root.chmod(0o700)
     (root / "data").mkdir(mode=0o700)
     return LocalCluster(root, free_port())
@@ -83,3 +83,15 @@ def last_transaction(spec: ConnectionSpec):
 
 def remove(cluster: LocalCluster) -> None:
     cluster.destroy()
+
+
+def remove_leftovers(environment: str) -> list[str]:
+    """Scratch servers an earlier, killed drill of this environment left running: stopped and removed."""
+    found = sorted(BASE.glob(_prefix(environment) + "*"))
+    for root in found:
+        LocalCluster(root, 0).destroy()
+    return [str(root) for root in found]
+
+
+def _prefix(environment: str) -> str:
+    return f"formwork-pitr-drill-{environment}-"
