@@ -239,3 +239,52 @@ def test_targets_schedule_and_gaps_follow_the_repository():
 
     names = ["0000000100000000000000FE", "000000010000000100000000", "000000010000000100000002"]  # 256 segments (00-FF) per log at 16 MB
     assert archive.gaps(names, "0000000100000000000000FE", "000000010000000100000002") == ["0000000100000000000000FF", "000000010000000100000001"]
+
+
+def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefect_api, s3_server, s3_bucket):
+    """pgBackRest speaks HTTPS only: moto behind an nginx TLS proxy, settings from the bucket's saved block."""
+    from pydantic import SecretStr
+
+    from blocks.s3_store import S3Store
+    from blocks.stores import s3_block_name
+    from flows.backup import backup
+    from flows.pitr_setup import pitr_setup
+    from formwork.pitr import protection, scratch
+    from formwork.pitr.target import RecoveryTarget
+    from tests.support.s3 import ACCESS_KEY, SECRET_KEY
+    from tests.support.tls_proxy import TlsProxy, nginx_binary
+
+    if nginx_binary() is None:
+        pytest.skip("nginx not installed (apt-get install nginx-light)")
+    proxy = TlsProxy(s3_server.port)
+    cluster = clusters.start(f"pitr-s3-{uuid.uuid4().hex[:6]}")
+    try:
+        with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE erp")
+        with psycopg.connect(cluster.dsn("erp"), autocommit=True) as conn:
+            conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())")
+        S3Store(bucket=s3_bucket, endpoint_url=proxy.endpoint, access_key_id=SecretStr(ACCESS_KEY),
+                secret_access_key=SecretStr(SECRET_KEY)).save(s3_block_name(s3_bucket), overwrite=True)
+        name = f"s3-{uuid.uuid4().hex[:6]}"
+        environments.add(EnvironmentSpec(name, cluster.dsn("erp"), tier=1))
+        declared = protection.declare(name, environments.load(name), repo=f"s3://{s3_bucket}/pgbackrest", stanza=None, pg_data=None,
+                                      config_path=None, managed=True)
+        assert "pgbackrest check passed" in pitr_setup(environment=name)
+        assert backup(environment=name, kind="full").kind == "full"
+        write(cluster, 1)
+        time.sleep(0.3)
+        between = server_now(cluster)
+        time.sleep(0.3)
+        write(cluster, 2)
+        switch_and_wait(cluster)
+
+        restored = scratch.new_cluster(name)
+        try:
+            scratch.restore(declared, RecoveryTarget(between, "given"), restored)
+            server = scratch.start(restored, "postgres", 120)
+            with psycopg.connect(**server.on("erp").kwargs()) as conn:
+                assert [n for (n,) in conn.execute("SELECT n FROM ledger ORDER BY n")] == [1]
+        finally:
+            scratch.remove(restored)
+    finally:
+        proxy.stop()
