@@ -287,4 +287,5 @@ def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefe
         finally:
             scratch.remove(restored)
     finally:
+        cluster.stop()  # while the proxy is up: a stopping server archives its last segment
         proxy.stop()
