@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from prefect.exceptions import ObjectNotFound
 
 from blocks.odoo_environment import OdooEnvironment
@@ -106,8 +107,9 @@ def write_config(protection: PitrProtection, env: OdooEnvironment) -> Path:
         if account:
             shutil.chown(folder, user=account)
     path = Path(protection.config_path)
+    path.touch(mode=0o600)
+    path.chmod(0o600)  # before the keys go in
     path.write_text(config.render(protection, env.db_port, socket_directory(env), redact=False))
-    path.chmod(0o600)
     if account:
         shutil.chown(path, user=account)
     return path
@@ -120,7 +122,7 @@ def apply_server_settings(protection: PitrProtection, env: OdooEnvironment) -> l
         current = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", (list(wanted),)).fetchall())
         changed = [name for name, value in wanted.items() if _normal(current.get(name)) != _normal(value)]
         for name in changed:
-            conn.execute(f"ALTER SYSTEM SET {name} = %s".replace("%s", _literal(wanted[name])))
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(wanted[name])))
         if changed:
             conn.execute("SELECT pg_reload_conf()")
     if any(name in RESTART_SETTINGS for name in changed):
@@ -131,10 +133,6 @@ def apply_server_settings(protection: PitrProtection, env: OdooEnvironment) -> l
 def _normal(value: str | None) -> str:
     """pg_settings shows archive_timeout in seconds without a unit."""
     return (value or "").removesuffix("s") if (value or "").removesuffix("s").isdigit() else (value or "")
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def restart(protection: PitrProtection) -> None:
