@@ -8,11 +8,10 @@ PYTEST_ARGS ?=
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml tools/ensure-postgres.sh tools/ensure-registry.sh tools/ensure-podman.sh tools/ensure-chromium.sh
-	@tools/ensure-postgres.sh
-	@tools/ensure-registry.sh
-	@tools/ensure-podman.sh
-	@tools/ensure-chromium.sh
+ENSURE := $(sort $(wildcard tools/ensure-*.sh))
+
+$(VENV)/.installed: pyproject.toml $(ENSURE)
+	@for script in $(ENSURE); do $$script || exit 1; done
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -e "^WARNING: Location" -e "BuildBackendWarning" || true

@@ -11,19 +11,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
+from flows.pitr_drill import pitr_drill
 from formwork import environments
 from formwork.backup import catalog, drill
 from formwork.backup.drill import DrillResult, check
-from formwork.errors import OperationError
 from tasks.backup import backup_store
-from tasks.drill import alert, check_restore, clean_up_drills, drop_scratch, record, restore_scratch, scratch_server, verify_files
+from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, restore_scratch, scratch_server, verify_files
 
 
 @flow(name="dr_drill", flow_run_name="drill-{environment}", log_prints=True)
-def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | None = None):
+def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | None = None, target_time: str | None = None):
+    """With a target time (an ISO time, 'random' or 'latest'): a point-in-time drill from pgBackRest instead."""
+    if target_time is not None:
+        return pitr_drill(environment, target_time)
     started = datetime.now(UTC)
     env = environments.load(environment)
     store = backup_store(environment, env)
@@ -48,11 +50,4 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
             finally:
                 clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()
-
-    earlier = record(store, result)
-    create_markdown_artifact(result.markdown(earlier), key="drill-report", description=result.summary())
-    print(result.summary())
-    if not result.passed:
-        alert(env, result, flow_run.get_flow_run_ui_url())
-        raise OperationError(result.summary())
-    return result
+    return report(env, store, result)

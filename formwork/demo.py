@@ -111,6 +111,13 @@ def run_demo() -> None:
     with demo.flipped_byte(backup_id):
         demo.run("drill", "prod", check=False)
 
+    click.secho("\n7. Point-in-time recovery: archive WAL with pgBackRest, back up, drill to the latest moment", bold=True)
+    repo = Path(stack.settings.pg_root).parent / "pgbackrest-repo"
+    demo.run("pitr", "setup", "prod", "--repo", f"file://{repo}", "--managed", quiet=True)
+    demo.run("pitr", "check", "prod")
+    demo.run("backup", "prod", "--type", "pgbackrest", quiet=True)
+    demo.run("drill", "prod", "--target-time", "latest")
+
     click.secho("\nWhere to look", bold=True)
     click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")

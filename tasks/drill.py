@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import psycopg
 from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 
 from blocks.object_store import ObjectStore
 from blocks.odoo_environment import OdooEnvironment
@@ -18,6 +19,7 @@ from formwork.errors import InputError, OperationError
 from formwork.refresh import clone, swap
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from tasks.alerts import post_alert
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 
@@ -62,12 +64,18 @@ def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, file
     with psycopg.connect(**server.on(scratch).kwargs()) as conn:
         counted = check("row counts match the manifest", drill.row_count_problems(conn, manifest),
                         f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows")
-        rewired = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING]), ISOLATED).apply()
-        return [counted,
-                check("isolated (nothing live)", [str(live) for live in rewired.live], f"{sum(rows for _, rows in rewired.applied):,} rows rewired"),
-                check("foreign keys valid", drill.foreign_key_problems(conn), "all validated"),
-                check("filestore objects present", drill.attachment_problems(conn, manifest, files), f"{len(manifest.attachments):,} attachments, sha1 checked"),
-                check("Odoo sanity", drill.sanity_problems(conn), ", ".join(what for what, _ in drill.SANITY))]
+        present = check("filestore objects present", drill.attachment_problems(conn, manifest, files),
+                        f"{len(manifest.attachments):,} attachments, sha1 checked")
+        return [counted, *usable_checks(conn, present)]
+
+
+def usable_checks(conn: psycopg.Connection, files_present: Check) -> list[Check]:
+    """Isolate the copy (rewire), then foreign keys, the files check given, and Odoo sanity."""
+    rewired = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING]), ISOLATED).apply()
+    return [check("isolated (nothing live)", [str(live) for live in rewired.live], f"{sum(rows for _, rows in rewired.applied):,} rows rewired"),
+            check("foreign keys valid", drill.foreign_key_problems(conn), "all validated"),
+            files_present,
+            check("Odoo sanity", drill.sanity_problems(conn), ", ".join(what for what, _ in drill.SANITY))]
 
 
 @task(name="drop the scratch database")
@@ -83,13 +91,16 @@ def record(store: ObjectStore, result: DrillResult) -> list[dict]:
     return earlier
 
 
-@task(name="call the alert webhook", retries=3, retry_delay_seconds=5)
 def alert(env: OdooEnvironment, result: DrillResult, run_url: str | None) -> bool:
-    if env.alert_webhook is None:
-        return False
-    try:
-        httpx.post(env.alert_webhook.get(), json={"text": result.summary(), "drill": result.record(), "run": run_url}, timeout=10).raise_for_status()
-    except httpx.HTTPError as exc:  # its message would carry the URL, which is a secret
-        status = f" (HTTP {exc.response.status_code})" if isinstance(exc, httpx.HTTPStatusError) else ""
-        raise OperationError(f"the alert webhook failed: {type(exc).__name__}{status}") from None
-    return True
+    return post_alert(env, {"text": result.summary(), "drill": result.record(), "run": run_url})
+
+
+def report(env: OdooEnvironment, store: ObjectStore | None, result: DrillResult) -> DrillResult:
+    """Record it beside the backups (when there is a store), write the report; a failed drill alerts, then fails the run."""
+    earlier = record(store, result) if store is not None else []
+    create_markdown_artifact(result.markdown(earlier), key="drill-report", description=result.summary())
+    print(result.summary())
+    if not result.passed:
+        alert(env, result, flow_run.get_flow_run_ui_url())
+        raise OperationError(result.summary())
+    return result

@@ -36,6 +36,7 @@ def test_demo_runs_twice_and_stops():
             assert "refresh prod -> staging: done" in result.stdout
             assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
             assert "SHA-256 mismatch" in result.stderr
+            assert "drill prod to the end of the archive from pgBackRest backup" in result.stdout and "pgbackrest check passed" in result.stdout
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -78,8 +79,14 @@ class DrillResult:
     def summary(self) -> str:
         verdict = "PASSED" if self.passed else "FAILED: " + "; ".join(f"{c.name}: {c.detail}" for c in self.checks if not c.passed)
         rto = _span(self.rto) if self.rto is not None else "not reached"
-        return (f"drill {self.environment} from backup {self.backup_id}: {verdict} — RPO {_span(self.rpo)} (target {_span(self.rpo_target)}), "
+        return (f"drill {self.environment} {self.subject()}: {verdict} — RPO {_span(self.rpo)} (target {_span(self.rpo_target)}), "
                 f"RTO {rto} (target {_span(self.rto_target)})")
+
+    def subject(self) -> str:
+        return f"from backup {self.backup_id}"
+
+    def restored_from(self) -> str:
+        return f"Backup `{self.backup_id}` taken {self.taken_at:%Y-%m-%d %H:%M:%S} UTC, restored into scratch database `{self.scratch}` (dropped)."
 
     def record(self) -> dict:
         return {"environment": self.environment, "backup": self.backup_id, "started_at": self.started_at.isoformat(),
@@ -89,7 +96,7 @@ class DrillResult:
 
     def markdown(self, earlier: list[dict]) -> str:
         lines = [f"# DR drill: {self.environment}", "", f"**{self.summary()}**", "",
-                 f"Backup `{self.backup_id}` taken {self.taken_at:%Y-%m-%d %H:%M:%S} UTC, restored into scratch database `{self.scratch}` (dropped).", "",
+                 self.restored_from(), "",
                  "| check | result | detail |", "|---|---|---|"]
         lines += [f"| {c.name} | {'pass' if c.passed else '**FAIL**'} | {c.detail} |" for c in self.checks]
         lines += ["", "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items())]
@@ -158,15 +165,24 @@ def foreign_key_problems(conn: psycopg.Connection) -> list[str]:
 
 def attachment_problems(conn: psycopg.Connection, manifest: Manifest, files: Path) -> list[str]:
     """Every file the restored database references is in the backup, and its bytes match Odoo's sha1 checksum."""
+    def in_backup(store_fname: str) -> bytes | None:
+        path = files / FILESTORE / store_fname
+        return path.read_bytes() if f"{FILESTORE}/{store_fname}" in manifest.files and path.is_file() else None
+
+    return referenced_file_problems(conn, in_backup, "in the backup")
+
+
+def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], bytes | None], where: str) -> list[str]:
+    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum."""
     if conn.execute("SELECT to_regclass('ir_attachment')").fetchone()[0] is None:
         return []
     problems = []
     rows = conn.execute("SELECT DISTINCT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''").fetchall()
     for store_fname, checksum in rows:
-        path = files / FILESTORE / store_fname
-        if f"{FILESTORE}/{store_fname}" not in manifest.files or not path.is_file():
-            problems.append(f"{store_fname}: referenced by ir_attachment, not in the backup")
-        elif checksum and hashlib.sha1(path.read_bytes()).hexdigest() != checksum:
+        content = read(store_fname)
+        if content is None:
+            problems.append(f"{store_fname}: referenced by ir_attachment, not {where}")
+        elif checksum and hashlib.sha1(content).hexdigest() != checksum:
             problems.append(f"{store_fname}: content does not match ir_attachment.checksum")
     return problems
 

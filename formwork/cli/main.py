@@ -18,6 +18,7 @@ from formwork.cli.demo import demo
 from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.mask import mask
+from formwork.cli.pitr import pitr
 from formwork.cli.refresh import refresh
 from formwork.cli.release import release
 from formwork.cli.rewire import rewire
@@ -50,6 +51,7 @@ cli.add_command(demo)
 cli.add_command(approve)
 cli.add_command(reject)
 cli.add_command(pending)
+cli.add_command(pitr)
 
 
 def main(argv: list[str] | None = None) -> int:

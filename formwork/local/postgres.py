@@ -112,13 +112,13 @@ class LocalCluster:
             return False
         return self._run([program("pg_ctl"), "-D", str(self.datadir), "status"]).returncode == 0
 
-    def start(self) -> None:
+    def start(self, extra_options: str = "") -> None:
         if self.running():
             return
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=100 -c shared_buffers=128MB -c max_wal_size=2GB"
+            "-c max_connections=100 -c shared_buffers=128MB -c max_wal_size=2GB " + extra_options
         )
         result = self._run([program("pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60", "-o", options, "start"])
         if result.returncode != 0:

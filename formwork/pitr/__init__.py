@@ -1,0 +1,1 @@
+"""Point-in-time recovery with pgBackRest: configuration, archive, backups, scratch restores."""

@@ -1,0 +1,151 @@
+"""Declare, load and apply an environment's physical protection.
+
+Every value is checked before the declaration is saved, so a refused
+`pitr setup` leaves the catalogue as it was. Applying touches only the server's
+configuration (ALTER SYSTEM, reload, a restart when archive_mode changes), and only
+for a server Formwork runs itself; for any other server the same settings are
+printed for its administrator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from prefect.exceptions import ObjectNotFound
+
+from blocks.odoo_environment import OdooEnvironment
+from blocks.pitr_protection import PitrProtection, block_name
+from formwork.dsn import connect_maintenance
+from formwork.errors import InputError, OperationError
+from formwork.locations import parse_location
+from formwork.pitr import config, pgbackrest
+from formwork.pitr.pgbackrest import as_account, server_account
+
+_STANZA = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
+RESTART_SETTINGS = ("wal_level", "archive_mode")
+
+
+def find(environment: str) -> PitrProtection | None:
+    try:
+        return PitrProtection.load(block_name(environment))
+    except (ValueError, ObjectNotFound):
+        return None
+
+
+def load(environment: str) -> PitrProtection:
+    found = find(environment)
+    if found is None:
+        raise InputError(f"environment '{environment}' has no point-in-time protection: declare it with "
+                         f"formwork pitr setup {environment} --repo URL")
+    return found
+
+
+def declare(environment: str, env: OdooEnvironment, *, repo: str | None, stanza: str | None, pg_data: str | None,
+            config_path: str | None, managed: bool | None, **schedule: int | None) -> PitrProtection:
+    """The saved declaration, updated with what was given; new values are checked before anything is saved."""
+    current = find(environment)
+    if current is None and repo is None:
+        raise InputError(f"--repo: environment '{environment}' has no protection yet; give its repository (file:///path or s3://bucket/prefix)")
+    values = current.model_dump(exclude={"block_type_slug"}) if current else {}
+    if repo is not None:
+        parse_location(repo, option="--repo")
+        values["repo_url"] = repo
+    stanza = stanza or values.get("stanza") or environment
+    if not _STANZA.fullmatch(stanza):
+        raise InputError(f"--stanza '{stanza}': use letters, digits, '-' and '_' (pgBackRest stanza name)")
+    values["stanza"] = stanza
+    values["pg_data"] = pg_data or values.get("pg_data") or _data_directory(env)
+    if not Path(values["pg_data"]).is_absolute():
+        raise InputError(f"--pg-data '{values['pg_data']}': expected the server's absolute data directory")
+    values["config_path"] = config_path or values.get("config_path") or str(Path(values["pg_data"]).parent / f"pgbackrest-{stanza}" / "pgbackrest.conf")
+    if managed is not None:
+        values["managed"] = managed
+    for key, value in schedule.items():
+        if value is not None:
+            if value < 1:
+                raise InputError(f"--{key.replace('_', '-')} '{value}': must be 1 or more")
+            values[key] = value
+    protection = PitrProtection(**{k: v for k, v in values.items() if k in PitrProtection.model_fields})
+    config.render(protection, env.db_port, None, redact=True)  # S3 settings must resolve before saving
+    protection.save(block_name(environment), overwrite=True)
+    return protection
+
+
+def _data_directory(env: OdooEnvironment) -> str:
+    try:
+        with connect_maintenance(env.connection()) as conn:
+            return conn.execute("SHOW data_directory").fetchone()[0]
+    except psycopg.Error as exc:
+        raise InputError(f"--pg-data: not given, and the server would not say ({str(exc).strip().splitlines()[0]})") from None
+
+
+def socket_directory(env: OdooEnvironment) -> str | None:
+    """Where pgBackRest finds the server's socket (it connects locally, never over TCP)."""
+    if env.db_host.startswith("/"):
+        return env.db_host
+    with connect_maintenance(env.connection()) as conn:
+        directories = conn.execute("SHOW unix_socket_directories").fetchone()[0]
+    return directories.split(",")[0].strip() or None
+
+
+def write_config(protection: PitrProtection, env: OdooEnvironment) -> Path:
+    """The configuration file, its state folders and a local repository, owned by the server's account."""
+    account = server_account(protection.pg_data)
+    state = protection.state_dir
+    folders = [state, state / "log", state / "lock", state / "spool"]
+    location = parse_location(protection.repo_url, option="--repo")
+    if location.scheme == "file":
+        folders.append(Path(location.path))
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        if account:
+            shutil.chown(folder, user=account)
+    path = Path(protection.config_path)
+    path.touch(mode=0o600)
+    path.chmod(0o600)  # before the keys go in
+    path.write_text(config.render(protection, env.db_port, socket_directory(env), redact=False))
+    if account:
+        shutil.chown(path, user=account)
+    return path
+
+
+def apply_server_settings(protection: PitrProtection, env: OdooEnvironment) -> list[str]:
+    """ALTER SYSTEM what differs, reload, restart when a setting needs it; returns what changed."""
+    wanted = config.server_settings(protection)
+    with connect_maintenance(env.connection()) as conn:
+        current = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", (list(wanted),)).fetchall())
+        changed = [name for name, value in wanted.items() if _normal(current.get(name)) != _normal(value)]
+        for name in changed:
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(wanted[name])))
+        if changed:
+            conn.execute("SELECT pg_reload_conf()")
+    if any(name in RESTART_SETTINGS for name in changed):
+        restart(protection)
+    return changed
+
+
+def _normal(value: str | None) -> str:
+    """pg_settings shows archive_timeout in seconds without a unit."""
+    return (value or "").removesuffix("s") if (value or "").removesuffix("s").isdigit() else (value or "")
+
+
+def restart(protection: PitrProtection) -> None:
+    from formwork.local.pgbin import program
+
+    log = Path(protection.pg_data).parent / "postgres.log"  # where Formwork's own clusters log (LocalCluster)
+    args = [program("pg_ctl"), "-D", protection.pg_data, "-l", str(log), "-m", "fast", "-w", "-t", "120", "restart"]
+    done = subprocess.run(as_account(server_account(protection.pg_data), args), capture_output=True, text=True, cwd="/",
+                          env={**os.environ, "PGCTLTIMEOUT": "120"})
+    if done.returncode != 0:
+        raise OperationError(f"restarting the server in {protection.pg_data} failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+
+
+def create_stanza(protection: PitrProtection) -> None:
+    """Idempotent: pgBackRest accepts stanza-create again on a matching stanza."""
+    pgbackrest.run(protection, "stanza-create")
