@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import psycopg
 
+from formwork.demo_operations import show_operating_surface
 from formwork.dsn import redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -23,7 +24,7 @@ from formwork.local.stack import LocalStack
 ENVIRONMENTS = {
     # name: (database, extra `env add` options)
     "prod": ("prod", ["--tier", "1", "--production", "--base-url", "https://erp.northbridge-construction.co.uk"]),
-    "staging": ("staging", ["--tier", "2", "--base-url", "http://staging.odoo.localhost:8069"]),
+    "staging": ("staging", ["--tier", "2", "--base-url", "http://staging.odoo.localhost:8069", "--refresh-from", "prod"]),
     "dr": ("dr", ["--tier", "1", "--base-url", "http://dr.odoo.localhost:8069"]),
 }
 
@@ -110,6 +111,8 @@ def run_demo() -> None:
     click.secho("   one flipped byte in the backup fails the next drill, naming the file:", fg="yellow")
     with demo.flipped_byte(backup_id):
         demo.run("drill", "prod", check=False)
+
+    show_operating_surface(demo)
 
     click.secho("\nWhere to look", bold=True)
     click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")

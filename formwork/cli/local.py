@@ -19,6 +19,7 @@ def up() -> None:
     stack.up()
     click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
     click.echo(f"prefect   {stack.prefect.ui_url}  (export PREFECT_API_URL={stack.prefect.api_url})")
+    click.echo(f"worker    pool {stack.worker.pool}  (log {stack.worker.logfile})")
 
 
 @local.command("down")

@@ -14,6 +14,7 @@ import psycopg
 
 from formwork.cli.backup import backup, backups, drill
 from formwork.cli.demo import demo
+from formwork.cli.deploy import deploy
 from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.mask import mask
@@ -22,6 +23,7 @@ from formwork.cli.release import release
 from formwork.cli.rewire import rewire
 from formwork.cli.seed import seed
 from formwork.cli.store import store
+from formwork.cli.trigger import trigger
 from formwork.errors import FormworkError
 
 
@@ -46,6 +48,8 @@ cli.add_command(backup)
 cli.add_command(backups)
 cli.add_command(drill)
 cli.add_command(demo)
+cli.add_command(deploy)
+cli.add_command(trigger)
 
 
 def main(argv: list[str] | None = None) -> int:

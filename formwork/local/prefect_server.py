@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
+from formwork.local.pidfile import running_pid, stop_group
 
 
 @dataclass
@@ -42,13 +42,12 @@ class LocalPrefectServer:
         except httpx.HTTPError:
             return False
 
+    def client_env(self) -> dict[str, str]:
+        """The environment a client (CLI, flow run, worker) needs for this server."""
+        return {"PREFECT_API_URL": self.api_url, "PREFECT_HOME": str(self.home)}
+
     def _pid(self) -> int | None:
-        try:
-            pid = int(self.pidfile.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-            return None
+        return running_pid(self.pidfile)
 
     def start(self, timeout: float = 90) -> None:
         if self._pid() and self.healthy():
@@ -83,17 +82,4 @@ class LocalPrefectServer:
         raise OperationError(f"Prefect server not healthy after {timeout:.0f} s; see {self.logfile}")
 
     def stop(self) -> None:
-        pid = self._pid()
-        if pid is None:
-            return
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        for _ in range(40):
-            if self._pid() is None:
-                break
-            time.sleep(0.25)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        self.pidfile.unlink(missing_ok=True)
+        stop_group(self.pidfile)
