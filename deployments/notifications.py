@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from prefect.automations import Automation
 from prefect.blocks.webhook import Webhook
 from prefect.events.actions import CallWebhook
-from prefect.events.schemas.automations import EventTrigger, Posture
+from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
 from prefect.exceptions import ObjectNotFound
 
 from formwork.errors import InputError
@@ -20,12 +19,21 @@ WEBHOOK_BLOCK = "formwork-notifications"
 AUTOMATION = "formwork: notify on failed runs and runs waiting for approval"
 STATES = ("Failed", "Crashed", "TimedOut", "Paused", "Suspended")
 PAYLOAD = """{
-  "text": "Formwork: {{ flow_run.name }} is {{ event.resource['prefect.state-name'] }}: {{ flow_run|ui_url }}",
+  "text": "Formwork: {{ flow_run.name }} is {{ event.resource['prefect.state-name'] }}: UI/runs/flow-run/{{ flow_run.id }}",
   "flow_run": "{{ flow_run.id }}",
   "name": "{{ flow_run.name }}",
   "state": "{{ event.resource['prefect.state-name'] }}",
-  "url": "{{ flow_run|ui_url }}"
+  "url": "UI/runs/flow-run/{{ flow_run.id }}"
 }"""
+
+
+def ui_base(client) -> str:
+    """The UI the links point at: PREFECT_UI_URL, else the API's address without /api (a server sets no UI URL by default)."""
+    from prefect.settings import get_current_settings
+
+    configured = get_current_settings().ui_url
+    api = str(client.api_url).rstrip("/")
+    return (configured or (api[: -len("/api")] if api.endswith("/api") else api)).rstrip("/")
 
 
 def check_webhook(url: str) -> str:
@@ -49,12 +57,12 @@ def ensure_notifications(client, url: str | None) -> str:
     block_id = saved_webhook_id(client)
     if block_id is None:
         return "off (formwork deploy --notify-webhook URL turns them on)"
-    automation = Automation(
+    automation = AutomationCore(
         name=AUTOMATION,
         description="Formwork: a run failed, or waits for an approver.",
         trigger=EventTrigger(expect={f"prefect.flow-run.{state}" for state in STATES}, match={"prefect.resource.id": "prefect.flow-run.*"},
                              posture=Posture.Reactive, threshold=1),
-        actions=[CallWebhook(block_document_id=block_id, payload=PAYLOAD)],
+        actions=[CallWebhook(block_document_id=block_id, payload=PAYLOAD.replace("UI/", ui_base(client) + "/"))],
     )
     existing = client.read_automations_by_name(AUTOMATION)
     for extra in existing[1:]:
