@@ -21,6 +21,7 @@ from deployments.notifications import check_webhook, ensure_notifications
 from deployments.schedules import DEFAULT_NIGHTLY, DEFAULT_TIMEZONE, PlannedSchedule, check_timezone, plan
 from deployments.work_pools import PoolPlan, check_pool, ensure_pool
 from formwork import environments
+from formwork.errors import InputError
 from formwork.local.worker import DEFAULT_POOL
 from tasks.concurrency import DEFAULT_SERVER_SLOTS
 
@@ -38,6 +39,10 @@ class DeployOptions:
 
 def deploy(options: DeployOptions, say: Callable[[str], None]) -> list[str]:
     """Returns the full names of the deployments (flow/deployment)."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        raise InputError("formwork deploy needs a Prefect server: set PREFECT_API_URL (formwork local up prints it for the local one)")
     pool = check_pool(options.pool, options.pool_type, options.image)
     check_timezone(options.timezone)
     check_slots(options.server_slots)

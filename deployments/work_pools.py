@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect.client.schemas.actions import WorkPoolCreate, WorkPoolUpdate
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
 from formwork.errors import InputError
 
@@ -68,8 +68,11 @@ def ensure_pool(client, plan: PoolPlan) -> str:
     try:
         existing = client.read_work_pool(plan.name)
     except ObjectNotFound:
-        client.create_work_pool(WorkPoolCreate(name=plan.name, type=plan.type, base_job_template=template))
-        return "created"
+        try:
+            client.create_work_pool(WorkPoolCreate(name=plan.name, type=plan.type, base_job_template=template))
+            return "created"
+        except ObjectAlreadyExists:  # a worker starting at this moment created it
+            existing = client.read_work_pool(plan.name)
     if existing.type != plan.type:
         raise InputError(f"--pool '{plan.name}': already a {existing.type} pool; choose another name for a {plan.type} pool")
     if existing.base_job_template == template:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 import psycopg
 
-from formwork.demo_operations import show_operating_surface
+from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -89,6 +89,7 @@ def run_demo() -> None:
         demo.register(name, database, options)
     demo.run("env", "list")
     demo.run("env", "show", "prod")
+    waiting = deploy_and_request_a_refresh(demo)
 
     click.secho("\n4. Refresh staging from production: clone beside it, mask, rewire, verify, swap", bold=True)
     live = demo.run("rewire", "check", "prod", check=False, quiet=True)
@@ -112,7 +113,7 @@ def run_demo() -> None:
     with demo.flipped_byte(backup_id):
         demo.run("drill", "prod", check=False)
 
-    show_operating_surface(demo)
+    show_the_waiting_refresh(demo, waiting)
 
     click.secho("\nWhere to look", bold=True)
     click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")

@@ -1,4 +1,4 @@
-"""`make demo`, step 7: the operating surface. Deployments and schedules in the UI, a worker running,
+"""`make demo`, steps 3b and 7: the operating surface. Deployments and schedules in the UI, a worker running,
 and a refresh started the way CI starts it, waiting for an approver."""
 
 from __future__ import annotations
@@ -30,16 +30,22 @@ def wait_until_waiting(api_url: str, auth: str | None, run_id: str, timeout: flo
     raise OperationError(f"the demo refresh was not waiting for approval after {timeout:.0f} s (worker log: .formwork/worker/worker.log)")
 
 
-def show_operating_surface(demo) -> None:
+def deploy_and_request_a_refresh(demo) -> str:
+    """Right after the environments exist, so the run reaches its approval while the later steps run; its run id."""
     stack = demo.stack
-    click.secho("\n7. Operate from the Prefect UI and CI: deployments, schedules, a worker, a refresh waiting for approval", bold=True)
+    click.secho("\n3b. Deploy every flow (schedules, work pool, limits) and start a refresh of staging as CI would", bold=True)
     demo.run("deploy", "--pause-schedules")
     click.echo(f"   deployments: {stack.prefect.ui_url}/deployments   work pool: {stack.prefect.ui_url}/work-pools")
     click.echo("   schedules are registered paused on this laptop; `formwork deploy` without --pause-schedules runs them")
-    click.echo(f"   worker: pool {DEFAULT_POOL}, {'running' if stack.worker.running() else 'NOT running'} (log {stack.worker.logfile})")
     created = demo.run("trigger", "refresh", "--param", "source=prod", "--param", "target=staging", "--param", "change_reference=DEMO-2")
-    run_id = re.search(r"flow run ([0-9a-f-]{36})", created.stdout).group(1)
+    click.echo(f"   the worker (pool {DEFAULT_POOL}, log {stack.worker.logfile}) runs it; it will wait for an approver (step 7)")
+    return re.search(r"flow run ([0-9a-f-]{36})", created.stdout).group(1)
+
+
+def show_the_waiting_refresh(demo, run_id: str) -> None:
+    stack = demo.stack
+    click.secho("\n7. A refresh waiting for approval in the Prefect UI", bold=True)
     run = wait_until_waiting(stack.prefect.api_url, demo.env.get("PREFECT_API_AUTH_STRING"), run_id)
-    click.echo(f"   {run['name']} is {run['state']['name']}, waiting for an approver (no worker held):")
-    click.secho(f"     approve in the UI:   {stack.prefect.ui_url}/runs/flow-run/{run_id}", fg="green")
-    click.secho(f"     or from a shell:     {APPROVE.format(run_id=run_id)}", fg="green")
+    click.echo(f"   {run['name']} is {run['state']['name']}: it holds no worker while it waits. Approve it")
+    click.secho(f"     in the UI:        {stack.prefect.ui_url}/runs/flow-run/{run_id}", fg="green")
+    click.secho(f"     or from a shell:  {APPROVE.format(run_id=run_id)}", fg="green")

@@ -25,17 +25,19 @@ class ApiSettings:
     url: str
     auth_string: str | None = None  # user:password for a server behind basic auth
     api_key: str | None = None
+    ui_url: str | None = None  # PREFECT_UI_URL; else the API's address without /api
 
     @classmethod
     def current(cls) -> "ApiSettings":
         """PREFECT_API_URL / PREFECT_API_AUTH_STRING / PREFECT_API_KEY, from the environment or the Prefect profile."""
         from prefect.settings import get_current_settings
 
-        api = get_current_settings().api
+        current = get_current_settings()
+        api = current.api
         if not api.url:
             raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api")
         secret = lambda value: value.get_secret_value() if value is not None else None  # noqa: E731
-        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key))
+        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key), current.ui_url)
 
     def client(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -43,8 +45,8 @@ class ApiSettings:
         return httpx.Client(base_url=self.url, auth=auth, headers=headers, timeout=30)
 
     def run_url(self, run_id: str) -> str:
-        base = self.url[: -len("/api")] if self.url.endswith("/api") else self.url
-        return f"{base}/runs/flow-run/{run_id}"
+        base = self.ui_url or (self.url[: -len("/api")] if self.url.endswith("/api") else self.url)
+        return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
 
 
 def _call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:

@@ -64,7 +64,7 @@ class LocalStack:
         self.postgres.init()
         self.postgres.start()
         self.prefect.start()
-        self.worker.start(cwd=Path(__file__).resolve().parents[2])
+        self.worker.start(cwd=Path(__file__).resolve().parents[2], wait=False)  # it gets ready while the caller goes on
 
     def down(self) -> None:
         self.worker.stop()

@@ -41,8 +41,8 @@ class LocalWorker:
     def _pid(self) -> int | None:
         return running_pid(self.pidfile)
 
-    def start(self, cwd: Path, timeout: float = 60) -> None:
-        """Returns once the worker has announced itself to the server (its pool exists then)."""
+    def start(self, cwd: Path, timeout: float = 60, wait: bool = True) -> None:
+        """With `wait`, returns once the worker has announced itself to the server (its pool exists then)."""
         if self.running():
             return
         self.home.mkdir(parents=True, exist_ok=True)
@@ -55,6 +55,8 @@ class LocalWorker:
                 env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )
         self.pidfile.write_text(str(process.pid))
+        if not wait:
+            return
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
