@@ -4,30 +4,23 @@ and a refresh started the way CI starts it, waiting for an approver."""
 from __future__ import annotations
 
 import re
-import time
 
 import click
-import httpx
 
 from formwork.errors import OperationError
 from formwork.local.worker import DEFAULT_POOL
+from formwork.trigger import FINAL, ApiSettings, wait_for_final
 
 APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
 
 
 def wait_until_waiting(api_url: str, auth: str | None, run_id: str, timeout: float = 180) -> dict:
     """The run as soon as it waits for its approver (suspended, holding no worker)."""
-    credentials = tuple(auth.split(":", 1)) if auth else None
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=api_url, auth=credentials, timeout=10) as api:
-        while time.monotonic() < deadline:
-            run = api.get(f"/flow_runs/{run_id}").raise_for_status().json()
-            if run["state"]["type"] == "PAUSED":
-                return run
-            if run["state"]["type"] in ("FAILED", "CRASHED", "CANCELLED", "COMPLETED"):
-                raise OperationError(f"the demo refresh ended {run['state']['name']} instead of waiting for approval: {run['state'].get('message')}")
-            time.sleep(1)
-    raise OperationError(f"the demo refresh was not waiting for approval after {timeout:.0f} s (worker log: .formwork/worker/worker.log)")
+    with ApiSettings(api_url, auth).client() as api:
+        run = wait_for_final(api, run_id, lambda run: None, timeout, interval=1, until=FINAL | {"PAUSED"})
+    if run["state"]["type"] != "PAUSED":
+        raise OperationError(f"the demo refresh ended {run['state']['name']} instead of waiting for approval: {run['state'].get('message')}")
+    return run
 
 
 def deploy_and_request_a_refresh(demo) -> str:

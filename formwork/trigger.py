@@ -17,7 +17,7 @@ import jsonschema
 
 from formwork.errors import InputError, OperationError
 
-FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+FINAL = frozenset({"COMPLETED", "FAILED", "CRASHED", "CANCELLED"})
 
 
 @dataclass(frozen=True)
@@ -123,8 +123,9 @@ def create_run(api: httpx.Client, deployment: dict, parameters: dict, idempotenc
 
 
 def wait_for_final(api: httpx.Client, run_id: str, on_change: Callable[[dict], None], timeout: float | None = None,
-                   interval: float = 2.0) -> dict:
-    """Polls until COMPLETED, FAILED, CRASHED or CANCELLED; a paused run keeps waiting for its approver."""
+                   interval: float = 2.0, until: frozenset[str] = FINAL) -> dict:
+    """Polls until COMPLETED, FAILED, CRASHED or CANCELLED (or another set of state types, `until`);
+    a paused run keeps waiting for its approver."""
     deadline = None if timeout is None else time.monotonic() + timeout
     last = None
     while True:
@@ -133,7 +134,7 @@ def wait_for_final(api: httpx.Client, run_id: str, on_change: Callable[[dict], N
         if state != last:
             on_change(run)
             last = state
-        if state[0] in FINAL:
+        if state[0] in until:
             return run
         if deadline is not None and time.monotonic() > deadline:
             raise OperationError(f"run {run['name']} still {state[1]} after {timeout:.0f} s")

@@ -34,6 +34,13 @@ def estate(prefect_api):
         environments.remove(name)
 
 
+def test_each_deployment_is_named_after_its_flow():
+    """So `formwork trigger refresh` finds refresh/refresh."""
+    from deployments.catalogue import load_flow
+
+    assert [load_flow(entry).name for entry in FLOWS] == [entry.name for entry in FLOWS]
+
+
 def schedules_by_slug(api: httpx.Client, deployment: dict) -> dict[str, dict]:
     return {s["slug"]: s for s in deployment["schedules"]}
 

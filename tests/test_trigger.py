@@ -39,7 +39,8 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     receiver = WebhookReceiver()
     pool, said = f"w-{tag}", []
     deploy(DeployOptions(pool=pool, notify_webhook=receiver.url(SECRET_PATH), pause_schedules=True), said.append)
-    worker = LocalWorker(tmp / "worker", pool, {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home")})
+    worker = LocalWorker(tmp / "worker", pool, {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home"),
+                                                "PREFECT_WORKER_QUERY_SECONDS": "1"})
     worker.start(cwd=ROOT)
     try:
         yield {"src": src, "dst": dst, "receiver": receiver, "said": said, "tmp": tmp}

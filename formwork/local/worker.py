@@ -46,7 +46,7 @@ class LocalWorker:
         if self.running():
             return
         self.home.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.client_env, "PREFECT_WORKER_QUERY_SECONDS": POLL_SECONDS}
+        env = {**os.environ, "PREFECT_WORKER_QUERY_SECONDS": POLL_SECONDS, **self.client_env}
         prefect = Path(sys.executable).with_name("prefect")
         started = self.logfile.stat().st_size if self.logfile.exists() else 0
         with open(self.logfile, "ab") as log:
