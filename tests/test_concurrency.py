@@ -11,9 +11,9 @@ import uuid
 import httpx
 import pytest
 from prefect import get_client
-from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
 
+from deployments.limits import ensure_limit
 from tasks.concurrency import environment_limit, server_limit
 
 
@@ -29,13 +29,13 @@ def busy(pg, seeded_source, prefect_api, tmp_path):
     limits = [server_limit("127.0.0.1", pg.port), environment_limit(name)]
     with get_client(sync_client=True) as client:
         for limit in limits:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=limit, limit=1))
+            ensure_limit(client, limit, 1)
     try:
         yield name, limits
     finally:
         with get_client(sync_client=True) as client:
             for limit in limits:
-                client.delete_global_concurrency_limit_by_name(limit)
+                client.delete_global_concurrency_limit_by_name(limit)  # a later `formwork deploy` makes them again
         environments.remove(name)
 
 

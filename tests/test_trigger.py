@@ -16,6 +16,7 @@ from deployments.register import DeployOptions, deploy
 from formwork.errors import InputError
 from formwork.local.worker import LocalWorker
 from formwork.trigger import check_parameters, find_deployment
+from tasks.concurrency import environment_limit, server_limit
 from tests.support.webhook import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
         with get_client(sync_client=True) as client:
             for automation in client.read_automations_by_name(AUTOMATION):
                 client.delete_automation(automation.id)
+            for limit in (server_limit("127.0.0.1", pg.port), environment_limit(src), environment_limit(dst)):
+                client.delete_global_concurrency_limit_by_name(limit)
         for name in (src, dst):
             environments.remove(name)
 
