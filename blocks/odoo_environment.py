@@ -43,6 +43,7 @@ class OdooEnvironment(Block):
     gitops_repo: str | None = Field(default=None, description="The GitOps repository (git URL or path) Argo CD or Flux syncs.")
     image_repository: str | None = Field(default=None, description="Registry repository this environment pulls from, e.g. registry/odoo/prod.")
     promotes_from: str | None = Field(default=None, description="The environment a release must reach first (its digest is checked).")
+    refresh_from: str | None = Field(default=None, description="The environment this one is refreshed from every night (formwork deploy).")
     release_calendar: str | None = Field(default=None, description="Business calendar YAML whose freezes gate releases here.")
     mail_catcher: str = Field(default="localhost:1025", description="host:port every mail of a non-production copy goes to.")
     cron_allowlist: list[str] = Field(default_factory=lambda: ["base.autovacuum_job"],

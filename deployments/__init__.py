@@ -1,0 +1,1 @@
+"""Deployments, schedules, work pools, concurrency limits and notifications: what `formwork deploy` registers."""

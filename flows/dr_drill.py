@@ -18,6 +18,7 @@ from formwork import environments
 from formwork.backup import catalog, drill
 from formwork.backup.drill import DrillResult, check
 from tasks.backup import backup_store
+from tasks.concurrency import environment_lock
 from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, restore_scratch, scratch_server, verify_files
 
 
@@ -25,7 +26,8 @@ from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, re
 def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | None = None, target_time: str | None = None):
     """With a target time (an ISO time, 'random' or 'latest'): a point-in-time drill from pgBackRest instead."""
     if target_time is not None:
-        return pitr_drill(environment, target_time)
+        with environment_lock(environment, "drill"):  # never beside a refresh of this environment
+            return pitr_drill(environment, target_time)
     started = datetime.now(UTC)
     env = environments.load(environment)
     store = backup_store(environment, env)
@@ -34,20 +36,21 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
     result = DrillResult(environment, manifest.id, started, manifest.taken_at, env.rpo_target, env.rto_target,
                          scratch=drill.scratch_name(env.db_name, (flow_run.get_id() or "local")[:8]))
     clock = drill.Stopwatch(result)
-    clock("clean up", clean_up_drills, server, env.db_name)
+    with environment_lock(environment, "drill"):  # never beside a refresh of this environment
+        clock("clean up", clean_up_drills, server, env.db_name)
 
-    with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
-        files = Path(scratch_files)
-        problems = clock("verify files", verify_files, store, manifest, files)
-        if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
-            try:
-                clock("restore", restore_scratch, server, result.scratch, files)
-                result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
-                if result.passed:
-                    result.rto = datetime.now(UTC) - started
-            except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
-                result.add(check("restore and checks", [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]))
-            finally:
-                clock("drop scratch", drop_scratch, server, result.scratch)
+        with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
+            files = Path(scratch_files)
+            problems = clock("verify files", verify_files, store, manifest, files)
+            if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
+                try:
+                    clock("restore", restore_scratch, server, result.scratch, files)
+                    result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
+                    if result.passed:
+                        result.rto = datetime.now(UTC) - started
+                except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
+                    result.add(check("restore and checks", [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]))
+                finally:
+                    clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()
     return report(env, store, result)

@@ -19,6 +19,7 @@ from flows.approval import Rejected, rejection, wait_for_approval
 from formwork import environments
 from formwork.refresh import filestore, swap
 from formwork.refresh.report import RefreshReport
+from tasks.concurrency import environment_lock
 from tasks.masking import DEFAULT_RULES
 from tasks.refresh import (build_indexes, check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy,
                            restore_backup, rewire_copy, swap_in, verify_counts)
@@ -54,7 +55,8 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     report = RefreshReport(source, target)
     step = _Steps(report)
     report.notes += step("guards", check_guards, source, src, target, dst, rules, from_backup)
-    report.notes += step("clean up earlier runs", clean_up, target, dst)
+    with environment_lock(target, "clean up"):
+        report.notes += step("clean up earlier runs", clean_up, target, dst)
 
     if approver is None:
         answer = wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
@@ -65,25 +67,26 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
             raise Rejected(report.summary())
     report.approver, report.change_reference = approver, change_reference
 
-    run = (flow_run.get_id() or "local")[:8]
-    side = swap.building_name(dst.db_name, run)
-    side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
-    with tempfile.TemporaryDirectory(prefix="formwork-refresh-") as folder:  # the dump, until its indexes are built
-        scratch = Path(folder)
-        if from_backup:
-            manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)
-            expected, files = manifest.tables, len(manifest.attachments)
-            report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
-        else:
-            expected = step("clone database", clone_database, src, dst, side, scratch)
-            files = step("copy filestore", copy_filestore, src, side_url)
-        masked = step("mask", mask_copy, dst, side, side_url, rules)
-        step("build indexes", build_indexes, dst, side, scratch)
-    rewired = step("rewire", rewire_copy, target, dst, side, run)
-    # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
-    rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
-    rows = step("verify", verify_counts, expected, dst, side, masked.deleted, rewired_tables)
-    step("swap", swap_in, dst, side, side_url)
+    with environment_lock(target, "refresh"):  # never beside a drill or another refresh of the target
+        run = (flow_run.get_id() or "local")[:8]
+        side = swap.building_name(dst.db_name, run)
+        side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
+        with tempfile.TemporaryDirectory(prefix="formwork-refresh-") as folder:  # the dump, until its indexes are built
+            scratch = Path(folder)
+            if from_backup:
+                manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)
+                expected, files = manifest.tables, len(manifest.attachments)
+                report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
+            else:
+                expected = step("clone database", clone_database, src, dst, side, scratch)
+                files = step("copy filestore", copy_filestore, src, side_url)
+            masked = step("mask", mask_copy, dst, side, side_url, rules)
+            step("build indexes", build_indexes, dst, side, scratch)
+        rewired = step("rewire", rewire_copy, target, dst, side, run)
+        # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
+        rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
+        rows = step("verify", verify_counts, expected, dst, side, masked.deleted, rewired_tables)
+        step("swap", swap_in, dst, side, side_url)
 
     report.outcome, report.rows, report.files = "done", rows, files
     report.add_masking(masked)

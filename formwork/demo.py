@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import psycopg
 
+from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -23,7 +24,7 @@ from formwork.local.stack import LocalStack
 ENVIRONMENTS = {
     # name: (database, extra `env add` options)
     "prod": ("prod", ["--tier", "1", "--production", "--base-url", "https://erp.northbridge-construction.co.uk"]),
-    "staging": ("staging", ["--tier", "2", "--base-url", "http://staging.odoo.localhost:8069"]),
+    "staging": ("staging", ["--tier", "2", "--base-url", "http://staging.odoo.localhost:8069", "--refresh-from", "prod"]),
     "dr": ("dr", ["--tier", "1", "--base-url", "http://dr.odoo.localhost:8069"]),
 }
 
@@ -88,6 +89,7 @@ def run_demo() -> None:
         demo.register(name, database, options)
     demo.run("env", "list")
     demo.run("env", "show", "prod")
+    waiting = deploy_and_request_a_refresh(demo)
 
     click.secho("\n4. Refresh staging from production: clone beside it, mask, rewire, verify, swap", bold=True)
     live = demo.run("rewire", "check", "prod", check=False, quiet=True)
@@ -117,6 +119,8 @@ def run_demo() -> None:
     demo.run("pitr", "check", "prod")
     demo.run("backup", "prod", "--type", "pgbackrest", quiet=True)
     demo.run("drill", "prod", "--target-time", "latest")
+
+    show_the_waiting_refresh(demo, waiting)
 
     click.secho("\nWhere to look", bold=True)
     click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")

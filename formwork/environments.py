@@ -65,6 +65,7 @@ class EnvironmentSpec:
     image_repository: str | None = None
     promotes_from: str | None = None
     release_calendar: str | None = None
+    refresh_from: str | None = None
 
 
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
@@ -96,6 +97,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         gitops_repo=spec.gitops_repo,
         image_repository=check_image_repository(spec.image_repository) if spec.image_repository else None,
         promotes_from=check_name(spec.promotes_from) if spec.promotes_from else None,
+        refresh_from=check_refresh_from(spec.refresh_from, spec.production) if spec.refresh_from else None,
         release_calendar=check_calendar(spec.release_calendar) if spec.release_calendar else None,
         mail_catcher=check_mail_catcher(spec.mail_catcher) if spec.mail_catcher else "localhost:1025",
         cron_allowlist=["base.autovacuum_job", *(check_xml_id(x) for x in spec.keep_crons)],
@@ -105,6 +107,12 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
     return env, conn.password
+
+
+def check_refresh_from(source: str, production: bool) -> str:
+    if production:
+        raise InputError(f"--refresh-from '{source}': a production environment is never refreshed")
+    return check_name(source)
 
 
 def check_image_repository(value: str) -> str:

@@ -13,6 +13,7 @@ from formwork.backup.manifest import Manifest
 from formwork.backup.retention import Decision, RetentionPolicy
 from formwork.errors import InputError
 from formwork.refresh.filestore import open_folder
+from tasks.concurrency import server_slots
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 
@@ -27,7 +28,8 @@ def backup_store(name: str, env: OdooEnvironment) -> ObjectStore:
 def take_backup(name: str, env: OdooEnvironment) -> tuple[Manifest, list[str]]:
     """A retry starts a new backup id; the unfinished folder is removed by retention."""
     filestore = open_folder(env.filestore_url) if env.filestore_url else None
-    return take.take(env.connection(), name, filestore, backup_store(name, env), progress=task_progress())
+    with server_slots(env, why="backup"):
+        return take.take(env.connection(), name, filestore, backup_store(name, env), progress=task_progress())
 
 
 @task(name="apply the retention policy")

@@ -20,6 +20,7 @@ from formwork.refresh import clone, swap
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.alerts import post_alert
+from tasks.concurrency import server_slots
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 
@@ -55,7 +56,8 @@ def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str
 def restore_scratch(server: ConnectionSpec, scratch: str, files: Path) -> None:
     with connect_maintenance(server) as admin:
         swap.drop(admin, scratch)  # a retry starts from nothing
-    clone.restore(server, scratch, files / DATABASE, progress=task_progress())
+    with server_slots(server, why="restore into scratch"):
+        clone.restore(server, scratch, files / DATABASE, progress=task_progress())
 
 
 @task(name="check the restored database")

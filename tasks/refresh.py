@@ -23,6 +23,7 @@ from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.backup import backup_store
+from tasks.concurrency import server_slots
 from tasks.guards import refuse_production_target
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
@@ -143,9 +144,10 @@ def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratc
     with admin(dst) as conn:
         swap.drop(conn, side)  # a retry starts from nothing
     shutil.rmtree(scratch / DATABASE, ignore_errors=True)
-    with snapshot(src.connection(), "source") as (snapshot_id, facts):
-        clone.dump(src.connection(), scratch / DATABASE, progress=task_progress(), snapshot=snapshot_id)
-    clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
+    with server_slots(src, dst, why="clone"):
+        with snapshot(src.connection(), "source") as (snapshot_id, facts):
+            clone.dump(src.connection(), scratch / DATABASE, progress=task_progress(), snapshot=snapshot_id)
+        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
     return facts.tables
 
 
@@ -163,14 +165,16 @@ def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side
     problems = drill.fetch(store, manifest, scratch, task_progress())
     if problems:
         raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
-    clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
+    with server_slots(dst, why="restore backup"):
+        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
     filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), filestore.open_folder(side_url), task_progress())
     return manifest
 
 
 @task(name="build indexes and constraints on the copy")
 def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
-    clone.build_indexes(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress())
+    with server_slots(dst, why="build indexes"):
+        clone.build_indexes(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress())
 
 
 @task(name="mask the copy")

@@ -14,7 +14,7 @@ import pytest
 
 from formwork.local.postgres import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # two whole demos; each subprocess has its own 400 s
 
 
 def test_demo_runs_twice_and_stops():
@@ -37,6 +37,8 @@ def test_demo_runs_twice_and_stops():
             assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
             assert "SHA-256 mismatch" in result.stderr
             assert "drill prod to the end of the archive from pgBackRest backup" in result.stdout and "pgbackrest check passed" in result.stdout
+            assert "deployment refresh/refresh\n  schedule nightly-staging: 0 2 * * * (Europe/London) paused" in result.stdout
+            assert "refresh-prod-to-staging is Suspended" in result.stdout and "formwork approve " in result.stdout
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 
@@ -51,4 +53,4 @@ def test_demo_runs_twice_and_stops():
         assert stopped.returncode == 0, stopped.stderr
         status = subprocess.run([formwork, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
-        assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout
+        assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout and "worker    stopped" in status.stdout

@@ -33,11 +33,12 @@ def env() -> None:
 @click.option("--gitops-repo", help="The GitOps repository (git URL or path) holding the overlay.")
 @click.option("--image-repository", help="Registry repository this environment pulls from, e.g. registry.example.com/odoo/prod.")
 @click.option("--promotes-from", help="Environment a release must reach first, e.g. staging for production.")
+@click.option("--refresh-from", help="Environment this one is refreshed from every night once deployed (formwork deploy).")
 @click.option("--release-calendar", type=click.Path(dir_okay=False), help="Business calendar YAML whose freezes gate releases here.")
 @click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
 @click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
 def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
-        mail_catcher, keep_crons, rewiring_rules, gitops_repo, image_repository, promotes_from, release_calendar, keep, alert_webhook) -> None:
+        mail_catcher, keep_crons, rewiring_rules, gitops_repo, image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook) -> None:
     """Register environment NAME."""
     spec = EnvironmentSpec(
         name=name, dsn=dsn, filestore=filestore, backup_store=backup_store, base_url=base_url,
@@ -45,6 +46,7 @@ def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
         mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
         gitops_repo=gitops_repo, image_repository=image_repository, promotes_from=promotes_from, release_calendar=release_calendar,
+        refresh_from=refresh_from,
     )
     added = environments.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -87,6 +89,7 @@ def show(name: str) -> None:
         ("gitops", f"{item.gitops_repo or '-'} {item.gitops_overlay or ''}".rstrip()),
         ("image repository", item.image_repository or "-"),
         ("promotes from", item.promotes_from or "-"),
+        ("refreshed from", item.refresh_from or "-"),
         ("release calendar", item.release_calendar or "-"),
         ("mail catcher", item.mail_catcher),
         ("kept crons", ", ".join(item.cron_allowlist) or "-"),

@@ -19,6 +19,7 @@ def up() -> None:
     stack.up()
     click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
     click.echo(f"prefect   {stack.prefect.ui_url}  (UI login: \"prefect_auth\" in {stack.settings_file}; CLI: set -a; . {stack.client_env_file}; set +a)")
+    click.echo(f"worker    pool {stack.worker.pool}  (log {stack.worker.logfile})")
 
 
 @local.command("down")

@@ -15,6 +15,7 @@ import psycopg
 from formwork.cli.approve import approve, pending, reject
 from formwork.cli.backup import backup, backups, drill
 from formwork.cli.demo import demo
+from formwork.cli.deploy import deploy
 from formwork.cli.env import env
 from formwork.cli.local import local
 from formwork.cli.mask import mask
@@ -24,6 +25,7 @@ from formwork.cli.release import release
 from formwork.cli.rewire import rewire
 from formwork.cli.seed import seed
 from formwork.cli.store import store
+from formwork.cli.trigger import trigger
 from formwork.errors import FormworkError
 
 
@@ -52,6 +54,8 @@ cli.add_command(approve)
 cli.add_command(reject)
 cli.add_command(pending)
 cli.add_command(pitr)
+cli.add_command(deploy)
+cli.add_command(trigger)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ open) and the UI asks for it at login; `client_env()` is what every client needs
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
+from formwork.local.pidfile import running_pid, stop_group
 
 
 @dataclass
@@ -62,12 +62,7 @@ class LocalPrefectServer:
             return False
 
     def _pid(self) -> int | None:
-        try:
-            pid = int(self.pidfile.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-            return None
+        return running_pid(self.pidfile)
 
     def start(self, timeout: float = 90) -> None:
         if self._pid() and self.healthy():
@@ -107,17 +102,4 @@ class LocalPrefectServer:
         raise OperationError(f"Prefect server not healthy after {timeout:.0f} s; see {self.logfile}")
 
     def stop(self) -> None:
-        pid = self._pid()
-        if pid is None:
-            return
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        for _ in range(40):
-            if self._pid() is None:
-                break
-            time.sleep(0.25)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        self.pidfile.unlink(missing_ok=True)
+        stop_group(self.pidfile)

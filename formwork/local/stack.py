@@ -16,6 +16,7 @@ from pathlib import Path
 
 from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
 from formwork.local.prefect_server import LocalPrefectServer
+from formwork.local.worker import DEFAULT_POOL, LocalWorker
 
 
 def default_home() -> Path:
@@ -37,6 +38,7 @@ class LocalStack:
         self.settings = self._settings()
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port, self.settings.prefect_auth)
+        self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.prefect.client_env())
 
     @property
     def settings_file(self) -> Path:
@@ -80,13 +82,15 @@ class LocalStack:
         self.postgres.start()
         self.prefect.start()
         _write_private(self.client_env_file, "".join(f"{key}={shlex.quote(value)}\n" for key, value in self.prefect.client_env().items()))
+        self.worker.start(cwd=Path(__file__).resolve().parents[2], wait=False)  # it gets ready while the caller goes on
 
     def down(self) -> None:
+        self.worker.stop()
         self.prefect.stop()
         self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
-        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy()}
+        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running()}
 
 
 def _auth_string() -> str:

@@ -1,0 +1,44 @@
+"""`make demo`, steps 3b and 7: the operating surface. Deployments and schedules in the UI, a worker running,
+and a refresh started the way CI starts it, waiting for an approver."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from formwork.errors import OperationError
+from formwork.local.worker import DEFAULT_POOL
+from formwork.trigger import FINAL, ApiSettings, wait_for_final
+
+APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
+
+
+def wait_until_waiting(api_url: str, auth: str | None, run_id: str, timeout: float = 180) -> dict:
+    """The run as soon as it waits for its approver (suspended, holding no worker)."""
+    with ApiSettings(api_url, auth).client() as api:
+        run = wait_for_final(api, run_id, lambda run: None, timeout, interval=1, until=FINAL | {"PAUSED"})
+    if run["state"]["type"] != "PAUSED":
+        raise OperationError(f"the demo refresh ended {run['state']['name']} instead of waiting for approval: {run['state'].get('message')}")
+    return run
+
+
+def deploy_and_request_a_refresh(demo) -> str:
+    """Right after the environments exist, so the run reaches its approval while the later steps run; its run id."""
+    stack = demo.stack
+    click.secho("\n3b. Deploy every flow (schedules, work pool, limits) and start a refresh of staging as CI would", bold=True)
+    demo.run("deploy", "--pause-schedules")
+    click.echo(f"   deployments: {stack.prefect.ui_url}/deployments   work pool: {stack.prefect.ui_url}/work-pools")
+    click.echo("   schedules are registered paused on this laptop; `formwork deploy` without --pause-schedules runs them")
+    created = demo.run("trigger", "refresh", "--param", "source=prod", "--param", "target=staging", "--param", "change_reference=DEMO-2")
+    click.echo(f"   the worker (pool {DEFAULT_POOL}, log {stack.worker.logfile}) runs it; it will wait for an approver (step 7)")
+    return re.search(r"flow run ([0-9a-f-]{36})", created.stdout).group(1)
+
+
+def show_the_waiting_refresh(demo, run_id: str) -> None:
+    stack = demo.stack
+    click.secho("\n8. A refresh waiting for approval in the Prefect UI", bold=True)
+    run = wait_until_waiting(stack.prefect.api_url, demo.env.get("PREFECT_API_AUTH_STRING"), run_id)
+    click.echo(f"   {run['name']} is {run['state']['name']}: it holds no worker while it waits. Approve it")
+    click.secho(f"     in the UI:        {stack.prefect.ui_url}/runs/flow-run/{run_id}", fg="green")
+    click.secho(f"     or from a shell:  {APPROVE.format(run_id=run_id)}", fg="green")
