@@ -9,7 +9,8 @@ import click
 
 from formwork.errors import OperationError
 from formwork.local.worker import DEFAULT_POOL
-from formwork.trigger import FINAL, ApiSettings, wait_for_final
+from formwork.prefect_api import ApiSettings
+from formwork.trigger import FINAL, wait_for_final
 
 APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
 

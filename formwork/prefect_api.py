@@ -19,17 +19,19 @@ class ApiSettings:
     url: str
     auth_string: str | None = field(default=None, repr=False)  # user:password
     api_key: str | None = field(default=None, repr=False)
+    ui_url: str | None = None  # PREFECT_UI_URL; else the API's address without /api
 
     @classmethod
     def current(cls) -> ApiSettings:
         from prefect.settings import get_current_settings
 
-        api = get_current_settings().api
+        current = get_current_settings()
+        api = current.api
         if not api.url:
             raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api "
                              "(for the local stack: set -a; . .formwork/client.env; set +a)")
         secret = lambda value: value.get_secret_value() if value is not None else None  # noqa: E731
-        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key))
+        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key), current.ui_url)
 
     def client(self) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
@@ -38,8 +40,8 @@ class ApiSettings:
 
     def run_url(self, run_id: str) -> str:
         """The flow run's page in the UI (the V1 pages, which deep-link without a redirect)."""
-        base = self.url[: -len("/api")] if self.url.endswith("/api") else self.url
-        return f"{base}/runs/flow-run/{run_id}"
+        base = self.ui_url or (self.url[: -len("/api")] if self.url.endswith("/api") else self.url)
+        return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
 
 
 def call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:

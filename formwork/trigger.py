@@ -10,59 +10,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx
 import jsonschema
 
 from formwork.errors import InputError, OperationError
+from formwork.prefect_api import call
 
 FINAL = frozenset({"COMPLETED", "FAILED", "CRASHED", "CANCELLED"})
-
-
-@dataclass(frozen=True)
-class ApiSettings:
-    url: str
-    auth_string: str | None = None  # user:password for a server behind basic auth
-    api_key: str | None = None
-    ui_url: str | None = None  # PREFECT_UI_URL; else the API's address without /api
-
-    @classmethod
-    def current(cls) -> "ApiSettings":
-        """PREFECT_API_URL / PREFECT_API_AUTH_STRING / PREFECT_API_KEY, from the environment or the Prefect profile."""
-        from prefect.settings import get_current_settings
-
-        current = get_current_settings()
-        api = current.api
-        if not api.url:
-            raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api")
-        secret = lambda value: value.get_secret_value() if value is not None else None  # noqa: E731
-        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key), current.ui_url)
-
-    def client(self) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        auth = tuple(self.auth_string.split(":", 1)) if self.auth_string and ":" in self.auth_string else None
-        return httpx.Client(base_url=self.url, auth=auth, headers=headers, timeout=30)
-
-    def run_url(self, run_id: str) -> str:
-        base = self.ui_url or (self.url[: -len("/api")] if self.url.endswith("/api") else self.url)
-        return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
-
-
-def _call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
-    try:
-        response = api.request(method, path, **kwargs)
-    except httpx.HTTPError as exc:
-        raise OperationError(f"Prefect API unreachable at {api.base_url}: {type(exc).__name__}") from None
-    if response.status_code == 401:
-        raise InputError("the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)")
-    return response
 
 
 def find_deployment(api: httpx.Client, ref: str) -> dict:
     """`flow/deployment`, or a bare name that is both (formwork deploy names each deployment after its flow)."""
     flow, _, name = ref.partition("/")
-    response = _call(api, "GET", f"/deployments/name/{flow}/{name or flow}")
+    response = call(api, "GET", f"/deployments/name/{flow}/{name or flow}")
     if response.status_code == 404:
         raise InputError(f"deployment '{ref}': not found on the Prefect server (formwork deploy registers them; use FLOW/DEPLOYMENT)")
     response.raise_for_status()
@@ -115,7 +76,7 @@ def create_run(api: httpx.Client, deployment: dict, parameters: dict, idempotenc
     body = {"parameters": parameters, "tags": ["trigger"]}
     if idempotency_key:
         body["idempotency_key"] = idempotency_key
-    response = _call(api, "POST", f"/deployments/{deployment['id']}/create_flow_run", json=body)
+    response = call(api, "POST", f"/deployments/{deployment['id']}/create_flow_run", json=body)
     if response.status_code == 409:
         raise InputError(f"deployment '{deployment['name']}': {response.json().get('detail', 'refused')}")
     response.raise_for_status()
@@ -129,7 +90,7 @@ def wait_for_final(api: httpx.Client, run_id: str, on_change: Callable[[dict], N
     deadline = None if timeout is None else time.monotonic() + timeout
     last = None
     while True:
-        run = _call(api, "GET", f"/flow_runs/{run_id}").raise_for_status().json()
+        run = call(api, "GET", f"/flow_runs/{run_id}").raise_for_status().json()
         state = (run["state"]["type"], run["state"]["name"])
         if state != last:
             on_change(run)

@@ -15,7 +15,14 @@ def trigger(deployment: str, params: tuple[str, ...], wait: bool, timeout: float
     """Start a run of DEPLOYMENT (FLOW/NAME, or NAME when both are the same) with its parameters checked first.
     Uses PREFECT_API_URL, and PREFECT_API_AUTH_STRING (basic auth) or PREFECT_API_KEY when set."""
     from formwork.errors import OperationError
-    from formwork.trigger import ApiSettings, check_parameters, create_run, find_deployment, parse_params, wait_for_final
+    from formwork.prefect_api import ApiSettings
+    from formwork.trigger import (
+        check_parameters,
+        create_run,
+        find_deployment,
+        parse_params,
+        wait_for_final,
+    )
 
     given = parse_params(params)
     settings = ApiSettings.current()
