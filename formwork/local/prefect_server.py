@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
+from formwork.local.daemon import Daemon
 
 
 @dataclass
@@ -42,16 +41,12 @@ class LocalPrefectServer:
         except httpx.HTTPError:
             return False
 
-    def _pid(self) -> int | None:
-        try:
-            pid = int(self.pidfile.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-            return None
+    @property
+    def daemon(self) -> Daemon:
+        return Daemon(self.pidfile, self.logfile)
 
     def start(self, timeout: float = 90) -> None:
-        if self._pid() and self.healthy():
+        if self.daemon.pid() and self.healthy():
             return
         if self.healthy():
             raise OperationError(f"port {self.port} already serves a Prefect API that this stack did not start; stop it or set FORMWORK_PREFECT_PORT")
@@ -66,12 +61,7 @@ class LocalPrefectServer:
         }
         env.pop("PREFECT_API_URL", None)
         prefect = Path(sys.executable).with_name("prefect")
-        with open(self.logfile, "ab") as log:
-            process = subprocess.Popen(
-                [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        self.pidfile.write_text(str(process.pid))
+        process = self.daemon.spawn([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)], env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -83,17 +73,4 @@ class LocalPrefectServer:
         raise OperationError(f"Prefect server not healthy after {timeout:.0f} s; see {self.logfile}")
 
     def stop(self) -> None:
-        pid = self._pid()
-        if pid is None:
-            return
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        for _ in range(40):
-            if self._pid() is None:
-                break
-            time.sleep(0.25)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        self.pidfile.unlink(missing_ok=True)
+        self.daemon.stop()

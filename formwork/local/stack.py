@@ -1,4 +1,5 @@
-"""The embedded default: one PostgreSQL cluster and one Prefect server under FORMWORK_HOME.
+"""The embedded default under FORMWORK_HOME: one PostgreSQL cluster, one Prefect server, and for
+releases an OCI registry, a bare GitOps repository and an Odoo stand-in that runs what it pins.
 
 Ports and the database password are chosen once and kept in `stack.json`, so
 `make demo` can be run again and finds the same stack.
@@ -13,7 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
+from formwork.local.gitops_repo import create_gitops_repo
+from formwork.local.odoo_standin import OdooStandInService
 from formwork.local.prefect_server import LocalPrefectServer
+from formwork.local.registry import LocalRegistry
 
 
 def default_home() -> Path:
@@ -26,6 +30,8 @@ class StackSettings:
     prefect_port: int
     pg_password: str
     pg_root: str
+    registry_port: int = 0  # 0: not chosen yet (a stack.json from before releases joined the demo)
+    odoo_port: int = 0
 
 
 class LocalStack:
@@ -34,6 +40,13 @@ class LocalStack:
         self.settings = self._settings()
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port)
+        self.registry = LocalRegistry(self.home / "registry", self.settings.registry_port)
+        self.odoo = OdooStandInService(self.home / "odoo-standin", self.settings.odoo_port, self.gitops_repo)
+
+    @property
+    def gitops_repo(self) -> Path:
+        """The bare GitOps repository with overlays dev, test, staging and prod."""
+        return self.home / "gitops.git"
 
     @property
     def objects(self) -> Path:
@@ -43,7 +56,13 @@ class LocalStack:
     def _settings(self) -> StackSettings:
         path = self.home / "stack.json"
         if path.exists():
-            return StackSettings(**json.loads(path.read_text()))
+            settings = StackSettings(**json.loads(path.read_text()))
+            if settings.registry_port and settings.odoo_port:
+                return settings
+            settings.registry_port = settings.registry_port or _prefer(5000)
+            settings.odoo_port = settings.odoo_port or free_port()
+            path.write_text(json.dumps(asdict(settings), indent=2))
+            return settings
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
         self.home.mkdir(parents=True, exist_ok=True)
         settings = StackSettings(
@@ -51,6 +70,8 @@ class LocalStack:
             prefect_port=int(os.environ.get("FORMWORK_PREFECT_PORT", "4200")),
             pg_password=new_password(),
             pg_root=str(_cluster_root(self.home)),
+            registry_port=_prefer(5000),
+            odoo_port=free_port(),
         )
         path.write_text(json.dumps(asdict(settings), indent=2))
         path.chmod(0o600)
@@ -62,13 +83,20 @@ class LocalStack:
         self.postgres.init()
         self.postgres.start()
         self.prefect.start()
+        self.registry.start()
+        if not self.gitops_repo.exists():
+            create_gitops_repo(self.gitops_repo)
+        self.odoo.start()
 
     def down(self) -> None:
+        self.odoo.stop()
+        self.registry.stop()
         self.prefect.stop()
         self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
-        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy()}
+        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy(),
+                "registry": self.registry.running(), "odoo": self.odoo.running()}
 
 
 def _cluster_root(home: Path) -> Path:
