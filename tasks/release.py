@@ -12,6 +12,7 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import InputError
 from formwork.release.calendar import load_calendar
 from formwork.release.gitops import GitOpsRepo
+from formwork.release.k8s_rollout import wait_for_deployment
 from formwork.release.registry import ImageRef, Registry
 from formwork.release.rollout import Rollout, wait_for
 from formwork.release.window import wait_until_open
@@ -90,9 +91,27 @@ def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: st
 
 @task(name="wait for the rollout")
 def wait_for_rollout(name: str, env: OdooEnvironment, digest: str, timeout: float) -> Rollout:
+    """The Kubernetes Deployment when the environment names a namespace, else Odoo's health endpoints."""
+    interval = min(2.0, max(timeout / 10, 0.2))
+    if env.k8s_namespace:
+        return wait_for_deployment(kubernetes_credentials(name), env.k8s_namespace, digest, timeout, interval)
     if not env.base_url:
         return Rollout(True, "no base URL: the rollout was not observed", 0.0)
-    return wait_for(env.base_url, digest, timeout)
+    return wait_for(env.base_url, digest, timeout, interval)
+
+
+def kubernetes_credentials(name: str):
+    """The prefect-kubernetes block `<name>-kubernetes` (a kubeconfig); without one, in-cluster or the default kubeconfig."""
+    from prefect_kubernetes.credentials import KubernetesCredentials
+
+    try:
+        return KubernetesCredentials.load(kubernetes_block_name(name))
+    except ValueError:
+        return KubernetesCredentials()
+
+
+def kubernetes_block_name(name: str) -> str:
+    return f"{name}-kubernetes"
 
 
 @task(name="compare module versions with what runs")

@@ -36,6 +36,12 @@ def test_demo_runs_twice_and_stops():
             assert "refresh prod -> staging: done" in result.stdout
             assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
             assert "SHA-256 mismatch" in result.stderr
+            built = result.stdout.split("built once and scanned: ")[1].split()[0]
+            assert "frozen for month-end close" in result.stdout and "next open slot" in result.stdout
+            assert f"promote {built} to prod: done" in result.stdout
+            status = result.stdout.split("$ formwork release status")[1]
+            assert all(f"{name} " in status for name in ("dev", "test", "staging", "prod"))
+            assert status.count(built.split("@")[1][:19]) == 4
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 
@@ -50,3 +56,4 @@ def test_demo_runs_twice_and_stops():
         status = subprocess.run([formwork, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
         assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout
+        assert "registry  stopped" in status.stdout and "odoo      stopped" in status.stdout
