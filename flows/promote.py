@@ -79,6 +79,8 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
             if not answer.approve:
                 report.outcome, report.approver, report.change_reference = "rejected, nothing changed", approver, change_reference
                 return _publish(report)
+            # an approval can take hours: the window must still be open when the change is made
+            report.window = check_window(to, env, emergency_reason, (approver, second_approver or ""), wait_for_window)
         if approver == requested_by:
             raise InputError(f"promote to {to}: the approver ({approver}) must not be the person who asked for the release")
         if not change_reference:

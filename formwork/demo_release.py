@@ -12,16 +12,21 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from formwork.errors import OperationError
 from formwork.local.gitops_repo import git
 from formwork.local.stack import LocalStack
+
+if TYPE_CHECKING:
+    from formwork.demo import Demo
 
 CHAIN = ("dev", "test", "staging", "prod")
 RELEASE_ONLY = ("dev", "test")  # environments the demo registers only for releases (no database of their own)
 EPOCH = "1767603600"  # 2026-01-05 09:00 UTC: the demo commit's date and SOURCE_DATE_EPOCH, so rebuilds give the same digest
-FREEZE_SECONDS = 8  # how far ahead the shortened freeze ends, for the wait to show
+FREEZE_SECONDS = 6  # how far ahead the shortened freeze ends, for the wait to show
 
 DOCKERFILE = "FROM scratch\nCOPY addons /opt/odoo/addons\nCOPY python /usr/lib/python3/dist-packages\n"
 MANIFEST = "{'name': 'Site diary', 'version': '17.0.1.0.0', 'depends': ['project'], 'license': 'LGPL-3'}\n"
@@ -90,37 +95,37 @@ def advisories(stack: LocalStack) -> Path:
     return path
 
 
-def build(demo, stack: LocalStack) -> str:
+def build(demo: Demo, stack: LocalStack) -> str:
     """Build, push and scan through `formwork release build`; without a container engine, push a stub instead."""
     context = addons_context(stack)
     repository = f"{stack.registry.host}/odoo/build"
     built = demo.run("release", "build", "--context", str(context), "--image", repository, "--advisories", str(advisories(stack)),
                      check=False, quiet=True)
     if built.returncode == 0:
+        click.echo("   built once, pushed, scanned (syft SBOM, offline OSV advisories): nothing blocks it")
         return built.stdout.strip().splitlines()[-1]
     reason = (built.stderr.strip().splitlines() or ["no output"])[-1]
-    if "no container engine" not in reason:
+    if "container engine" not in reason:  # the engine is missing or cannot run here (not: the build itself failed)
         click.echo(built.stderr.rstrip(), err=True)
-        raise click.ClickException(f"demo step failed: formwork release build: {reason}")
+        raise OperationError(f"demo step failed: formwork release build: {reason}")
     from formwork.local.stub_image import push_synthetic_image
 
     click.secho(f"   {reason}\n   so the demo pushes a stub image manifest over the registry API instead", fg="yellow")
-    files = {f"opt/odoo/{rel}": (context / rel).read_bytes() for rel in ("addons/fw_site_diary/__manifest__.py",)}
-    digest = push_synthetic_image(stack.registry.host, "odoo/build", "stub", files=files,
+    manifest = "addons/fw_site_diary/__manifest__.py"
+    digest = push_synthetic_image(stack.registry.host, "odoo/build", "stub", files={f"opt/odoo/{manifest}": (context / manifest).read_bytes()},
                                   labels={"org.odoo.modules": '{"fw_site_diary": "17.0.1.0.0"}'})
     return f"{repository}@{digest}"
 
 
-def run(demo, stack: LocalStack) -> None:
+def run(demo: Demo, stack: LocalStack) -> None:
     demo.env.update({"SOURCE_DATE_EPOCH": EPOCH, "FORMWORK_REQUESTED_BY": "ci-pipeline"})
     click.secho("\n7. Release: build one image, scan it, promote the same digest dev → test → staging → prod", bold=True)
     image = build(demo, stack)
-    click.echo(f"   built once and scanned: {image}")
+    click.echo(f"   the one image, by digest: {image}")
     for name in CHAIN[:3]:
         demo.run("release", "promote", image, "--to", name, "--rollout-timeout", "30")
     click.secho("   production is in its month-end close: refused, naming the next open slot", fg="yellow")
-    now = datetime.now(UTC).replace(microsecond=0)
-    write_calendar(stack, now + timedelta(hours=2))
+    write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2))
     approval = ("--yes", "--approver", "alice", "--change", "DEMO-7", "--rollout-timeout", "30")
     refused = demo.run("release", "promote", image, "--to", "prod", *approval, check=False, quiet=True)
     click.echo((refused.stderr.strip().splitlines() or ["(no message)"])[-1])

@@ -36,7 +36,7 @@ def test_demo_runs_twice_and_stops():
             assert "refresh prod -> staging: done" in result.stdout
             assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
             assert "SHA-256 mismatch" in result.stderr
-            built = result.stdout.split("built once and scanned: ")[1].split()[0]
+            built = result.stdout.split("the one image, by digest: ")[1].split()[0]
             assert "frozen for month-end close" in result.stdout and "next open slot" in result.stdout
             assert f"promote {built} to prod: done" in result.stdout
             status = result.stdout.split("$ formwork release status")[1]

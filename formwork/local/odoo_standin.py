@@ -12,11 +12,8 @@ Run in a thread (`OdooStandIn(repo)`, the tests) or as a process of the local st
 
 from __future__ import annotations
 
-import json
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -24,6 +21,7 @@ import httpx
 from formwork.errors import OperationError
 from formwork.local.daemon import Daemon
 from formwork.local.gitops_repo import pinned_digest
+from formwork.local.json_http import JsonHandler, serve
 
 
 class OdooStandIn:
@@ -32,7 +30,7 @@ class OdooStandIn:
         self.broken: set[str] = set()
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self):
                 self._answer()
 
@@ -44,27 +42,14 @@ class OdooStandIn:
                 overlay, _, path = self.path.lstrip("/").partition("/")
                 digest = standin.running(overlay)
                 if digest in standin.broken:
-                    return self._send(503, {"status": "fail"})
+                    return self.send_json(503, {"status": "fail"})
                 if path == "web/health":
-                    return self._send(200, {"status": "pass"})
+                    return self.send_json(200, {"status": "pass"})
                 if path == "web/webclient/version_info":
-                    return self._send(200, {"jsonrpc": "2.0", "result": {"server_version": "17.0", "image_digest": digest}})
-                self._send(404, {})
+                    return self.send_json(200, {"jsonrpc": "2.0", "result": {"server_version": "17.0", "image_digest": digest}})
+                self.send_json(404, {})
 
-            def _send(self, status: int, body: dict):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self._thread = serve(Handler, port)
 
     def base_url(self, overlay: str) -> str:
         return f"http://127.0.0.1:{self.server.server_port}/{overlay}"

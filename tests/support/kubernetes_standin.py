@@ -10,13 +10,12 @@ the bearer token are refused 401, so a test proves the kubeconfig was used.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from formwork.local.gitops_repo import pinned_digest
+from formwork.local.json_http import JsonHandler, serve
 
 TOKEN = "standin-token"
 _PATH = re.compile(r"^/apis/apps/v1/namespaces/([^/]+)/deployments/([^/?]+)")
@@ -38,29 +37,17 @@ class KubernetesStandIn:
         self._lock = threading.Lock()
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(JsonHandler):
             def do_GET(self):
                 standin.requests.append(self.path)
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    return self._send(401, _status(401, "Unauthorized", "no or wrong bearer token"))
+                    return self.send_json(401, _status(401, "Unauthorized", "no or wrong bearer token"))
                 found = _PATH.match(self.path)
                 if not found or found[1] not in standin.namespaces or found[2] != "odoo":
-                    return self._send(404, _status(404, "NotFound", f"deployments.apps not found: {self.path}"))
-                self._send(200, standin.deployment(found[1]))
+                    return self.send_json(404, _status(404, "NotFound", f"deployments.apps not found: {self.path}"))
+                self.send_json(200, standin.deployment(found[1]))
 
-            def _send(self, status: int, body: dict):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, _ = serve(Handler)
 
     @property
     def url(self) -> str:
