@@ -15,10 +15,13 @@ class Approval(RunInput):
     approve: bool
 
 
+RESUME_POLL_SECONDS = 2  # a paused shell run notices the answer this soon (Prefect's default: 10 s)
+
+
 def wait_for_approval(description: str, key: str = "approval") -> Approval:
     """A deployed run suspends, holding no worker while it waits; when resumed it runs again from the
     top, where the steps before the approval are quick and safe to repeat. A run started in a shell pauses in place."""
     request = Approval.with_initial_data(description=description, approve=False)
     if deployment.get_id():
         return suspend_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key)
-    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key)
+    return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key, poll_interval=RESUME_POLL_SECONDS)

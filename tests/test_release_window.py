@@ -14,6 +14,7 @@ from formwork.errors import InputError
 from formwork.local.gitops_repo import pinned_digest
 from formwork.release.calendar import BusinessCalendar, Freeze
 from formwork.release.window import wait_until_open
+from tests.support.approvals import resume_paused
 from tests.support.gitops import make_gitops_repo
 from tests.test_release_promote import build, promote
 
@@ -69,9 +70,32 @@ def test_a_frozen_production_promotion_waits_for_the_slot_instead_of_refusing(fr
         promote(image, name, approver="alice", change_reference="CR-W")
     assert pinned_digest(repo, "prod") is None
 
-    ends = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=5)  # finance closes early
+    ends = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=4)  # finance closes early
     freeze_until(ends)
     report = promote(image, name, approver="alice", change_reference="CR-W", wait_for_window=True)
     assert datetime.now(UTC) >= ends
     assert report.outcome == "done" and "after waiting" in report.window and "month-end close to end" in report.window
     assert pinned_digest(repo, "prod") == image.split("@")[1]
+
+
+def test_a_freeze_that_began_while_the_approver_thought_it_over_still_refuses(frozen_prod, registry, prefect_api):
+    import threading
+
+    name, repo, freeze_until = frozen_prod
+    freeze_until(datetime.now(UTC) - timedelta(hours=1))  # open when the promotion is asked for
+    image = build(registry, "ci-late-approval")
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["report"] = promote(image, name)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    resume_paused(prefect_api, f"promote-to-{name}", {"approver": "alice", "change_reference": "CR-L", "approve": True},
+                  before=lambda: freeze_until(datetime.now(UTC) + timedelta(hours=1)))
+    worker.join(timeout=60)
+    assert "frozen for month-end close" in str(outcome.get("error")), outcome
+    assert pinned_digest(repo, "prod") is None
