@@ -17,6 +17,7 @@ from formwork.local.postgres import free_port
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(900)  # two whole demos (each run's own limit is below)
 def test_demo_runs_twice_and_stops():
     home = Path(tempfile.mkdtemp(prefix="formwork-demo-"))
     os.chmod(home, 0o755)
