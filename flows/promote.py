@@ -1,13 +1,15 @@
 """Promote one image, by digest, to one environment through GitOps.
 
 The runbook: the digest must be what the upstream environment runs; the release
-window must be open (or overridden by two people with a reason); production waits
-for a typed approval from someone other than whoever asked; a release whose module
-versions changed (Odoo will migrate the schema) waits for a separate database-change
-approval and takes a backup checkpoint first; then the manifest is
-copied by digest into the environment's repository, the overlay pinned to that
-digest in a commit that records who and why, and the rollout watched. A rollout
-that does not come up is rolled back by a second commit to the previous digest.
+window must be open (or overridden by two people with a reason, or waited for when
+asked); production waits for a typed approval from someone other than whoever asked;
+a release whose module versions changed (Odoo will migrate the schema) waits for a
+separate database-change approval and takes a backup checkpoint first; then the
+manifest is copied by digest into the environment's repository, the overlay pinned
+to that digest in a commit that records who and why, and the rollout watched (Odoo's
+health endpoints, or the Kubernetes Deployment when the environment names a
+namespace). A rollout that does not come up is rolled back by a second commit to the
+previous digest.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class PromotionReport:
 @flow(name="promote", flow_run_name="promote-to-{to}", log_prints=True)
 def promote(image: str, to: str, requested_by: str = "", approver: str | None = None, change_reference: str = "",
             emergency_reason: str | None = None, second_approver: str | None = None, database_approver: str | None = None,
-            rollout_timeout: float = ROLLOUT_TIMEOUT):
+            rollout_timeout: float = ROLLOUT_TIMEOUT, wait_for_window: bool = False):
     ref = ImageRef.parse(image)
     if not ref.digest:
         raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
@@ -67,8 +69,8 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
     report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference)
     if env.promotes_from:
         check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
+    report.window = check_window(to, env, emergency_reason, (approver or "", second_approver or ""), wait_for_window)
     report.previous = running(to, env)
-    report.window = check_window(to, env, emergency_reason, (approver or "", second_approver or ""))
 
     if env.production:
         if approver is None:
@@ -78,6 +80,8 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
                 report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; nothing changed", approver, change_reference
                 _publish(report)
                 raise Rejected(report.summary())
+            # an approval can take hours: the window must still be open when the change is made
+            report.window = check_window(to, env, emergency_reason, (approver, second_approver or ""), wait_for_window)
         if approver == requested_by:
             raise InputError(f"promote to {to}: the approver ({approver}) must not be the person who asked for the release")
         if not change_reference:

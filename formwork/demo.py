@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 import psycopg
 
+from formwork import demo_release
 from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import redact
 from formwork.errors import OperationError
@@ -23,8 +24,8 @@ from formwork.local.stack import LocalStack
 
 ENVIRONMENTS = {
     # name: (database, extra `env add` options)
-    "prod": ("prod", ["--tier", "1", "--production", "--base-url", "https://erp.northbridge-construction.co.uk"]),
-    "staging": ("staging", ["--tier", "2", "--base-url", "http://staging.odoo.localhost:8069", "--refresh-from", "prod"]),
+    "prod": ("prod", ["--tier", "1", "--production"]),  # base URL: the Odoo stand-in (formwork/demo_release.py)
+    "staging": ("staging", ["--tier", "2", "--refresh-from", "prod"]),
     "dr": ("dr", ["--tier", "1", "--base-url", "http://dr.odoo.localhost:8069"]),
 }
 
@@ -34,6 +35,7 @@ class Demo:
         self.stack = stack
         self.env = {**os.environ, **stack.prefect.client_env()}
         self.formwork = str(Path(sys.executable).with_name("formwork"))
+        self._listed: str | None = None
 
     def run(self, *args: str, check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
@@ -67,8 +69,9 @@ class Demo:
         return f"file://{self.stack.objects}/{kind}"
 
     def register(self, name: str, database: str, options: list[str]) -> None:
-        listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
-        if any(line.split()[:1] == [name] for line in listed.splitlines()):
+        if self._listed is None:  # one listing before the first registration: each `formwork` call costs seconds
+            self._listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
+        if any(line.split()[:1] == [name] for line in self._listed.splitlines()):
             self.run("env", "remove", name)
         self.run("env", "add", name, "--dsn", self.stack.postgres.dsn(database), "--filestore", self.url(f"filestore/{database}"),
                  "--backup-store", self.url(f"backups/{name}"), *options)
@@ -76,7 +79,7 @@ class Demo:
 
 def run_demo() -> None:
     stack = LocalStack()
-    click.secho("1. Start the embedded stack (PostgreSQL + Prefect server)", bold=True)
+    click.secho("1. Start the embedded stack (PostgreSQL, Prefect server, registry, GitOps repository, Odoo stand-in)", bold=True)
     stack.up()
     click.echo(f"   postgres {stack.postgres.dsn(with_password=False)}   prefect {stack.prefect.ui_url}")
     demo = Demo(stack)
@@ -86,7 +89,9 @@ def run_demo() -> None:
 
     click.secho("\n3. Register the environments as Prefect blocks", bold=True)
     for name, (database, options) in ENVIRONMENTS.items():
-        demo.register(name, database, options)
+        demo.register(name, database, options + demo_release.options(stack, name))
+    for name in demo_release.RELEASE_ONLY:
+        demo.register(name, name, demo_release.options(stack, name))
     demo.run("env", "list")
     demo.run("env", "show", "prod")
     waiting = deploy_and_request_a_refresh(demo)
@@ -120,12 +125,15 @@ def run_demo() -> None:
     demo.run("backup", "prod", "--type", "pgbackrest", quiet=True)
     demo.run("drill", "prod", "--target-time", "latest")
 
+    demo_release.run(demo, stack)
+
     show_the_waiting_refresh(demo, waiting)
 
     click.secho("\nWhere to look", bold=True)
-    click.echo(f"   Flow runs (seed, refresh, backup, drill):    {stack.prefect.ui_url}/runs")
+    click.echo(f"   Flow runs (seed, refresh, drill, promote):   {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
+    click.echo(f"   GitOps repository, registry:                 {stack.gitops_repo}, {stack.registry.url}")
     click.echo(f"   UI login (API auth string):                  \"prefect_auth\" in {stack.settings_file}")
     click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")
     click.echo("   Stop everything with `make stop` (data stays in .formwork/; delete it to start afresh).")

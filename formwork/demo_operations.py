@@ -38,7 +38,7 @@ def deploy_and_request_a_refresh(demo) -> str:
 
 def show_the_waiting_refresh(demo, run_id: str) -> None:
     stack = demo.stack
-    click.secho("\n8. A refresh waiting for approval in the Prefect UI", bold=True)
+    click.secho("\n9. A refresh waiting for approval in the Prefect UI", bold=True)
     run = wait_until_waiting(stack.prefect.api_url, demo.env.get("PREFECT_API_AUTH_STRING"), run_id)
     click.echo(f"   {run['name']} is {run['state']['name']}: it holds no worker while it waits. Approve it")
     click.secho(f"     in the UI:        {stack.prefect.ui_url}/runs/flow-run/{run_id}", fg="green")

@@ -12,8 +12,11 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import InputError
 from formwork.release.calendar import load_calendar
 from formwork.release.gitops import GitOpsRepo
+from formwork.release.k8s_rollout import wait_for_deployment
 from formwork.release.registry import ImageRef, Registry
 from formwork.release.rollout import Rollout, wait_for
+from formwork.release.window import wait_until_open
+from tasks.progress import task_progress
 
 IMAGE = "odoo"  # the image name the overlays' `images:` entries use
 MODULES = "org.odoo.modules"  # image label: {module: version}, written by the build
@@ -46,8 +49,9 @@ def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_na
 
 
 @task(name="check the release window")
-def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, approvers: tuple[str, ...]) -> str:
-    """A freeze refuses the release, naming the next open slot, unless two different people override it with a reason."""
+def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, approvers: tuple[str, ...], wait: bool = False) -> str:
+    """A freeze refuses the release, naming the next open slot, unless two different people override it with a
+    reason, or the caller asked to wait for that slot (see formwork.release.window)."""
     if not env.release_calendar:
         return "no release calendar: always open"
     calendar = load_calendar(env.release_calendar)
@@ -56,9 +60,14 @@ def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, 
     if freeze is None:
         return f"open ({calendar.company})"
     opens = calendar.next_open(now).astimezone(calendar.timezone)
+    if wait and not emergency_reason:
+        print(f"{name}: frozen for {freeze.name}; waiting for the next open slot, {opens:%a %d %b %Y %H:%M:%S %Z}")
+        waited = wait_until_open(calendar, task_progress())
+        return f"open ({calendar.company}) after waiting {waited.total_seconds():.0f} s for {freeze.name} to end"
     if not emergency_reason:
         raise InputError(f"promote to {name}: frozen for {freeze.name} until {freeze.ends:%a %d %b %H:%M %Z}; "
-                         f"next open slot {opens:%a %d %b %Y %H:%M %Z} (or an emergency override: a reason and a second approver)")
+                         f"next open slot {opens:%a %d %b %Y %H:%M %Z} (wait for it with --wait-for-window, "
+                         "or an emergency override: a reason and a second approver)")
     people = [a for a in approvers if a]
     if len(set(people)) < 2:
         raise InputError(f"promote to {name}: an emergency override during {freeze.name} needs two different approvers")
@@ -82,9 +91,27 @@ def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: st
 
 @task(name="wait for the rollout")
 def wait_for_rollout(name: str, env: OdooEnvironment, digest: str, timeout: float) -> Rollout:
+    """The Kubernetes Deployment when the environment names a namespace, else Odoo's health endpoints."""
+    interval = min(2.0, max(timeout / 10, 0.2))
+    if env.k8s_namespace:
+        return wait_for_deployment(kubernetes_credentials(name), env.k8s_namespace, digest, timeout, interval)
     if not env.base_url:
         return Rollout(True, "no base URL: the rollout was not observed", 0.0)
-    return wait_for(env.base_url, digest, timeout)
+    return wait_for(env.base_url, digest, timeout, interval)
+
+
+def kubernetes_credentials(name: str):
+    """The prefect-kubernetes block `<name>-kubernetes` (a kubeconfig); without one, in-cluster or the default kubeconfig."""
+    from prefect_kubernetes.credentials import KubernetesCredentials
+
+    try:
+        return KubernetesCredentials.load(kubernetes_block_name(name))
+    except ValueError:
+        return KubernetesCredentials()
+
+
+def kubernetes_block_name(name: str) -> str:
+    return f"{name}-kubernetes"
 
 
 @task(name="compare module versions with what runs")

@@ -17,6 +17,7 @@ from formwork.errors import InputError, OperationError
 from formwork.release.gitops import GitOpsRepo
 from formwork.release.registry import Registry
 from tasks.release import MODULES
+from tests.support.approvals import resume_paused
 from tests.support.clusters import create_database, drop_database
 from tests.support.gitops import make_gitops_repo
 from tests.support.odoo_standin import OdooStandIn
@@ -147,9 +148,6 @@ def test_release_status_and_rollback_from_the_command_line(estate, registry, run
 
 def test_production_waits_for_a_typed_approval_from_someone_else(estate, registry, prefect_api):
     import threading
-    import time
-
-    import httpx
 
     names, _, odoo = estate
     image = build(registry, "ci-paused")
@@ -166,17 +164,7 @@ def test_production_waits_for_a_typed_approval_from_someone_else(estate, registr
     for approver, expected in (("bob", "must not be the person who asked"), ("alice", None)):
         worker = threading.Thread(target=run)
         worker.start()
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:
-            for _ in range(120):
-                runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [f"promote-to-{names['prod']}"]},
-                                                                          "state": {"type": {"any_": ["PAUSED"]}}}}).json()
-                if runs:
-                    break
-                time.sleep(0.5)
-            assert runs, "the promotion never paused for approval"
-            answer = api.post(f"/flow_runs/{runs[0]['id']}/resume",
-                              json={"run_input": {"approver": approver, "change_reference": "CR-9", "approve": True}}).json()
-            assert answer["status"] == "ACCEPT", answer
+        resume_paused(prefect_api, f"promote-to-{names['prod']}", {"approver": approver, "change_reference": "CR-9", "approve": True})
         worker.join(timeout=120)
         if expected:
             assert expected in str(outcome.pop("error")) and odoo.running("prod") != image.split("@")[1]

@@ -1,4 +1,4 @@
-"""`formwork local`: the embedded PostgreSQL + Prefect server used by `make demo`."""
+"""`formwork local`: the embedded stack used by `make demo` (PostgreSQL, Prefect server, registry, GitOps, Odoo stand-in)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ def local() -> None:
 
 @local.command("up")
 def up() -> None:
-    """Start PostgreSQL and the Prefect server in the background (reused if already up)."""
+    """Start PostgreSQL, the Prefect server, the registry and the Odoo stand-in in the background (reused if already up)."""
     stack = LocalStack()
     stack.up()
     click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
     click.echo(f"prefect   {stack.prefect.ui_url}  (UI login: \"prefect_auth\" in {stack.settings_file}; CLI: set -a; . {stack.client_env_file}; set +a)")
     click.echo(f"worker    pool {stack.worker.pool}  (log {stack.worker.logfile})")
+    click.echo(f"registry  {stack.registry.host}  (GitOps repository {stack.gitops_repo})")
+    click.echo(f"odoo      {stack.odoo.base_url('<overlay>')}  (stand-in: answers for the digest each overlay pins)")
 
 
 @local.command("down")

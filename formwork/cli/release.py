@@ -43,8 +43,9 @@ def build(context, image, tag, base_commit, advisories, waivers) -> None:
 @click.option("--emergency", "emergency_reason", help="Override a release freeze, with this reason (needs --second-approver).")
 @click.option("--second-approver", help="The second person an emergency override needs.")
 @click.option("--db-approver", "database_approver", help="Approve a schema-changing release's database change now (else it waits in Prefect).")
+@click.option("--wait-for-window", is_flag=True, help="In a release freeze, wait for the next open slot instead of refusing.")
 @click.option("--rollout-timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the environment to come up on the new image.")
-def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, database_approver, rollout_timeout) -> None:
+def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, database_approver, wait_for_window, rollout_timeout) -> None:
     """Promote IMAGE (registry/repo@sha256:...) to an environment."""
     if yes and not approver:
         raise InputError("--yes: name the approver with --approver NAME")
@@ -52,7 +53,8 @@ def promote(image, to, yes, approver, change_reference, emergency_reason, second
 
     report = promote_flow(image=image, to=to, requested_by=requester(), approver=approver if yes else None, change_reference=change_reference,
                           emergency_reason=emergency_reason, second_approver=second_approver,
-                          database_approver=database_approver, rollout_timeout=rollout_timeout)
+                          database_approver=database_approver, rollout_timeout=rollout_timeout,
+                          wait_for_window=wait_for_window)
     click.echo(report.summary())
 
 

@@ -7,7 +7,6 @@ open) and the UI asks for it at login; `client_env()` is what every client needs
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
-from formwork.local.pidfile import running_pid, stop_group
+from formwork.local.daemon import Daemon
 
 
 @dataclass
@@ -61,11 +60,12 @@ class LocalPrefectServer:
         except httpx.HTTPError:
             return False
 
-    def _pid(self) -> int | None:
-        return running_pid(self.pidfile)
+    @property
+    def daemon(self) -> Daemon:
+        return Daemon(self.pidfile, self.logfile)
 
     def start(self, timeout: float = 90) -> None:
-        if self._pid() and self.healthy():
+        if self.daemon.pid() and self.healthy():
             if not (self.auth_string and self.open_to_anyone()):
                 return
             self.stop()  # started before the stack had an auth string: restart it with one
@@ -85,12 +85,7 @@ class LocalPrefectServer:
         if self.auth_string:
             env["PREFECT_SERVER_API_AUTH_STRING"] = self.auth_string
         prefect = Path(sys.executable).with_name("prefect")
-        with open(self.logfile, "ab") as log:
-            process = subprocess.Popen(
-                [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        self.pidfile.write_text(str(process.pid))
+        process = self.daemon.spawn([str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)], env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -102,4 +97,4 @@ class LocalPrefectServer:
         raise OperationError(f"Prefect server not healthy after {timeout:.0f} s; see {self.logfile}")
 
     def stop(self) -> None:
-        stop_group(self.pidfile)
+        self.daemon.stop()

@@ -1,4 +1,5 @@
-"""The embedded default: one PostgreSQL cluster and one Prefect server under FORMWORK_HOME.
+"""The embedded default under FORMWORK_HOME: one PostgreSQL cluster, one Prefect server, and for
+releases an OCI registry, a bare GitOps repository and an Odoo stand-in that runs what it pins.
 
 Ports, the database password and the Prefect API auth string are chosen once and kept in
 `stack.json` (readable by its owner only), so `make demo` can be run again and finds the same stack.
@@ -15,8 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
+from formwork.local.gitops_repo import create_gitops_repo
+from formwork.local.odoo_standin import OdooStandInService
 from formwork.local.prefect_server import LocalPrefectServer
 from formwork.local.worker import DEFAULT_POOL, LocalWorker
+from formwork.local.registry import LocalRegistry
 
 
 def default_home() -> Path:
@@ -30,6 +34,8 @@ class StackSettings:
     pg_password: str = field(repr=False)
     pg_root: str
     prefect_auth: str = field(default="", repr=False)  # "formwork:<random>": the Prefect API's basic auth and the UI login
+    registry_port: int = 0  # 0: not chosen yet (a stack.json from before releases joined the demo)
+    odoo_port: int = 0
 
 
 class LocalStack:
@@ -39,6 +45,8 @@ class LocalStack:
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port, self.settings.prefect_auth)
         self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.prefect.client_env())
+        self.registry = LocalRegistry(self.home / "registry", self.settings.registry_port)
+        self.odoo = OdooStandInService(self.home / "odoo-standin", self.settings.odoo_port, self.gitops_repo)
 
     @property
     def settings_file(self) -> Path:
@@ -51,6 +59,11 @@ class LocalStack:
         return self.home / "client.env"
 
     @property
+    def gitops_repo(self) -> Path:
+        """The bare GitOps repository with overlays dev, test, staging and prod."""
+        return self.home / "gitops.git"
+
+    @property
     def objects(self) -> Path:
         """The local object store: filestores and backups."""
         return self.home / "objects"
@@ -59,8 +72,10 @@ class LocalStack:
         path = self.settings_file
         if path.exists():
             settings = StackSettings(**json.loads(path.read_text()))
-            if not settings.prefect_auth:  # a stack made before the API had authentication
-                settings.prefect_auth = _auth_string()
+            if not (settings.prefect_auth and settings.registry_port and settings.odoo_port):  # a stack.json from an older Formwork
+                settings.prefect_auth = settings.prefect_auth or _auth_string()
+                settings.registry_port = settings.registry_port or _prefer(5000)
+                settings.odoo_port = settings.odoo_port or free_port()
                 _write(path, settings)
             return settings
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
@@ -71,6 +86,8 @@ class LocalStack:
             pg_password=new_password(),
             pg_root=str(_cluster_root(self.home)),
             prefect_auth=_auth_string(),
+            registry_port=_prefer(5000),
+            odoo_port=free_port(),
         )
         _write(path, settings)
         return settings
@@ -83,14 +100,21 @@ class LocalStack:
         self.prefect.start()
         _write_private(self.client_env_file, "".join(f"{key}={shlex.quote(value)}\n" for key, value in self.prefect.client_env().items()))
         self.worker.start(cwd=Path(__file__).resolve().parents[2], wait=False)  # it gets ready while the caller goes on
+        self.registry.start()
+        if not self.gitops_repo.exists():
+            create_gitops_repo(self.gitops_repo)
+        self.odoo.start()
 
     def down(self) -> None:
         self.worker.stop()
+        self.odoo.stop()
+        self.registry.stop()
         self.prefect.stop()
         self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
-        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running()}
+        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running(),
+                "registry": self.registry.running(), "odoo": self.odoo.running()}
 
 
 def _auth_string() -> str:

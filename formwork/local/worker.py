@@ -8,14 +8,13 @@ a client needs to reach the server (URL, credentials) the worker and its runs ge
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from formwork.errors import OperationError
-from formwork.local.pidfile import running_pid, stop_group
+from formwork.local.daemon import Daemon
 
 DEFAULT_POOL = "formwork-process"  # the process pool `formwork deploy` targets by default
 POLL_SECONDS = "3"  # how often the worker asks for runs: a button press starts a run within seconds
@@ -35,11 +34,12 @@ class LocalWorker:
     def logfile(self) -> Path:
         return self.home / "worker.log"
 
-    def running(self) -> bool:
-        return self._pid() is not None
+    @property
+    def daemon(self) -> Daemon:
+        return Daemon(self.pidfile, self.logfile)
 
-    def _pid(self) -> int | None:
-        return running_pid(self.pidfile)
+    def running(self) -> bool:
+        return self.daemon.pid() is not None
 
     def start(self, cwd: Path, timeout: float = 60, wait: bool = True) -> None:
         """With `wait`, returns once the worker has announced itself to the server (its pool exists then)."""
@@ -49,12 +49,8 @@ class LocalWorker:
         env = {**os.environ, "PREFECT_WORKER_QUERY_SECONDS": POLL_SECONDS, **self.client_env}
         prefect = Path(sys.executable).with_name("prefect")
         started = self.logfile.stat().st_size if self.logfile.exists() else 0
-        with open(self.logfile, "ab") as log:
-            process = subprocess.Popen(
-                [str(prefect), "worker", "start", "--pool", self.pool, "--type", "process", "--name", f"formwork-{os.getpid()}"],
-                env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        self.pidfile.write_text(str(process.pid))
+        process = self.daemon.spawn(
+            [str(prefect), "worker", "start", "--pool", self.pool, "--type", "process", "--name", f"formwork-{os.getpid()}"], env, cwd)
         if not wait:
             return
         deadline = time.monotonic() + timeout
@@ -71,4 +67,4 @@ class LocalWorker:
         raise OperationError(f"Prefect worker not started after {timeout:.0f} s; see {self.logfile}")
 
     def stop(self) -> None:
-        stop_group(self.pidfile)
+        self.daemon.stop()
