@@ -22,6 +22,7 @@ from deployments.schedules import DEFAULT_NIGHTLY, DEFAULT_TIMEZONE, PlannedSche
 from deployments.work_pools import PoolPlan, check_pool, ensure_pool
 from formwork import environments
 from formwork.errors import InputError
+from formwork.pitr import protection
 from formwork.local.worker import DEFAULT_POOL
 from tasks.concurrency import DEFAULT_SERVER_SLOTS
 
@@ -49,7 +50,8 @@ def deploy(options: DeployOptions, say: Callable[[str], None]) -> list[str]:
     if options.notify_webhook is not None:
         check_webhook(options.notify_webhook)
     found = environments.all_environments()
-    schedules = plan(found, options.timezone, options.nightly_at, getpass.getuser())
+    archiving = frozenset(name for name in found if protection.find(name) is not None)
+    schedules = plan(found, options.timezone, options.nightly_at, getpass.getuser(), archiving)
 
     names = []
     with get_client(sync_client=True) as client:

@@ -2,7 +2,8 @@
 
 - nightly refresh of every non-production environment that names its source (`env add --refresh-from`);
 - backups at the cadence of the environment's recovery point objective (tier 1: every 15 min);
-- drills weekly for tier 1, monthly otherwise.
+- drills weekly for tier 1, monthly otherwise;
+- a watch of the WAL archive of every environment with point-in-time protection, three times per RPO period.
 """
 
 from __future__ import annotations
@@ -49,8 +50,17 @@ def nightly_cron(at: str) -> str:
 
 
 def backup_cron(env: OdooEnvironment) -> str:
-    """As often as the recovery point objective asks, on a step that divides the hour or the day."""
-    minutes = int(env.rpo_target.total_seconds() // 60)
+    """As often as the recovery point objective asks."""
+    return _every(int(env.rpo_target.total_seconds() // 60))
+
+
+def watch_cron(env: OdooEnvironment) -> str:
+    """Three checks per RPO period, so an archive that stops is reported within a third of the target."""
+    return _every(int(env.rpo_target.total_seconds() // 180))
+
+
+def _every(minutes: int) -> str:
+    """At most every `minutes`, on a step that divides the hour or the day."""
     if minutes < 60:
         return f"*/{max(step for step in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30) if step <= max(minutes, 1))} * * * *"
     if minutes < 24 * 60:
@@ -63,8 +73,10 @@ def drill_cron(env: OdooEnvironment) -> str:
     return WEEKLY_DRILL if env.tier == 1 else MONTHLY_DRILL
 
 
-def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: str, approved_by: str) -> list[PlannedSchedule]:
-    """`approved_by`: whoever runs `formwork deploy` gives the standing approval a 02:00 refresh needs."""
+def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: str, approved_by: str,
+         archiving: frozenset[str] = frozenset()) -> list[PlannedSchedule]:
+    """`approved_by`: whoever runs `formwork deploy` gives the standing approval a 02:00 refresh needs.
+    `archiving`: the environments with point-in-time protection, whose WAL archive is watched."""
     nightly = nightly_cron(nightly_at)
     planned = []
     for name, env in environments.items():
@@ -77,4 +89,6 @@ def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: st
         if env.backup_store_url:
             planned.append(PlannedSchedule("backup", f"backup-{name}", backup_cron(env), timezone, {"environment": name}))
             planned.append(PlannedSchedule("dr_drill", f"drill-{name}", drill_cron(env), timezone, {"environment": name}))
+        if name in archiving:
+            planned.append(PlannedSchedule("pitr_watch", f"watch-{name}", watch_cron(env), timezone, {"environment": name}))
     return planned

@@ -126,3 +126,17 @@ def test_container_pools_pin_the_runner_image_by_digest(estate, prefect_api, poo
         assert refresh["work_pool_name"] == pool and refresh["job_variables"] == {"image": DIGEST}
         assert refresh["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": "/opt/formwork"}}]
         assert all(not s["active"] for s in refresh["schedules"])
+
+
+def test_archived_environments_get_a_watch_three_times_per_rpo_period():
+    """Issue 9's monitoring as a schedule: an archive that stops is reported within a third of the RPO target."""
+    from blocks.odoo_environment import OdooEnvironment
+    from deployments.schedules import plan
+
+    estate = {"prod": OdooEnvironment(db_host="db", db_name="prod", tier=1, production=True, backup_store_url="file:///b/prod"),
+              "erp2": OdooEnvironment(db_host="db", db_name="erp2", tier=2, backup_store_url="file:///b/erp2"),
+              "qa": OdooEnvironment(db_host="db", db_name="qa", tier=3)}
+    watches = {s.slug: s for s in plan(estate, "Europe/London", "02:00", "ops", frozenset({"prod", "erp2"})) if s.deployment == "pitr_watch"}
+    assert {slug: s.cron for slug, s in watches.items()} == {"watch-prod": "*/5 * * * *", "watch-erp2": "*/20 * * * *"}
+    assert watches["watch-prod"].parameters == {"environment": "prod"}
+    assert not [s for s in plan(estate, "Europe/London", "02:00", "ops") if s.deployment == "pitr_watch"]
