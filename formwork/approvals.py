@@ -21,6 +21,8 @@ import httpx
 from formwork.errors import InputError, OperationError
 from formwork.prefect_api import ApiSettings, call
 
+FORM_WAIT_SECONDS = 10  # Prefect marks a run paused a moment before it saves the run's form
+
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
@@ -131,8 +133,8 @@ def _waiting(api: httpx.Client, run: dict, flow: str) -> WaitingRun:
     state = run["state"]
     details = state["state_details"] or {}
     keys = details.get("run_input_keyset") or {}
+    schema = _input(api, run["id"], keys.get("schema"), wait=FORM_WAIT_SECONDS) or {}
     description = _input(api, run["id"], keys.get("description")) or ""
-    schema = _input(api, run["id"], keys.get("schema")) or {}
     expires = details.get("pause_timeout")
     return WaitingRun(id=run["id"], name=run["name"], flow=flow, state_id=state["id"], since=_time(state["timestamp"]),
                       expires=_time(expires) if expires else None, suspended=bool(details.get("pause_reschedule")),
@@ -140,10 +142,12 @@ def _waiting(api: httpx.Client, run: dict, flow: str) -> WaitingRun:
                       fields=schema.get("properties", {}), parameters=run.get("parameters") or {})
 
 
-def _input(api: httpx.Client, run_id: str, key: str | None):
+def _input(api: httpx.Client, run_id: str, key: str | None, wait: float = 0.0):
     if not key:
         return None
-    response = call(api, "GET", f"/flow_runs/{run_id}/input/{key}")
+    deadline = time.monotonic() + wait
+    while (response := call(api, "GET", f"/flow_runs/{run_id}/input/{key}")).status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.25)
     return _json(response) if response.status_code == 200 else None
 
 

@@ -7,6 +7,7 @@ CLI needs nothing Prefect's own client would not.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -44,12 +45,31 @@ class ApiSettings:
         return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
 
 
+RETRY_STATUSES = frozenset({429, 502, 503})  # busy, not wrong: Prefect's own client retries these too
+RETRIES = 5
+
+
 def call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
-    """One request; unreachable and refused-credentials become one clear line (never with the credentials)."""
-    try:
-        response = api.request(method, path, **kwargs)
-    except httpx.HTTPError as exc:
-        raise OperationError(f"Prefect API unreachable at {api.base_url}: {type(exc).__name__}") from None
+    """One request; unreachable and refused-credentials become one clear line (never with the credentials).
+
+    A busy server (a locked SQLite database answers 503) is asked again with backoff, as Prefect's
+    client does: the refused request changed nothing, so asking again is safe.
+    """
+    for attempt in range(RETRIES + 1):
+        try:
+            response = api.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise OperationError(f"Prefect API unreachable at {api.base_url}: {type(exc).__name__}") from None
+        if response.status_code not in RETRY_STATUSES or attempt == RETRIES:
+            break
+        time.sleep(_retry_after(response) or min(0.5 * 2**attempt, 8.0))
     if response.status_code == 401:
         raise InputError("the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)")
     return response
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return min(float(response.headers.get("Retry-After", "")), 30.0)
+    except ValueError:
+        return None

@@ -125,7 +125,11 @@ def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouc
                 break
             time.sleep(0.5)
         assert paused, "the run never paused for approval: " + (waiting.communicate(timeout=60)[1][-3000:] if waiting.poll() is not None else "still running")
-        described = api.get(f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}")
+        description = f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}"
+        for _ in range(40):  # Prefect saves the form a moment after it marks the run paused
+            if (described := api.get(description)).status_code == 200:
+                break
+            time.sleep(0.25)
         assert "will be replaced" in described.text
     rejected = run_formwork("reject", paused["id"], "--reason", "not during month-end close", "--approver", "alice", "--change", "CR-7")
     assert rejected.returncode == 0, rejected.stderr[-2000:]

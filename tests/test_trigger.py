@@ -73,7 +73,7 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         done = formwork(prefect_api, operated["tmp"], "trigger", "backup", "--param", f"environment={operated['src']}", "--param", "colour=blue")
         out, err = done.communicate(timeout=120)
         assert done.returncode == 2, (out, err)
-        assert err == "formwork: --param 'colour': deployment 'backup' has no such parameter (it takes: environment)\n"
+        assert err == "formwork: --param 'colour': deployment 'backup' has no such parameter (it takes: environment, kind)\n"
         assert runs_of(api, "backup") == before
 
         seed = find_deployment(api, "seed")
