@@ -24,7 +24,7 @@ from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, Scaled, delete, load_map, rewrite
 from formwork.masking.schema_check import check_overlaps, resolve
-from formwork.masking.scrub import KINDS, COMBINED, DETECTORS, EMAIL, Scrubber
+from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.progress import NoProgress, Progress
 
@@ -368,7 +368,8 @@ class Masker:
 
     def _detect(self, where: str, text: str) -> None:
         """Every email/IBAN/phone/NI number left in scrubbed text must be one masking produced."""
-        for match in COMBINED.finditer(text):
+        detector = detector_for(text)
+        for match in detector.finditer(text) if detector is not None else ():
             hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
             if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
                 self.detector_hits.setdefault(where, set()).add(kind)
