@@ -213,7 +213,7 @@ class Masker:
                     samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
         for dictionary in self.dictionaries.values():  # build Faker pools before forking workers
             dictionary.make("warm up", 0)
-        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, sorted(originals)) for kind, originals in collected.items()})
+        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, list(originals)) for kind, originals in collected.items()})
         for kind, originals in collected.items():
             self.dictionaries[kind].add_all(originals, drawn.get(kind))
         for kind in KNOWN_IN_TEXT:

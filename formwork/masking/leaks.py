@@ -8,6 +8,7 @@ table and column (or file), never the value.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,9 +47,12 @@ class Samples:
             return
         automaton = _automaton(self)
         explained = set()
-        for fake in fakes:
-            for end, (value, _origin) in automaton.iter(fake):
-                if _whole_word(fake, end, value):
+        # One automaton pass over many fakes joined by NUL, which no PostgreSQL text holds (nor a
+        # sample): it stops a match and is no letter, so each fake is searched as if alone.
+        fakes = iter(fakes)
+        while batch := "\x00".join(itertools.islice(fakes, 50_000)):
+            for end, (value, _origin) in automaton.iter(batch):
+                if _whole_word(batch, end, value):
                     explained.add(value)
         for value in explained:
             self.values.pop(value, None)
