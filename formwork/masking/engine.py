@@ -24,7 +24,7 @@ from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, Scaled, delete, load_map, rewrite
 from formwork.masking.schema_check import check_overlaps, resolve
-from formwork.masking.scrub import KINDS, COMBINED, DETECTORS, EMAIL, Scrubber
+from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.progress import NoProgress, Progress
 
@@ -213,7 +213,7 @@ class Masker:
                     samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
         for dictionary in self.dictionaries.values():  # build Faker pools before forking workers
             dictionary.make("warm up", 0)
-        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, sorted(originals)) for kind, originals in collected.items()})
+        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, list(originals)) for kind, originals in collected.items()})
         for kind, originals in collected.items():
             self.dictionaries[kind].add_all(originals, drawn.get(kind))
         for kind in KNOWN_IN_TEXT:
@@ -368,7 +368,8 @@ class Masker:
 
     def _detect(self, where: str, text: str) -> None:
         """Every email/IBAN/phone/NI number left in scrubbed text must be one masking produced."""
-        for match in COMBINED.finditer(text):
+        detector = detector_for(text)
+        for match in detector.finditer(text) if detector is not None else ():
             hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
             if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
                 self.detector_hits.setdefault(where, set()).add(kind)

@@ -17,14 +17,21 @@ class Keyed:
         self.salt = salt[:64]
         self.variant = variant
         self._suffix = f"\x00#{variant}" if variant else ""
+        self._started: dict[tuple[str, int], "hashlib._Hash"] = {}
 
     def with_variant(self, variant: int) -> "Keyed":
         """Another, independent draw under the same salt (used when a fake must be drawn again)."""
         return Keyed(self.salt, variant)
 
     def digest(self, kind: str, value: str, size: int = 16) -> bytes:
-        message = f"{kind}\x00{value}{self._suffix}"
-        return hashlib.blake2b(message.encode(), key=self.salt, digest_size=size).digest()
+        """BLAKE2b(salt; kind NUL value [NUL #variant]), from a copy of the state after the key and the
+        kind: the same digest as hashing the whole message, at half the cost per value."""
+        started = self._started.get((kind, size))
+        if started is None:
+            started = self._started[(kind, size)] = hashlib.blake2b(f"{kind}\x00".encode(), key=self.salt, digest_size=size)
+        h = started.copy()
+        h.update(f"{value}{self._suffix}".encode())
+        return h.digest()
 
     def number(self, kind: str, value: str) -> int:
         return int.from_bytes(self.digest(kind, value, 8), "big")
