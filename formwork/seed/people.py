@@ -20,6 +20,10 @@ TRADES = (
     "Concrete", "Glazing", "Drylining", "Plant Hire", "Demolition", "Civil Engineering", "Surveying",
     "Joinery", "Asphalt", "Fire Protection", "Lifts", "Landscaping", "Piling", "Brickwork",
 )
+# Faker's en_GB street names are "<first or last name> <suffix>", and some suffixes are surnames too
+# ("Roger Brooks"): a company's street would then read as a person's full name, which the leak check
+# rightly flags. Streets here end in a word that is no name in Faker's en_GB lists.
+STREET_TYPES = ("Road", "Street", "Close", "Avenue", "Crescent", "Drive", "Terrace", "Gardens", "Mews", "Grove", "Walk", "Square", "Rise", "Parade")
 SUFFIXES = ("Ltd", "Limited", "& Sons Ltd", "Group plc", "Contractors Ltd", "Services Ltd", "LLP")
 
 
@@ -40,7 +44,7 @@ def build_pools(seed: int) -> Pools:
     return Pools(
         first_names=unique(fake.first_name, 3000),
         last_names=unique(fake.last_name, 3000),
-        streets=unique(fake.street_name, 1500),
+        streets=unique(lambda: f"{fake.last_name()} {fake.random_element(STREET_TYPES)}", 1500),
         cities=unique(fake.city, 800),
         postcodes=unique(fake.postcode, 2000),
         places=unique(fake.city, 400),
