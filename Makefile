@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
+# The suite mostly waits on PostgreSQL, Prefect and subprocesses: two workers (one test file each) fill 2 cores.
+TEST_WORKERS ?= 2
 
 .PHONY: install demo stop test bench clean
 
@@ -25,7 +27,7 @@ stop:  ## Stop what `make demo` started (data under .formwork/ is kept).
 	@test -x $(BIN)/formwork && $(BIN)/formwork local down || true
 
 test: install  ## The whole suite, with real PostgreSQL, S3 (moto server) and Prefect.
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]" 2>&1 | grep -v -e "^WARNING" || true

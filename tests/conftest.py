@@ -120,3 +120,9 @@ def secured_prefect(tmp_path_factory):
     stack, server = start_stack_server(tmp_path_factory.mktemp("stack") / ".formwork")
     yield stack, server
     server.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """The longest files (marked slow: two whole demos, the browser) start first, so the xdist workers
+    (one file at a time) finish together instead of one waiting out the demo at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -11,6 +11,7 @@ import uuid
 import httpx
 import psycopg
 
+from formwork.prefect_api import call
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import databases, pair  # noqa: F401  (fixture)
 
@@ -48,8 +49,10 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
                     break
                 time.sleep(0.5)
             assert found.status_code == 200, found.text
-            run_id = api.post(f"/deployments/{found.json()['id']}/create_flow_run",
-                              json={"parameters": {"source": prod, "target": staging}}).json()["id"]
+            created = call(api, "POST", f"/deployments/{found.json()['id']}/create_flow_run",  # asks again while the server is busy
+                           json={"parameters": {"source": prod, "target": staging}})
+            assert created.status_code == 201, created.text
+            run_id = created.json()["id"]
 
             suspended = wait_for(api, run_id, lambda r: r["state"]["name"] == "Suspended", "suspended")
             assert suspended["state"]["state_details"]["pause_reschedule"] is True
