@@ -19,11 +19,10 @@ from uuid import UUID
 import httpx
 
 from formwork.errors import InputError, OperationError
-from formwork.prefect_api import ApiSettings, call
+from formwork.prefect_api import FINAL, ApiSettings, call
 
 FORM_WAIT_SECONDS = 10  # Prefect marks a run paused a moment before it saves the run's form
 
-FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
 @dataclass

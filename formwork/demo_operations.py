@@ -1,4 +1,4 @@
-"""`make demo`, steps 3b and 7: the operating surface. Deployments and schedules in the UI, a worker running,
+"""`make demo`, steps 3b and 9: the operating surface. Deployments and schedules in the UI, a worker running,
 and a refresh started the way CI starts it, waiting for an approver."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import click
 
 from formwork.errors import OperationError
 from formwork.local.worker import DEFAULT_POOL
-from formwork.prefect_api import ApiSettings
-from formwork.trigger import FINAL, wait_for_final
+from formwork.prefect_api import FINAL, ApiSettings
+from formwork.trigger import wait_for_final
 
 APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
 
@@ -32,7 +32,7 @@ def deploy_and_request_a_refresh(demo) -> str:
     click.echo(f"   deployments: {stack.prefect.ui_url}/deployments   work pool: {stack.prefect.ui_url}/work-pools")
     click.echo("   schedules are registered paused on this laptop; `formwork deploy` without --pause-schedules runs them")
     created = demo.run("trigger", "refresh", "--param", "source=prod", "--param", "target=staging", "--param", "change_reference=DEMO-2")
-    click.echo(f"   the worker (pool {DEFAULT_POOL}, log {stack.worker.logfile}) runs it; it will wait for an approver (step 7)")
+    click.echo(f"   the worker (pool {DEFAULT_POOL}, log {stack.worker.logfile}) runs it; it will wait for an approver (step 9)")
     return re.search(r"flow run ([0-9a-f-]{36})", created.stdout).group(1)
 
 

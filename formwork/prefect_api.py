@@ -45,6 +45,7 @@ class ApiSettings:
         return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
 
 
+FINAL = frozenset({"COMPLETED", "FAILED", "CRASHED", "CANCELLED"})  # a flow run's state types that end it
 RETRY_STATUSES = frozenset({429, 502, 503})  # busy, not wrong: Prefect's own client retries these too
 RETRIES = 5
 

@@ -15,9 +15,7 @@ import httpx
 import jsonschema
 
 from formwork.errors import InputError, OperationError
-from formwork.prefect_api import call
-
-FINAL = frozenset({"COMPLETED", "FAILED", "CRASHED", "CANCELLED"})
+from formwork.prefect_api import FINAL, call
 
 
 def find_deployment(api: httpx.Client, ref: str) -> dict:

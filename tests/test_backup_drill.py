@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import psycopg
@@ -16,6 +14,7 @@ from formwork import environments
 from formwork.backup import catalog
 from formwork.backup.manifest import MANIFEST
 from formwork.environments import EnvironmentSpec
+from tests.support.webhook import WebhookReceiver
 from tests.test_object_store import s3_store
 from tests.test_refresh_cli import DIGEST, latest_report
 
@@ -112,33 +111,20 @@ def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped
     assert scratch_databases(pg, seeded_source[0]) == []
 
 
-class Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):
-        Receiver.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def test_a_failed_drill_calls_the_alert_webhook(pg, seeded_source, prefect_api, tmp_path):
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    receiver = WebhookReceiver()
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     alert_webhook=f"http://127.0.0.1:{server.server_port}/hook-secret-token"))
+                                     alert_webhook=receiver.url("/hook-secret-token")))
     try:
         _, root = backed_up(name)
         (root / "database" / "toc.dat").write_bytes(b"not a dump")
         failed_drill(name)
     finally:
-        server.shutdown()
-    assert Receiver.received and Receiver.received[-1]["drill"]["passed"] is False
-    assert "backup files match the manifest" in Receiver.received[-1]["drill"]["failed_checks"]
+        receiver.stop()
+    assert receiver.received and receiver.received[-1]["drill"]["passed"] is False
+    assert "backup files match the manifest" in receiver.received[-1]["drill"]["failed_checks"]
 
 
 def test_backup_and_drill_over_s3_on_another_server(pg, pg_other, seeded_source, prefect_api, s3_server, s3_bucket):

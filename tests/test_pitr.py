@@ -11,11 +11,9 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from http.server import HTTPServer
 from pathlib import Path
 
 import psycopg
@@ -25,16 +23,15 @@ from formwork import environments
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
 from tests.support.seeded import seed
-from tests.test_backup_drill import Receiver
+from tests.support.webhook import WebhookReceiver
 from tests.test_refresh_cli import latest_report
 
 
 @pytest.fixture(scope="module")
 def hook():
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.stop()
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +52,7 @@ def protected(clusters, prefect_api, hook, tmp_path_factory):
         conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())")
     name = f"t1-{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{files}", tier=1, production=True,
-                                     alert_webhook=f"http://127.0.0.1:{hook.server_port}/hook-secret"))
+                                     alert_webhook=hook.url("/hook-secret")))
     repo = Path(clusters.base) / f"{name}-repo"
     protection.declare(name, environments.load(name), repo=f"file://{repo}", stanza=None, pg_data=None, config_path=None, managed=True)
     assert "archive_mode" in pitr_setup(environment=name)  # the restart it needed happened
@@ -157,7 +154,7 @@ def test_a_segment_missing_from_the_archive_fails_the_drill_naming_it(protected,
     finally:
         shutil.move(aside, victim)
     assert f"segment {victim.name[:24]} missing from the archive" in str(failed.value), str(failed.value)
-    assert Receiver.received and Receiver.received[-1]["drill"]["passed"] is False
+    assert hook.received and hook.received[-1]["drill"]["passed"] is False
 
 
 def test_the_rpo_alert_fires_when_archiving_stops(protected, hook, prefect_api):
@@ -166,7 +163,7 @@ def test_the_rpo_alert_fires_when_archiving_stops(protected, hook, prefect_api):
 
     name, cluster, repo = protected
     assert not pitr_watch(environment=name).at_risk  # archiving works: nothing to say
-    before = len(Receiver.received)
+    before = len(hook.received)
     with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
         conn.execute("ALTER SYSTEM SET archive_command = '/bin/false'")  # archiving stops
         conn.execute("SELECT pg_reload_conf()")
@@ -182,8 +179,8 @@ def test_the_rpo_alert_fires_when_archiving_stops(protected, hook, prefect_api):
     finally:
         pitr_setup(environment=name)  # puts archive_command back
     assert found.at_risk and found.unarchived_bytes > 0, found.summary()
-    assert len(Receiver.received) == before + 1
-    sent = Receiver.received[-1]
+    assert len(hook.received) == before + 1
+    sent = hook.received[-1]
     assert sent["environment"] == name and sent["age_seconds"] > 15 * 60 and "WAL archive behind" in sent["text"]
     assert "hook-secret" not in json.dumps(sent) and "AT RISK" in latest_report(prefect_api, "pitr-watch-report")
 

@@ -8,7 +8,6 @@ when no container engine can run here.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import tarfile
@@ -17,15 +16,10 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
+from formwork.release.registry import OCI_MANIFEST, sha256_digest
 
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
-
-
-def _digest(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _expect(response: httpx.Response, status: int, what: str) -> None:
@@ -52,12 +46,12 @@ def files_layer_blob(files: dict[str, bytes]) -> tuple[bytes, str]:
             info.size, info.mtime, info.mode = len(content), 0, 0o644
             archive.addfile(info, io.BytesIO(content))
     raw = tar_bytes.getvalue()
-    return gzip.compress(raw, mtime=0), _digest(raw)
+    return gzip.compress(raw, mtime=0), sha256_digest(raw)
 
 
 def upload_blob(client: httpx.Client, repository: str, data: bytes) -> str:
     """Monolithic upload (POST then PUT ?digest=); returns the blob digest."""
-    digest = _digest(data)
+    digest = sha256_digest(data)
     started = client.post(f"/v2/{repository}/blobs/uploads/")
     _expect(started, 202, f"upload to {repository}")
     location = started.headers["Location"]
@@ -73,8 +67,8 @@ def put_manifest(host: str, repository: str, reference: str, body: bytes, media_
         response = client.put(f"/v2/{repository}/manifests/{reference}", content=body, headers={"Content-Type": media_type})
     _expect(response, 201, f"manifest {repository}:{reference}")
     digest = response.headers["Docker-Content-Digest"]
-    if digest != _digest(body):
-        raise OperationError(f"manifest {repository}:{reference}: the registry answered digest {digest}, the body is {_digest(body)}")
+    if digest != sha256_digest(body):
+        raise OperationError(f"manifest {repository}:{reference}: the registry answered digest {digest}, the body is {sha256_digest(body)}")
     return digest
 
 

@@ -14,7 +14,8 @@ import httpx
 
 from formwork.local.postgres import free_port
 from formwork.local.registry import LocalRegistry, registry_binary  # noqa: F401  (used by conftest)
-from formwork.local.stub_image import OCI_INDEX, OCI_MANIFEST, put_manifest, push_synthetic_image  # noqa: F401
+from formwork.local.stub_image import push_synthetic_image, put_manifest  # noqa: F401
+from formwork.release.registry import OCI_INDEX, OCI_MANIFEST  # noqa: F401
 
 
 class RegistryServer(LocalRegistry):
