@@ -228,6 +228,11 @@ def test_targets_schedule_and_gaps_follow_the_repository():
     picks = [target.choose("random", found, now - timedelta(minutes=1), now, rng=random.Random(seed)).at for seed in range(20)]
     assert all(found[0].stopped_at <= at <= now - timedelta(minutes=1) for at in picks) and len(set(picks)) == 20
     assert backups.base_for(found, now - timedelta(hours=10)).label == "D1"
+    just_after = found[0].stopped_at + timedelta(milliseconds=500)  # pgBackRest refuses a target in the backup's stop second
+    with pytest.raises(InputError, match="outside the retention window"):
+        target.choose(just_after.isoformat(), found, now, now)
+    assert backups.base_for(found, just_after) is None
+    assert target.choose((found[0].stopped_at + timedelta(seconds=1)).isoformat(), found, now, now).at == found[0].restorable_from
     given = target.choose("2026-03-10T11:00:00", found, now, now)
     assert given.at == datetime(2026, 3, 10, 11, 0, tzinfo=UTC) and given.pgbackrest_options()[1] == "--target=2026-03-10 11:00:00.000+00"
     for bad, why in (("2026-03-01T00:00:00Z", "outside the retention window"), ("2026-03-11T00:00:00Z", "in the future"), ("soon", "expected an ISO time")):
@@ -268,6 +273,7 @@ def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefe
                                       config_path=None, managed=True)
         assert "pgbackrest check passed" in pitr_setup(environment=name)
         assert backup(environment=name, kind="full").kind == "full"
+        time.sleep(1.1)  # a target must lie after the backup's stop second (PhysicalBackup.restorable_from)
         write(cluster, 1)
         time.sleep(0.3)
         between = server_now(cluster)

@@ -19,7 +19,7 @@ class PhysicalBackup:
     label: str
     kind: str  # full, diff, incr
     started_at: datetime
-    stopped_at: datetime  # the earliest point this backup can restore to
+    stopped_at: datetime  # when it finished, in pgBackRest's whole seconds
     size: int  # the database, bytes
     repo_size: int  # what it added to the repository, bytes
     wal_start: str  # the first WAL segment a restore of it needs
@@ -28,6 +28,12 @@ class PhysicalBackup:
     @property
     def id(self) -> str:
         return self.label
+
+    @property
+    def restorable_from(self) -> datetime:
+        """The earliest target a restore from it accepts: pgBackRest cuts a target to whole seconds and
+        needs it after the stop second, so a target in the second the backup finished is refused."""
+        return self.stopped_at.replace(microsecond=0) + timedelta(seconds=1)
 
     @property
     def timeline(self) -> str:
@@ -58,7 +64,7 @@ def next_kind(backups: list[PhysicalBackup], now: datetime, protection: PitrProt
 
 def base_for(backups: list[PhysicalBackup], target: datetime | None) -> PhysicalBackup | None:
     """The backup pgBackRest restores from for a target: the newest that finished before it."""
-    usable = [b for b in backups if target is None or b.stopped_at <= target]
+    usable = [b for b in backups if target is None or b.restorable_from <= target]
     return usable[-1] if usable else None
 
 

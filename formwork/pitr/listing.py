@@ -14,5 +14,5 @@ def physical_lines(environment: str) -> list[str]:
     lines += [f"{b.label:24} {b.stopped_at:%Y-%m-%d %H:%M:%S}  {b.size / 1e6:8.1f}MB {b.kind:>7} {b.repo_size / 1e6:10.1f}MB {b.wal_start:>24}"
               for b in found]
     return lines + [f"(stanza {declared.stanza} in {declared.repo_url}: point-in-time restores from "
-                    f"{found[0].stopped_at:%Y-%m-%d %H:%M:%S} UTC; formwork drill {environment} --target-time TS)" if found
+                    f"{found[0].restorable_from:%Y-%m-%d %H:%M:%S} UTC; formwork drill {environment} --target-time TS)" if found
                     else f"(stanza {declared.stanza}: no pgBackRest backup yet)"]

@@ -37,10 +37,10 @@ def pgbackrest_time(at: datetime) -> str:
 
 def choose(value: str, backups: list[PhysicalBackup], archived_until: datetime | None, now: datetime, *,
            option: str = "--target-time", rng: random.Random | None = None) -> RecoveryTarget:
-    """Checked against the window the repository covers: from the oldest backup's end to the newest archived WAL."""
+    """Checked against the window the repository covers: from just after the oldest backup's end to the newest archived WAL."""
     if not backups:
         raise InputError(f"{option}: no pgBackRest backup to restore from yet (take one with formwork backup ENV --type full)")
-    earliest = backups[0].stopped_at
+    earliest = backups[0].restorable_from
     if value == LATEST:
         return RecoveryTarget(None, LATEST)
     if value == RANDOM:
@@ -52,7 +52,7 @@ def choose(value: str, backups: list[PhysicalBackup], archived_until: datetime |
         raise InputError(f"{option} '{value}': expected an ISO time like 2026-01-31T17:45:00Z, 'random' or 'latest'") from None
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     if at < earliest:
-        raise InputError(f"{option} '{value}': before the oldest backup's end ({earliest:%Y-%m-%d %H:%M:%S} UTC), outside the retention window")
+        raise InputError(f"{option} '{value}': before {earliest:%Y-%m-%d %H:%M:%S} UTC, the first second after the oldest backup's end: outside the retention window")
     if at > now:
         raise InputError(f"{option} '{value}': in the future")
     return RecoveryTarget(at.astimezone(UTC), "given")
