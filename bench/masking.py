@@ -6,7 +6,7 @@ One run, one throwaway cluster, copies of the same seeded database:
    text gets 'x' || id, which lands at the end of every btree index; a second baseline writes
    md5(id), which lands at random places in them as real masked values do; a third updates the
    indexes in place instead of rebuilding them;
-2. Formwork: the whole run (dictionaries, rewrite, scrub, placeholder files, leak check), also
+2. Formwork: the whole run (read, fakes, rewrite, scrub, placeholder files, leak check), also
    shown without the leak check, whose time is printed on its own line;
 3. pynonymizer (PyPI) on the columns it can express (Faker updates; no free-text scrub, no noise),
    next to its own constant baseline for those columns.
@@ -154,7 +154,7 @@ def main() -> None:
               f"{report.files_replaced:,} files replaced, {report.samples:,} originals leak-checked)")
         base = results["constant"]
         leak_check = report.phases.get("leak check", 0.0)
-        masking = sum(v for k, v in report.phases.items() if k in ("dictionaries", "rewrite"))
+        masking = sum(v for k, v in report.phases.items() if k in ("read", "rewrite"))
 
         def line(what: str, seconds: float, against: float = base, note: str = "") -> None:
             print(f"{what:56} {seconds:8.2f} {seconds / against:7.2f}x{note}")
@@ -166,7 +166,7 @@ def main() -> None:
         line("Formwork, whole run (incl. files and leak check)", results["formwork"],
              note=f"   ({results['formwork'] / results['scattered']:.2f}x the scattered baseline)")
         line("Formwork without the leak check (reported below)", results["formwork"] - leak_check)
-        line("Formwork masking alone (dictionaries + rewrite)", masking)
+        line("Formwork masking alone (read + rewrite)", masking)
         print(f"{'leak check (every text column of every table, every file)':56} {leak_check:8.2f}")
         if "pynonymizer" in results:
             sub = results["constant_subset"]

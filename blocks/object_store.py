@@ -8,7 +8,7 @@ what lets a killed run be re-run safely.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,11 @@ class ObjectStore(Block):
 
     @abstractmethod
     def delete(self, key: str) -> None: ...
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """Stores that can delete in bulk (S3 by the thousand, a directory in its own order) do."""
+        for key in keys:
+            self.delete(key)
 
     @abstractmethod
     def copy(self, source_key: str, target_key: str) -> None:

@@ -7,7 +7,7 @@ in memory and filestore copies never leave the storage service.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -114,6 +114,16 @@ class S3Store(ObjectStore):
 
     def delete(self, key: str) -> None:
         self._client().delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """DeleteObjects takes up to 1,000 keys a request."""
+        keys = list(keys)
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": self._key(k)} for k in keys[start:start + 1000]]
+            answer = self._client().delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                failed = answer["Errors"][0]
+                raise OSError(f"S3 refused to delete {len(answer['Errors'])} object(s), e.g. {failed.get('Key')}: {failed.get('Code')}")
 
     def copy(self, source_key: str, target_key: str) -> None:
         try:

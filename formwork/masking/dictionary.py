@@ -1,8 +1,12 @@
 """One dictionary per kind of value: original -> fake, shared by every column and text of that kind.
 
-Kinds that feed unique columns are made one-to-one by suffixing clashing fakes,
-assigning in the order of the keyed hash (not row order), so a copy restored in
-another physical order masks identically.
+A fake is a pure function of the original (and the salt), so it can be drawn
+lazily, in any order, by any column or text, and still be the same everywhere.
+Two facts are needed first, from every column of the kind: the originals (a fake
+must never be somebody's real value) and, for kinds that feed unique columns,
+the originals those columns hold: these are made one-to-one by suffixing
+clashing fakes in the order of the keyed hash (not row order), so a copy
+restored in another physical order masks identically.
 """
 
 from __future__ import annotations
@@ -13,44 +17,44 @@ from formwork.masking.keyed import Keyed
 
 
 class Dictionary:
-    def __init__(self, kind: str, make: Callable[[str, int], str], keyed: Keyed, unique: bool = False):
-        """`make(original, variant)` draws a fake; variant 0 is the usual one, others are redraws."""
+    def __init__(self, kind: str, first: Callable[[str], str], redraw: Callable[[str, int], str], keyed: Keyed):
+        """`first(original)` draws a fake, `redraw(original, n)` the n-th other one: a fake equal to
+        another original of the kind is drawn again."""
         self.kind = kind
-        self.make = make
+        self.first = first
+        self.redraw = redraw
         self.keyed = keyed
-        self.unique = unique
         self.fakes: dict[str, str] = {}
-        self.used: set[str] = set()
-        self.forbidden: set[str] = set()  # originals: a fake must never be someone's real value
+        self.originals: set[str] = set()  # every original the columns of this kind hold
+        self.in_unique_columns: set[str] = set()
 
-    def add_all(self, originals: Iterable[str], drawn: dict[str, str] | None = None) -> None:
-        """`drawn` may hold first draws computed elsewhere (in parallel); they equal make(original, 0)."""
-        fresh = {o for o in originals if o is not None and o not in self.fakes}
-        self.forbidden |= fresh
-        drawn = drawn or {}
-        # Only one-to-one dictionaries depend on the order of assignment (who gets the suffix).
-        order = sorted(fresh, key=lambda o: self.keyed.digest(self.kind, o)) if self.unique else fresh
-        for original in order:
-            self.fakes[original] = self._assign(original, drawn.get(original))
+    def add_originals(self, originals: Iterable[str]) -> None:
+        self.originals.update(originals)
+
+    def settle(self) -> None:
+        """Once every column's originals are known: fix the one-to-one fakes of unique columns."""
+        used: set[str] = set()
+        for original in sorted(self.in_unique_columns - self.fakes.keys(), key=lambda o: self.keyed.digest(self.kind, o)):
+            fake = base = self._draw(original)
+            n = 1
+            while fake in used:
+                n += 1
+                fake = _suffixed(base, n)
+            used.add(fake)
+            self.fakes[original] = fake
 
     def get(self, original: str) -> str:
         fake = self.fakes.get(original)
         if fake is None:
-            fake = self.fakes[original] = self._assign(original)
+            fake = self.fakes[original] = self._draw(original)
         return fake
 
-    def _assign(self, original: str, first: str | None = None) -> str:
-        fake = first if first is not None else self.make(original, 0)
+    def _draw(self, original: str) -> str:
+        fake = self.first(original)
         attempt = 0
-        while fake != original and fake in self.forbidden and attempt < 8:
+        while fake != original and fake in self.originals and attempt < 8:
             attempt += 1  # someone's real value: draw again under another key, still deterministic
-            fake = self.make(original, attempt)
-        if self.unique:
-            base, n = fake, 1
-            while fake in self.used:
-                n += 1
-                fake = _suffixed(base, n)
-            self.used.add(fake)
+            fake = self.redraw(original, attempt)
         return fake
 
 

@@ -1,4 +1,4 @@
-"""The masking run, as a runbook: plan, sample, build dictionaries, rewrite, replace files, check, commit.
+"""The masking run, as a runbook: plan, read and sample, rewrite, replace files, check, commit.
 
 One transaction covers every rewrite, so a failed or killed run leaves the
 database as it was; files are only deleted after the commit.
@@ -6,9 +6,11 @@ database as it was; files are only deleted after the commit.
 
 from __future__ import annotations
 
-import heapq
+import gc
+import itertools
+import json as jsonlib
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -17,12 +19,12 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks, parallel
+from formwork.masking import coverage, files, introspect, leaks, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
-from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, Scaled, delete, load_map, rewrite
+from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows, rewrite
 from formwork.masking.schema_check import check_overlaps, resolve
 from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
@@ -35,6 +37,28 @@ KNOWN_IN_TEXT = ("name", "street_address")
 IDENTIFYING = ("name", "email", "phone_number", "iban", "ssn", "passport_number", "street_address", "license_plate")
 # What the scrubber finds in free text that is personal by nature (company phones and IBANs are not).
 IDENTIFYING_IN_TEXT = ("email", "ssn")
+# Strategies whose new values Python computes row by row (the others are small maps or SQL).
+ROW_STRATEGIES = ("faker", "scrub", "hash")
+# Originals sampled per identifying column for the leak check.
+SAMPLES = 200
+# Rows per worker job: big enough to keep per-job costs small, small enough to share a big table's
+# columns evenly between the workers.
+CHUNK = 200_000
+
+
+@dataclass
+class EntryValues:
+    """What one entry's new values are computed from, read before any rewrite."""
+
+    keys: list = field(default_factory=list)  # row keys, in the order of `rows`
+    rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
+    distinct: dict[str, list] = field(default_factory=dict)  # shift column -> distinct values; noise -> distinct keys
+
+
+@dataclass
+class Computed:
+    rows: list[tuple] = field(default_factory=list)  # (key, new value of each row column)
+    pairs: dict[str, list[tuple]] = field(default_factory=dict)  # shift/noise column -> (original, new)
 
 
 @dataclass
@@ -76,7 +100,7 @@ class MaskReport:
     uncovered: list[str] = field(default_factory=list)
     samples: int = 0
     seconds: float = 0.0
-    phases: dict[str, float] = field(default_factory=dict)  # dictionaries, rewrite, files, leak check
+    phases: dict[str, float] = field(default_factory=dict)  # read, rewrite, files, leak check
 
     def summary(self) -> str:
         rows = sum(r for _, r, _ in self.tables)
@@ -120,8 +144,9 @@ class Masker:
         self.dictionaries: dict[str, Dictionary] = {}
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
         self.produced: set[str] = set()
-        self.detector_hits: dict[str, set[str]] = {}
-        self.kind_tables: dict[str, sql.Identifier] = {}
+        self.detector_hits: dict[str, set[str]] = {}  # "table.column" -> kinds left in scrubbed text
+        self.replaced: list[str] = []  # fakes the scrubber put into text, in this process
+        self.values: dict[int, EntryValues] = {}
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
@@ -144,7 +169,8 @@ class Masker:
         swaps: list[files.FileSwap] = []
         samples = leaks.Samples()
         try:
-            self._masked_in_one_transaction(report, swaps, samples, progress)
+            with _collector_paused():
+                self._masked_in_one_transaction(report, swaps, samples, progress)
         except BaseException:
             if self.store is not None:
                 for fname in set().union(*(s.created for s in swaps)) if swaps else ():
@@ -161,10 +187,10 @@ class Masker:
         with self.conn.transaction():
             # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
             self.conn.execute("SET LOCAL work_mem = '256MB'")
-            with _timed(report.phases, "dictionaries"):
-                self._build_dictionaries(samples)
+            with _timed(report.phases, "read"):
+                values = self._read_all(samples)
             with _timed(report.phases, "rewrite"):
-                self._rewrite_entries(report, progress, samples)
+                self._rewrite_entries(report, progress, samples, values)
             with _timed(report.phases, "files"):
                 if self.store is not None:
                     for rule in self.attachment_rules:
@@ -175,6 +201,8 @@ class Masker:
                 self._check_leaks(report, samples)
 
     def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
+        for dictionary in self.dictionaries.values():
+            self.produced.update(dictionary.fakes.values())
         samples.discard(self.produced)
         report.samples = len(samples.values)
         found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store)
@@ -190,135 +218,185 @@ class Masker:
         domain = rule.options.get("domain", "keep")
         kind = rule.options.get("kind") or provider + (f"@{domain}" if domain != "keep" else "") + (f"/{locale}" if locale else "")
         if kind not in self.dictionaries:
-            make = lambda original, variant, p=provider, l=locale, d=domain: (  # noqa: E731
-                self.fakes.variant(variant) if variant else self.fakes).make(p, original, locale=l, domain=d)
-            self.dictionaries[kind] = Dictionary(kind, make, self.keyed)
-        dictionary = self.dictionaries[kind]
-        dictionary.unique = dictionary.unique or bool(rule.options.get("unique"))
-        return dictionary
+            self.dictionaries[kind] = self._new_dictionary(kind, provider, locale=locale, domain=domain)
+        return self.dictionaries[kind]
 
-    def _build_dictionaries(self, samples: leaks.Samples) -> None:
-        """Collect every original of every faker column before assigning any fake, so fakes
-        depend neither on row order nor on table order, and never equal another original."""
-        collected: dict[str, set[str]] = {}
-        for entry in self.entries:
+    def _new_dictionary(self, kind: str, provider: str, **options) -> Dictionary:
+        makers: dict[int, Callable[[str], str]] = {}
+
+        def redraw(original: str, n: int) -> str:
+            if n not in makers:
+                makers[n] = self.fakes.variant(n).maker(provider, **options)
+            return makers[n](original)
+
+        return Dictionary(kind, self.fakes.maker(provider, **options), redraw, self.keyed)
+
+    # ---- read: every value Python works from, before any rewrite ------------------
+    def _read_all(self, samples: leaks.Samples) -> dict[int, EntryValues]:
+        """Read every entry's values first, so that each faker kind knows all its originals (a fake
+        never equals one; unique columns are settled over all of them) before the first fake is drawn."""
+        values = {i: self._read(entry) for i, entry in enumerate(self.entries)}
+        for i, entry in enumerate(self.entries):
+            sampled: dict[str, list[str]] = {}
             for rule in entry.columns:
                 if rule.strategy not in ("faker", "hash"):
                     continue
-                originals = self._distinct(entry, rule.column)
+                json = self.tables[entry.table][rule.column].startswith("jsonb")
+                column = values[i].rows[rule.column]
                 if rule.strategy == "faker":
-                    collected.setdefault(self._dictionary(rule).kind, set()).update(originals)
+                    dictionary = self._dictionary(rule)
+                    originals = set(_texts(column, json)) if json else set(column) - {None}
+                    dictionary.add_originals(originals)
+                    if rule.options.get("unique"):
+                        dictionary.in_unique_columns.update(originals)
                 if _identifying(rule):
-                    candidates = heapq.nsmallest(200, originals, key=lambda v: self.keyed.digest("sample", v))
-                    samples.add(f"{entry.table}.{rule.column}", self._personal_only(entry, rule.column, candidates))
-        for dictionary in self.dictionaries.values():  # build Faker pools before forking workers
-            dictionary.make("warm up", 0)
-        drawn = parallel.first_draws({kind: (self.dictionaries[kind].make, list(originals)) for kind, originals in collected.items()})
-        for kind, originals in collected.items():
-            self.dictionaries[kind].add_all(originals, drawn.get(kind))
+                    every = column[::max(1, len(column) // SAMPLES)]
+                    sampled[rule.column] = list(dict.fromkeys(_texts(every, json)))[:SAMPLES]
+            for column, found in self._personal_only(entry, sampled).items():
+                samples.add(f"{entry.table}.{column}", found, limit=SAMPLES)
+        for dictionary in self.dictionaries.values():
+            dictionary.settle()
+            if dictionary.originals:  # Faker pools are drawn once here, not again in every worker
+                dictionary.get(next(iter(dictionary.originals)))
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
-                self.scrubber.add_known(self.dictionaries[kind].fakes.items())
-        for dictionary in self.dictionaries.values():
-            self.produced.update(dictionary.fakes.values())
+                self.scrubber.add_known(self.dictionaries[kind].originals, self.dictionaries[kind].get)
+        self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
+        return values
 
-    def _distinct(self, entry: TableRule, column: str) -> list[str]:
-        kind = self.tables[entry.table][column]
-        target = sql.Identifier(column)
-        source = sql.Identifier(entry.table)
-        if kind.startswith("jsonb"):
-            query = sql.SQL("SELECT DISTINCT j.value FROM {} t, jsonb_each_text(t.{}) AS j WHERE j.value IS NOT NULL").format(source, target)
-            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
-        else:
-            query = sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE {} IS NOT NULL").format(target, source, target)
-            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
-        return [value for (value,) in self.conn.execute(query)]
+    def _read(self, entry: TableRule) -> EntryValues:
+        """The values each column's new values are computed from: whole rows for faker, scrub and hash
+        (one query per entry), distinct values for shift, distinct keys for noise."""
+        read = EntryValues()
+        in_python = [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
+        if in_python:
+            query = sql.SQL("SELECT {}, {} FROM {}{}").format(
+                self._key(entry)[0], sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
+                sql.Identifier(entry.table), _where(entry))
+            rows = self.conn.cursor(binary=True).execute(query).fetchall()  # binary: the fastest way in for many rows
+            read.keys = [row[0] for row in rows]
+            read.rows = {column: [row[i] for row in rows] for i, column in enumerate(in_python, 1)}
+        for rule in entry.columns:
+            if rule.strategy == "shift":
+                read.distinct[rule.column] = self._distinct_typed(entry, rule.column)
+            elif rule.strategy == "noise":
+                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_noise_key(rule), sql.Identifier(entry.table))
+                                         + _where(entry))
+                read.distinct[rule.column] = [k for (k,) in keys if k is not None]
+        return read
 
-    def _personal_only(self, entry: TableRule, column: str, values: list[str]) -> list[str]:
+    def _key(self, entry: TableRule) -> tuple[sql.Composable, str]:
+        """How rows of the entry's table are named in its row table: the id, or the physical place
+        (stable inside this transaction) for tables without one."""
+        if "id" in self.tables[entry.table]:
+            return sql.SQL("id"), self.tables[entry.table]["id"]
+        return sql.SQL("ctid::text"), "text"
+
+    def _personal_only(self, entry: TableRule, sampled: dict[str, list[str]]) -> dict[str, list[str]]:
         """Drop values the same column keeps in rows this entry leaves alone: those are business data."""
-        if not entry.where or not values or self.tables[entry.table][column].startswith("jsonb"):
-            return values
-        kept = {v for (v,) in self.conn.execute(
-            sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE NOT ({}) AND {}::text = ANY(%s)").format(
-                sql.Identifier(column), sql.Identifier(entry.table), sql.SQL(entry.where), sql.Identifier(column)), (values,))}
-        return [v for v in values if v not in kept]
+        columns = [c for c, values in sampled.items() if values and not self.tables[entry.table][c].startswith("jsonb")]
+        if not entry.where or not columns:
+            return sampled
+        query = sql.SQL("SELECT {} FROM {} WHERE NOT ({}) AND ({})").format(
+            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns), sql.Identifier(entry.table),
+            sql.SQL(entry.where), sql.SQL(" OR ").join(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(c)) for c in columns))
+        kept: dict[str, set[str]] = {c: set() for c in columns}
+        for row in self.conn.execute(query, [sampled[c] for c in columns]):
+            for column, value in zip(columns, row):
+                kept[column].add(value)
+        return {c: [v for v in values if v not in kept.get(c, ())] for c, values in sampled.items()}
 
     def _replace_detected(self, kind: str, original: str) -> str:
         dictionary = self.dictionaries.get(kind)
         if dictionary is None:
-            make = lambda o, variant, k=kind: (self.fakes.variant(variant) if variant else self.fakes).make(k, o)  # noqa: E731
-            dictionary = self.dictionaries[kind] = Dictionary(kind, make, self.keyed)
+            dictionary = self.dictionaries[kind] = self._new_dictionary(kind, kind)
         fake = dictionary.get(original)
-        self.produced.add(fake)
+        self.replaced.append(fake)
         return fake
 
-    def _rewrite_entries(self, report: MaskReport, progress: Progress, samples: leaks.Samples) -> None:
-        """Entry by entry: read its distinct values, compute their new values, load the maps, UPDATE.
-
-        The Python part of the next entry (scrub, hash, shift, noise) runs in a thread while
-        PostgreSQL rewrites this one; psycopg frees the GIL while it waits on the server. One
-        thread, entries in order, so dictionaries grow in the same order every run."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask") as thread:
-            # Dictionaries go to temp tables while the first entry computes, and before any scrub
-            # adds to them (from the thread): the thread only ever adds values no column holds.
-            snapshots = {kind: list(d.fakes.items()) for kind, d in self.dictionaries.items()}
-            upcoming = self.entries and thread.submit(self._compute, self.entries[0], self._read(self.entries[0]), samples)
-            for kind in sorted(snapshots):
-                self.kind_tables[kind] = load_map(self.conn, snapshots.pop(kind))
+    # ---- rewrite: workers compute new values while PostgreSQL rewrites ------------
+    def _rewrite_entries(self, report: MaskReport, progress: Progress, samples: leaks.Samples, values: dict[int, EntryValues]) -> None:
+        """Entries are rewritten in the order of the rules file (a `where` may depend on what an
+        earlier entry changed), each as soon as its columns are computed; the workers go on with
+        the next ones meanwhile. No two entries rewrite the same cells (check_overlaps), so the
+        values read before any rewrite are still the originals."""
+        self.values = values
+        with workers.pool(self) as pool:
+            jobs = [{name: [pool.submit(workers.column, i, name, start, start + CHUNK) for start in range(0, len(values[i].keys), CHUNK)]
+                     for name in values[i].rows} for i in range(len(self.entries))]
             for i, entry in enumerate(self.entries):
-                computing = upcoming or thread.submit(self._compute, entry, self._read(entry), samples)
-                rw = self._load(entry, computing.result())
-                # Reading ahead is safe: no two entries rewrite the same cells (check_overlaps).
-                following = self.entries[i + 1] if i + 1 < len(self.entries) else None
-                upcoming = following and thread.submit(self._compute, following, self._read(following), samples)
-                report.tables.append(self._apply(entry, rw, progress))
+                columns: dict[str, list] = {}
+                for name, chunks in jobs[i].items():
+                    columns[name] = []
+                    for job in chunks:
+                        result = job.result()
+                        columns[name] += result.values
+                        self.produced.update(result.produced)
+                        for value, origin in result.samples.items():
+                            samples.values.setdefault(value, origin)
+                        if result.hits:
+                            self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
+                read = values.pop(i)
+                computed = Computed(rows=list(zip(read.keys, *columns.values())), pairs=self._pairs(entry, read))
+                report.tables.append(self._apply(entry, self._load(entry, computed), progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
 
-    def _read(self, entry: TableRule) -> dict[str, list]:
-        """Column -> the distinct values (or noise keys) its new values are computed from."""
-        values: dict[str, list] = {}
-        for rule in entry.columns:
-            if rule.strategy in ("scrub", "hash"):
-                values[rule.column] = self._distinct(entry, rule.column)
-            elif rule.strategy == "shift":
-                values[rule.column] = self._distinct_typed(entry, rule.column)
-            elif rule.strategy == "noise":
-                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_noise_key(rule), sql.Identifier(entry.table))
-                                         + (sql.SQL(" WHERE ") + sql.SQL(entry.where) if entry.where else sql.SQL("")))
-                values[rule.column] = [k for (k,) in keys if k is not None]
-        return values
+    def column_values(self, index: int, name: str, start: int, stop: int) -> workers.ColumnResult:
+        """The new value of rows [start, stop) of one faker, scrub or hash column; each distinct
+        value worked out once, in row order. Runs in a worker."""
+        entry = self.entries[index]
+        rule = next(r for r in entry.columns if r.column == name)
+        column = self.values[index].rows[name][start:stop]
+        result = workers.ColumnResult(values=[])
+        marks = {kind: len(d.fakes) for kind, d in self.dictionaries.items()}
+        replaced = len(self.replaced)
+        function = self._function(entry, rule, result)
+        json = self.tables[entry.table][name].startswith("jsonb")
+        memo: dict[str | None, str | None] = {None: None}
+        for value in dict.fromkeys(column):
+            if value is not None:
+                memo[value] = _in_json(function, value) if json else function(value)
+        result.values = list(map(memo.__getitem__, column))
+        result.produced = self.replaced[replaced:]
+        for kind, dictionary in self.dictionaries.items():
+            result.produced.extend(itertools.islice(dictionary.fakes.values(), marks.get(kind, 0), None))
+        return result
 
-    def _compute(self, entry: TableRule, values: dict[str, list], samples: leaks.Samples) -> dict[str, list[tuple]]:
-        """Column -> (original as text, new value as text) pairs; pure Python, runs in the thread."""
+    def _pairs(self, entry: TableRule, read: EntryValues) -> dict[str, list[tuple]]:
+        """(original, new) for shift and noise: a few thousand values, worked out here."""
         pairs: dict[str, list[tuple]] = {}
         for rule in entry.columns:
-            if rule.column not in values:
-                continue
-            if rule.strategy in ("scrub", "hash"):
-                function = self._scrub_recording(entry, rule.column, samples) if rule.strategy == "scrub" else hashed(rule, self.keyed)
-                pairs[rule.column] = [(v, function(v)) for v in values[rule.column]]
-            elif rule.strategy == "shift":
+            if rule.strategy == "shift":
                 move = shift(rule, self.keyed)
-                pairs[rule.column] = [(text, str(move(value))) for value, text in values[rule.column]]
+                pairs[rule.column] = [(text, str(move(value))) for value, text in read.distinct[rule.column]]
             elif rule.strategy == "noise":
                 factor = noise_factor(rule, self.keyed)
-                pairs[rule.column] = [(k, factor(k)) for k in values[rule.column]]
+                pairs[rule.column] = [(k, factor(k)) for k in read.distinct[rule.column]]
         return pairs
 
-    def _load(self, entry: TableRule, pairs: dict[str, list[tuple]]) -> Rewrite:
-        """Maps into temp tables; the Rewrite that joins them."""
+    def _function(self, entry: TableRule, rule: ColumnRule, result: workers.ColumnResult):
+        if rule.strategy == "faker":
+            return self._dictionary(rule).get
+        if rule.strategy == "scrub":
+            return self._scrub_recording(entry, rule.column, result)
+        return hashed(rule, self.keyed)
+
+    def _load(self, entry: TableRule, computed: Computed) -> Rewrite:
+        """Row values and maps into temp tables; the Rewrite that joins them."""
         types = self.tables[entry.table]
         rw = Rewrite(entry.table, entry.where, types)
+        in_rows = [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
+        if in_rows:
+            key, key_type = self._key(entry)
+            table = load_rows(self.conn, key_type, len(in_rows), computed.rows)
+            rw.rows = RowValues(table, sql.SQL("o.") + key, {column: f"c{i}" for i, column in enumerate(in_rows)})
         for rule in entry.columns:
-            json = types[rule.column].startswith("jsonb")
-            if rule.strategy == "faker":
-                rw.columns[rule.column] = Mapped(self._kind_table(self._dictionary(rule)), json=json)
-            elif rule.strategy in ("scrub", "hash", "shift"):
-                rw.columns[rule.column] = Mapped(load_map(self.conn, pairs[rule.column]), json=json)
+            if rule.strategy == "shift":
+                rw.columns[rule.column] = Mapped(load_map(self.conn, computed.pairs[rule.column]))
             elif rule.strategy == "noise":
-                rw.columns[rule.column] = Scaled(load_map(self.conn, pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
+                rw.columns[rule.column] = Scaled(load_map(self.conn, computed.pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
             elif rule.strategy in ("constant", "null"):
                 rw.columns[rule.column] = Literal(rule.options.get("value"))
             elif rule.strategy == "template":
@@ -334,12 +412,6 @@ class Masker:
         progress.finish()
         return entry.table, rows, time.monotonic() - started
 
-    def _kind_table(self, dictionary: Dictionary):
-        """One temp table per dictionary, loaded once, shared by every column of that kind."""
-        if dictionary.kind not in self.kind_tables:
-            self.kind_tables[dictionary.kind] = load_map(self.conn, dictionary.fakes.items())
-        return self.kind_tables[dictionary.kind]
-
     def _distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
         """(value, value as PostgreSQL prints it): the join key must match the server's text form."""
         query = sql.SQL("SELECT DISTINCT {c}, {c}::text FROM {t} WHERE {c} IS NOT NULL").format(
@@ -348,12 +420,15 @@ class Masker:
             query += sql.SQL(" AND ({})").format(sql.SQL(entry.where))
         return self.conn.execute(query).fetchall()
 
-    def _scrub_recording(self, entry: TableRule, column: str, samples: leaks.Samples):
+    def _scrub_recording(self, entry: TableRule, column: str, result: workers.ColumnResult):
         """Scrub; keep a few replaced originals as leak-check samples; run the detectors on the result."""
         origin = f"{entry.table}.{column}"
+        samples = leaks.Samples()
+        result.samples = samples.values
         budget = [40]
 
         def apply(text: str) -> str:
+            replaced = len(self.replaced)
             new = self.scrubber.scrub(text)
             if new != text:
                 if budget[0] > 0:
@@ -361,18 +436,32 @@ class Masker:
                         found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
                         samples.add(origin, found, limit=2)
                     budget[0] -= 1
-                self._detect(origin, new)
+                result.hits.update(_unmasked(new, self.replaced[replaced:]))
             return new
 
         return apply
 
-    def _detect(self, where: str, text: str) -> None:
-        """Every email/IBAN/phone/NI number left in scrubbed text must be one masking produced."""
-        detector = detector_for(text)
-        for match in detector.finditer(text) if detector is not None else ():
-            hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
-            if hit not in self.produced and not (kind == "email" and _role_mailbox(hit)):
-                self.detector_hits.setdefault(where, set()).add(kind)
+
+def _unmasked(text: str, made: list[str]) -> Iterable[str]:
+    """Kinds of email/IBAN/phone/NI number left in scrubbed text that masking did not put there."""
+    detector = detector_for(text)
+    for match in detector.finditer(text) if detector is not None else ():
+        hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
+        if hit not in made and not (kind == "email" and _role_mailbox(hit)):
+            yield kind
+
+
+@contextmanager
+def _collector_paused():
+    """Millions of short strings and tuples, none in a cycle: the cycle collector would only rescan
+    them again and again (a third of the read time at a million rows)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @contextmanager
@@ -383,6 +472,32 @@ def _timed(phases: dict[str, float], name: str):
         yield
     finally:
         phases[name] = phases.get(name, 0.0) + time.monotonic() - started
+
+
+def _where(entry: TableRule) -> sql.Composable:
+    return sql.SQL(" WHERE ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
+
+
+def _texts(values: list[str | None], json: bool) -> Iterable[str]:
+    """The originals a column holds: its values, or the texts inside translated (jsonb) values."""
+    for value in values:
+        if value is None:
+            continue
+        if not json:
+            yield value
+            continue
+        parsed = jsonlib.loads(value)
+        yield from (v for v in (parsed.values() if isinstance(parsed, dict) else [parsed]) if isinstance(v, str))
+
+
+def _in_json(function, value: str) -> str:
+    """Apply `function` to every language's text of a translated value."""
+    parsed = jsonlib.loads(value)
+    if isinstance(parsed, dict):
+        parsed = {k: function(v) if isinstance(v, str) else v for k, v in parsed.items()}
+    elif isinstance(parsed, str):
+        parsed = function(parsed)
+    return jsonlib.dumps(parsed, ensure_ascii=False)
 
 
 def _noise_key(rule: ColumnRule) -> sql.Composable:

@@ -9,6 +9,7 @@ same original everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from faker import Faker
 
@@ -23,8 +24,9 @@ ROLE_MAILBOXES = frozenset({
 })
 NI_PREFIX_LETTERS = "ABCEGHJKLMNPRSTWXYZ"
 _SEPARATORS = re.compile(r"([._+\-])")
-_DIGIT = re.compile(r"\d")
-_NON_DIGIT = re.compile(r"\D")
+# A number's layout as a %-format: each ASCII digit becomes a %c field (via NUL, which no text holds).
+_NOT_DIGITS = bytes(b for b in range(256) if not 48 <= b <= 57)
+_DIGIT_TO_MARK = bytes.maketrans(b"0123456789", b"\x00" * 10)
 
 
 def _case_like(template: str, value: str) -> str:
@@ -44,6 +46,10 @@ class Fakes:
         self._pools = pools or self
         self._variants: dict[int, Fakes] = {}
         self._pool_cache: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        # Names repeat token by token and addresses local part by local part: map each once.
+        self._first: dict[str, str] = {}
+        self._last: dict[str, str] = {}
+        self._locals: dict[str, str] = {}
 
     def variant(self, n: int) -> "Fakes":
         """The same fakes drawn again under an independent key, sharing the Faker pools."""
@@ -70,10 +76,16 @@ class Fakes:
 
     # ---- people ------------------------------------------------------------
     def first_name(self, original: str) -> str:
-        return _case_like(original, self.pick("first_name", "first_name", original.lower()))
+        fake = self._first.get(original)
+        if fake is None:
+            fake = self._first[original] = _case_like(original, self.pick("first_name", "first_name", original.lower()))
+        return fake
 
     def last_name(self, original: str) -> str:
-        return _case_like(original, self.pick("last_name", "last_name", original.lower()))
+        fake = self._last.get(original)
+        if fake is None:
+            fake = self._last[original] = _case_like(original, self.pick("last_name", "last_name", original.lower()))
+        return fake
 
     def name(self, original: str) -> str:
         """Token by token: every token but the last is a first name, the last a family name."""
@@ -89,6 +101,12 @@ class Fakes:
         local, at, host = original.partition("@")
         if not at:
             return original  # not an address (e.g. the login 'admin'): nothing personal to replace
+        new_local = self._locals.get(local)
+        if new_local is None:
+            new_local = self._locals[local] = self._local_part(local)
+        return f"{new_local}@{host if domain == 'keep' else domain}"
+
+    def _local_part(self, local: str) -> str:
         if local.lower() in ROLE_MAILBOXES:
             new_local = local
         else:
@@ -103,14 +121,15 @@ class Fakes:
                 mapped = self.last_name(letters) if position == len(words) - 1 and len(words) > 1 else self.first_name(letters)
                 parts[i] = re.sub(r"[^a-z0-9]", "", mapped.lower()) + digits
             new_local = "".join(parts)
-        return f"{new_local}@{host if domain == 'keep' else domain}"
+        return new_local
 
     def phone(self, original: str) -> str:
         """Keep the country/area prefix and the layout; new digits after it."""
-        digits = _NON_DIGIT.sub("", original)
+        raw = original.encode()
+        digits = raw.translate(None, _NOT_DIGITS).decode()
         keep = 4 if original.lstrip().startswith("+") else 2
-        fresh = iter(digits[:keep] + self.keyed.chars("phone", digits, "0123456789", len(digits))[keep:])
-        return _DIGIT.sub(lambda _m: next(fresh), original)
+        fresh = (digits[:keep] + self.keyed.chars("phone", digits, "0123456789", len(digits))[keep:]).encode()
+        return (raw.replace(b"%", b"%%").translate(_DIGIT_TO_MARK).replace(b"\x00", b"%c") % tuple(fresh)).decode()
 
     def iban(self, original: str) -> str:
         """Same country and bank code, new account number, valid check digits; spacing kept."""
@@ -145,15 +164,15 @@ class Fakes:
     def generic(self, provider: str, original: str, locale: str | None = None) -> str:
         return self.pick(provider, provider, original, locale)
 
-    def make(self, provider: str, original: str, *, locale: str | None = None, domain: str = "keep") -> str:
-        """The fake for `original` from a Faker provider name, format-preserving where it matters."""
+    def maker(self, provider: str, *, locale: str | None = None, domain: str = "keep") -> Callable[[str], str]:
+        """original -> fake for a Faker provider name, format-preserving where it matters."""
         special = {
             "name": self.name, "first_name": self.first_name, "last_name": self.last_name,
             "phone_number": self.phone, "iban": self.iban, "ssn": self.national_id, "passport_number": self.national_id,
             "street_address": self.street_address,
         }
         if provider == "email":
-            return self.email(original, domain)
+            return self.email if domain == "keep" else lambda original: self.email(original, domain)
         if provider in special and (locale is None or locale == self.locale):
-            return special[provider](original)
-        return self.generic(provider, original, locale)
+            return special[provider]
+        return lambda original: self.generic(provider, original, locale)

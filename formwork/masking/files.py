@@ -63,6 +63,5 @@ def delete_unreferenced(conn: psycopg.Connection, store: ObjectStore, fnames: se
         return 0
     still = {r[0] for r in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname = ANY(%s)", (list(fnames),))}
     gone = sorted(fnames - still)
-    for fname in gone:
-        store.delete(fname)
+    store.delete_many(gone)
     return len(gone)

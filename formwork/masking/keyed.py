@@ -10,6 +10,9 @@ import hashlib
 import string
 
 
+_TABLES: dict[str, bytes] = {}  # alphabet -> byte translation table
+
+
 class Keyed:
     def __init__(self, salt: bytes, variant: int = 0):
         if len(salt) < 16:
@@ -44,10 +47,14 @@ class Keyed:
         return self.number(kind, value) / 2**64
 
     def chars(self, kind: str, value: str, alphabet: str, count: int) -> str:
+        """`count` characters of `alphabet` (ASCII), the i-th being alphabet[byte i % len(alphabet)]."""
         stream = self.digest(kind, value, 64)
         while len(stream) < count:
             stream += self.digest(kind, value + str(len(stream)), 64)
-        return "".join(alphabet[b % len(alphabet)] for b in stream[:count])
+        table = _TABLES.get(alphabet)
+        if table is None:
+            table = _TABLES[alphabet] = bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
+        return stream[:count].translate(table).decode("ascii")
 
     def like(self, kind: str, value: str, template: str) -> str:
         """Same shape as `template`: digits stay digits, letters stay letters (case kept), the rest stays."""

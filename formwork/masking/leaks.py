@@ -9,7 +9,11 @@ table and column (or file), never the value.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -83,33 +87,72 @@ def _whole_word(text: str, end: int, value: str) -> bool:
 
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
          store: ObjectStore | None = None) -> list[Leak]:
+    """This process streams every text column out of the database; forked workers search the
+    stream and the files, so the search runs beside PostgreSQL instead of after it."""
     if not samples.values:
         return []
-    automaton = _automaton(samples)
     found: dict[tuple[str, str], None] = {}
-    for table, columns in sorted(tables.items()):
-        text_columns = [c for c, kind in columns.items() if is_text(kind)]
-        if not text_columns:
-            continue
-        query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(
-            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table))
-        with conn.cursor().copy(query) as copy:
-            for block in _blocks(copy):
-                for end, (value, origin) in automaton.iter(block):
-                    if _whole_word(block, end, value):
-                        column = text_columns[block.count("\t", block.rfind("\n", 0, end) + 1, end)]
-                        found.setdefault((f"{table}.{column}", origin), None)
-    if store is not None and "ir_attachment" in tables:
-        for (fname,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL"):
-            try:
-                content = store.get_bytes(fname).decode("latin-1")
-            except ObjectNotFound:
+    with _searchers(_automaton(samples), store) as pool:
+        jobs = []
+        for table, columns in sorted(tables.items()):
+            text_columns = [c for c, kind in columns.items() if is_text(kind)]
+            if not text_columns:
                 continue
-            for end, (value, origin) in automaton.iter(content):
-                if _whole_word(content, end, value):
-                    found.setdefault((f"filestore:{fname}", origin), None)
-                    break
+            query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table))
+            with conn.cursor().copy(query) as copy:
+                jobs += [(table, text_columns, pool.submit(_search_rows, block)) for block in _blocks(copy)]
+        if store is not None and "ir_attachment" in tables:
+            fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")]
+            jobs += [(None, None, pool.submit(_search_files, fnames[i:i + FILES_PER_JOB])) for i in range(0, len(fnames), FILES_PER_JOB)]
+        for table, text_columns, job in jobs:
+            for where, origin in job.result():
+                found.setdefault((f"{table}.{text_columns[where]}" if table else f"filestore:{where}", origin), None)
     return [Leak(where, origin) for where, origin in found]
+
+
+FILES_PER_JOB = 500
+_SEARCH: tuple | None = None  # (automaton, store) of the running scan: set before the workers fork
+
+
+@contextmanager
+def _searchers(automaton: ahocorasick.Automaton, store: ObjectStore | None) -> Iterator[Executor]:
+    global _SEARCH
+    _SEARCH = (automaton, store)
+    try:
+        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
+            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+        else:
+            executor = ThreadPoolExecutor(max_workers=1)
+        with executor:
+            yield executor
+    finally:
+        _SEARCH = None
+
+
+def _search_rows(block: str) -> set[tuple[int, str]]:
+    """(column index, origin) of every sample found in a run of COPY rows."""
+    automaton = _SEARCH[0]
+    hits = set()
+    for end, (value, origin) in automaton.iter(block):
+        if _whole_word(block, end, value):
+            hits.add((block.count("\t", block.rfind("\n", 0, end) + 1, end), origin))
+    return hits
+
+
+def _search_files(fnames: list[str]) -> set[tuple[str, str]]:
+    automaton, store = _SEARCH
+    hits = set()
+    for fname in fnames:
+        try:
+            content = store.get_bytes(fname).decode("latin-1")
+        except ObjectNotFound:
+            continue
+        for end, (value, origin) in automaton.iter(content):
+            if _whole_word(content, end, value):
+                hits.add((fname, origin))
+                break
+    return hits
 
 
 def _blocks(copy, size: int = 1 << 20) -> Iterable[str]:

@@ -1,15 +1,14 @@
 """Rewrite the rows of one table entry in one set-based UPDATE.
 
-Every strategy is a function of the original value (or of a key such as the
-employee), so Python only computes mappings over *distinct* values; they are
-loaded with COPY into temp tables, and PostgreSQL applies them with hash joins
-in a single UPDATE per entry. No row-at-a-time work, inside the caller's
-transaction.
+The values Python computes (fakes, scrubbed text, hashes) are loaded with COPY
+into one temp table holding each row's key and new values, and the UPDATE joins
+it once: one hash join whatever the number of columns. Small keyed maps (noise
+factors by employee, shifted dates) are joined the same way by value. No
+row-at-a-time work, inside the caller's transaction.
 
-Each map is complete (every value of the rows it serves, unchanged ones
-included, and NULL under a sentinel key), so the UPDATE inner-joins the target
-table straight to its maps: no self-join, and the planner hashes the maps,
-not the table.
+Every join is an inner join to a complete map (every row or value it serves,
+NULL under a sentinel key), so a row missing from a map drops out of the UPDATE
+and the row count check catches it.
 """
 
 from __future__ import annotations
@@ -49,12 +48,32 @@ def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str | None]]) 
     return name
 
 
+def load_rows(conn: psycopg.Connection, key_type: str, columns: int, rows: Iterable[tuple]) -> sql.Identifier:
+    """A temp table (fw_key, c0, c1, ...) of each row's key and new values; returns its name."""
+    name = sql.Identifier(f"fw_rows_{next(_names)}")
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} (fw_key {}, {}) ON COMMIT DROP").format(
+        name, sql.SQL(key_type), sql.SQL(", ").join(sql.SQL(f"c{i} text") for i in range(columns))))
+    with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(name)) as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.execute(sql.SQL("ANALYZE {}").format(name))
+    return name
+
+
 @dataclass
-class Mapped:
-    """new = map[original]; jsonb maps every language's text (and keeps texts the map lacks)."""
+class RowValues:
+    """Each row's new values, computed in Python: the entry's row table joined by key."""
 
     table: sql.Identifier
-    json: bool = False
+    key: sql.Composable  # the row's key in the target table: o.id, or o.ctid::text for tables without one
+    columns: dict[str, str] = field(default_factory=dict)  # target column -> row table column
+
+
+@dataclass
+class Mapped:
+    """new = map[original]."""
+
+    table: sql.Identifier
 
 
 @dataclass
@@ -84,23 +103,24 @@ class Rewrite:
     where: str | None
     types: dict[str, str]  # column -> SQL type
     columns: dict[str, Mapped | Scaled | Literal | Expression] = field(default_factory=dict)
+    rows: RowValues | None = None
 
 
 def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
     """Runs the UPDATE; `expected` rows match the entry, and all of them must be rewritten:
     a row whose value is missing from a map would drop out of the join unmasked."""
     maps, conditions, new = [], [], {}
+    if rw.rows is not None:
+        maps.append(sql.SQL("{} r").format(rw.rows.table))
+        conditions.append(sql.SQL("r.fw_key = {}").format(rw.rows.key))
+        for column, source in rw.rows.columns.items():
+            new[column] = sql.SQL("r.{}::{}").format(sql.Identifier(source), sql.SQL(rw.types[column]))
     for i, (column, how) in enumerate(rw.columns.items()):
         original = sql.SQL("o.{}").format(sql.Identifier(column))
         kind = sql.SQL(rw.types[column])
         alias = sql.Identifier(f"m{i}")
         if isinstance(how, Literal):
             new[column] = sql.SQL("{}::{}").format(sql.Literal(how.value), kind)
-        elif isinstance(how, Mapped) and how.json:
-            new[column] = sql.SQL(
-                "CASE WHEN {o} IS NULL THEN NULL ELSE (SELECT jsonb_object_agg(e.key, COALESCE(to_jsonb(m.fw_fake), e.value)) "
-                "FROM jsonb_each({o}) e LEFT JOIN {t} m ON m.fw_orig = e.value #>> '{{}}') END"
-            ).format(o=original, t=how.table)
         elif isinstance(how, (Mapped, Scaled)):
             key = how.key if isinstance(how, Scaled) else original
             maps.append(sql.SQL("{} {}").format(how.table, alias))

@@ -42,13 +42,20 @@ class Scrubber:
         self.replace = replace
         self.first_name = first_name
         self.automaton = ahocorasick.Automaton()
+        self.whole: dict[str, Callable[[str], str]] = {}  # known original -> its fake, for texts that are one
+        self._heads: dict[str, str] = {}  # the company part of "Company, Person" texts, scrubbed
         self._built = False
 
-    def add_known(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Known originals (names, streets) and their fakes, matched as whole words."""
-        for original, fake in pairs:
-            if original and len(original) >= 5 and " " in original:
-                self.automaton.add_word(original, (len(original), fake))
+    def add_known(self, originals: Iterable[str], fake: Callable[[str], str]) -> None:
+        """Known originals (names, streets), matched as whole words; `fake` maps one when it is found.
+        Inside longer texts only those of two words or more are looked for (a lone 'Mark' or 'Rose'
+        is too often a plain word); a text that is one of them, whatever its length, is replaced."""
+        for original in originals:
+            if not original:
+                continue
+            self.whole[original] = fake
+            if len(original) >= 5 and " " in original:
+                self.automaton.add_word(original, (len(original), original, fake))
 
     def _ensure_built(self) -> None:
         if not self._built:
@@ -67,20 +74,29 @@ class Scrubber:
 
     def _known(self, text: str) -> str:
         self._ensure_built()
+        whole = self.whole.get(text)
+        if whole is not None:  # e.g. a display name that is just the person's name
+            return whole(text)
+        head, comma, tail = text.rpartition(", ")
+        if comma and tail in self.whole:  # "Company, Person": Odoo's display name of a contact
+            known = self._heads.get(head)
+            if known is None:
+                known = self._heads[head] = self._known(head)
+            return known + comma + self.whole[tail](tail)
         if not len(self.automaton) or self.automaton.kind != ahocorasick.AHOCORASICK:
             return text
         hits = []
-        for end, (length, fake) in self.automaton.iter_long(text):
+        for end, (length, original, fake) in self.automaton.iter_long(text):
             start = end - length + 1
             if (start == 0 or not text[start - 1].isalnum()) and (end + 1 == len(text) or not text[end + 1].isalnum()):
-                hits.append((start, end + 1, fake))
+                hits.append((start, end + 1, original, fake))
         if not hits:
             return text
         out, last = [], 0
-        for start, stop, fake in hits:
+        for start, stop, original, fake in hits:
             if start >= last:
                 out.append(text[last:start])
-                out.append(fake)
+                out.append(fake(original))
                 last = stop
         out.append(text[last:])
         return "".join(out)

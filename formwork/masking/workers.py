@@ -1,0 +1,49 @@
+"""Where the new values are computed: forked worker processes, one per core.
+
+Fakes, scrubbing and hashes are pure Python and the heaviest part of a run;
+PostgreSQL needs a core of its own for the rewrites. Workers are forked after
+every original has been read, so each holds the same dictionaries and rules as
+the parent and computes exactly what the parent would (every fake is a pure
+function of its original). They never touch the parent's connection. Where
+fork is not available the same jobs run in one thread of this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+_MASKER: Any = None  # the Masker whose values the jobs read: set before the workers fork
+
+
+@dataclass
+class ColumnResult:
+    values: list  # the new value of each row, in the order the rows were read
+    produced: list[str] = field(default_factory=list)  # fakes drawn while computing them
+    samples: dict[str, str] = field(default_factory=dict)  # originals replaced in text -> origin
+    hits: set[str] = field(default_factory=set)  # kinds of personal values the detectors still found
+
+
+def column(index: int, name: str, start: int, stop: int) -> ColumnResult:
+    """The job: new values of some rows of one column of one entry."""
+    return _MASKER.column_values(index, name, start, stop)
+
+
+@contextmanager
+def pool(masker: Any) -> Iterator[Executor]:
+    global _MASKER
+    _MASKER = masker
+    try:
+        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
+            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+        else:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
+        with executor:
+            yield executor
+    finally:
+        _MASKER = None
