@@ -57,6 +57,6 @@ class _Chunks:
 
 def test_blocks_hold_whole_rows_and_every_row_once():
     rows = [f"{i}\tAnna Kent {i}\té\n" for i in range(5000)]
-    blocks = list(leaks._blocks(_Chunks(rows), size=1000))
+    blocks = [block.decode() for block in leaks._blocks(_Chunks(rows), size=1000)]
     assert len(blocks) > 10 and all(block.endswith("\n") for block in blocks)
     assert "".join(blocks) == "".join(rows)

@@ -6,6 +6,7 @@ database as it was; files are only deleted after the commit.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import json as jsonlib
@@ -203,9 +204,8 @@ class Masker:
     def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
         for dictionary in self.dictionaries.values():
             self.produced.update(dictionary.fakes.values())
-        samples.discard(self.produced)
+        found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store, self.produced)
         report.samples = len(samples.values)
-        found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store)
         report.leaks = [str(leak) for leak in found]
         report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
                          for where, kinds in sorted(self.detector_hits.items())]
@@ -344,8 +344,7 @@ class Masker:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
 
     def column_values(self, index: int, name: str, start: int, stop: int) -> workers.ColumnResult:
-        """The new value of rows [start, stop) of one faker, scrub or hash column; each distinct
-        value worked out once, in row order. Runs in a worker."""
+        """The new value of rows [start, stop) of one faker, scrub or hash column. Runs in a worker."""
         entry = self.entries[index]
         rule = next(r for r in entry.columns if r.column == name)
         column = self.values[index].rows[name][start:stop]
@@ -353,12 +352,16 @@ class Masker:
         marks = {kind: len(d.fakes) for kind, d in self.dictionaries.items()}
         replaced = len(self.replaced)
         function = self._function(entry, rule, result)
-        json = self.tables[entry.table][name].startswith("jsonb")
-        memo: dict[str | None, str | None] = {None: None}
-        for value in dict.fromkeys(column):
-            if value is not None:
-                memo[value] = _in_json(function, value) if json else function(value)
-        result.values = list(map(memo.__getitem__, column))
+        if self.tables[entry.table][name].startswith("jsonb"):
+            function = functools.partial(_in_json, function)
+        if rule.strategy == "faker":  # the dictionary is the memo: one lookup per row
+            result.values = [None if value is None else function(value) for value in column]
+        else:
+            memo: dict[str | None, str | None] = {None: None}
+            for value in dict.fromkeys(column):  # each distinct value once, in row order
+                if value is not None:
+                    memo[value] = function(value)
+            result.values = list(map(memo.__getitem__, column))
         result.produced = self.replaced[replaced:]
         for kind, dictionary in self.dictionaries.items():
             result.produced.extend(itertools.islice(dictionary.fakes.values(), marks.get(kind, 0), None))
@@ -490,7 +493,7 @@ def _texts(values: list[str | None], json: bool) -> Iterable[str]:
         yield from (v for v in (parsed.values() if isinstance(parsed, dict) else [parsed]) if isinstance(v, str))
 
 
-def _in_json(function, value: str) -> str:
+def _in_json(function: Callable[[str], str], value: str) -> str:
     """Apply `function` to every language's text of a translated value."""
     parsed = jsonlib.loads(value)
     if isinstance(parsed, dict):

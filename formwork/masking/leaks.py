@@ -50,16 +50,22 @@ class Samples:
         if not self.values:
             return
         automaton = _automaton(self)
-        explained = set()
-        # One automaton pass over many fakes joined by NUL, which no PostgreSQL text holds (nor a
-        # sample): it stops a match and is no letter, so each fake is searched as if alone.
-        fakes = iter(fakes)
-        while batch := "\x00".join(itertools.islice(fakes, 50_000)):
-            for end, (value, _origin) in automaton.iter(batch):
-                if _whole_word(batch, end, value):
-                    explained.add(value)
-        for value in explained:
-            self.values.pop(value, None)
+        for batch in _joined(fakes):
+            for value in _explained(batch, automaton):
+                self.values.pop(value, None)
+
+
+def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
+    """Fakes joined by NUL, which no PostgreSQL text holds (nor a sample): it stops a match and is
+    no letter, so one automaton pass searches each fake as if alone."""
+    fakes = iter(fakes)
+    while batch := "\x00".join(itertools.islice(fakes, size)):
+        yield batch
+
+
+def _explained(batch: str, automaton: ahocorasick.Automaton | None = None) -> set[str]:
+    automaton = automaton or _SEARCH[0]
+    return {value for end, (value, _origin) in automaton.iter(batch) if _whole_word(batch, end, value)}
 
 
 @dataclass(frozen=True)
@@ -86,13 +92,15 @@ def _whole_word(text: str, end: int, value: str) -> bool:
 
 
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
-         store: ObjectStore | None = None) -> list[Leak]:
-    """This process streams every text column out of the database; forked workers search the
-    stream and the files, so the search runs beside PostgreSQL instead of after it."""
+         store: ObjectStore | None = None, produced: Iterable[str] = ()) -> list[Leak]:
+    """Samples explained by a fake in `produced` are dropped first (see Samples.discard). This
+    process streams every text column out of the database; forked workers search the stream
+    and the files, so the search runs beside PostgreSQL instead of after it."""
     if not samples.values:
         return []
     found: dict[tuple[str, str], None] = {}
     with _searchers(_automaton(samples), store) as pool:
+        explaining = [pool.submit(_explained, batch) for batch in _joined(produced, 200_000)]
         jobs = []
         for table, columns in sorted(tables.items()):
             text_columns = [c for c, kind in columns.items() if is_text(kind)]
@@ -105,9 +113,13 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
         if store is not None and "ir_attachment" in tables:
             fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")]
             jobs += [(None, None, pool.submit(_search_files, fnames[i:i + FILES_PER_JOB])) for i in range(0, len(fnames), FILES_PER_JOB)]
+        for job in explaining:
+            for value in job.result():
+                samples.values.pop(value, None)
         for table, text_columns, job in jobs:
-            for where, origin in job.result():
-                found.setdefault((f"{table}.{text_columns[where]}" if table else f"filestore:{where}", origin), None)
+            for where, value in job.result():
+                if value in samples.values:
+                    found.setdefault((f"{table}.{text_columns[where]}" if table else f"filestore:{where}", samples.values[value]), None)
     return [Leak(where, origin) for where, origin in found]
 
 
@@ -130,13 +142,14 @@ def _searchers(automaton: ahocorasick.Automaton, store: ObjectStore | None) -> I
         _SEARCH = None
 
 
-def _search_rows(block: str) -> set[tuple[int, str]]:
-    """(column index, origin) of every sample found in a run of COPY rows."""
+def _search_rows(data: bytes) -> set[tuple[int, str]]:
+    """(column index, sample) of every sample found in a run of COPY rows."""
     automaton = _SEARCH[0]
+    block = data.decode("utf-8", "replace")
     hits = set()
-    for end, (value, origin) in automaton.iter(block):
+    for end, (value, _origin) in automaton.iter(block):
         if _whole_word(block, end, value):
-            hits.add((block.count("\t", block.rfind("\n", 0, end) + 1, end), origin))
+            hits.add((block.count("\t", block.rfind("\n", 0, end) + 1, end), value))
     return hits
 
 
@@ -148,14 +161,11 @@ def _search_files(fnames: list[str]) -> set[tuple[str, str]]:
             content = store.get_bytes(fname).decode("latin-1")
         except ObjectNotFound:
             continue
-        for end, (value, origin) in automaton.iter(content):
-            if _whole_word(content, end, value):
-                hits.add((fname, origin))
-                break
+        hits.update((fname, value) for end, (value, _origin) in automaton.iter(content) if _whole_word(content, end, value))
     return hits
 
 
-def _blocks(copy, size: int = 1 << 20) -> Iterable[str]:
+def _blocks(copy, size: int = 1 << 20) -> Iterable[bytes]:
     """COPY output as runs of whole rows, about `size` bytes each: one automaton pass per run, not per
     row. COPY escapes newlines and tabs inside values, so a real newline ends a row and a tab a column."""
     parts: list[bytes] = []
@@ -167,6 +177,6 @@ def _blocks(copy, size: int = 1 << 20) -> Iterable[str]:
             data = b"".join(parts)
             cut = data.rfind(b"\n") + 1
             parts, length = [data[cut:]], len(data) - cut
-            yield data[:cut].decode("utf-8", "replace")
+            yield data[:cut]
     if length:
-        yield b"".join(parts).decode("utf-8", "replace")
+        yield b"".join(parts)

@@ -34,13 +34,20 @@ def column(index: int, name: str, start: int, stop: int) -> ColumnResult:
     return _MASKER.column_values(index, name, start, stop)
 
 
+def _yield_to_postgres() -> None:
+    """Workers run at a lower priority: when a core is wanted by both, the rewrite PostgreSQL is
+    running is what the run waits for; the workers only need to stay ahead of it."""
+    os.nice(5)
+
+
 @contextmanager
 def pool(masker: Any) -> Iterator[Executor]:
     global _MASKER
     _MASKER = masker
     try:
         if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
-            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), initializer=_yield_to_postgres,
+                                                     mp_context=multiprocessing.get_context("fork"))
         else:
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
         with executor:
