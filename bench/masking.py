@@ -16,10 +16,14 @@ from a fresh copy after a checkpoint and a sync.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -33,6 +37,7 @@ from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
 from formwork.masking.model import TableRule
 from formwork.masking.rules import load_rules
+from tests.support.clusters import drop_database
 from tests.support.seeded import copy, seed
 
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
@@ -80,13 +85,21 @@ def constant_rewrite(conn: psycopg.Connection, entries: list[TableRule], only=No
     return time.perf_counter() - started
 
 
-def fresh_copy(cluster: LocalCluster, name: str, work: Path) -> None:
-    """A copy of the seeded database and filestore, then a checkpoint and a sync, so that every timed
-    run starts on a quiet disk instead of paying for the writes of the copy before it."""
+@contextmanager
+def fresh_copy(cluster: LocalCluster, name: str, work: Path) -> Iterator[None]:
+    """A copy of the seeded database and filestore for one timed run, dropped after it.
+
+    Each run starts on a quiet machine: the copy is checkpointed and synced first, and the copies
+    of earlier runs are gone, so no autovacuum of their millions of dead rows runs beside it."""
     copy(cluster, "source", name, work / "files-source", work / f"files-{name}")
     with psycopg.connect(cluster.dsn(name), autocommit=True) as conn:
         conn.execute("CHECKPOINT")
     os.sync()
+    try:
+        yield
+    finally:
+        drop_database(cluster, name)
+        shutil.rmtree(work / f"files-{name}", ignore_errors=True)
 
 
 def _where(entry: TableRule) -> sql.Composable:
@@ -125,40 +138,43 @@ def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100"))
     with throwaway_cluster("formwork-bench-mask-") as (cluster, work):
         print(f"seeding --scale {scale} ...", flush=True)
-        seed(cluster, "source", work / "files-source", scale=scale)
+        # In a process of its own: the heap a seed leaves behind would slow every run after it, and
+        # every worker the engine forks would start as a copy of it.
+        seeding = multiprocessing.get_context("spawn").Process(target=seed, args=(cluster, "source", work / "files-source", scale))
+        seeding.start()
+        seeding.join()
+        if seeding.exitcode:
+            raise SystemExit(f"seeding failed (exit code {seeding.exitcode})")
+        with psycopg.connect(cluster.dsn("source"), autocommit=True) as conn:
+            conn.execute("VACUUM (FREEZE, ANALYZE)")  # copies start vacuumed, as a refreshed copy of production does
         rules = load_rules(str(RULES))
         results = {}
 
-        fresh_copy(cluster, "constant", work)
-        with psycopg.connect(cluster.dsn("constant")) as conn:
+        with fresh_copy(cluster, "constant", work), psycopg.connect(cluster.dsn("constant")) as conn:
             entries = Masker(conn, rules, SALT, None).entries
             results["constant"] = constant_rewrite(conn, entries)
 
-        fresh_copy(cluster, "inplace", work)
-        with psycopg.connect(cluster.dsn("inplace")) as conn:
+        with fresh_copy(cluster, "inplace", work), psycopg.connect(cluster.dsn("inplace")) as conn:
             results["inplace"] = constant_rewrite(conn, entries, set_aside=False)
 
-        fresh_copy(cluster, "scattered", work)
-        with psycopg.connect(cluster.dsn("scattered")) as conn:
+        with fresh_copy(cluster, "scattered", work), psycopg.connect(cluster.dsn("scattered")) as conn:
             results["scattered"] = constant_rewrite(conn, entries, text=SCATTERED)
 
-        fresh_copy(cluster, "formwork", work)
-        with psycopg.connect(cluster.dsn("formwork")) as conn:
+        with fresh_copy(cluster, "formwork", work), psycopg.connect(cluster.dsn("formwork")) as conn:
             started = time.perf_counter()
             report = Masker(conn, rules, SALT, LocalDirectoryStore(path=str(work / "files-formwork"))).run()
             results["formwork"] = time.perf_counter() - started
         assert not report.leaks
 
-        fresh_copy(cluster, "constant_subset", work)
-        with psycopg.connect(cluster.dsn("constant_subset")) as conn:
+        with fresh_copy(cluster, "constant_subset", work), psycopg.connect(cluster.dsn("constant_subset")) as conn:
             results["constant_subset"] = constant_rewrite(conn, entries, only=pynonymizer_column, set_aside=False)
         strategy = work / "pynonymizer.yml"
         strategy.write_text(yaml.safe_dump(pynonymizer_strategy(entries, rules.locale)))
-        fresh_copy(cluster, "pynonymizer", work)
-        try:
-            results["pynonymizer"] = run_pynonymizer(cluster, "pynonymizer", strategy)
-        except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-            print(f"pynonymizer failed: {getattr(exc, 'stderr', exc)}")
+        with fresh_copy(cluster, "pynonymizer", work):
+            try:
+                results["pynonymizer"] = run_pynonymizer(cluster, "pynonymizer", strategy)
+            except (subprocess.CalledProcessError, FileNotFoundError) as exc:
+                print(f"pynonymizer failed: {getattr(exc, 'stderr', exc)}")
 
         print(f"\nmasking at --scale {scale} ({sum(r for _, r, _ in report.tables):,} rows in {len(report.tables)} passes, "
               f"{report.files_replaced:,} files replaced, {report.samples:,} originals leak-checked)")

@@ -44,6 +44,18 @@ def test_bytes_round_trip_list_and_delete(store):
         store.get_bytes("ab/abcdef")
 
 
+def test_delete_many_removes_exactly_the_keys_named(store):
+    """Bulk deletion (S3 by the thousand, a directory folder by folder): the rest stays, missing keys are no error."""
+    kept = ["ab/abcdef", "cd/keep01"]
+    gone = [f"{i:02x}/{i:04x}payslip" for i in range(1050)] + ["cd/gone01"]
+    for key in kept + gone:
+        store.put_bytes(key, key.encode())
+    store.delete_many(gone + ["ef/never-there"])
+    assert sorted(o.key for o in store.list()) == kept
+    if isinstance(store, LocalDirectoryStore):  # emptied folders go, as on S3
+        assert sorted(os.listdir(store.path)) == ["ab", "cd"]
+
+
 def test_large_file_round_trip_reports_progress(store, tmp_path):
     source = tmp_path / "dump.bin"
     source.write_bytes(os.urandom(12 * 1024 * 1024))

@@ -1,18 +1,16 @@
 """After masking: prove that no sampled original survives, anywhere.
 
-Originals sampled before masking live only in this process's memory. Every
-text-like column of every table is streamed out with COPY and searched with an
-Aho-Corasick automaton, as is every file the attachments point to. A hit names
-table and column (or file), never the value.
+Originals sampled before masking live only in memory (this process and the
+workers it forks). Every text-like column of every table is streamed out with
+COPY and searched with an Aho-Corasick automaton, as is every file the
+attachments point to. A hit names table and column (or file), never the value.
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -21,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
+from formwork.masking import forked
 from formwork.masking.introspect import is_text
 
 MIN_LENGTH = 5
@@ -132,11 +131,7 @@ def _searchers(automaton: ahocorasick.Automaton, store: ObjectStore | None) -> I
     global _SEARCH
     _SEARCH = (automaton, store)
     try:
-        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
-            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
-        else:
-            executor = ThreadPoolExecutor(max_workers=1)
-        with executor:
+        with forked.executor() as executor:
             yield executor
     finally:
         _SEARCH = None

@@ -1,22 +1,22 @@
-"""Where the new values are computed: forked worker processes, one per core.
+"""Where the new values are computed: forked workers (see forked.py).
 
 Fakes, scrubbing and hashes are pure Python and the heaviest part of a run;
 PostgreSQL needs a core of its own for the rewrites. Workers are forked after
 every original has been read, so each holds the same dictionaries and rules as
 the parent and computes exactly what the parent would (every fake is a pure
-function of its original). They never touch the parent's connection. Where
-fork is not available the same jobs run in one thread of this process.
+function of its original).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from formwork.masking import forked
 
 _MASKER: Any = None  # the Masker whose values the jobs read: set before the workers fork
 
@@ -45,12 +45,7 @@ def pool(masker: Any) -> Iterator[Executor]:
     global _MASKER
     _MASKER = masker
     try:
-        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
-            executor: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), initializer=_yield_to_postgres,
-                                                     mp_context=multiprocessing.get_context("fork"))
-        else:
-            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
-        with executor:
+        with forked.executor(initializer=_yield_to_postgres) as executor:
             yield executor
     finally:
         _MASKER = None
