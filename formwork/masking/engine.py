@@ -268,7 +268,7 @@ class Masker:
         """The values each column's new values are computed from: whole rows for faker, scrub and hash
         (one query per entry), distinct values for shift, distinct keys for noise."""
         read = EntryValues()
-        in_python = [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
+        in_python = _row_columns(entry)
         if in_python:
             query = sql.SQL("SELECT {}, {} FROM {}{}").format(
                 self._key(entry)[0], sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
@@ -390,7 +390,7 @@ class Masker:
         """Row values and maps into temp tables; the Rewrite that joins them."""
         types = self.tables[entry.table]
         rw = Rewrite(entry.table, entry.where, types)
-        in_rows = [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
+        in_rows = _row_columns(entry)
         if in_rows:
             key, key_type = self._key(entry)
             table = load_rows(self.conn, key_type, len(in_rows), computed.rows)
@@ -475,6 +475,11 @@ def _timed(phases: dict[str, float], name: str):
         yield
     finally:
         phases[name] = phases.get(name, 0.0) + time.monotonic() - started
+
+
+def _row_columns(entry: TableRule) -> list[str]:
+    """The columns whose new values are computed row by row, in the order of the entry's row table."""
+    return [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
 
 
 def _where(entry: TableRule) -> sql.Composable:
