@@ -35,6 +35,9 @@ class OdooEnvironment(Block):
     db_user: str | None = None
     db_password: Secret | None = Field(default=None, description="Absent: PG* variables or .pgpass apply.")
     db_options: dict[str, str] = Field(default_factory=dict, description="Extra libpq parameters, e.g. sslmode.")
+    db_identity: dict[str, str | None] | None = Field(
+        default=None, description="A production database's server start time, system identifier and oid, recorded when added: "
+                                  "what the production guard compares against when the database cannot be reached.")
     filestore_url: str | None = Field(default=None, description="file:///path or s3://bucket/prefix of the database's filestore folder.")
     backup_store_url: str | None = None
     base_url: str | None = None

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from prefect import get_client
 from prefect.blocks.system import Secret
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.backup.retention import RetentionPolicy
 from formwork.dsn import parse_dsn
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
+from formwork.production_guard import DatabaseIdentity, KnownEnvironment, identify_spec, production_databases
 from formwork.tiers import check_tier
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -164,6 +165,11 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     env, password = build(spec)
     if exists(spec.name):
         raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
+    identity = _reachable_identity(parse_dsn(spec.dsn))
+    if spec.production:
+        env.db_identity = identity.recorded() if identity else None
+    elif identity is not None:
+        _refuse_reaching_production(spec, identity)
     secrets = [("db_password", password_block_name(spec.name), password),
                ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook)]
     try:
@@ -180,6 +186,30 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     return env
 
 
+def _reachable_identity(conn) -> DatabaseIdentity | None:
+    try:
+        return identify_spec(conn)
+    except Exception:  # not reachable from here (yet): nothing to compare
+        return None
+
+
+def _refuse_reaching_production(spec: EnvironmentSpec, identity: DatabaseIdentity) -> None:
+    for name, prod in production_databases("register"):
+        if prod.same_database(identity):
+            raise InputError(f"--dsn '{parse_dsn(spec.dsn).uri()}' reaches the database of production environment '{name}': "
+                             f"a non-production environment must be a different database (or add it with --production)")
+
+
+def known_environments() -> list[KnownEnvironment]:
+    """The production guard's default catalogue: every environment, with its database and filestore."""
+    found = []
+    for name in all_environments():
+        env = load(name)  # with its password: the listing leaves secrets out
+        found.append(KnownEnvironment(name, env.production, env.connection(), env.filestore_url,
+                                      DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None))
+    return found
+
+
 def load(name: str) -> OdooEnvironment:
     check_name(name)
     try:
@@ -192,7 +222,9 @@ def all_environments() -> dict[str, OdooEnvironment]:
     with get_client(sync_client=True) as client:
         try:
             documents = client.read_block_documents_by_type(SLUG, include_secrets=False)
-        except ObjectNotFound:
+        except (ObjectNotFound, PrefectHTTPStatusError) as exc:
+            if isinstance(exc, PrefectHTTPStatusError) and exc.response.status_code != 404:
+                raise
             return {}  # block type not registered yet: no environment was ever added
     return {
         doc.name: OdooEnvironment._from_block_document(doc)

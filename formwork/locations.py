@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -44,3 +45,20 @@ def parse_base_url(url: str, *, option: str = "--base-url") -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"{option} '{url}': expected an http:// or https:// URL with a host")
     return url.rstrip("/")
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Whether two storage URLs share any object: equal, one inside the other (symlinks resolved), or the same
+    S3 bucket with nested prefixes. Different kinds never overlap."""
+    first, second = parse_location(a, option="location"), parse_location(b, option="location")
+    if first.scheme != second.scheme or first.bucket != second.bucket:
+        return False
+    if first.scheme == "file":
+        x, y = os.path.realpath(first.path), os.path.realpath(second.path)
+    else:
+        x, y = "/" + first.path, "/" + second.path
+    return _nested(x, y) or _nested(y, x)
+
+
+def _nested(inner: str, outer: str) -> bool:
+    return inner == outer or inner.startswith(outer.rstrip("/") + "/")

@@ -17,6 +17,19 @@ from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def production_catalogue():
+    """The production guard reads the environments of the test's Prefect server; with none configured (library
+    tests), there are no environments, rather than an ephemeral server started per process."""
+    from prefect.settings import PREFECT_API_URL
+
+    from formwork import environments, production_guard
+
+    production_guard.use_catalogue(lambda: environments.known_environments() if PREFECT_API_URL.value() else [])
+    yield
+    production_guard.use_catalogue(None)
+
+
 @pytest.fixture(scope="session")
 def clusters():
     pool = ClusterPool()

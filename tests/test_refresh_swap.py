@@ -89,9 +89,16 @@ def test_leftovers_are_the_side_databases_of_this_target_only(pg, admin, target)
     assert leftovers(admin, target) == [building_name(target, "dead1"), building_name(target, "dead2")]
 
 
-def test_names_beyond_postgresql_limits_are_refused():
-    with pytest.raises(OperationError, match="63 bytes"):
-        building_name("s" * 50, "0123456789ab")
+def test_names_beyond_postgresql_limits_are_shortened_with_a_digest_never_truncated(pg, admin):
+    long = "s" * 63
+    side, previous = building_name(long, "0123456789ab"), previous_name(long)
+    assert len(side.encode()) <= 63 and side.endswith("__formwork_0123456789ab") and previous.endswith("__prev")
+    assert building_name("s" * 62, "0123456789ab") != side  # the digest tells two long targets apart
+    holding(pg, long, "live"), holding(pg, side, "x")
+    try:
+        assert leftovers(admin, long) == [side]
+    finally:
+        drop(admin, side), drop(admin, long)
 
 
 def test_a_clone_lands_beside_the_target_on_another_server(pg, pg_other, seeded_source, tmp_path):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 
+from formwork import databases
 from blocks.object_store import ObjectNotFound, ObjectStore
 from formwork.backup.manifest import FILESTORE, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
@@ -148,7 +149,7 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
 
 
 def scratch_name(database: str, run: str) -> str:
-    return f"{database}{SCRATCH}{run}"[:63]
+    return databases.derived_name(database, SCRATCH + run)
 
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:

@@ -29,6 +29,7 @@ from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, RowVa
 from formwork.masking.schema_check import check_overlaps, resolve
 from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
+from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 
 # Dictionaries whose originals the scrubber looks for inside free text.
@@ -164,6 +165,7 @@ class Masker:
 
     # ---- run -------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> MaskReport:
+        refuse_production(self.conn, "mask")
         progress = progress or NoProgress()
         started = time.monotonic()
         report = MaskReport(skipped=list(self.skipped))

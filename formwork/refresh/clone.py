@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from formwork import databases
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.local.pgbin import program
@@ -45,12 +45,14 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
     builds them once, on the final values."""
     entries = _entries(directory, database)
     with connect_maintenance(server) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(database)))
+        if databases.exists(admin, database):
+            raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
+        databases.create(admin, database)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
             _restore(server.on(database), directory, jobs, progress, chosen, "restore " + database)
         except BaseException:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            databases.drop(admin, database)
             raise
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 
 import psycopg
-from psycopg import errors, sql
+from psycopg import errors
 
+from formwork import databases
 from formwork.errors import OperationError
 
 BUILDING = "__formwork_"
@@ -24,29 +25,24 @@ ATTEMPTS = 10
 
 
 def building_name(target: str, run: str) -> str:
-    name = f"{target}{BUILDING}{run}"
-    if len(name.encode()) > 63:
-        raise OperationError(f"database name '{name}' would exceed PostgreSQL's 63 bytes; use a shorter target name")
-    return name
+    return databases.derived_name(target, BUILDING + run)
 
 
 def previous_name(target: str) -> str:
-    return f"{target}{PREVIOUS}"
+    return databases.derived_name(target, PREVIOUS)
 
 
 def exists(admin: psycopg.Connection, name: str) -> bool:
-    return admin.execute("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s)", (name,)).fetchone()[0]
+    return databases.exists(admin, name)
 
 
 def leftovers(admin: psycopg.Connection, target: str, marker: str = BUILDING) -> list[str]:
     """Side databases `<target><marker>*` of earlier runs that never finished (killed, failed)."""
-    pattern = (target + marker).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY 1", (pattern,)).fetchall()
-    return [name for (name,) in rows]
+    return databases.leftovers(admin, target, marker)
 
 
 def drop(admin: psycopg.Connection, name: str) -> None:
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    databases.drop(admin, name)
 
 
 def swap_in(admin: psycopg.Connection, target: str, fresh: str) -> None:
@@ -61,18 +57,17 @@ def swap_back(admin: psycopg.Connection, target: str) -> None:
     previous = previous_name(target)
     if not exists(admin, previous):
         raise OperationError(f"no previous copy of '{target}' to roll back to (database '{previous}' does not exist)")
-    _rename(admin, [(target, target + SWAPPING), (previous, target), (target + SWAPPING, previous)])
+    parked = databases.derived_name(target, SWAPPING)
+    _rename(admin, [(target, parked), (previous, target), (parked, previous)])
 
 
 def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]]) -> None:
     """All renames in one transaction, after ending the sessions of the databases involved."""
-    names = sorted({old for old, _ in moves if not old.endswith(SWAPPING)})
+    names = sorted({old for old, _ in moves if SWAPPING not in old})
     for attempt in range(1, ATTEMPTS + 1):
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
         try:
-            with admin.transaction():
-                for old, new in moves:
-                    admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
+            databases.rename_all(admin, moves)
             return
         except errors.ObjectInUse:
             if attempt == ATTEMPTS:

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import errors, sql
 
 from formwork.masking import introspect
+from formwork.production_guard import refuse_production
 from formwork.rewiring.model import Rule, RuleSet
 from formwork.rewiring.rules import PLACEHOLDER
 
@@ -89,6 +90,7 @@ class Rewirer:
 
     def apply(self) -> RewireReport:
         """Cut every live row, in one transaction; then check (after the commit)."""
+        refuse_production(self.conn, "rewire")
         report = RewireReport(self.settings.environment)
         with self.conn.transaction():
             for rule, rows, why in self._each(self._cut):

@@ -14,8 +14,10 @@ from importlib import resources
 import psycopg
 from psycopg import sql
 
+from formwork import databases
 from formwork.dsn import ConnectionSpec
 from formwork.errors import InputError
+from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 from formwork.seed.groups import accounting, attachments, hr, integrations, mail, partners, payroll, projects, reference, users
 from formwork.seed.plan import SeedPlan
@@ -52,6 +54,7 @@ def check_target(spec: ConnectionSpec, *, replace: bool) -> None:
     with psycopg.connect(**maintenance(spec)) as conn:
         if database_exists(conn, spec.dbname) and not replace:
             raise InputError(f"database '{spec.dbname}' already exists on {spec.host}:{spec.port} (use --replace to rebuild it)")
+        refuse_production(conn, "seed", spec.dbname)
 
 
 def prepare(spec: ConnectionSpec, *, replace: bool) -> str:
@@ -59,8 +62,8 @@ def prepare(spec: ConnectionSpec, *, replace: bool) -> str:
     check_target(spec, replace=replace)
     building = spec.dbname + BUILDING_SUFFIX
     with psycopg.connect(**maintenance(spec)) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building)))
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(building)))
+        databases.drop(conn, building)
+        databases.create(conn, building)
     return building
 
 
@@ -136,17 +139,14 @@ def finish_schema(conninfo: dict) -> None:
 def publish(spec: ConnectionSpec, building: str) -> None:
     """Swap the finished database in under its final name; an older one is dropped only after the swap."""
     final, retired = spec.dbname, spec.dbname + RETIRED_SUFFIX
-    ident = sql.Identifier
     with psycopg.connect(**maintenance(spec)) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident(retired)))
+        databases.drop(conn, retired)
         replaced = database_exists(conn, final)
-        with conn.transaction():
-            if replaced:
-                conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (final,))
-                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(ident(final), ident(retired)))
-            conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(ident(building), ident(final)))
         if replaced:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident(retired)))
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (final,))
+        databases.rename_all(conn, [(final, retired)] * replaced + [(building, final)])
+        if replaced:
+            databases.drop(conn, retired)
 
 
 def build(spec: ConnectionSpec, plan: SeedPlan, write: Callable[[str, bytes], None] | None, *, replace: bool = True) -> None:
