@@ -13,7 +13,8 @@ from tasks.masking import DEFAULT_RULES, mask_database, plan_masking
 
 @flow(name="mask", flow_run_name="mask-{environment}", log_prints=True)
 def mask_environment(environment: str, rules: str = DEFAULT_RULES):
-    """Guard, plan (validates rules before any data is touched), mask + leak check, report."""
+    """Guard, plan (validates rules before any data is touched), mask + leak check, report.
+    RULES: deployed, a file in the project's masking_rules/ (or one the environment's configuration names)."""
     env = environments.load(environment)
     refuse_production(environment, env, "mask")
     plan = plan_masking(environment, env, rules)

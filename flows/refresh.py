@@ -50,7 +50,8 @@ class _Steps:
 def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = "",
             from_backup: str | None = None):
     """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver.
-    `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production."""
+    `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production.
+    `rules`, deployed: a file in the project's masking_rules/ (or one the target's configuration names)."""
     src, dst = environments.load(source), environments.load(target)
     report = RefreshReport(source, target)
     step = _Steps(report)

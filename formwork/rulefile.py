@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from formwork.errors import InputError
+from formwork.sqlfragment import problem
 
 TYPE_NAMES = {
     "string": "a string", "object": "a mapping", "array": "a list", "integer": "an integer",
@@ -116,6 +117,11 @@ class Source:
     def error(self, path: list, message: str, line: int | None = None) -> RulesError:
         return RulesError(f"{self.origin(path, line)}: {message}")
 
+    def check_expression(self, path: list, text: str, sql: str | None = None) -> None:
+        """SQL that Formwork splices into its own statements (`sql`: `text` with placeholders filled) is one expression."""
+        why = problem(text if sql is None else sql)
+        if why:
+            raise self.error(path, f"{why}: {text!r}")
 
 
 def value_range(schema: dict) -> str:

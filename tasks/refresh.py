@@ -17,7 +17,6 @@ from formwork.backup.snapshot import row_counts, snapshot
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
-from formwork.masking.rules import load_rules as load_masking_rules
 from formwork.refresh import clone, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
@@ -25,6 +24,7 @@ from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rule
 from tasks.backup import backup_store
 from tasks.concurrency import server_slots
 from tasks.guards import refuse_production_target
+from tasks.masking import load_masking_rules
 from tasks.progress import task_progress
 from tasks.retries import retry_transient
 from tasks.rewiring import settings_for
@@ -47,7 +47,7 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
     if not dst.filestore_url or not (src.filestore_url or from_backup):
         missing = target if not dst.filestore_url else source
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
-    load_masking_rules(rules)  # file, line and key of a bad rule, before anything is read
+    load_masking_rules(rules, dst)  # file, line and key of a bad rule, before anything is read
     load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
     try:
         if from_backup:
@@ -180,7 +180,7 @@ def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
 @task(name="mask the copy")
 def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> MaskReport:
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
-        return Masker(conn, load_masking_rules(rules), masking_salt(), filestore.open_folder(side_url)).run(task_progress())
+        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), filestore.open_folder(side_url)).run(task_progress())
 
 
 @task(name="rewire the copy")

@@ -95,7 +95,7 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     switch_and_wait(cluster)
     assert first < between < second
 
-    leftover = Path(f"/var/tmp/formwork-pitr-drill-{name}-killed")  # from a drill killed earlier
+    leftover = Path(f"/var/tmp/formwork-pitr-drill-{name}.killed")  # from a drill killed earlier
     (leftover / "data").mkdir(parents=True)
     result = dr_drill(environment=name, target_time=between.isoformat())
     assert result.passed, result.summary()
@@ -107,7 +107,7 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     for check in ("WAL archive continuous", "row counts at that point", "isolated (nothing live)", "foreign keys valid",
                   "filestore objects present", "Odoo sanity", "RPO within target", "RTO within target"):
         assert f"| {check} | pass |" in report, check
-    assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}-") and not Path(result.scratch).exists(), "the scratch server was not removed"
+    assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}.") and not Path(result.scratch).exists(), "the scratch server was not removed"
 
 
 def formwork(capsys, *args: str) -> tuple[int, str, str]:

@@ -37,10 +37,7 @@ def load_rules(path: str | PathLike[str]) -> RuleSet:
     if _faker(doc["locale"]) is None:
         raise src.error(["locale"], f"unknown Faker locale '{doc['locale']}' (e.g. en_GB, fr_FR, nl_NL)")
     tables = tuple(_table(src, i, entry) for i, entry in enumerate(doc["tables"]))
-    attachments = tuple(
-        AttachmentRule(where=entry["where"], module=entry.get("module"), origin=src.origin(["attachments", i]))
-        for i, entry in enumerate(doc.get("attachments", ()))
-    )
+    attachments = tuple(_attachment(src, i, entry) for i, entry in enumerate(doc.get("attachments", ())))
     return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments)
 
 
@@ -132,11 +129,18 @@ def _table(src: Source, index: int, entry: dict) -> TableRule:
     if not entry.get("delete") and not columns:
         line = src.line(path + ["columns"] if "columns" in entry else path)
         raise src.error(path + ["columns"], "no columns to mask (list some, or set delete: true)", line)
+    if "where" in entry:
+        src.check_expression(path + ["where"], entry["where"])
     rules = tuple(_column(src, path + ["columns", name], spec, columns) for name, spec in columns.items())
     return TableRule(
         table=entry["table"], columns=rules, where=entry.get("where"), module=entry.get("module"),
         delete=entry.get("delete", False), origin=src.origin(path, src.line(path + ["table"])),
     )
+
+
+def _attachment(src: Source, index: int, entry: dict) -> AttachmentRule:
+    src.check_expression(["attachments", index, "where"], entry["where"])
+    return AttachmentRule(where=entry["where"], module=entry.get("module"), origin=src.origin(["attachments", index]))
 
 
 def _column(src: Source, path: list, spec: Any, siblings: dict) -> ColumnRule:
@@ -158,6 +162,8 @@ def _column(src: Source, path: list, spec: Any, siblings: dict) -> ColumnRule:
         options = {"template": value}
     else:
         options = {} if value is True else dict(value)
+    if "key" in options:
+        src.check_expression(path + [strategy, "key"], options["key"])
     return ColumnRule(name, strategy, options, src.origin(path))
 
 

@@ -19,6 +19,7 @@ import psycopg
 
 from blocks.pitr_protection import PitrProtection
 from formwork.dsn import ConnectionSpec
+from formwork.environments import check_name
 from formwork.errors import OperationError
 from formwork.local.postgres import LocalCluster, free_port
 from formwork.pitr import pgbackrest
@@ -86,12 +87,15 @@ def remove(cluster: LocalCluster) -> None:
 
 
 def remove_leftovers(environment: str) -> list[str]:
-    """Scratch servers an earlier, killed drill of this environment left running: stopped and removed."""
-    found = sorted(BASE.glob(_prefix(environment) + "*"))
+    """Scratch servers an earlier, killed drill of this environment left running: stopped and removed.
+    Only this environment's: `prod`'s clean-up never touches `prod-eu`'s scratch servers."""
+    prefix = _prefix(check_name(environment))
+    found = sorted(path for path in BASE.iterdir() if path.name.startswith(prefix)) if BASE.is_dir() else []
     for root in found:
         LocalCluster(root, 0).destroy()
     return [str(root) for root in found]
 
 
 def _prefix(environment: str) -> str:
-    return f"formwork-pitr-drill-{environment}-"
+    """Ends with a dot, which no environment name holds: no environment's prefix starts another's."""
+    return f"formwork-pitr-drill-{environment}."

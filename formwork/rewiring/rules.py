@@ -104,7 +104,7 @@ def _rule(src: Source, path: list, entry: dict) -> Rule:
                 re.compile(entry[key])
             except re.error as exc:
                 raise src.error(path + [key], f"not a valid regular expression: {exc}") from None
-    _check_placeholders(src, path, entry)
+    _check_sql(src, path, entry)
     return Rule(
         name=entry["name"], about=entry["about"], table=entry.get("table", CONFIG_TABLE), live=entry.get("live"),
         set=_sql_values(entry.get("set", {})), clear=entry.get("clear"), delete=entry.get("delete", False),
@@ -114,14 +114,18 @@ def _rule(src: Source, path: list, entry: dict) -> Rule:
     )
 
 
-def _check_placeholders(src: Source, path: list, entry: dict) -> None:
+def _check_sql(src: Source, path: list, entry: dict) -> None:
+    """Known placeholders only; each SQL text one expression, checked with its placeholders as the literals they become."""
     for key in ("live", "set", "ensure", "value"):
         texts = entry.get(key, {})
         for sub, text in (texts.items() if isinstance(texts, dict) else [(None, texts)]):
-            for name in PLACEHOLDER.findall(text) if isinstance(text, str) else ():
+            if not isinstance(text, str):
+                continue
+            where = path + [key] + ([sub] if sub else [])
+            for name in PLACEHOLDER.findall(text):
                 if name not in PLACEHOLDERS:
-                    where = path + [key] + ([sub] if sub else [])
                     raise src.error(where, f"unknown placeholder %({name})s (use: {', '.join(f'%({p})s' for p in PLACEHOLDERS)})")
+            src.check_expression(where, text, PLACEHOLDER.sub("NULL", text))
 
 
 def _sql_values(values: dict) -> dict[str, str]:
