@@ -301,7 +301,7 @@ class Masker:
             return sampled
         query = sql.SQL("SELECT {} FROM {} WHERE NOT ({}) AND ({})").format(
             sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns), sql.Identifier(entry.table),
-            sql.SQL(entry.where), sql.SQL(" OR ").join(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(c)) for c in columns))
+            sql.SQL(entry.where.replace("%", "%%")), sql.SQL(" OR ").join(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(c)) for c in columns))
         kept: dict[str, set[str]] = {c: set() for c in columns}
         for row in self.conn.execute(query, [sampled[c] for c in columns]):
             for column, value in zip(columns, row):
