@@ -40,8 +40,8 @@ def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progr
 
 def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
             defer_indexes: bool = False) -> None:
-    """Into a new database `database` on `server`, owned by the connecting role and closed to every other
-    (see `access`): it holds production's data, unmasked, until someone opens it.
+    """Into a new database `database` on `server`, owned by the connecting role and closed to other
+    roles (see `access`): it holds production's data, unmasked, until the swap opens it.
 
     `defer_indexes` leaves out the plain indexes (keys, unique and foreign-key constraints are restored):
     a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
