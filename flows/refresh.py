@@ -1,15 +1,14 @@
 """Replace a lower environment with a fresh, masked, rewired copy of production.
 
 The runbook: guards, clean up after killed runs, approval, clone beside the
-target, mask, rewire, verify, swap. Production is only read; until the swap the
-target is untouched, so a failed, rejected or killed run leaves it as it was.
+target (closed to all but Formwork), rewire, mask, verify, swap. Production is
+only read; until the swap the target is untouched, so a failed, rejected or
+killed run leaves it as it was.
 """
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -17,7 +16,7 @@ from prefect.runtime import flow_run
 
 from flows.approval import Rejected, rejection, wait_for_approval
 from formwork import environments
-from formwork.refresh import filestore, swap
+from formwork.refresh import dump_folder, filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.concurrency import environment_lock
 from tasks.masking import DEFAULT_RULES
@@ -72,8 +71,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
         run = (flow_run.get_id() or "local")[:8]
         side = swap.building_name(dst.db_name, run)
         side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
-        with tempfile.TemporaryDirectory(prefix="formwork-refresh-") as folder:  # the dump, until its indexes are built
-            scratch = Path(folder)
+        with dump_folder.holding(target, run) as scratch:  # the unmasked dump, until its indexes are built
             if from_backup:
                 manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)
                 expected, files = manifest.tables, len(manifest.attachments)
@@ -81,9 +79,9 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
             else:
                 expected = step("clone database", clone_database, src, dst, side, scratch)
                 files = step("copy filestore", copy_filestore, src, side_url)
+            rewired = step("rewire", rewire_copy, target, dst, side, run)  # crons off and mail cut before anything else
             masked = step("mask", mask_copy, dst, side, side_url, rules)
             step("build indexes", build_indexes, dst, side, scratch)
-        rewired = step("rewire", rewire_copy, target, dst, side, run)
         # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
         rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
         rows = step("verify", verify_counts, expected, dst, side, masked.deleted, rewired_tables)

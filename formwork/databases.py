@@ -9,6 +9,7 @@ name over the limit is refused, since PostgreSQL would act on its truncation.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import psycopg
 from psycopg import sql
@@ -69,9 +70,10 @@ def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
     return name
 
 
-def create(admin: psycopg.Connection, name: str) -> None:
+def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True) -> None:
     check_name(name)
-    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(sql.Identifier(name)))
+    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}").format(
+        sql.Identifier(name), sql.SQL("true" if allow_connections else "false")))
 
 
 def drop(admin: psycopg.Connection, name: str) -> None:
@@ -81,11 +83,14 @@ def drop(admin: psycopg.Connection, name: str) -> None:
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]]) -> None:
-    """Every rename in one transaction (the caller ends sessions first); refused when any is a production database."""
+def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = ()) -> None:
+    """Every rename in one transaction, after the statements `first` (the caller ends sessions first);
+    refused when any is a production database."""
     for old, new in moves:
         check_name(old), check_name(new)
     refuse_production(admin, "rename", *{name for move in moves for name in move})
     with admin.transaction():
+        for statement in first:
+            admin.execute(statement)
         for old, new in moves:
             admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))

@@ -17,7 +17,7 @@ from formwork.backup.snapshot import row_counts, snapshot
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
-from formwork.refresh import clone, filestore, space, swap
+from formwork.refresh import clone, dump_folder, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
@@ -90,11 +90,14 @@ def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
 
 @task(name="clean up earlier runs")
 def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
-    """Side databases and folders of runs that were killed or failed; the live target is never among them.
+    """Side databases, folders and dumps of runs that were killed or failed; the live target is never among them.
 
     A run killed between the database swap and the filestore's is finished instead:
     the live target is that run's copy, and it needs its files."""
     notes = []
+    dumps = dump_folder.remove_left(target)
+    if dumps:
+        notes.append(f"removed the dump folder {dumps}, left by an earlier run that did not finish")
     swapped = _swapped_run(dst)
     with admin(dst) as conn:
         for name in swap.leftovers(conn, dst.db_name):
@@ -186,6 +189,8 @@ def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> Mas
 @task(name="rewire the copy")
 def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> RewireReport:
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
+        # Production's own say on what it was rewired for must not spare a rule: this copy is new.
+        conn.execute("DELETE FROM ir_config_parameter WHERE key = 'formwork.rewired_for'")
         report = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules]), settings_for(target, dst)).apply()
         conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('formwork.refresh_run', %s) "
                      "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (run,))

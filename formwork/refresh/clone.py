@@ -1,7 +1,8 @@
 """Copy a database beside the target: pg_dump in directory format and pg_restore, both in parallel jobs.
 
 The source is only read (pg_dump takes one snapshot). The copy is restored into a
-new database whose name says it is being built; only the swap makes it the target.
+new database whose name says it is being built, closed to everyone but Formwork;
+only the swap makes it the target and opens it.
 Passwords travel in PGPASSWORD, never on a command line others can read.
 """
 
@@ -21,6 +22,7 @@ from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.local.pgbin import program
 from formwork.progress import NoProgress, Progress
+from formwork.refresh import access
 
 DUMPED = re.compile(r"^pg_dump: (dumping contents of table|processing data for table)")
 PLAIN_INDEX = re.compile(r"^\d+; \d+ \d+ INDEX ")  # not CONSTRAINT, FK CONSTRAINT or INDEX ATTACH
@@ -38,7 +40,8 @@ def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progr
 
 def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
             defer_indexes: bool = False) -> None:
-    """Into a new database `database` on `server`, owned by the connecting role.
+    """Into a new database `database` on `server`, owned by the connecting role and closed to other
+    roles (see `access`): it holds production's data, unmasked, until the swap opens it.
 
     `defer_indexes` leaves out the plain indexes (keys, unique and foreign-key constraints are restored):
     a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
@@ -47,7 +50,7 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
     with connect_maintenance(server) as admin:
         if databases.exists(admin, database):
             raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
-        databases.create(admin, database)
+        access.create_closed(admin, database)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
             _restore(server.on(database), directory, jobs, progress, chosen, "restore " + database)

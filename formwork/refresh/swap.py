@@ -3,19 +3,23 @@
 A refresh builds `<target>__formwork_<run>` beside the target and, once it is
 verified, renames old -> `<target>__prev` and new -> `<target>` in one
 transaction: a crash before the commit leaves the target as it was, after it
-the new copy is complete. Leftover side databases of killed runs are dropped
-by the next run; one previous copy is kept for `refresh rollback`.
+the new copy is complete, and open to the roles that could open the old one
+(until then only Formwork may connect to it: see `access`). Leftover side
+databases of killed runs are dropped by the next run; one previous copy is kept
+for `refresh rollback`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import psycopg
-from psycopg import errors
+from psycopg import errors, sql
 
 from formwork import databases
 from formwork.errors import OperationError
+from formwork.refresh import access
 
 BUILDING = "__formwork_"
 PREVIOUS = "__prev"
@@ -46,10 +50,11 @@ def drop(admin: psycopg.Connection, name: str) -> None:
 
 
 def swap_in(admin: psycopg.Connection, target: str, fresh: str) -> None:
-    """fresh becomes target; the old target becomes the previous copy (replacing the one before)."""
+    """fresh becomes target, open to whoever could open the old target; the old target becomes the previous copy
+    (replacing the one before)."""
     drop(admin, previous_name(target))
     moves = [(target, previous_name(target))] if exists(admin, target) else []
-    _rename(admin, moves + [(fresh, target)])
+    _rename(admin, moves + [(fresh, target)], first=access.opening(admin, fresh, like=target))
 
 
 def swap_back(admin: psycopg.Connection, target: str) -> None:
@@ -61,13 +66,13 @@ def swap_back(admin: psycopg.Connection, target: str) -> None:
     _rename(admin, [(target, parked), (previous, target), (parked, previous)])
 
 
-def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]]) -> None:
-    """All renames in one transaction, after ending the sessions of the databases involved."""
+def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = ()) -> None:
+    """All renames in one transaction (after the statements `first`), after ending the sessions of the databases involved."""
     names = sorted({old for old, _ in moves if SWAPPING not in old})
     for attempt in range(1, ATTEMPTS + 1):
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
         try:
-            databases.rename_all(admin, moves)
+            databases.rename_all(admin, moves, first)
             return
         except errors.ObjectInUse:
             if attempt == ATTEMPTS:
