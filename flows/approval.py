@@ -48,11 +48,10 @@ def parameter_approvals(standing: bool = False, **given: str | None) -> str | No
     counts for nothing, and no run waits for a person its caller believes already said yes."""
     if deployment.get_id() is None:
         return getpass.getuser()
-    named = [(key, value) for key, value in given.items() if value is not None]
+    named = [f"{key}='{value}'" for key, value in given.items() if value is not None]
     if named and not (standing and _as_its_schedule_defines()):
-        key, value = named[0]
-        raise InputError(f"parameter {key}='{value}': a deployed run is approved through its approval form only "
-                         "(formwork approve, or Resume in the Prefect UI), never by a parameter")
+        raise InputError(f"parameter{'s' if len(named) > 1 else ''} {', '.join(named)}: a deployed run is approved through its "
+                         "approval form only (formwork approve, or Resume in the Prefect UI), never by a parameter")
     return None
 
 

@@ -7,6 +7,7 @@ import getpass
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -16,9 +17,11 @@ import psycopg
 import pytest
 
 from formwork import environments
+from formwork.approvals import Answer, WaitingRun, answer, waiting_run
 from formwork.approvers import check_approver, check_second_approver, same_person
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
+from formwork.prefect_api import ApiSettings
 from formwork.release.gitops import GitOpsRepo
 from formwork.trigger import create_run, find_deployment
 from tests.support.clusters import create_database, drop_database
@@ -35,6 +38,7 @@ from deployments.schedules import plan
 from flows.promote import promote
 from flows.refresh import refresh
 from formwork import environments
+from formwork.approvals import Answer, WaitingRun, answer, waiting_run
 
 name, source, target = sys.argv[1:]
 nightly = next(s for s in plan({n: environments.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")
@@ -59,7 +63,8 @@ def test_who_may_approve():
     assert check_second_approver(" carol ", "alice", "bob", "promote to prod") == "carol"
 
 
-def test_names_are_compared_trimmed_and_case_insensitively_on_the_command_line(estate, registry, tmp_path):
+def test_names_are_compared_trimmed_and_case_insensitively_and_an_override_needs_two_approvers_besides_the_requester(
+        estate, registry, prefect_api, tmp_path):
     names, repo, odoo = estate
     image = build(registry, "hostile-names")
     for overlay in CHAIN[:3]:
@@ -74,6 +79,16 @@ def test_names_are_compared_trimmed_and_case_insensitively_on_the_command_line(e
         promote(image, prod, approver="alice", change_reference="CR-2", emergency_reason="payroll bug", second_approver=" Bob")
     with pytest.raises(InputError, match=r"needs two different approvers; the second approver \(ALICE\) is the first \(alice\)$"):
         promote(image, prod, approver="alice", change_reference="CR-2", emergency_reason="payroll bug", second_approver="ALICE ")
+    assert odoo.running("prod") is None and prod_pins(repo) == before
+
+    outcome: dict = {}  # without --second-approver, the second approval is asked for in the form, after the first
+    worker = threading.Thread(target=lambda: outcome.update(error=refusal(lambda: promote(image, prod, emergency_reason="payroll bug"))))
+    worker.start()
+    answer_when_waiting(prefect_api, f"promote-to-{prod}", "approval", "alice")
+    second = answer_when_waiting(prefect_api, f"promote-to-{prod}", "emergency-override", " BOB")
+    worker.join(timeout=120)
+    assert "Emergency override of **month-end close**" in second.description and "neither alice nor bob" in second.description
+    assert str(outcome["error"]) == f"promote to {prod}: the second approver (BOB) must not be the person who asked for the release"
     assert odoo.running("prod") is None and prod_pins(repo) == before
 
     report = promote(image, prod, approver=" alice", change_reference="CR-3", emergency_reason="payroll bug", second_approver="carol")
@@ -116,7 +131,7 @@ def staging_as_it_was(pg_other, target: str) -> bool:
 def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry, nightly_pair, pg_other, prefect_api, tmp_path):
     names, repo, odoo = estate
     prod, staging, target = nightly_pair
-    image, before = build(registry, "hostile-deployed"), prod_pins(repo)
+    image, before = f"{registry.host}/odoo/build@sha256:{'0' * 64}", prod_pins(repo)  # refused before it is looked up
     name = f"h-{uuid.uuid4().hex[:6]}"
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home"),
            "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
@@ -126,11 +141,10 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
         with httpx.Client(base_url=prefect_api, timeout=10) as api:
             refresh, promotion = find_served(api, f"refresh/{name}", runner), find_served(api, f"promote/{name}", runner)
             asked = {"image": image, "to": names["prod"], "requested_by": "bob", "change_reference": "CR-7"}
-            refused = {
-                "approver='alice'": create_run(api, refresh, {"source": prod, "target": staging, "approver": "alice", "change_reference": "CR-7"}),
-                "approver=' Alice '": create_run(api, promotion, {**asked, "approver": " Alice "}),
-                "second_approver='carol'": create_run(api, promotion, {**asked, "emergency_reason": "payroll bug", "second_approver": "carol"}),
-                "database_approver='dana'": create_run(api, promotion, {**asked, "database_approver": "dana"}),
+            refused = {  # what each one-line refusal names
+                "parameter approver='alice'": create_run(api, refresh, {"source": prod, "target": staging, "approver": "alice", "change_reference": "CR-7"}),
+                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(api, promotion, {
+                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol", "database_approver": "dana"}),
             }
             scheduled, edited = scheduled_runs(api, refresh)
             assert scheduled["parameters"] == edited["parameters"] == {"source": prod, "target": staging, "approver": STANDING,
@@ -138,13 +152,13 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
             # the standing approval, carried over to a run whose parameters were edited after the schedule created it
             call(api, "PATCH", f"/flow_runs/{edited['id']}", json={"parameters": {**edited["parameters"], "rules": "my-rules.yaml"}})
             start_now(api, edited["id"])
-            refused[f"approver='{STANDING}'"] = edited
+            refused[f"parameter approver='{STANDING}'"] = edited
 
-            for parameter, run in refused.items():
+            for named, run in refused.items():
                 final = wait_until_final(api, run["id"])
-                assert final["state"]["type"] == "FAILED", (parameter, final["state"])
+                assert final["state"]["type"] == "FAILED", (named, final["state"])
                 assert final["state"]["message"].endswith(
-                    f"InputError: parameter {parameter}: a deployed run is approved through its approval form only "
+                    f"InputError: {named}: a deployed run is approved through its approval form only "
                     "(formwork approve, or Resume in the Prefect UI), never by a parameter"), final["state"]["message"]
                 assert not paused(api, run["id"])
             assert staging_as_it_was(pg_other, target)
@@ -158,11 +172,36 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
             # past the approval without waiting: it cloned production, and masking refused the tiny hand-made copy
             assert f"Approved by **{STANDING}**" in report and "| clone database |" in report, report
             assert "FAILED at mask (" in report and final["state"]["type"] == "FAILED"
-            for deployment in (refresh, promotion):
-                api.delete(f"/deployments/{deployment['id']}")
     finally:
         runner.terminate()
         runner.wait(timeout=30)
+        with httpx.Client(base_url=prefect_api, timeout=10) as api:  # and the runs its schedule keeps creating
+            for flow in ("refresh", "promote"):
+                found = api.get(f"/deployments/name/{flow}/{name}")
+                if found.status_code == 200:
+                    api.delete(f"/deployments/{found.json()['id']}")
+
+
+def refusal(promotion) -> Exception | None:
+    try:
+        promotion()
+    except Exception as exc:  # noqa: BLE001 - the test inspects it
+        return exc
+    return None
+
+
+def answer_when_waiting(prefect_api: str, run_name: str, key: str, approver: str) -> WaitingRun:
+    """Approve the run named `run_name` once it waits in the form `key`, as `formwork approve` does."""
+    settings = ApiSettings(prefect_api)
+    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+        for _ in range(240):
+            runs = call(api, "POST", "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}})
+            if runs and key in (runs[0]["state"]["state_details"].get("run_input_keyset") or {}).get("response", ""):
+                run = waiting_run(settings, runs[0]["id"])
+                answer(settings, run, Answer(approver, "CR-4", approve=True))
+                return run
+            time.sleep(0.5)
+    raise AssertionError(f"{run_name} never waited for {key}")
 
 
 def prod_pins(repo: str) -> list[str]:
