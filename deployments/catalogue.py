@@ -21,7 +21,7 @@ class FlowEntry:
 
 
 FLOWS = (
-    FlowEntry("refresh", "flows/refresh.py:refresh", "Replace a lower environment with a masked, rewired copy; waits for an approver unless one is given."),
+    FlowEntry("refresh", "flows/refresh.py:refresh", "Replace a lower environment with a masked, rewired copy; waits for an approver (only its nightly schedule carries a standing approval)."),
     FlowEntry("backup", "flows/backup.py:backup", "Back up an environment's database and filestore, then apply its retention policy."),
     FlowEntry("dr_drill", "flows/dr_drill.py:dr_drill", "Restore a backup into scratch, check it, measure RPO and RTO against the tier."),
     FlowEntry("pitr_watch", "flows/pitr_watch.py:pitr_watch", "Alert when the WAL archive is older than the RPO target."),

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.approval import Rejected, rejection, wait_for_approval
+from flows.approval import Approval, Rejected, parameter_approvals, rejection, wait_for_approval
 from flows.backup import backup
 from formwork import environments
+from formwork.approvers import check_approver, check_second_approver, recorded
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
@@ -44,6 +45,7 @@ class PromotionReport:
     schema_changes: list[str] = field(default_factory=list)
     database_approver: str = ""
     checkpoint: str = ""
+    approvals: list[str] = field(default_factory=list)  # how each was given: in the form, or on the command line by whom
 
     def summary(self) -> str:
         return f"promote {self.image} to {self.to}: {self.outcome}"
@@ -53,7 +55,7 @@ class PromotionReport:
                 ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
                 ("database change", "; ".join(self.schema_changes) or "none"), ("database change approved by", self.database_approver or "-"),
                 ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
-                ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
+                ("approvals", "; ".join(self.approvals) or "-"), ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
         return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
                          [f"| {k} | {v} |" for k, v in rows])
 
@@ -62,45 +64,51 @@ class PromotionReport:
 def promote(image: str, to: str, requested_by: str = "", approver: str | None = None, change_reference: str = "",
             emergency_reason: str | None = None, second_approver: str | None = None, database_approver: str | None = None,
             rollout_timeout: float = ROLLOUT_TIMEOUT, wait_for_window: bool = False):
+    """`approver`, `second_approver` and `database_approver` approve up front on a shell only (the CLI's --yes);
+    a deployed run refuses them and waits for each approval in its form (flows.approval.parameter_approvals)."""
+    shell = parameter_approvals(approver=approver, second_approver=second_approver, database_approver=database_approver)
     ref = ImageRef.parse(image)
     if not ref.digest:
         raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
     env = environments.load(to)
+    what = f"promote to {to}"
     report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference)
     if env.promotes_from:
         check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
-    report.window = check_window(to, env, emergency_reason, (approver or "", second_approver or ""), wait_for_window)
+    report.window, overriding = check_window(to, env, emergency_reason, wait_for_window)
     report.previous = running(to, env)
 
-    if env.production:
-        if approver is None:
-            answer = wait_for_approval(f"Promote `{ref}` to **{to}** (now running `{report.previous or 'nothing'}`); {report.window}.")
-            approver, change_reference = answer.approver, answer.change_reference
-            if not answer.approve:
-                report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; nothing changed", approver, change_reference
-                _publish(report)
-                raise Rejected(report.summary())
-            # an approval can take hours: the window must still be open when the change is made
-            report.window = check_window(to, env, emergency_reason, (approver, second_approver or ""), wait_for_window)
-        if approver == requested_by:
-            raise InputError(f"promote to {to}: the approver ({approver}) must not be the person who asked for the release")
-        if not change_reference:
-            raise InputError(f"promote to {to}: a production release needs a change reference")
+    given_by = shell  # who typed the approvals given as parameters; None for those answered in the form
+    if approver is None and (env.production or overriding):
+        answer = _approval(report, f"Promote `{ref}` to **{to}** (now running `{report.previous or 'nothing'}`); {report.window}.")
+        approver, change_reference, given_by = answer.approver, answer.change_reference, None
+        # an approval can take hours: the window must still be open when the change is made
+        report.window, overriding = check_window(to, env, emergency_reason, wait_for_window)
+    if approver is not None:
+        approver = check_approver(approver, requested_by, what)
+        report.approvals.append(recorded(approver, given_by))
+    if env.production and not change_reference:
+        raise InputError(f"{what}: a production release needs a change reference")
     report.approver, report.change_reference = approver or "", change_reference
+
+    if overriding:
+        given_by = shell
+        if second_approver is None:
+            second_approver, given_by = _approval(report, f"Emergency override of **{overriding}** on **{to}** for `{ref}`: {emergency_reason}. "
+                                                          f"A second approver, neither {approver} nor {requested_by or 'the requester'}.",
+                                                  key="emergency-override").approver, None
+        second_approver = check_second_approver(second_approver, approver or "", requested_by, what)
+        report.approvals.append("emergency override " + recorded(second_approver, given_by))
+        report.window = f"EMERGENCY OVERRIDE of {overriding} by {approver} and {second_approver}: {emergency_reason}"
 
     report.schema_changes = schema_changes(ref, to, env, report.previous)
     if report.schema_changes:
+        given_by = shell
         if database_approver is None:
-            answer = wait_for_approval(f"Database change on **{to}**: {'; '.join(report.schema_changes)}. "
-                                       "A backup checkpoint is taken before the release.", key="database-change")
-            if not answer.approve:
-                report.outcome, report.database_approver = f"database change {rejection(answer)}; nothing changed", answer.approver
-                _publish(report)
-                raise Rejected(report.summary())
-            database_approver = answer.approver
-        if database_approver == requested_by:
-            raise InputError(f"promote to {to}: the database-change approver ({database_approver}) must not be the person who asked for the release")
-        report.database_approver = database_approver
+            database_approver, given_by = _approval(report, f"Database change on **{to}**: {'; '.join(report.schema_changes)}. "
+                                                            "A backup checkpoint is taken before the release.", key="database-change").approver, None
+        report.database_approver = check_approver(database_approver, requested_by, what, "database-change approver")
+        report.approvals.append("database change " + recorded(report.database_approver, given_by))
         report.checkpoint = backup(environment=to).id
 
     new_name = copy_image(ref, to, env)
@@ -124,6 +132,23 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
         report.outcome = "FAILED, nothing to roll back to"
     _publish(report)
     raise OperationError(report.summary() + f": {rolled.detail}")
+
+
+def _approval(report: PromotionReport, description: str, key: str = "approval") -> Approval:
+    """The answer given in the form; a rejection is published and fails the run, having changed nothing."""
+    answer = wait_for_approval(description, key=key)
+    if not answer.approve:
+        report.outcome = f"{_STEPS[key]}{rejection(answer)}; nothing changed"
+        if key == "approval":
+            report.approver, report.change_reference = answer.approver, answer.change_reference
+        elif key == "database-change":
+            report.database_approver = answer.approver
+        _publish(report)
+        raise Rejected(report.summary())
+    return answer
+
+
+_STEPS = {"approval": "", "emergency-override": "emergency override ", "database-change": "database change "}
 
 
 def _publish(report: PromotionReport) -> PromotionReport:

@@ -14,8 +14,9 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.approval import Rejected, rejection, wait_for_approval
+from flows.approval import Rejected, parameter_approvals, rejection, wait_for_approval
 from formwork import environments
+from formwork.approvers import check_approver, recorded
 from formwork.refresh import dump_folder, filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.concurrency import environment_lock
@@ -48,9 +49,11 @@ class _Steps:
 @flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True, persist_result=True)
 def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = "",
             from_backup: str | None = None):
-    """`approver` given (the CLI's --yes) approves up front; otherwise the run pauses for an approver.
+    """`approver` given approves up front, on a shell (the CLI's --yes) or as the nightly schedule's standing
+    approval only (see flows.approval.parameter_approvals); otherwise the run pauses for an approver.
     `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production.
     `rules`, deployed: a file in the project's masking_rules/ (or one the target's configuration names)."""
+    shell = parameter_approvals(standing=True, approver=approver)
     src, dst = environments.load(source), environments.load(target)
     report = RefreshReport(source, target)
     step = _Steps(report)
@@ -65,7 +68,9 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
             report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; target untouched", approver, change_reference
             _publish(report)
             raise Rejected(report.summary())
-    report.approver, report.change_reference = approver, change_reference
+    elif shell:
+        report.notes.append(recorded(approver, shell))
+    report.approver, report.change_reference = check_approver(approver, "", f"refresh {target}"), change_reference
 
     with environment_lock(target, "refresh"):  # never beside a drill or another refresh of the target
         run = (flow_run.get_id() or "local")[:8]
