@@ -17,11 +17,13 @@ from psycopg.conninfo import conninfo_to_dict
 from formwork.errors import InputError
 
 _PASSWORD_IN_URI = re.compile(r"(://[^:/@]*:)([^@]*)(@)")
+# `?password=`, `&sslpassword=` in a URI's query, `password=...` in a key=value conninfo string
+_PASSWORD_PARAMETER = re.compile(r"(?i)((?:^|[?&\s])(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)")
 
 
 def redact(uri: str) -> str:
-    """The URI with any password replaced by `***`."""
-    return _PASSWORD_IN_URI.sub(r"\1***\3", uri)
+    """The URI (or conninfo string) with any password replaced by `***`."""
+    return _PASSWORD_PARAMETER.sub(r"\1***", _PASSWORD_IN_URI.sub(r"\1***\3", uri))
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class ConnectionSpec:
     user: str | None = None
     password: str | None = None
     options: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """The redacted URI: a password never reaches a log line, a traceback or a flow parameter's repr."""
+        return f"ConnectionSpec({redact(self.uri())!r})"
 
     def kwargs(self) -> dict[str, str | int]:
         """Keyword arguments for `psycopg.connect`; absent values fall back to PG* / .pgpass."""

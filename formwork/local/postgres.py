@@ -13,7 +13,7 @@ import secrets
 import shutil
 import socket
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from formwork.errors import OperationError
@@ -47,7 +47,7 @@ class LocalCluster:
 
     root: Path
     port: int
-    password: str | None = None  # None: trust authentication (tests); set: scram over TCP (demo)
+    password: str | None = field(default=None, repr=False)  # None: trust authentication (tests); set: scram over TCP (demo)
 
     @property
     def datadir(self) -> Path:
