@@ -16,7 +16,7 @@ from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.backup.retention import RetentionPolicy
-from formwork.dsn import parse_dsn
+from formwork.dsn import parse_dsn, redact
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
 from formwork.production_guard import DatabaseIdentity, KnownEnvironment, identify_spec, production_databases
@@ -48,6 +48,7 @@ class EnvironmentSpec:
 
     name: str
     dsn: str
+    password: str | None = None  # given apart from the DSN (stdin, a variable, a file), never both
     filestore: str | None = None
     backup_store: str | None = None
     base_url: str | None = None
@@ -73,6 +74,9 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     """Validate a spec; return the block (without its secret) and the password, if any."""
     check_name(spec.name)
     conn = parse_dsn(spec.dsn)
+    if spec.password is not None and conn.password:
+        raise InputError(f"--dsn '{redact(spec.dsn)}': holds a password and --password-stdin/--password-env/--password-file "
+                         "gives one too: give only one")
     for option, value in (("--filestore", spec.filestore), ("--backup-store", spec.backup_store)):
         if value is not None:
             parse_location(value, option=option)
@@ -107,7 +111,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     )
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
-    return env, conn.password
+    return env, spec.password or conn.password
 
 
 def check_refresh_from(source: str, production: bool) -> str:

@@ -6,6 +6,7 @@ import click
 
 from formwork import environments
 from formwork.backup.retention import RetentionPolicy
+from formwork.cli.password import password_options, read_password
 from formwork.environments import EnvironmentSpec
 from formwork.tiers import format_minutes
 
@@ -17,7 +18,9 @@ def env() -> None:
 
 @env.command("add")
 @click.argument("name")
-@click.option("--dsn", required=True, help="postgresql://user[:password]@host:port/dbname (a password is stored as a Secret block).")
+@click.option("--dsn", required=True, help="postgresql://user@host:port/dbname (a password, stored as a Secret block, is best given "
+              "with --password-stdin/-env/-file: a command line shows in ps).")
+@password_options
 @click.option("--filestore", help="The database's filestore folder: file:///path or s3://bucket/prefix.")
 @click.option("--backup-store", help="Where backups go: file:///path or s3://bucket/prefix.")
 @click.option("--base-url", help="The URL users open, e.g. https://staging.erp.example.com.")
@@ -37,11 +40,11 @@ def env() -> None:
 @click.option("--release-calendar", type=click.Path(dir_okay=False), help="Business calendar YAML whose freezes gate releases here.")
 @click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
 @click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
-def add(name: str, dsn: str, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
+def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, password_file: str | None, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
         mail_catcher, keep_crons, rewiring_rules, gitops_repo, image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook) -> None:
     """Register environment NAME."""
     spec = EnvironmentSpec(
-        name=name, dsn=dsn, filestore=filestore, backup_store=backup_store, base_url=base_url,
+        name=name, dsn=dsn, password=read_password(password_stdin, password_env, password_file), filestore=filestore, backup_store=backup_store, base_url=base_url,
         tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
         mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
