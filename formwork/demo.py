@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ import psycopg
 
 from formwork import demo_release
 from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
-from formwork.dsn import redact
+from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
 
@@ -30,16 +31,21 @@ ENVIRONMENTS = {
 }
 
 
+PASSWORD_VARIABLE = "FORMWORK_DEMO_DB_PASSWORD"  # `env add --password-env` reads it: no password on a command line
+
+
 class Demo:
     def __init__(self, stack: LocalStack):
         self.stack = stack
         self.env = {**os.environ, **stack.prefect.client_env()}
+        if stack.postgres.password:
+            self.env[PASSWORD_VARIABLE] = stack.postgres.password
         self.formwork = str(Path(sys.executable).with_name("formwork"))
         self._listed: str | None = None
 
-    def run(self, *args: str, check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
-        result = subprocess.run([self.formwork, *args], env=self.env, text=True, stdout=subprocess.PIPE,
+        result = subprocess.run([self.formwork, *args], env={**self.env, **(env or {})}, text=True, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE if quiet else None)
         if result.stdout and not quiet:
             click.echo(result.stdout.rstrip())
@@ -68,13 +74,25 @@ class Demo:
     def url(self, kind: str) -> str:
         return f"file://{self.stack.objects}/{kind}"
 
+    def dsn(self, database: str) -> str:
+        """The database's URI without its password (that goes through the environment, never argv)."""
+        return replace(parse_dsn(self.stack.postgres.dsn(database)), password=None).uri()
+
+    def env_add_args(self, name: str, database: str, options: list[str]) -> list[str]:
+        secret = ["--password-env", PASSWORD_VARIABLE] if self.stack.postgres.password else []
+        return ["env", "add", name, "--dsn", self.dsn(database), *secret, "--filestore", self.url(f"filestore/{database}"),
+                "--backup-store", self.url(f"backups/{name}"), *options]
+
+    def seed_args(self, database: str) -> list[str]:
+        """libpq takes the password from PGPASSWORD (see `seed`)."""
+        return ["seed", self.dsn(database), "--filestore", self.url(f"filestore/{database}"), "--replace"]
+
     def register(self, name: str, database: str, options: list[str]) -> None:
         if self._listed is None:  # one listing before the first registration: each `formwork` call costs seconds
             self._listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
         if any(line.split()[:1] == [name] for line in self._listed.splitlines()):
             self.run("env", "remove", name)
-        self.run("env", "add", name, "--dsn", self.stack.postgres.dsn(database), "--filestore", self.url(f"filestore/{database}"),
-                 "--backup-store", self.url(f"backups/{name}"), *options)
+        self.run(*self.env_add_args(name, database, options))
 
 
 def run_demo() -> None:
@@ -85,7 +103,7 @@ def run_demo() -> None:
     demo = Demo(stack)
 
     click.secho("\n2. Seed the production database (Odoo 17 tables, construction company)", bold=True)
-    demo.run("seed", stack.postgres.dsn("prod"), "--filestore", demo.url("filestore/prod"), "--replace")
+    demo.run(*demo.seed_args("prod"), env={"PGPASSWORD": stack.postgres.password} if stack.postgres.password else None)
 
     click.secho("\n3. Register the environments as Prefect blocks", bold=True)
     for name, (database, options) in ENVIRONMENTS.items():
