@@ -2,7 +2,8 @@
 
 boto3's managed transfers give us multipart upload/download above the threshold and
 multipart server-side copy for objects over 5 GB, so large dumps never need to fit
-in memory and filestore copies never leave the storage service.
+in memory and filestore copies never leave the storage service. Every failure but a
+missing key is one line naming the bucket and the action (blocks/s3_errors.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from botocore.exceptions import ClientError
 from pydantic import Field, PrivateAttr, SecretStr
 
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+from blocks.s3_errors import code_of, missing_bucket, speaking
 
 
 class S3Store(ObjectStore):
@@ -34,6 +36,7 @@ class S3Store(ObjectStore):
     multipart_threshold_mb: int = Field(default=64, ge=5)
 
     _s3: Any = PrivateAttr(default=None)
+    _bucket_seen: bool = PrivateAttr(default=False)
 
     def _client(self) -> Any:
         if self._s3 is None:
@@ -64,96 +67,128 @@ class S3Store(ObjectStore):
         return f"s3://{self.bucket}/{self._key(key)}".rstrip("/")
 
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        self._client().upload_file(str(source), self.bucket, self._key(key), Config=self._transfer(), Callback=progress)
+        with speaking(self.bucket, f"upload {self._key(key)}"):
+            self._client().upload_file(str(source), self.bucket, self._key(key), Config=self._transfer(), Callback=progress)
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
         target = Path(target)
         tmp = target.with_name(f".tmp-{target.name}")
+        action = f"download {self._key(key)}"
         try:
-            self._client().download_file(self.bucket, self._key(key), str(tmp), Config=self._transfer(), Callback=progress)
-        except ClientError as exc:
+            with speaking(self.bucket, action):
+                try:
+                    self._client().download_file(self.bucket, self._key(key), str(tmp), Config=self._transfer(), Callback=progress)
+                except ClientError as exc:
+                    if self._missing(exc, action):
+                        raise ObjectNotFound(key) from None
+                    raise
+        except BaseException:
             tmp.unlink(missing_ok=True)
-            if _is_missing(exc):
-                raise ObjectNotFound(key) from None
             raise
         tmp.replace(target)
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        self._client().put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        with speaking(self.bucket, f"write {self._key(key)}"):
+            self._client().put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
     def get_bytes(self, key: str) -> bytes:
-        try:
-            return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectNotFound(key) from None
-            raise
+        action = f"read {self._key(key)}"
+        with speaking(self.bucket, action):
+            try:
+                return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+            except ClientError as exc:
+                if self._missing(exc, action):
+                    raise ObjectNotFound(key) from None
+                raise
 
     def exists(self, key: str) -> bool:
-        try:
-            self._client().head_object(Bucket=self.bucket, Key=self._key(key))
-            return True
-        except ClientError as exc:
-            if _is_missing(exc):
-                return False
-            raise
+        action = f"check {self._key(key)}"
+        with speaking(self.bucket, action):
+            try:
+                self._client().head_object(Bucket=self.bucket, Key=self._key(key))
+                return True
+            except ClientError as exc:
+                if self._missing(exc, action):
+                    return False
+                raise
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         root = self._key("")
-        paginator = self._client().get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
-            for item in page.get("Contents", []):
-                yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
+        with speaking(self.bucket, f"list {self._key(prefix) or '/'}"):
+            paginator = self._client().get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+                for item in page.get("Contents", []):
+                    yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
 
     def folders(self) -> list[str]:
         root = self._key("") if self.prefix.strip("/") else ""  # "prefix/"
         found = set()
-        for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root, Delimiter="/"):
-            found.update(p["Prefix"][len(root):].rstrip("/") for p in page.get("CommonPrefixes", []))
+        with speaking(self.bucket, f"list {root or '/'}"):
+            for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root, Delimiter="/"):
+                found.update(p["Prefix"][len(root):].rstrip("/") for p in page.get("CommonPrefixes", []))
         return sorted(found)
 
     def delete(self, key: str) -> None:
-        self._client().delete_object(Bucket=self.bucket, Key=self._key(key))
+        with speaking(self.bucket, f"delete {self._key(key)}"):
+            self._client().delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def delete_many(self, keys: Iterable[str]) -> None:
         """DeleteObjects takes up to 1,000 keys a request."""
         keys = list(keys)
         for start in range(0, len(keys), 1000):
             batch = [{"Key": self._key(k)} for k in keys[start:start + 1000]]
-            answer = self._client().delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+            with speaking(self.bucket, f"delete {len(batch)} objects under {self._key('') or '/'}"):
+                answer = self._client().delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
             if answer.get("Errors"):
                 failed = answer["Errors"][0]
                 raise OSError(f"S3 refused to delete {len(answer['Errors'])} object(s), e.g. {failed.get('Key')}: {failed.get('Code')}")
 
     def copy(self, source_key: str, target_key: str) -> None:
-        try:
-            self._client().copy(
-                {"Bucket": self.bucket, "Key": self._key(source_key)},
-                self.bucket,
-                self._key(target_key),
-                Config=self._transfer(),
-            )
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectNotFound(source_key) from None
-            raise
+        action = f"copy {self._key(source_key)} to {self._key(target_key)}"
+        with speaking(self.bucket, action):
+            try:
+                self._client().copy(
+                    {"Bucket": self.bucket, "Key": self._key(source_key)},
+                    self.bucket,
+                    self._key(target_key),
+                    Config=self._transfer(),
+                )
+            except ClientError as exc:
+                if self._missing(exc, action):
+                    raise ObjectNotFound(source_key) from None
+                raise
 
     def same_service(self, other: S3Store) -> bool:
         return (self.endpoint_url, self.region) == (other.endpoint_url, other.region)
 
     def copy_from(self, source: S3Store, key: str) -> None:
         """Server-side copy of `key` from another prefix or bucket of the same service."""
-        self._client().copy({"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer())
+        with speaking(self.bucket, f"copy {self._key(key)} from s3://{source.bucket}/{source._key(key)}"):
+            self._client().copy({"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer())
 
     def siblings(self, suffix: str) -> list[str]:
         """Prefixes `<this prefix><suffix>*` beside this one, e.g. the side folders of killed runs."""
         base = self.prefix.strip("/")
         paginator = self._client().get_paginator("list_objects_v2")
         found = set()
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=base + suffix, Delimiter="/"):
-            found.update(p["Prefix"].rstrip("/") for p in page.get("CommonPrefixes", []))
+        with speaking(self.bucket, f"list {base + suffix}*"):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=base + suffix, Delimiter="/"):
+                found.update(p["Prefix"].rstrip("/") for p in page.get("CommonPrefixes", []))
         return sorted(found) if base else []
 
-
-def _is_missing(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+    def _missing(self, exc: ClientError, action: str) -> bool:
+        """Whether the key is missing. A HEAD's bare 404 may also mean a missing bucket: that is asked once, never assumed."""
+        code = code_of(exc)
+        if code == "NoSuchKey":
+            return True
+        if code not in ("404", "NotFound"):
+            return False
+        if not self._bucket_seen:
+            try:
+                self._client().head_bucket(Bucket=self.bucket)
+            except ClientError as bucket_exc:
+                if code_of(bucket_exc) in ("404", "NotFound", "NoSuchBucket"):
+                    raise missing_bucket(self.bucket, action) from None
+                raise
+            self._bucket_seen = True
+        return True

@@ -8,15 +8,29 @@ instance roles), the way the AWS CLI would.
 
 from __future__ import annotations
 
+import re
+import string
+
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import ObjectStore
 from blocks.s3_store import S3Store
+from formwork.errors import InputError
 from formwork.locations import parse_location
+
+_PLAIN = re.compile(r"[a-z0-9-]+")
+_KEPT = frozenset(string.ascii_lowercase + string.digits)
 
 
 def s3_block_name(bucket: str) -> str:
-    """Block names allow [a-z0-9-] only; bucket names may also hold dots."""
-    return "s3-" + bucket.lower().replace(".", "-").replace("_", "-")
+    """One block name per bucket name, never shared (`prod.backups` and `prod-backups` are two buckets).
+
+    Block names allow [a-z0-9-] only. A bucket name of those characters keeps its
+    plain `s3-NAME`; any other (dots, underscores, capitals) is spelt `s3x-` with
+    every character outside [a-z0-9] written `-XX` (hex), which no plain name can equal.
+    """
+    if _PLAIN.fullmatch(bucket):
+        return "s3-" + bucket
+    return "s3x-" + "".join(c if c in _KEPT else "".join(f"-{byte:02x}" for byte in c.encode()) for c in bucket)
 
 
 def open_store(url: str, *, option: str = "store URL") -> ObjectStore:
@@ -26,6 +40,9 @@ def open_store(url: str, *, option: str = "store URL") -> ObjectStore:
     connection = _saved_connection(location.bucket)
     if connection is None:
         return S3Store(bucket=location.bucket, prefix=location.path)
+    if connection.bucket != location.bucket:
+        raise InputError(f"{option} '{url}': the saved settings '{s3_block_name(location.bucket)}' are for bucket "
+                         f"'{connection.bucket}', not '{location.bucket}': save this bucket's with formwork store add-s3 {location.bucket}")
     return connection.model_copy(update={"prefix": location.path})
 
 

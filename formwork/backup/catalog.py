@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from botocore.exceptions import ClientError
-
 from blocks.object_store import ObjectNotFound, ObjectStore
+from blocks.s3_errors import S3Denied
 from formwork.backup.manifest import BACKUP_ID, MANIFEST, Manifest
 from formwork.backup.retention import Decision, RetentionPolicy, plan
 from formwork.errors import InputError
@@ -58,10 +57,8 @@ def remove(store: ObjectStore, backup_id: str) -> str | None:
     try:
         for key in keys:
             store.delete(key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "AccessDenied":
-            return f"{backup_id}: the store refused the deletion (object lock or policy); kept"
-        raise
+    except S3Denied:
+        return f"{backup_id}: the store refused the deletion (object lock or policy); kept"
     return None
 
 
