@@ -4,6 +4,8 @@ stanza-create) and prove them with `pgbackrest check`."""
 
 from __future__ import annotations
 
+import shlex
+
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
@@ -12,14 +14,19 @@ from formwork.pitr import config, protection
 from tasks.pitr import apply_archiving, check_archiving
 
 
+def _literal(value: str) -> str:
+    """An SQL string literal (archive_command may hold quotes from shell quoting)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def instructions(environment: str) -> str:
     """What an administrator applies by hand (keys redacted)."""
     env, declared = environments.load(environment), protection.load(environment)
-    settings = "\n".join(f"ALTER SYSTEM SET {name} = '{value}';" for name, value in config.server_settings(declared).items())
+    settings = "\n".join(f"ALTER SYSTEM SET {name} = {_literal(value)};" for name, value in config.server_settings(declared).items())
     socket = env.db_host if env.db_host.startswith("/") else "/var/run/postgresql"
     return (f"# {declared.config_path} (owned by the server's account, mode 0600)\n"
             f"{config.render(declared, env.db_port, socket, redact=True)}\n"
-            f"-- on the server (archive_mode and wal_level need a restart), then: pgbackrest --config={declared.config_path} "
+            f"-- on the server (archive_mode and wal_level need a restart), then: pgbackrest {shlex.quote(f'--config={declared.config_path}')} "
             f"--stanza={declared.stanza} stanza-create\n{settings}\nSELECT pg_reload_conf();\n")
 
 

@@ -9,6 +9,7 @@ redacted.
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from urllib.parse import urlsplit
 
@@ -23,8 +24,23 @@ def pgbackrest_binary() -> str:
     return shutil.which("pgbackrest") or "/usr/bin/pgbackrest"
 
 
+def safe_path(value: str, option: str) -> str:
+    """A path PostgreSQL's archive_command and pgBackRest's configuration file can carry as written.
+
+    A line break would start a new line of the configuration (or a new shell command) and
+    PostgreSQL reads `%` in archive_command as a placeholder (`%p`, `%f`), so both are refused.
+    """
+    if "%" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise InputError(f"{option} {value!r}: a path with '%' or a control character (line break, tab) cannot be "
+                         "written into archive_command or pgbackrest.conf safely; choose another")
+    return value
+
+
 def archive_command(protection: PitrProtection) -> str:
-    return f"{pgbackrest_binary()} --config={protection.config_path} --stanza={protection.stanza} archive-push %p"
+    """The shell command PostgreSQL runs per WAL segment; each path quoted for the shell."""
+    binary = safe_path(pgbackrest_binary(), "pgbackrest binary")
+    config = safe_path(protection.config_path, "--config")
+    return f"{shlex.quote(binary)} {shlex.quote(f'--config={config}')} --stanza={shlex.quote(protection.stanza)} archive-push %p"
 
 
 def server_settings(protection: PitrProtection) -> dict[str, str]:
@@ -35,21 +51,22 @@ def server_settings(protection: PitrProtection) -> dict[str, str]:
 
 def render(protection: PitrProtection, pg_port: int, pg_socket: str | None, *, redact: bool) -> str:
     """pgbackrest.conf: the repository, retention and the stanza's server."""
+    safe_path(protection.config_path, "--config")
     state = protection.state_dir
     lines = ["[global]", *repo_lines(protection.repo_url, redact=redact),
              f"repo1-retention-full={protection.retention_full}", f"repo1-retention-diff={protection.retention_diff}",
              f"log-path={state / 'log'}", f"lock-path={state / 'lock'}", f"spool-path={state / 'spool'}",
              "log-level-console=warn", "log-level-file=info", "start-fast=y", "compress-type=lz4", "process-max=2",
-             "", f"[{protection.stanza}]", f"pg1-path={protection.pg_data}", f"pg1-port={pg_port}"]
+             "", f"[{protection.stanza}]", f"pg1-path={safe_path(protection.pg_data, '--pg-data')}", f"pg1-port={pg_port}"]
     if pg_socket:
-        lines.append(f"pg1-socket-path={pg_socket}")
+        lines.append(f"pg1-socket-path={safe_path(pg_socket, 'socket directory')}")
     return "\n".join(lines) + "\n"
 
 
 def repo_lines(repo_url: str, *, redact: bool) -> list[str]:
     location = parse_location(repo_url, option="--repo")
     if location.scheme == "file":
-        return ["repo1-type=posix", f"repo1-path={location.path}"]
+        return ["repo1-type=posix", f"repo1-path={safe_path(location.path, '--repo')}"]
     return _s3_lines(location, redact=redact)
 
 
@@ -64,7 +81,7 @@ def _s3_lines(location: Location, *, redact: bool) -> list[str]:
     if key is None or secret is None:
         raise InputError(f"--repo '{location}': pgBackRest needs keys for the bucket: save them with "
                          f"formwork store add-s3 {location.bucket} --endpoint-url URL")
-    lines = ["repo1-type=s3", f"repo1-path=/{location.path}", f"repo1-s3-bucket={location.bucket}",
+    lines = ["repo1-type=s3", f"repo1-path=/{safe_path(location.path, '--repo')}", f"repo1-s3-bucket={location.bucket}",
              f"repo1-s3-endpoint={parts.hostname}", f"repo1-s3-region={getattr(store, 'region', None) or 'us-east-1'}",
              "repo1-s3-uri-style=path",
              f"repo1-s3-key={REDACTED if redact else key.get_secret_value()}",
