@@ -334,6 +334,12 @@ def test_a_git_token_goes_through_a_credential_helper_never_argv_or_config(monke
     assert token not in (tmp_path / "clone" / ".git" / "config").read_text()
     assert token not in repr(repo)
 
+    assert GitOpsRepo(f"https://{token}@git.example/o/r.git").remote == "https://git.example/o/r.git"
+    assert GitOpsRepo("ssh://git@git.example/o/r.git").remote == "ssh://git@git.example/o/r.git"  # a user, no secret
+    with pytest.raises(InputError) as refused:
+        GitOpsRepo(f"ssh://git:{token}@git.example/o/r.git")
+    assert token not in one_line(refused.value) and "ssh://" in str(refused.value)
+
 
 # -- locks ------------------------------------------------------------------------------------
 

@@ -16,7 +16,9 @@ digest again: a new commit, never a rewrite of history.
 Only the `git` command line is used, in a private clone with its own
 configuration: no global or system git config, no hooks from the user, commits
 signed by the identity given here, never by whoever runs the process. URLs may
-carry credentials (`https://user:token@host/repo.git`); no message ever shows them.
+carry credentials (`https://user:token@host/repo.git`); no message ever shows them,
+and they never reach git's argv (`ps`) or the clone's configuration: git gets the
+bare URL and asks a credential helper that reads them from its own environment.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
@@ -47,6 +49,9 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s@]+)@")
 # Variables of the caller's that still apply (how to reach the remote); every other GIT_* is dropped.
 _KEPT_ENV = frozenset({"GIT_SSH_COMMAND", "GIT_SSH", "GIT_ASKPASS", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH",
                        "GIT_PROXY_COMMAND", "GIT_HTTP_PROXY_AUTHMETHOD"})
+# git asks this for the credentials of an http(s) remote; it reads them from git's environment, not its argv.
+_CREDENTIAL_HELPER = ('!f() { test "$1" = get || exit 0; printf "username=%s\\n" "$FORMWORK_GIT_USERNAME"; '
+                      'test -z "$FORMWORK_GIT_PASSWORD" || printf "password=%s\\n" "$FORMWORK_GIT_PASSWORD"; }; f')
 # What git says when someone else updated the branch between our fetch and our push.
 _RACE = re.compile(r"fetch first|non-fast-forward|stale info|failed to update ref|cannot lock ref|failed to lock|incorrect old value")
 
@@ -96,6 +101,7 @@ class GitOpsRepo:
         self.branch = branch
         self.author = author
         self.shown = redact(url)
+        self.remote, self._credentials = _split_credentials(url, self.shown)
         self._lock = threading.RLock()
         self._secrets = _secrets_of(url)
         if workdir is None:
@@ -205,6 +211,12 @@ class GitOpsRepo:
         })
         if "GIT_SSH_COMMAND" not in env and "GIT_SSH" not in env:
             env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        env.pop("FORMWORK_GIT_USERNAME", None)
+        env.pop("FORMWORK_GIT_PASSWORD", None)
+        if self._credentials:
+            env["FORMWORK_GIT_USERNAME"], env["FORMWORK_GIT_PASSWORD"] = self._credentials
+            env.update({"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "credential.helper", "GIT_CONFIG_VALUE_0": "",
+                        "GIT_CONFIG_KEY_1": "credential.helper", "GIT_CONFIG_VALUE_1": _CREDENTIAL_HELPER})
         return env
 
     def _git(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
@@ -246,14 +258,14 @@ class GitOpsRepo:
         work = self.workdir
         if (work / ".git").is_dir():
             remote = self._git("config", "--get", "remote.origin.url", check=False).stdout.strip()
-            if remote != self.url:
+            if remote != self.remote:
                 raise InputError(f"{self.shown}: work folder {work} is a clone of another repository ({redact(remote) or 'no origin'})")
         else:
             if work.exists() and any(work.iterdir()):
                 raise InputError(f"{self.shown}: work folder {work} is not empty and not a clone of this repository")
             work.mkdir(parents=True, exist_ok=True)
             self._git("init", "--quiet", f"--initial-branch={self.branch}")
-            self._git("remote", "add", "origin", self.url)
+            self._git("remote", "add", "origin", self.remote)
         self._ready = True
 
     def _kustomization(self, overlay: str) -> str:
@@ -440,6 +452,26 @@ def _without_trailers(body: str, trailers: dict[str, str]) -> str:
     if sep and all(":" in line for line in last.splitlines() if line.strip()):
         return head.strip()
     return body
+
+
+def _split_credentials(url: str, shown: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL without its credentials, and (user, password) for the helper; None when it carries none.
+
+    Only http(s) credentials can go through a helper; a password in any other URL would
+    land in the clone's configuration, so it is refused.
+    """
+    match = _USERINFO.match(url)
+    if not match or redact(match.group(0)) == match.group(0):
+        return url, None  # no userinfo, or a user that is no secret (ssh://git@host)
+    if match.group(1).lower() not in ("http://", "https://"):
+        raise InputError(f"{shown}: a password in a {match.group(1)} URL cannot be kept out of git's configuration; "
+                         "use an SSH key, or an https:// URL")
+    parts = urlsplit(url)
+    user, _, password = parts.netloc.rpartition("@")[0].partition(":")
+    user, password = unquote(user), unquote(password)
+    if any(c in "\r\n\0" for c in user + password):
+        raise InputError(f"{shown}: the URL's credentials hold a line break")
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), (user, password)
 
 
 def _secrets_of(url: str) -> list[str]:
