@@ -7,7 +7,7 @@ catalogue exactly as it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import get_client
@@ -47,8 +47,8 @@ class EnvironmentSpec:
     """What `formwork env add` was given, before validation."""
 
     name: str
-    dsn: str
-    password: str | None = None  # given apart from the DSN (stdin, a variable, a file), never both
+    dsn: str = field(repr=False)  # may hold a password
+    password: str | None = field(default=None, repr=False)  # given apart from the DSN (stdin, a variable, a file), never both
     filestore: str | None = None
     backup_store: str | None = None
     base_url: str | None = None
@@ -62,7 +62,7 @@ class EnvironmentSpec:
     keep_crons: tuple[str, ...] = ()
     rewiring_rules: tuple[str, ...] = ()
     keep: str | None = None
-    alert_webhook: str | None = None
+    alert_webhook: str | None = field(default=None, repr=False)  # its URL is a secret
     gitops_repo: str | None = None
     image_repository: str | None = None
     promotes_from: str | None = None
@@ -177,11 +177,11 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     secrets = [("db_password", password_block_name(spec.name), password),
                ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook)]
     try:
-        for field, block_name, value in secrets:
+        for attribute, block_name, value in secrets:
             if value:
                 secret = Secret(value=value)
                 secret.save(block_name, overwrite=True)
-                setattr(env, field, secret)
+                setattr(env, attribute, secret)
         env.save(spec.name)
     except BaseException:
         for _, block_name, _ in secrets:

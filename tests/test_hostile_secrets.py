@@ -47,11 +47,14 @@ def formwork(capsys, *args: str) -> tuple[int, str, str]:
 
 def test_no_password_in_reprs_or_redacted_uris():
     from formwork.dsn import parse_dsn, redact
+    from formwork.environments import EnvironmentSpec
     from formwork.local.postgres import LocalCluster
 
     spec = parse_dsn(f"postgresql://odoo:{PASSWORD}@db.internal:5433/erp?sslmode=require")
     assert spec.password == PASSWORD
-    for shown in (repr(spec), str(spec), repr([spec]), repr(spec.on("postgres")), repr(LocalCluster(Path("/srv/pg"), 5432, PASSWORD))):
+    given = EnvironmentSpec("erp", f"postgresql://odoo:{PASSWORD}@db/erp", password=PASSWORD, alert_webhook=f"https://hooks.example/{PASSWORD}")
+    for shown in (repr(spec), str(spec), repr([spec]), repr(spec.on("postgres")), repr(LocalCluster(Path("/srv/pg"), 5432, PASSWORD)),
+                  repr(given)):
         assert PASSWORD not in shown, shown
     assert "db.internal" in repr(spec) and "erp" in repr(spec)
 
