@@ -7,7 +7,7 @@ catalogue exactly as it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import get_client
@@ -16,7 +16,7 @@ from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.backup.retention import RetentionPolicy
-from formwork.dsn import parse_dsn, redact
+from formwork.dsn import ConnectionSpec, parse_dsn, redact
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
 from formwork.production_guard import DatabaseIdentity, KnownEnvironment, identify_spec, production_databases
@@ -70,13 +70,21 @@ class EnvironmentSpec:
     refresh_from: str | None = None
 
 
+def connection(spec: EnvironmentSpec) -> ConnectionSpec:
+    """The DSN with the password given apart from it, if any; both at once is refused."""
+    conn = parse_dsn(spec.dsn)
+    if spec.password is None:
+        return conn
+    if conn.password:
+        raise InputError(f"--dsn '{redact(spec.dsn)}': holds a password and --password-stdin/--password-env/--password-file "
+                         "gives one too: give only one")
+    return replace(conn, password=spec.password)
+
+
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     """Validate a spec; return the block (without its secret) and the password, if any."""
     check_name(spec.name)
-    conn = parse_dsn(spec.dsn)
-    if spec.password is not None and conn.password:
-        raise InputError(f"--dsn '{redact(spec.dsn)}': holds a password and --password-stdin/--password-env/--password-file "
-                         "gives one too: give only one")
+    conn = connection(spec)
     for option, value in (("--filestore", spec.filestore), ("--backup-store", spec.backup_store)):
         if value is not None:
             parse_location(value, option=option)
@@ -111,7 +119,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     )
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
-    return env, spec.password or conn.password
+    return env, conn.password
 
 
 def check_refresh_from(source: str, production: bool) -> str:
@@ -169,7 +177,7 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     env, password = build(spec)
     if exists(spec.name):
         raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
-    identity = _reachable_identity(parse_dsn(spec.dsn))
+    identity = _reachable_identity(connection(spec))
     if spec.production:
         env.db_identity = identity.recorded() if identity else None
     elif identity is not None:
