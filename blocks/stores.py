@@ -47,9 +47,18 @@ def open_store(url: str, *, option: str = "store URL") -> ObjectStore:
 
 
 def _saved_connection(bucket: str) -> S3Store | None:
+    found = _load(s3_block_name(bucket))
+    if found is None and not _PLAIN.fullmatch(bucket):
+        # Saved before names were escaped, when prod.backups was kept as `s3-prod-backups`: still its own if it says so.
+        legacy = _load("s3-" + bucket.lower().replace(".", "-").replace("_", "-"))
+        found = legacy if legacy is not None and legacy.bucket == bucket else None
+    return found
+
+
+def _load(name: str) -> S3Store | None:
     from prefect.exceptions import ObjectNotFound as BlockNotFound
 
     try:
-        return S3Store.load(s3_block_name(bucket))
+        return S3Store.load(name)
     except (ValueError, BlockNotFound):
         return None

@@ -195,6 +195,11 @@ def test_bucket_settings_for_dotted_and_dashed_names_do_not_collide(prefect_api,
         open_store(f"s3://{dashed}/x", option="--backup-store")
     assert dashed in str(refused.value) and dotted in str(refused.value)
 
+    older = f"old.backups-{tag}"  # saved under the name of before (`s3-old-backups-...`): found, as its block names it
+    S3Store(bucket=older, endpoint_url="http://127.0.0.1:9004").save(f"s3-old-backups-{tag}", overwrite=True)
+    assert open_store(f"s3://{older}/x").endpoint_url == "http://127.0.0.1:9004"
+    assert open_store(f"s3://old_backups-{tag}/x").endpoint_url is None  # same old name, another bucket: not its settings
+
 
 def one_line(error: BaseException) -> str:
     message = str(error)
