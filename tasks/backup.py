@@ -35,6 +35,6 @@ def take_backup(name: str, env: OdooEnvironment) -> tuple[Manifest, list[str]]:
 @task(name="apply the retention policy")
 def apply_retention(name: str, env: OdooEnvironment) -> tuple[Decision, list[str], Catalog]:
     store = backup_store(name, env)
-    found = catalog.read(store)
+    found = catalog.read(store, name)
     decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"))
     return decision, kept, found

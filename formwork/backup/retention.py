@@ -11,7 +11,7 @@ flow can show the plan before it deletes anything and tests can replay calendars
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Generic, TypeVar
@@ -70,8 +70,10 @@ class Decision(Generic[T]):
     reasons: dict[T, list[str]]  # kept item -> ["daily 2026-11-24", "weekly 2026-W48", ...]
 
 
-def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy) -> Decision[T]:
+def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy,
+         pinned: Mapping[T, str] | None = None) -> Decision[T]:
     """Split `items` into kept and removed. Items must be hashable (they key `reasons`).
+    `pinned` items stay whatever the policy says, for the reason given.
 
     Backups taken at the same instant are ordered by input position, the later one
     counting as newer.
@@ -96,6 +98,9 @@ def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: Retentio
                 why.setdefault(i, []).append(f"{name} {period}")
     if newest_first and newest_first[0] not in why:
         why[newest_first[0]] = ["newest"]
+    for i, item in enumerate(items):
+        if item in (pinned or {}):
+            why.setdefault(i, []).append(pinned[item])
 
     return Decision(
         keep=[item for i, item in enumerate(items) if i in why],
