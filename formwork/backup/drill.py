@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from blocks.object_store import ObjectNotFound, ObjectStore, refusals
+from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals, safe_key
 from formwork.backup.manifest import FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
@@ -166,16 +166,18 @@ def attachment_problems(conn: psycopg.Connection, manifest: Manifest, files: Pat
 
 
 def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], bytes | None], where: str) -> list[str]:
-    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum."""
+    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum;
+    a store_fname that could name a file outside the filestore is reported, never read."""
     if conn.execute("SELECT to_regclass('ir_attachment')").fetchone()[0] is None:
         return []
     problems = []
     rows = conn.execute("SELECT DISTINCT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''").fetchall()
     for store_fname, checksum in rows:
-        if refused := refusals([store_fname]):
-            problems.append(f"ir_attachment.store_fname {refused[0].removeprefix('key ')}; not read")
+        try:
+            content = read(safe_key(store_fname))
+        except UnsafeKey as exc:
+            problems.append(f"ir_attachment.store_fname {str(exc).removeprefix('key ')}; not read")
             continue
-        content = read(store_fname)
         if content is None:
             problems.append(f"{store_fname}: referenced by ir_attachment, not {where}")
         elif checksum and hashlib.sha1(content).hexdigest() != checksum:

@@ -101,7 +101,8 @@ class Manifest:
             manifest._check_shape()
             return manifest
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise InputError(f"{where}: not a readable Formwork backup manifest ({exc})") from None
+            why = f"no {exc.args[0]}" if isinstance(exc, KeyError) else str(exc)
+            raise InputError(f"{where}: not a readable Formwork backup manifest ({why})") from None
 
     def _check_shape(self) -> None:
         """What listing, retention and drills compute with has the type they expect."""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals
+from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, Attachment, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
@@ -68,19 +68,20 @@ def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectS
     that could name a file outside the filestore (never read)."""
     def copy(attachment: Attachment) -> tuple[str, FileEntry | str | None]:
         key = attachment.store_fname
-        if refused := refusals([key]):
-            return key, refused[0]
+        try:
+            return key, fetch_and_put(safe_key(key))
+        except UnsafeKey as exc:
+            return key, str(exc)
+
+    def fetch_and_put(key: str) -> FileEntry | None:
         if isinstance(filestore, LocalDirectoryStore):  # read in place: no temporary copy
-            try:
-                return key, put_hashed(key, filestore.resolve(key))
-            except UnsafeKey as exc:  # a symlink out of the filestore
-                return key, str(exc)
+            return put_hashed(key, filestore.resolve(key))
         with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
             try:
                 filestore.get_file(key, Path(scratch) / "f")
             except ObjectNotFound:
-                return key, None
-            return key, put_hashed(key, Path(scratch) / "f")
+                return None
+            return put_hashed(key, Path(scratch) / "f")
 
     def put_hashed(key: str, path: Path) -> FileEntry | None:
         if not path.is_file():
