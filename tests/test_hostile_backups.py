@@ -6,7 +6,6 @@ production wherever a real backup or drill is needed."""
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 import threading
 import time

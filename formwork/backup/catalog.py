@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals
 from formwork.backup import records
-from formwork.backup.manifest import BACKUP_ID, MANIFEST, STARTED, Manifest, starter
+from formwork.backup.manifest import BACKUP_ID, MANIFEST, STARTED, Manifest, started_by
 from formwork.backup.retention import Decision, RetentionPolicy, plan
 from formwork.errors import InputError
 
@@ -71,7 +71,7 @@ def read(store: ObjectStore, environment: str) -> Catalog:
 def _inspect(store: ObjectStore, folder: str) -> tuple[str | None, Manifest | None, str | None]:
     """(whose it is or None when that cannot be told, its manifest if complete, why it is invalid)"""
     marker, raw = _bytes(store, f"{folder}/{STARTED}"), _bytes(store, f"{folder}/{MANIFEST}")
-    owner = starter(marker) if marker is not None else None
+    owner = started_by(marker) if marker is not None else None
     if raw is None:
         return (owner, None, None) if owner else (None, None, f"no {MANIFEST} and no readable {STARTED}: whose it is cannot be told")
     try:

@@ -38,7 +38,7 @@ def started(environment: str, now: datetime) -> bytes:
     return json.dumps({"environment": environment, "started_at": now.isoformat()}).encode()
 
 
-def starter(raw: bytes) -> str | None:
+def started_by(raw: bytes) -> str | None:
     """The environment a started.json names; None when it does not parse."""
     try:
         environment = json.loads(raw).get("environment")

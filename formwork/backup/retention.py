@@ -3,8 +3,9 @@
 Each rule walks the backups newest first and keeps the newest backup of each
 distinct UTC day (ISO week, month) until it has kept its count of periods; only
 periods that actually hold a backup count, so a gap in the calendar does not use
-up the policy. A backup stays if any rule keeps it, and the newest backup always
-stays, so a policy of zeros can never delete everything. Pure computation, so the
+up the policy. A backup stays if any rule keeps it, the newest backup always
+stays, so a policy of zeros can never delete everything, and so does whatever the
+caller pins (the newest backup a drill passed). Pure computation, so the
 flow can show the plan before it deletes anything and tests can replay calendars.
 """
 
@@ -99,7 +100,7 @@ def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: Retentio
     if newest_first and newest_first[0] not in why:
         why[newest_first[0]] = ["newest"]
     for i, item in enumerate(items):
-        if item in (pinned or {}):
+        if pinned and item in pinned:
             why.setdefault(i, []).append(pinned[item])
 
     return Decision(
