@@ -40,11 +40,11 @@ def backup(environment: str, kind: str = "auto"):
 def logical_backup(environment: str, env):
     """Snapshot, dump, copy the referenced files, manifest last; then keep what the policy says.
     Both under the environment's backup lock: no other backup of it is half-written while retention looks."""
-    with backup_lock(environment):
+    with backup_lock(environment) as locked:
         started = time.monotonic()
         manifest, warnings = take_backup(environment, env)
         seconds = time.monotonic() - started
-        decision, kept, found = apply_retention(environment, env)
+        decision, kept, found = apply_retention(environment, env, locked)
     markdown, summary = backup_markdown(environment, env.backup_store_url, manifest, seconds, decision, found, warnings + kept)
     create_markdown_artifact(markdown, key="backup-report", description=summary)
     print(summary)

@@ -33,8 +33,9 @@ def take_backup(name: str, env: OdooEnvironment) -> tuple[Manifest, list[str]]:
 
 
 @task(name="apply the retention policy")
-def apply_retention(name: str, env: OdooEnvironment) -> tuple[Decision, list[str], Catalog]:
+def apply_retention(name: str, env: OdooEnvironment, locked: bool) -> tuple[Decision, list[str], Catalog]:
+    """`locked`: under the environment's real backup lock (see backup_lock)."""
     store = backup_store(name, env)
     found = catalog.read(store, name)
-    decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"))
+    decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"), locked=locked)
     return decision, kept, found

@@ -6,7 +6,8 @@ jobs hit one server at once whoever started them. A refresh and a drill of the s
 environment hold its `environment:NAME` limit (1), so they never overlap; the backups of
 an environment (taking one, then pruning) hold its `backup:NAME` limit (1), so retention
 never sees a backup of its own environment still being written. A limit that
-does not exist yet (nothing deployed) lets the work through.
+does not exist yet (nothing deployed) lets the work through; without the backup lock,
+retention keeps unfinished backups rather than guess which are still being written.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-from prefect import get_run_logger
+from prefect import get_client, get_run_logger
 from prefect.concurrency.sync import concurrency
-from prefect.exceptions import MissingContextError
+from prefect.exceptions import MissingContextError, ObjectNotFound
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.dsn import ConnectionSpec
@@ -70,5 +71,15 @@ def environment_lock(name: str, why: str) -> AbstractContextManager[None]:
     return _slots([environment_limit(name)], why)
 
 
-def backup_lock(name: str) -> AbstractContextManager[None]:
-    return _slots([backup_limit(name)], "backup lock")
+@contextmanager
+def backup_lock(name: str) -> Iterator[bool]:
+    """Yields whether the lock is real: without its limit (nothing deployed) the backup still runs,
+    but retention cannot tell a killed backup from one still being written, so it keeps both."""
+    limit = backup_limit(name)
+    with get_client(sync_client=True) as client:
+        try:
+            real = client.read_global_concurrency_limit_by_name(limit).active
+        except ObjectNotFound:
+            real = False
+    with _slots([limit], "backup lock"):
+        yield real

@@ -38,7 +38,7 @@ def test_retention_over_a_simulated_calendar_keeps_exactly_what_the_policy_says(
     killed = write_backup(store, date(2026, 11, 20), complete=False)
     store.put_bytes("drills/20261124T020000Z-x.json", b"{}")  # drill records are not backups
 
-    decision, refused = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("7d,4w,3m"))
+    decision, refused = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("7d,4w,3m"), locked=True)
 
     kept_days = [date(2026, 11, d) for d in range(18, 25)]  # 7 daily
     kept_days += [date(2026, 11, 15), date(2026, 11, 8)]  # newest of ISO weeks 46 and 45 (weeks 48 and 47 already kept)
@@ -70,7 +70,7 @@ def test_object_lock_keeps_removed_backups_as_locked_versions(s3_server):
     store = s3_store(s3_server.endpoint, bucket, prefix="backups/prod")
     old, new = write_backup(store, date(2026, 11, 23)), write_backup(store, date(2026, 11, 24))
 
-    catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"))
+    catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"), locked=True)
 
     assert [m.id for m in catalog.read(store, "prod").complete] == [new]
     versions = client.list_object_versions(Bucket=bucket, Prefix=f"backups/prod/{old}/")["Versions"]

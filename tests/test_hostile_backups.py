@@ -231,7 +231,7 @@ def test_an_unreadable_manifest_is_listed_invalid_and_the_other_backups_still_li
     with pytest.raises(InputError, match=rf"--backup '{min(broken)}': no such complete backup in .* \(invalid: "):
         found.find(min(broken), store.url())
 
-    decision, notes = catalog.apply_retention(store, found, RetentionPolicy.parse("0d"))
+    decision, notes = catalog.apply_retention(store, found, RetentionPolicy.parse("0d"), locked=True)
     assert decision.keep == [good.id] and decision.remove == []
     assert sorted(note.split(":")[0] for note in notes) == sorted(broken)
     assert digest(store) == before  # the invalid ones stay, for a look
@@ -276,7 +276,7 @@ def test_environments_sharing_a_store_each_see_drill_and_prune_only_their_own(sh
         found.find(theirs[0], prod.url())
     assert [r["backup"] for r in records.earlier_records(prod, "prod")] == [mine[0]]
 
-    decision, notes = catalog.apply_retention(prod, found, RetentionPolicy.parse("1d"))
+    decision, notes = catalog.apply_retention(prod, found, RetentionPolicy.parse("1d"), locked=True)
 
     assert decision.remove == mine[:2] and notes == []
     assert [m.id for m in catalog.read(prod, "prod").complete] == [mine[2]]
@@ -298,10 +298,16 @@ def test_retention_never_removes_a_backup_in_progress_or_the_newest_one_a_drill_
     drilled(store, "prod-eu", days[2], passed=True)  # another environment's record vouches for nothing here
     kept_before = owned(store, [days[1], days[3], in_progress])
 
-    decision, notes = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"))
+    decision, notes = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"), locked=False)
 
-    assert decision.keep == [days[1], days[3]] and decision.remove == [days[0], days[2]] and notes == []
+    assert decision.keep == [days[1], days[3]] and decision.remove == [days[0], days[2]]
     assert decision.reasons[days[1]] == [catalog.DRILLED]
+    assert notes == [f"{killed}: unfinished, kept: without the backup:prod limit (`formwork deploy` creates it) one may still be being written"]
+    assert catalog.read(store, "prod").incomplete == [killed, in_progress]
+
+    decision, notes = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"), locked=True)
+
+    assert decision.keep == [days[1], days[3]] and decision.remove == [] and notes == []
     after = catalog.read(store, "prod")
     assert [m.id for m in after.complete] == [days[1], days[3]] and after.incomplete == [in_progress]
     assert killed not in store.folders()
@@ -309,7 +315,8 @@ def test_retention_never_removes_a_backup_in_progress_or_the_newest_one_a_drill_
 
 
 def test_a_backup_waits_for_its_environment_backup_lock(pg, toy, toy_env):
-    """So retention, which runs under the same lock right after, never sees a backup of its own environment half-written."""
+    """So retention, which runs under the same lock right after, never sees a backup of its own environment
+    half-written, and may remove the unfinished ones left by killed runs."""
     from prefect import get_client
     from prefect.concurrency.sync import concurrency
 
@@ -318,6 +325,7 @@ def test_a_backup_waits_for_its_environment_backup_lock(pg, toy, toy_env):
     from tasks.concurrency import backup_limit
 
     name, store = toy_env
+    killed = hand_made(store, name, date(2026, 1, 1), complete=False)
     with get_client(sync_client=True) as client:
         ensure_limit(client, backup_limit(name), 1)
     try:
@@ -326,10 +334,11 @@ def test_a_backup_waits_for_its_environment_backup_lock(pg, toy, toy_env):
             thread = threading.Thread(target=lambda: out.append(backup(environment=name, return_state=True)), daemon=True)
             thread.start()
             time.sleep(4)
-            assert not store.folders() and not out, "the backup did not wait for the lock"
+            assert store.folders() == [killed] and not out, "the backup did not wait for the lock"
         thread.join(timeout=120)
         assert out and out[0].is_completed(), out
-        assert [m.id for m in catalog.read(store, name).complete] == [out[0].result().id]
+        found = catalog.read(store, name)  # under the real lock, the killed one could go
+        assert [m.id for m in found.complete] == [out[0].result().id] and found.incomplete == [] and found.invalid == {}
     finally:
         with get_client(sync_client=True) as client:
             client.delete_global_concurrency_limit_by_name(backup_limit(name))

@@ -109,15 +109,20 @@ def remove(store: ObjectStore, backup_id: str) -> str | None:
     return None
 
 
-def apply_retention(store: ObjectStore, catalog: Catalog, policy: RetentionPolicy) -> tuple[Decision, list[str]]:
-    """Remove what the policy does not keep, and this environment's incomplete backups older than its newest
-    complete one. The newest backup a drill passed stays; invalid folders stay, each noted."""
+def apply_retention(store: ObjectStore, catalog: Catalog, policy: RetentionPolicy, *, locked: bool) -> tuple[Decision, list[str]]:
+    """Remove what the policy does not keep, and, when the caller holds the environment's backup lock (`locked`),
+    this environment's incomplete backups older than its newest complete one: without the lock one of them may
+    still be being written. The newest backup a drill passed stays; invalid folders stay. Returns the decision
+    and a note for each backup kept against it."""
     taken = {m.id: m.taken_at for m in catalog.complete}
     passed = records.passed(store, catalog.environment)
     drilled = [backup_id for backup_id in taken if backup_id in passed]  # oldest first
     decision = plan(list(taken), taken.__getitem__, policy, pinned={drilled[-1]: DRILLED} if drilled else None)
     newest = catalog.complete[-1].id if catalog.complete else ""
     stale = [folder for folder in catalog.incomplete if folder < newest]  # ids sort by time
-    kept = [note for backup_id in decision.remove + stale if (note := remove(store, backup_id))]
+    kept = [note for backup_id in decision.remove + (stale if locked else []) if (note := remove(store, backup_id))]
+    if stale and not locked:
+        kept.append(f"{', '.join(stale)}: unfinished, kept: without the backup:{catalog.environment} limit "
+                    "(`formwork deploy` creates it) one may still be being written")
     kept += [f"{folder}: invalid, kept for a look ({why})" for folder, why in catalog.invalid.items()]
     return decision, kept
