@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
-from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback, UnsafeKey, safe_key
 
 _CHUNK = 1024 * 1024
 
@@ -23,41 +23,42 @@ class LocalDirectoryStore(ObjectStore):
     path: str
 
     def url(self, key: str = "") -> str:
-        return f"file://{self._path(key)}" if key else f"file://{self.path}"
+        """For messages: the key as given, even one `resolve` would refuse."""
+        return f"file://{self.path.rstrip('/')}/{key}" if key else f"file://{self.path}"
 
-    def _path(self, key: str) -> Path:
+    def resolve(self, key: str) -> Path:
+        """The file behind `key`, refused (UnsafeKey) when the key or a symlink on its way leads outside the root."""
         root = Path(self.path)
-        if not key:
-            return root
-        if key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"object key '{key}' escapes the store root")
-        return root / key
+        path = root / safe_key(key)
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise UnsafeKey(f"key {key!r} refused: a symlink leads outside {self.path}")
+        return path
 
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        _write_atomically(self._path(key), _copier(source, progress))
+        _write_atomically(self.resolve(key), _copier(source, progress))
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
-        source = self._path(key)
+        source = self.resolve(key)
         if not source.is_file():
             raise ObjectNotFound(key)
         _write_atomically(Path(target), _copier(source, progress))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        _write_atomically(self._path(key), lambda out: out.write(data))
+        _write_atomically(self.resolve(key), lambda out: out.write(data))
 
     def get_bytes(self, key: str) -> bytes:
         try:
-            return self._path(key).read_bytes()
+            return self.resolve(key).read_bytes()
         except (FileNotFoundError, IsADirectoryError):
             raise ObjectNotFound(key) from None
 
     def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        return self.resolve(key).is_file()
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         root = Path(self.path)
-        start = root / prefix.rpartition("/")[0] if "/" in prefix else root  # walk only below the prefix's folder
-        if ".." in prefix.split("/") or not start.is_dir():
+        start = self.resolve(prefix.rpartition("/")[0]) if "/" in prefix else root  # walk only below the prefix's folder
+        if not start.is_dir():
             return
         for dirpath, dirnames, filenames in os.walk(start):
             dirnames.sort()
@@ -75,7 +76,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def delete(self, key: str) -> None:
         """Empty folders go too, as on S3, where a folder is only a shared key prefix."""
-        path, root = self._path(key), Path(self.path)
+        path = self.resolve(key)
         path.unlink(missing_ok=True)
         self._remove_empty(path.parent)
 
@@ -84,7 +85,7 @@ class LocalDirectoryStore(ObjectStore):
         relative to it: about ten times faster than unlinking whole paths one by one."""
         by_folder: dict[Path, set[str]] = {}
         for key in keys:
-            path = self._path(key)
+            path = self.resolve(key)
             by_folder.setdefault(path.parent, set()).add(path.name)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="formwork-delete") as pool:
             list(pool.map(self._delete_in, by_folder.items()))
@@ -116,7 +117,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Hard link when possible: filestore objects are content-addressed and never rewritten."""
-        source, target = self._path(source_key), self._path(target_key)
+        source, target = self.resolve(source_key), self.resolve(target_key)
         if not source.is_file():
             raise ObjectNotFound(source_key)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 Keys are '/'-separated and relative to the store's root. Writes are atomic from a
 reader's point of view (a key either holds the whole object or nothing), which is
-what lets a killed run be re-run safely.
+what lets a killed run be re-run safely. Keys read from a manifest, a listing or a
+database are someone else's input: `safe_key` checks each before it is used, so none
+can name a file outside its folder.
 """
 
 from __future__ import annotations
@@ -67,3 +69,44 @@ class ObjectStore(Block):
 
 class ObjectNotFound(KeyError):
     """The key does not exist in the store."""
+
+
+class UnsafeKey(ValueError):
+    """A key that could name something outside its folder."""
+
+
+def safe_key(key: str, within: str = "") -> str:
+    """`key` itself when it is relative, normalised (no empty, `.` or `..` segment), free of NUL and,
+    given `within` (a folder key), inside that folder; refused naming the key otherwise."""
+    why = _unsafe(key)
+    if why is None and within and not key.startswith(within.rstrip("/") + "/"):
+        why = f"outside {within.rstrip('/')}/"
+    if why is not None:
+        raise UnsafeKey(f"key {key!r} refused: {why}")
+    return key
+
+
+def refusals(keys: Iterable[str], within: str = "") -> list[str]:
+    """What `safe_key` says of each key it refuses: all of them checked before any is used."""
+    found = []
+    for key in keys:
+        try:
+            safe_key(key, within)
+        except UnsafeKey as exc:
+            found.append(str(exc))
+    return found
+
+
+def _unsafe(key: object) -> str | None:
+    if not isinstance(key, str) or not key:
+        return "empty" if key == "" else "not a string"
+    if "\0" in key:
+        return "contains a NUL byte"
+    if key.startswith("/"):
+        return "absolute"
+    segments = key.split("/")
+    if ".." in segments:
+        return "climbs out with '..'"
+    if "" in segments or "." in segments:
+        return "not normalised (empty or '.' segment)"
+    return None

@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from pydantic import Field, PrivateAttr, SecretStr
 
-from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback, safe_key
 from blocks.s3_errors import code_of, missing_bucket, speaking
 
 
@@ -61,10 +61,14 @@ class S3Store(ObjectStore):
         return TransferConfig(multipart_threshold=size, multipart_chunksize=size)
 
     def _key(self, key: str) -> str:
-        return f"{self.prefix.strip('/')}/{key}".lstrip("/") if self.prefix.strip("/") else key
+        """The bucket key of one object: the same keys as a local folder, though S3 would take `..` literally."""
+        return self._prefixed(safe_key(key))
+
+    def _prefixed(self, text: str) -> str:
+        return f"{self.prefix.strip('/')}/{text}".lstrip("/") if self.prefix.strip("/") else text
 
     def url(self, key: str = "") -> str:
-        return f"s3://{self.bucket}/{self._key(key)}".rstrip("/")
+        return f"s3://{self.bucket}/{self._prefixed(key)}".rstrip("/")
 
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
         with speaking(self.bucket, f"upload {self._key(key)}"):
@@ -113,15 +117,15 @@ class S3Store(ObjectStore):
                 raise
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        root = self._key("")
-        with speaking(self.bucket, f"list {self._key(prefix) or '/'}"):
+        root = self._prefixed("")
+        with speaking(self.bucket, f"list {self._prefixed(prefix) or '/'}"):
             paginator = self._client().get_paginator("list_objects_v2")
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._prefixed(prefix)):
                 for item in page.get("Contents", []):
                     yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
 
     def folders(self) -> list[str]:
-        root = self._key("") if self.prefix.strip("/") else ""  # "prefix/"
+        root = self._prefixed("") if self.prefix.strip("/") else ""  # "prefix/"
         found = set()
         with speaking(self.bucket, f"list {root or '/'}"):
             for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root, Delimiter="/"):

@@ -7,7 +7,7 @@ from prefect.exceptions import ObjectNotFound
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import InputError
-from tasks.concurrency import environment_limit, server_limit
+from tasks.concurrency import backup_limit, environment_limit, server_limit
 
 
 def check_slots(slots: int) -> int:
@@ -17,9 +17,10 @@ def check_slots(slots: int) -> int:
 
 
 def planned_limits(environments: dict[str, OdooEnvironment], server_slots: int) -> dict[str, int]:
-    """K slots per database server, 1 per environment."""
+    """K slots per database server, 1 per environment, 1 for the backups of each environment that has a backup store."""
     limits = {server_limit(env.db_host, env.db_port): server_slots for env in environments.values()}
     limits.update({environment_limit(name): 1 for name in environments})
+    limits.update({backup_limit(name): 1 for name, env in environments.items() if env.backup_store_url})
     return dict(sorted(limits.items()))
 
 

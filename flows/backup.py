@@ -14,6 +14,7 @@ from formwork.backup.report import backup_markdown
 from formwork.errors import InputError
 from formwork.pitr import backups, protection
 from tasks.backup import apply_retention, backup_store, take_backup
+from tasks.concurrency import backup_lock
 from tasks.pitr import stanza_info, take_physical_backup
 
 KINDS = ("auto", "logical", "pgbackrest", *backups.KINDS)
@@ -37,11 +38,13 @@ def backup(environment: str, kind: str = "auto"):
 
 
 def logical_backup(environment: str, env):
-    """Snapshot, dump, copy the referenced files, manifest last; then keep what the policy says."""
-    started = time.monotonic()
-    manifest, warnings = take_backup(environment, env)
-    seconds = time.monotonic() - started
-    decision, kept, found = apply_retention(environment, env)
+    """Snapshot, dump, copy the referenced files, manifest last; then keep what the policy says.
+    Both under the environment's backup lock: no other backup of it is half-written while retention looks."""
+    with backup_lock(environment):
+        started = time.monotonic()
+        manifest, warnings = take_backup(environment, env)
+        seconds = time.monotonic() - started
+        decision, kept, found = apply_retention(environment, env, locked=True)
     markdown, summary = backup_markdown(environment, env.backup_store_url, manifest, seconds, decision, found, warnings + kept)
     create_markdown_artifact(markdown, key="backup-report", description=summary)
     print(summary)

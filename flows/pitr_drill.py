@@ -58,4 +58,4 @@ def pitr_drill(environment: str, target_time: str = targets.RANDOM):
 
 def _logical_catalog(environment: str, env) -> catalog.Catalog | None:
     """Logical backups pin row counts at their snapshot times."""
-    return catalog.read(backup_store(environment, env)) if env.backup_store_url else None
+    return catalog.read(backup_store(environment, env), environment) if env.backup_store_url else None

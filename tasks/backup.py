@@ -33,8 +33,9 @@ def take_backup(name: str, env: OdooEnvironment) -> tuple[Manifest, list[str]]:
 
 
 @task(name="apply the retention policy")
-def apply_retention(name: str, env: OdooEnvironment) -> tuple[Decision, list[str], Catalog]:
+def apply_retention(name: str, env: OdooEnvironment, locked: bool) -> tuple[Decision, list[str], Catalog]:
+    """`locked`: under the environment's backup lock (see tasks.concurrency.backup_lock)."""
     store = backup_store(name, env)
-    found = catalog.read(store)
-    decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"))
+    found = catalog.read(store, name)
+    decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"), locked=locked)
     return decision, kept, found

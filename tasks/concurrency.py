@@ -3,9 +3,11 @@
 Dumps and restores take one slot on each database server they touch
 (`db-server:HOST:PORT`, limit K, set by `formwork deploy`), so at most K heavy
 jobs hit one server at once whoever started them. A refresh and a drill of the same
-environment hold its `environment:NAME` limit (1), so they never overlap. A limit that
-does not exist yet (nothing deployed) is created on first use with its default; one
-switched off stops the work: a lock is never skipped.
+environment hold its `environment:NAME` limit (1), so they never overlap; the backups of
+an environment (taking one, then pruning) hold its `backup:NAME` limit (1), so retention
+never sees a backup of its own environment still being written. A limit that does not
+exist yet (nothing deployed) is created on first use with its default; one switched
+off stops the work: a lock is never skipped.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ def server_limit(host: str, port: int) -> str:
 
 def environment_limit(name: str) -> str:
     return f"environment:{name}"
+
+
+def backup_limit(name: str) -> str:
+    return f"backup:{name}"
 
 
 def _servers(*servers: OdooEnvironment | ConnectionSpec) -> dict[str, int]:
@@ -85,3 +91,7 @@ def server_slots(*servers: OdooEnvironment | ConnectionSpec, why: str = "heavy j
 
 def environment_lock(name: str, why: str) -> AbstractContextManager[None]:
     return _slots({environment_limit(name): 1}, why)
+
+
+def backup_lock(name: str) -> AbstractContextManager[None]:
+    return _slots({backup_limit(name): 1}, "back up and prune")

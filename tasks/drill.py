@@ -11,7 +11,7 @@ from prefect.runtime import flow_run
 
 from blocks.object_store import ObjectStore
 from blocks.odoo_environment import OdooEnvironment
-from formwork.backup import drill
+from formwork.backup import drill, records
 from formwork.backup.drill import Check, DrillResult, check
 from formwork.backup.manifest import DATABASE, Manifest
 from formwork.dsn import ConnectionSpec, connect_maintenance, parse_dsn
@@ -88,8 +88,8 @@ def drop_scratch(server: ConnectionSpec, scratch: str) -> None:
 
 @task(name="record the drill")
 def record(store: ObjectStore, result: DrillResult) -> list[dict]:
-    earlier = drill.earlier_records(store)
-    drill.save_record(store, result)
+    earlier = records.earlier_records(store, result.environment)
+    records.save_record(store, result)
     return earlier
 
 

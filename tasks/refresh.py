@@ -78,7 +78,7 @@ def _refuse_same_database(source: str, s: psycopg.Connection, target: str, dst: 
 
 def find_backup(source: str, src: OdooEnvironment, backup_id: str) -> Manifest:
     store = backup_store(source, src)
-    return catalog.read(store).find(None if backup_id == "latest" else backup_id, store.url())
+    return catalog.read(store, source).find(None if backup_id == "latest" else backup_id, store.url())
 
 
 def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:

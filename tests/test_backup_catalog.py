@@ -9,7 +9,7 @@ import pytest
 
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork.backup import catalog
-from formwork.backup.manifest import MANIFEST, Manifest, new_id
+from formwork.backup.manifest import MANIFEST, STARTED, Manifest, new_id, started
 from formwork.backup.retention import RetentionPolicy
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
 from tests.test_object_store import s3_store
@@ -18,6 +18,7 @@ from tests.test_object_store import s3_store
 def write_backup(store, day: date, complete: bool = True) -> str:
     taken = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)
     manifest = Manifest(id=new_id(taken), environment="prod", taken_at=taken)
+    store.put_bytes(f"{manifest.id}/{STARTED}", started("prod", taken))
     store.put_bytes(f"{manifest.id}/database/toc.dat", b"dump")
     if complete:
         store.put_bytes(f"{manifest.id}/{MANIFEST}", manifest.to_json())
@@ -37,12 +38,12 @@ def test_retention_over_a_simulated_calendar_keeps_exactly_what_the_policy_says(
     killed = write_backup(store, date(2026, 11, 20), complete=False)
     store.put_bytes("drills/20261124T020000Z-x.json", b"{}")  # drill records are not backups
 
-    decision, refused = catalog.apply_retention(store, catalog.read(store), RetentionPolicy.parse("7d,4w,3m"))
+    decision, refused = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("7d,4w,3m"), locked=True)
 
     kept_days = [date(2026, 11, d) for d in range(18, 25)]  # 7 daily
     kept_days += [date(2026, 11, 15), date(2026, 11, 8)]  # newest of ISO weeks 46 and 45 (weeks 48 and 47 already kept)
     kept_days += [date(2026, 10, 31), date(2026, 9, 30)]  # newest of October and September (November already kept)
-    after = catalog.read(store)
+    after = catalog.read(store, "prod")
     assert sorted(m.id for m in after.complete) == sorted(ids[d] for d in kept_days)
     assert after.incomplete == [] and killed not in store.folders() and refused == []
     assert store.exists("drills/20261124T020000Z-x.json")
@@ -52,7 +53,7 @@ def test_retention_over_a_simulated_calendar_keeps_exactly_what_the_policy_says(
 def test_an_unfinished_backup_is_listed_as_incomplete_and_never_chosen(store):
     done = write_backup(store, date(2026, 11, 23))
     unfinished = write_backup(store, date(2026, 11, 24), complete=False)
-    found = catalog.read(store)
+    found = catalog.read(store, "prod")
     assert found.incomplete == [unfinished]
     assert found.find(None, "store").id == done
     with pytest.raises(Exception, match=f"--backup '{unfinished}': no such complete backup in store \\(it never finished\\)"):
@@ -69,10 +70,10 @@ def test_object_lock_keeps_removed_backups_as_locked_versions(s3_server):
     store = s3_store(s3_server.endpoint, bucket, prefix="backups/prod")
     old, new = write_backup(store, date(2026, 11, 23)), write_backup(store, date(2026, 11, 24))
 
-    catalog.apply_retention(store, catalog.read(store), RetentionPolicy.parse("1d"))
+    catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"), locked=True)
 
-    assert [m.id for m in catalog.read(store).complete] == [new]
+    assert [m.id for m in catalog.read(store, "prod").complete] == [new]
     versions = client.list_object_versions(Bucket=bucket, Prefix=f"backups/prod/{old}/")["Versions"]
-    assert {v["Key"].rsplit("/", 1)[-1] for v in versions} == {"toc.dat", MANIFEST}  # still there, behind delete markers
+    assert {v["Key"].rsplit("/", 1)[-1] for v in versions} == {"toc.dat", MANIFEST, STARTED}  # still there, behind delete markers
     with pytest.raises(client.exceptions.ClientError, match="AccessDenied"):
         client.delete_object(Bucket=bucket, Key=versions[0]["Key"], VersionId=versions[0]["VersionId"])

@@ -44,7 +44,7 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, 
     listed = run_formwork("backups", "list", prod)
     assert backup_id in listed.stdout, listed.stdout
 
-    manifest = catalog.read(open_store(f"file://{tmp_path}/backups")).find(backup_id, "test")
+    manifest = catalog.read(open_store(f"file://{tmp_path}/backups"), prod).find(backup_id, "test")
     assert manifest.tables["res_partner"] == partners and "base" in manifest.modules and manifest.wal_lsn
     assert manifest.attachments and all(f"filestore/{a.store_fname}" in manifest.files for a in manifest.attachments)
 

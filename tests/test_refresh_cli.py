@@ -160,11 +160,12 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
 
 def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
     (_, staging, db), (source, files) = pair, seeded_source
-    backed, unreachable = f"b-{uuid.uuid4().hex[:6]}", f"u-{uuid.uuid4().hex[:6]}"
-    add(run_formwork, backed, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
-    taken = run_formwork("backup", backed)
+    unreachable = f"u-{uuid.uuid4().hex[:6]}"
+    add(run_formwork, unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
+    taken = run_formwork("backup", unreachable)
     assert taken.returncode == 0, taken.stderr[-2000:]
-    # The same backups, but production itself is down: nothing listens on its port.
+    # The same environment and backups, but production itself is down: nothing listens on its port.
+    assert run_formwork("env", "remove", unreachable).returncode == 0
     add(run_formwork, unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
         "--backup-store", f"file://{tmp_path}/backups")
 

@@ -182,7 +182,7 @@ def test_a_schema_change_waits_for_a_database_approval_and_takes_a_backup_first(
         promote(second, names["dev"], database_approver="bob")
     report = promote(second, names["dev"], database_approver="dana")
     assert report.outcome == "done" and report.schema_changes == ["fw_retainage 17.0.1.0.0 → 17.0.1.1.0"]
-    assert [m.id for m in catalog.read(open_store(f"file://{tmp_path}/backups/dev")).complete] == [report.checkpoint]
+    assert [m.id for m in catalog.read(open_store(f"file://{tmp_path}/backups/dev"), names["dev"]).complete] == [report.checkpoint]
     last = GitOpsRepo(repo).history("overlays/dev", "odoo", limit=1)[0]
     assert last.trailers["Database-approved-by"] == "dana" and last.trailers["Backup-checkpoint"] == report.checkpoint
     assert odoo.running("dev") == second.split("@")[1]

@@ -11,7 +11,6 @@ the drill's start to a verified, usable database.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,15 +20,14 @@ from pathlib import Path
 
 import psycopg
 
+from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals, safe_key
 from formwork import databases
-from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.backup.manifest import FILESTORE, FileEntry, Manifest
+from formwork.backup.manifest import FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
 from formwork.progress import NoProgress, Progress
 
 SCRATCH = "__drill_"
-HISTORY = "drills"  # beside the backups in the environment's store
 DOWNLOADS = 8  # parallel downloads: latency-bound for S3
 
 
@@ -110,18 +108,13 @@ class DrillResult:
         return "\n".join(lines)
 
 
-def save_record(store: ObjectStore, result: DrillResult) -> None:
-    store.put_bytes(f"{HISTORY}/{result.started_at:%Y%m%dT%H%M%SZ}-{result.backup_id}.json", json.dumps(result.record()).encode())
-
-
-def earlier_records(store: ObjectStore, limit: int = 10) -> list[dict]:
-    keys = sorted((item.key for item in store.list(f"{HISTORY}/")), reverse=True)[:limit]
-    return [json.loads(store.get_bytes(key)) for key in keys]
-
-
 def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None) -> list[str]:
-    """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file."""
+    """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file.
+    Every key is checked first: when one could leave the backup's folder (or `into`), nothing is downloaded."""
     progress = progress or NoProgress()
+    refused = refusals(manifest.files)
+    if refused:
+        return [f"{store.url(manifest.id)}/{MANIFEST}: {problem}" for problem in refused]
 
     def verify_one(item: tuple[str, FileEntry]) -> tuple[int, str | None]:
         key, entry = item
@@ -174,13 +167,18 @@ def attachment_problems(conn: psycopg.Connection, manifest: Manifest, files: Pat
 
 
 def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], bytes | None], where: str) -> list[str]:
-    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum."""
+    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum;
+    a store_fname that could name a file outside the filestore is reported, never read."""
     if conn.execute("SELECT to_regclass('ir_attachment')").fetchone()[0] is None:
         return []
     problems = []
     rows = conn.execute("SELECT DISTINCT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''").fetchall()
     for store_fname, checksum in rows:
-        content = read(store_fname)
+        try:
+            content = read(safe_key(store_fname))
+        except UnsafeKey as exc:
+            problems.append(f"ir_attachment.store_fname {str(exc).removeprefix('key ')}; not read")
+            continue
         if content is None:
             problems.append(f"{store_fname}: referenced by ir_attachment, not {where}")
         elif checksum and hashlib.sha1(content).hexdigest() != checksum:

@@ -4,8 +4,11 @@ Layout in the environment's backup store, one folder per backup, never rewritten
     <id>/manifest.json
     <id>/database/...      pg_dump directory format: stock `pg_restore -j N <id>/database` restores it
     <id>/filestore/<ab/abcdef...>   the attachments the dump references, under their filestore keys
+    <id>/started.json      written first: names the environment, so a backup that never
+                           finishes is still known to be its own in a store several share
 Every file is listed with its SHA-256 and size, so a drill can name the one that is
-corrupt, truncated or missing.
+corrupt, truncated or missing. A manifest is input like any other: one that does not
+parse, or whose fields have the wrong shape, makes its backup invalid, never the others.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import UTC, datetime
 from formwork.errors import InputError
 
 MANIFEST = "manifest.json"
+STARTED = "started.json"
 DATABASE = "database"
 FILESTORE = "filestore"
 FORMAT = 1
@@ -28,6 +32,19 @@ BACKUP_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 def new_id(now: datetime) -> str:
     """Sortable by time, unique even for two backups in the same second."""
     return now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def started(environment: str, now: datetime) -> bytes:
+    return json.dumps({"environment": environment, "started_at": now.isoformat()}).encode()
+
+
+def started_by(raw: bytes) -> str | None:
+    """The environment a started.json names; None when it does not parse."""
+    try:
+        environment = json.loads(raw).get("environment")
+    except (ValueError, AttributeError):
+        return None
+    return environment if isinstance(environment, str) and environment else None
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,26 @@ class Manifest:
             data["finished_at"] = datetime.fromisoformat(data["finished_at"]) if data.get("finished_at") else None
             data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
             data["files"] = {key: FileEntry(**entry) for key, entry in data.get("files", {}).items()}
-            return cls(**data)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise InputError(f"{where}: not a readable Formwork backup manifest ({exc})") from None
+            manifest = cls(**data)
+            manifest._check_shape()
+            return manifest
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            why = f"no {exc.args[0]}" if isinstance(exc, KeyError) else str(exc)
+            raise InputError(f"{where}: not a readable Formwork backup manifest ({why})") from None
+
+    def _check_shape(self) -> None:
+        """What listing, retention and drills compute with has the type they expect."""
+        if not isinstance(self.id, str) or not BACKUP_ID.fullmatch(self.id):
+            raise ValueError(f"id {self.id!r} is not a backup id")
+        if not isinstance(self.environment, str) or not self.environment:
+            raise ValueError("no environment")
+        if self.taken_at.utcoffset() is None:
+            raise ValueError("taken_at has no time zone")
+        if not all(isinstance(t, str) and _count(n) for t, n in self.tables.items()):
+            raise ValueError("tables must map names to row counts")
+        if not all(isinstance(k, str) and isinstance(f.sha256, str) and _count(f.size) for k, f in self.files.items()):
+            raise ValueError("files must map keys to a sha256 and a size")
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

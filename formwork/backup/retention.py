@@ -3,15 +3,16 @@
 Each rule walks the backups newest first and keeps the newest backup of each
 distinct UTC day (ISO week, month) until it has kept its count of periods; only
 periods that actually hold a backup count, so a gap in the calendar does not use
-up the policy. A backup stays if any rule keeps it, and the newest backup always
-stays, so a policy of zeros can never delete everything. Pure computation, so the
+up the policy. A backup stays if any rule keeps it, the newest backup always
+stays, so a policy of zeros can never delete everything, and so does whatever the
+caller pins (the newest backup a drill passed). Pure computation, so the
 flow can show the plan before it deletes anything and tests can replay calendars.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Generic, TypeVar
@@ -70,8 +71,10 @@ class Decision(Generic[T]):
     reasons: dict[T, list[str]]  # kept item -> ["daily 2026-11-24", "weekly 2026-W48", ...]
 
 
-def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy) -> Decision[T]:
+def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy,
+         pinned: Mapping[T, str] | None = None) -> Decision[T]:
     """Split `items` into kept and removed. Items must be hashable (they key `reasons`).
+    `pinned` items stay whatever the policy says, for the reason given.
 
     Backups taken at the same instant are ordered by input position, the later one
     counting as newer.
@@ -96,6 +99,9 @@ def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: Retentio
                 why.setdefault(i, []).append(f"{name} {period}")
     if newest_first and newest_first[0] not in why:
         why[newest_first[0]] = ["newest"]
+    for i, item in enumerate(items):
+        if pinned and item in pinned:
+            why.setdefault(i, []).append(pinned[item])
 
     return Decision(
         keep=[item for i, item in enumerate(items) if i in why],

@@ -3,7 +3,8 @@
 The row counts, the attachment list and the dump all come from one exported
 snapshot (pg_dump --snapshot), so the manifest describes exactly what the dump
 holds, and a drill can compare a restore against it row for row. Production is
-only read.
+only read, and of the filestore only what lies inside it: a store_fname that could
+name a file elsewhere is reported in the warnings and never read.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, Attachment, FileEntry, Manifest
+from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, Attachment, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
@@ -42,6 +43,7 @@ def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, 
     with tempfile.TemporaryDirectory(prefix="formwork-backup-") as scratch:
         dump = Path(scratch) / DATABASE
         with snapshot(spec, environment) as (snapshot_id, manifest):
+            store.put_bytes(f"{manifest.id}/{STARTED}", started(environment, datetime.now(UTC)))
             clone.dump(spec, dump, jobs=jobs, progress=progress, snapshot=snapshot_id)
         files = sorted(p for p in dump.rglob("*") if p.is_file())
         progress.start(f"upload {manifest.id}", sum(p.stat().st_size for p in files))
@@ -51,8 +53,9 @@ def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, 
             store.put_file(f"{manifest.id}/{key}", path, progress=progress.advance)
         progress.finish()
     if filestore is not None:
-        missing = _copy_attachments(manifest, filestore, store, progress)
+        missing, refused = _copy_attachments(manifest, filestore, store, progress)
         warnings += [f"attachment {key} is referenced by the database but missing from the filestore" for key in missing]
+        warnings += [f"ir_attachment.store_fname {problem.removeprefix('key ')}; not read" for problem in refused]
     elif manifest.attachments:
         warnings.append(f"{len(manifest.attachments)} attachments not backed up: the environment has no filestore")
     manifest.finished_at = datetime.now(UTC)
@@ -60,17 +63,25 @@ def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, 
     return manifest, warnings
 
 
-def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectStore, progress: Progress) -> list[str]:
-    def copy(attachment: Attachment) -> tuple[str, FileEntry | None]:
+def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectStore, progress: Progress) -> tuple[list[str], list[str]]:
+    """The referenced files into the backup; returns the store_fnames missing, and the refusals of those
+    that could name a file outside the filestore (never read)."""
+    def copy(attachment: Attachment) -> tuple[str, FileEntry | str | None]:
         key = attachment.store_fname
+        try:
+            return key, fetch_and_put(safe_key(key))
+        except UnsafeKey as exc:
+            return key, str(exc)
+
+    def fetch_and_put(key: str) -> FileEntry | None:
         if isinstance(filestore, LocalDirectoryStore):  # read in place: no temporary copy
-            return key, put_hashed(key, Path(filestore.path) / key)
+            return put_hashed(key, filestore.resolve(key))
         with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
             try:
                 filestore.get_file(key, Path(scratch) / "f")
             except ObjectNotFound:
-                return key, None
-            return key, put_hashed(key, Path(scratch) / "f")
+                return None
+            return put_hashed(key, Path(scratch) / "f")
 
     def put_hashed(key: str, path: Path) -> FileEntry | None:
         if not path.is_file():
@@ -78,14 +89,16 @@ def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectS
         store.put_file(f"{manifest.id}/{FILESTORE}/{key}", path)
         return FileEntry(sha256_of(path), path.stat().st_size)
 
-    missing = []
+    missing, refused = [], []
     progress.start("filestore", len(manifest.attachments))
     with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-backup") as pool:
         for key, entry in pool.map(copy, manifest.attachments):
             if entry is None:
                 missing.append(key)
+            elif isinstance(entry, str):
+                refused.append(entry)
             else:
                 manifest.files[f"{FILESTORE}/{key}"] = entry
             progress.advance(1)
     progress.finish()
-    return missing
+    return missing, refused

@@ -26,7 +26,7 @@ def backups() -> None:
 @backups.command("list")
 @click.argument("environment")
 def list_backups(environment: str) -> None:
-    """Complete backups, oldest first, and folders of backups that never finished."""
+    """Complete backups, oldest first, folders of backups that never finished, and invalid ones."""
     from formwork import environments
     from formwork.backup import catalog
     from tasks.backup import backup_store
@@ -36,12 +36,14 @@ def list_backups(environment: str) -> None:
     env = environments.load(environment)
     extra = physical_lines(environment)
     if env.backup_store_url or not extra:
-        found = catalog.read(backup_store(environment, env))
+        found = catalog.read(backup_store(environment, env), environment)
         click.echo(f"{'ID':24} {'TAKEN (UTC)':20} {'SIZE':>10} {'TABLES':>7} {'ROWS':>12} {'FILES':>8}")
         for m in found.complete:
             click.echo(f"{m.id:24} {m.taken_at:%Y-%m-%d %H:%M:%S}  {m.size / 1e6:8.1f}MB {len(m.tables):7} {sum(m.tables.values()):12,} {len(m.files):8,}")
         for folder in found.incomplete:
             click.echo(f"{folder:24} {'incomplete: no manifest (removed by the next backup run)'}")
+        for folder, why in found.invalid.items():
+            click.echo(f"{folder:24} invalid, never used or removed: {why}")
     for line in extra:
         click.echo(line)
 

@@ -23,9 +23,10 @@ import tempfile
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectStore
+from blocks.object_store import ObjectStore, refusals
 from blocks.s3_store import S3Store
 from blocks.stores import open_store
+from formwork.errors import OperationError
 from formwork.progress import NoProgress, Progress
 from formwork.refresh.swap import BUILDING, PREVIOUS, SWAPPING
 
@@ -44,6 +45,9 @@ def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None
     progress = progress or NoProgress()
     present = {item.key for item in target.list()}
     items = [item for item in source.list() if item.key not in present]
+    refused = refusals(item.key for item in items)
+    if refused:
+        raise OperationError(f"{source.url()}: nothing copied, {len(refused)} object(s) refused: " + "; ".join(refused[:3]))
     progress.start("filestore", len(items))
     for item in items:
         _transfer(source, target, item.key)
@@ -54,7 +58,7 @@ def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None
 
 def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
     if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
-        _link_or_copy(Path(source.path) / key, Path(target.path) / key)
+        _link_or_copy(source.resolve(key), target.resolve(key))
     elif isinstance(source, S3Store) and isinstance(target, S3Store) and target.same_service(source):
         target.copy_from(source, key)  # server-side: the bytes never leave the storage service
     else:
