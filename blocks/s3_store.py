@@ -141,7 +141,7 @@ class S3Store(ObjectStore):
         keys = list(keys)
         for start in range(0, len(keys), 1000):
             batch = [{"Key": self._key(k)} for k in keys[start:start + 1000]]
-            with speaking(self.bucket, f"delete {len(batch)} objects under {self._key('') or '/'}"):
+            with speaking(self.bucket, f"delete {len(batch)} objects under {self._prefixed('') or '/'}"):
                 answer = self._client().delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
             if answer.get("Errors"):
                 failed = answer["Errors"][0]

@@ -95,6 +95,21 @@ def prefect_api():
         yield PREFECT_API_URL.value()
 
 
+@pytest.fixture(autouse=True)
+def environments_of_the_test(request):
+    """Environments a test registers on the session's Prefect server are removed after it: one test's production
+    environment must not make the production guard refuse another test's copy of the same database."""
+    if "prefect_api" not in request.fixturenames:
+        yield
+        return
+    from formwork import environments
+
+    before = set(environments.all_environments())
+    yield
+    for name in set(environments.all_environments()) - before:
+        environments.remove(name)
+
+
 @pytest.fixture
 def run_formwork(prefect_api, tmp_path):
     """Run the `formwork` command as a user would: a subprocess with the project's console script."""
