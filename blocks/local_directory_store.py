@@ -1,4 +1,8 @@
-"""ObjectStore on a local directory: the embedded default."""
+"""ObjectStore on a local directory: the embedded default.
+
+Writes and deletes stay inside the directory: a key whose folder is a symbolic
+link out of it (say into production's filestore) is refused, not followed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
+from formwork.errors import OperationError
 
 _CHUNK = 1024 * 1024
 
@@ -33,8 +38,20 @@ class LocalDirectoryStore(ObjectStore):
             raise ValueError(f"object key '{key}' escapes the store root")
         return root / key
 
+    def writable_path(self, key: str) -> Path:
+        """Where `key` is written or deleted; refused when its folder leads out of the store through a symlink."""
+        path = self._path(key)
+        self._refuse_outside(path.parent)
+        return path
+
+    def _refuse_outside(self, folder: Path) -> None:
+        root, real = os.path.realpath(self.path), os.path.realpath(folder)
+        if real != root and not real.startswith(root.rstrip("/") + "/"):
+            raise OperationError(f"folder '{folder}' of the store at {self.path} is a symbolic link to {real}, outside the store: "
+                                 "refusing to write or delete there")
+
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        _write_atomically(self._path(key), _copier(source, progress))
+        _write_atomically(self.writable_path(key), _copier(source, progress))
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
         source = self._path(key)
@@ -43,7 +60,7 @@ class LocalDirectoryStore(ObjectStore):
         _write_atomically(Path(target), _copier(source, progress))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        _write_atomically(self._path(key), lambda out: out.write(data))
+        _write_atomically(self.writable_path(key), lambda out: out.write(data))
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -75,7 +92,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def delete(self, key: str) -> None:
         """Empty folders go too, as on S3, where a folder is only a shared key prefix."""
-        path, root = self._path(key), Path(self.path)
+        path = self.writable_path(key)
         path.unlink(missing_ok=True)
         self._remove_empty(path.parent)
 
@@ -86,6 +103,8 @@ class LocalDirectoryStore(ObjectStore):
         for key in keys:
             path = self._path(key)
             by_folder.setdefault(path.parent, set()).add(path.name)
+        for folder in by_folder:
+            self._refuse_outside(folder)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="formwork-delete") as pool:
             list(pool.map(self._delete_in, by_folder.items()))
 
@@ -116,7 +135,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Hard link when possible: filestore objects are content-addressed and never rewritten."""
-        source, target = self._path(source_key), self._path(target_key)
+        source, target = self._path(source_key), self.writable_path(target_key)
         if not source.is_file():
             raise ObjectNotFound(source_key)
         target.parent.mkdir(parents=True, exist_ok=True)

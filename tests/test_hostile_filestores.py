@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -19,7 +20,7 @@ from blocks.local_directory_store import LocalDirectoryStore
 from blocks.s3_store import S3Store
 from formwork import environments, production_guard
 from formwork.dsn import parse_dsn
-from formwork.errors import InputError
+from formwork.errors import InputError, OperationError
 from formwork.locations import overlaps
 from formwork.masking import files
 from formwork.masking.engine import Masker
@@ -121,6 +122,22 @@ def test_s3_prefixes_nested_in_production_are_refused_and_neighbours_accepted(s3
                     attempt()
         assert filestore.copy_all(source, store("prod-eu")) == 1  # a neighbour, not a sub-prefix
     assert objects("prod") == before and objects("prod-eu") == {"zz/zz09": b"a copy's file"}
+
+
+def test_a_folder_of_the_target_that_links_into_production_is_never_written_or_deleted_through(estate, tmp_path):
+    prod, _ = estate
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "ab").symlink_to(prod / "ab", target_is_directory=True)
+    store = LocalDirectoryStore(path=str(staging))
+    before = digest(prod)
+    refused = re.escape(f"folder '{staging / 'ab'}' of the store at {staging} is a symbolic link to {os.path.realpath(prod / 'ab')}")
+    with production_guard.catalogue([production(f"file://{prod}")]):
+        for attempt in (lambda: store.delete_many(["ab/ab01"]), lambda: store.delete("ab/ab01"), lambda: store.put_bytes("ab/ab99", b"x"),
+                        lambda: filestore.copy_all(LocalDirectoryStore(path=str(prod)), store)):
+            with pytest.raises(OperationError, match=refused):
+                attempt()
+    assert digest(prod) == before
 
 
 def attachments_database(pg, fnames: dict[str, str]) -> str:
