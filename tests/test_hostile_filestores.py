@@ -173,7 +173,7 @@ def test_masking_a_hard_linked_copy_never_writes_through_to_production(pg, estat
     assert report.files_replaced == 2 and report.files_deleted == 2
     assert digest(prod) == before and os.stat(prod / "ab/ab01").st_nlink == 1
     assert not (copy / "ab/ab01").exists() and (copy / "ef/ef03").samefile(prod / "ef/ef03")
-    placeholders = [p for p in copy.rglob("*") if p.is_file() and p.parent.name not in ("ef",)]
+    placeholders = [p for p in copy.rglob("*") if p.is_file() and p.parent.name != "ef"]
     assert placeholders and all(p.stat().st_nlink == 1 for p in placeholders)
 
 
@@ -201,7 +201,11 @@ def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subproces
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home)}
     running = [(command, subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *command], env=env, text=True,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)) for command in commands]
-    return [subprocess.CompletedProcess(command, p.wait(timeout=300), *p.communicate()) for command, p in running]
+    done = []
+    for command, process in running:
+        out, err = process.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(command, process.returncode, out, err))
+    return done
 
 
 def test_refresh_mask_and_env_add_refuse_a_filestore_overlapping_production(pg, estate, prefect_api, tmp_path):
