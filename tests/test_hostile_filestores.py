@@ -208,7 +208,7 @@ def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subproces
     return done
 
 
-def test_refresh_mask_and_env_add_refuse_a_filestore_overlapping_production(pg, estate, prefect_api, tmp_path):
+def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production(pg, estate, prefect_api, tmp_path):
     prod, targets = estate
     tag = uuid.uuid4().hex[:6]
     for case in CASES:  # registered before production is: `env add` would refuse them afterwards
@@ -217,15 +217,16 @@ def test_refresh_mask_and_env_add_refuse_a_filestore_overlapping_production(pg, 
     before = digest(prod)
     commands = [[*verb, f"{case}-{tag}"] for case in CASES for verb in (["refresh", f"prod-{tag}"], ["mask"])]
     results = in_parallel(prefect_api, tmp_path / "prefect-home", *[[*c, "--yes"] for c in commands],
-                          ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"])
-    for result in results[:-1]:
+                          ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"],
+                          ["seed", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}"])
+    for result in results[:-2]:
         case = result.args[-2].rsplit("-", 1)[0]
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 2 and len(lines) == 1, (result.args, result.stderr[-2000:])
         assert f"filestore 'file://{targets[case]}' overlaps the filestore of production environment 'prod-{tag}'" in lines[0]
-    late = results[-1]
-    assert late.returncode == 2 and late.stderr.strip().splitlines() == [
-        f"formwork: --filestore 'file://{prod}/late' overlaps the filestore of production environment 'prod-{tag}' "
-        f"(file://{prod}): Formwork never writes production files"]
+    for result, url, verb in zip(results[-2:], (f"file://{prod}/late", f"file://{prod}"), ("writes", "seeds")):
+        assert result.returncode == 2 and result.stderr.strip().splitlines() == [
+            f"formwork: --filestore '{url}' overlaps the filestore of production environment 'prod-{tag}' "
+            f"(file://{prod}): Formwork never {verb} production files"], result.stderr[-2000:]
     assert not environments.exists(f"late-{tag}")
     assert digest(prod) == before
