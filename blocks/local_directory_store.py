@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import PrivateAttr
+
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback
 from formwork.errors import OperationError
 
@@ -26,6 +28,8 @@ class LocalDirectoryStore(ObjectStore):
     _description: ClassVar[str] = "Files kept in a directory on the machine running the flow."
 
     path: str
+
+    _inside: set[Path] = PrivateAttr(default_factory=set)  # folders found inside the store: checked once
 
     def url(self, key: str = "") -> str:
         return f"file://{self._path(key)}" if key else f"file://{self.path}"
@@ -45,10 +49,13 @@ class LocalDirectoryStore(ObjectStore):
         return path
 
     def _refuse_outside(self, folder: Path) -> None:
+        if folder in self._inside:
+            return
         root, real = os.path.realpath(self.path), os.path.realpath(folder)
         if real != root and not real.startswith(root.rstrip("/") + "/"):
             raise OperationError(f"folder '{folder}' of the store at {self.path} is a symbolic link to {real}, outside the store: "
                                  "refusing to write or delete there")
+        self._inside.add(folder)
 
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
         _write_atomically(self.writable_path(key), _copier(source, progress))
