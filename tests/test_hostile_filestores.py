@@ -11,7 +11,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import boto3
 import psycopg
 import pytest
 from pydantic import SecretStr
