@@ -1,4 +1,8 @@
-"""ObjectStore on a local directory: the embedded default."""
+"""ObjectStore on a local directory: the embedded default.
+
+Writes and deletes stay inside the directory: a key whose folder is a symbolic
+link out of it (say into production's filestore) is refused, not followed.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import PrivateAttr
+
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback, UnsafeKey, safe_key
+from formwork.errors import OperationError
 
 _CHUNK = 1024 * 1024
 
@@ -21,6 +28,8 @@ class LocalDirectoryStore(ObjectStore):
     _description: ClassVar[str] = "Files kept in a directory on the machine running the flow."
 
     path: str
+
+    _inside: set[Path] = PrivateAttr(default_factory=set)  # folders found inside the store: checked once
 
     def url(self, key: str = "") -> str:
         """For messages: the key as given, even one `resolve` would refuse."""
@@ -34,8 +43,23 @@ class LocalDirectoryStore(ObjectStore):
             raise UnsafeKey(f"key {key!r} refused: a symlink leads outside {self.path}")
         return path
 
+    def writable_path(self, key: str) -> Path:
+        """Where `key` is written or deleted; refused when its folder leads out of the store through a symlink."""
+        path = self.resolve(key)
+        self._refuse_outside(path.parent)
+        return path
+
+    def _refuse_outside(self, folder: Path) -> None:
+        if folder in self._inside:
+            return
+        root, real = os.path.realpath(self.path), os.path.realpath(folder)
+        if real != root and not real.startswith(root.rstrip("/") + "/"):
+            raise OperationError(f"folder '{folder}' of the store at {self.path} is a symbolic link to {real}, outside the store: "
+                                 "refusing to write or delete there")
+        self._inside.add(folder)
+
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        _write_atomically(self.resolve(key), _copier(source, progress))
+        _write_atomically(self.writable_path(key), _copier(source, progress))
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
         source = self.resolve(key)
@@ -44,7 +68,7 @@ class LocalDirectoryStore(ObjectStore):
         _write_atomically(Path(target), _copier(source, progress))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        _write_atomically(self.resolve(key), lambda out: out.write(data))
+        _write_atomically(self.writable_path(key), lambda out: out.write(data))
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -76,7 +100,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def delete(self, key: str) -> None:
         """Empty folders go too, as on S3, where a folder is only a shared key prefix."""
-        path = self.resolve(key)
+        path = self.writable_path(key)
         path.unlink(missing_ok=True)
         self._remove_empty(path.parent)
 
@@ -87,6 +111,8 @@ class LocalDirectoryStore(ObjectStore):
         for key in keys:
             path = self.resolve(key)
             by_folder.setdefault(path.parent, set()).add(path.name)
+        for folder in by_folder:
+            self._refuse_outside(folder)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="formwork-delete") as pool:
             list(pool.map(self._delete_in, by_folder.items()))
 
@@ -117,7 +143,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Hard link when possible: filestore objects are content-addressed and never rewritten."""
-        source, target = self.resolve(source_key), self.resolve(target_key)
+        source, target = self.resolve(source_key), self.writable_path(target_key)
         if not source.is_file():
             raise ObjectNotFound(source_key)
         target.parent.mkdir(parents=True, exist_ok=True)

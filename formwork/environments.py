@@ -19,7 +19,8 @@ from formwork.backup.retention import RetentionPolicy
 from formwork.dsn import ConnectionSpec, parse_dsn, redact
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
-from formwork.production_guard import DatabaseIdentity, KnownEnvironment, identify_spec, production_databases
+from formwork.production_guard import (DatabaseIdentity, KnownEnvironment, identify_spec, production_databases,
+                                       refuse_production_filestore)
 from formwork.tiers import check_tier
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -177,6 +178,10 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     env, password = build(spec)
     if exists(spec.name):
         raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
+    if env.filestore_url and not spec.production:
+        refuse_production_filestore(env.filestore_url, "write", label="--filestore")
+    if env.backup_store_url:
+        refuse_production_filestore(env.backup_store_url, "write", label="--backup-store")
     identity = _reachable_identity(connection(spec))
     if spec.production:
         env.db_identity = identity.recorded() if identity else None

@@ -142,9 +142,12 @@ def refuse_production(conn: psycopg.Connection, action: str, *datnames: str) -> 
                                  f"(same server and oid, whatever the address): Formwork never {action}s production")
 
 
-def refuse_production_filestore(url: str, action: str) -> None:
-    """Raise InputError when the filestore `url` is, is inside, or contains a production filestore."""
-    for env in known_environments():
-        if env.production and env.filestore_url and overlaps(url, env.filestore_url):
-            raise InputError(f"filestore '{url}' overlaps the filestore of production environment '{env.name}' "
-                             f"({env.filestore_url}): Formwork never {action}s production files")
+def refuse_production_filestore(url: str, action: str, *more: str, label: str = "filestore") -> None:
+    """Raise InputError when the filestore `url` (or any of `more`) is, is inside, or contains a production
+    filestore; `label` names it in the message (e.g. "--filestore"). One catalogue read for all of them."""
+    production = [env for env in known_environments() if env.production and env.filestore_url]
+    for candidate in (url, *more):
+        for env in production:
+            if overlaps(candidate, env.filestore_url):
+                raise InputError(f"{label} '{candidate}' overlaps the filestore of production environment '{env.name}' "
+                                 f"({env.filestore_url}): Formwork never {action}s production files")

@@ -47,6 +47,7 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
     if not dst.filestore_url or not (src.filestore_url or from_backup):
         missing = target if not dst.filestore_url else source
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
+    filestore.refuse_production(dst.filestore_url)
     load_masking_rules(rules, dst)  # file, line and key of a bad rule, before anything is read
     load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
     try:

@@ -6,6 +6,7 @@ from prefect import task
 
 from blocks.stores import open_store
 from formwork.dsn import parse_dsn
+from formwork.production_guard import refuse_production_filestore
 from formwork.seed import builder
 from formwork.seed.plan import SeedPlan
 from tasks.progress import task_progress
@@ -35,6 +36,8 @@ def load_group(dsn: str, building: str, group: str, scale: int, seed: int) -> di
 @task(name="load attachments and filestore", retries=1, retry_delay_seconds=2)
 def load_attachments(dsn: str, building: str, filestore: str | None, scale: int, seed: int) -> builder.LoadResult:
     """Filestore objects are content-addressed, so writing them again on retry is harmless."""
+    if filestore:
+        refuse_production_filestore(filestore, "seed", label="--filestore")
     store = open_store(filestore, option="--filestore") if filestore else None
     writer = store.put_bytes if store else None
     return builder.load_attachments(_conninfo(dsn, building), SeedPlan(scale, seed), writer, task_progress())

@@ -116,7 +116,7 @@ def test_a_failed_drill_calls_the_alert_webhook(pg, seeded_source, prefect_api, 
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     alert_webhook=receiver.url("/hook-secret-token")))
+                                     alert_webhook=receiver.url("/hook-secret-token"), production=True))
     try:
         _, root = backed_up(name)
         (root / "database" / "toc.dat").write_bytes(b"not a dump")
@@ -134,7 +134,8 @@ def test_backup_and_drill_over_s3_on_another_server(pg, pg_other, seeded_source,
     s3_store(s3_server.endpoint, s3_bucket, prefix="").save(s3_block_name(s3_bucket), overwrite=True)
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}"))
+    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}",
+                                     production=True))
     manifest = backup(environment=name)
     result = dr_drill(environment=name, scratch_dsn=pg_other.dsn("postgres"))
     assert result.passed and result.backup_id == manifest.id and result.rto is not None

@@ -25,7 +25,8 @@ def busy(pg, seeded_source, prefect_api, tmp_path):
 
     source, files = seeded_source
     name = f"c{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups", tier=1))
+    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups", tier=1,
+                                     production=True))
     limits = [server_limit("127.0.0.1", pg.port), environment_limit(name)]
     with get_client(sync_client=True) as client:
         for limit in limits:

@@ -35,7 +35,8 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("operated")
     tag = uuid.uuid4().hex[:6]
     src, dst = f"t{tag}-src", f"t{tag}-dst"
-    environments.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2))
+    environments.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
+                                     production=True))
     environments.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
     receiver = WebhookReceiver()
     pool, said = f"w-{tag}", []

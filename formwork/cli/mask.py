@@ -37,11 +37,14 @@ def plan(environment: str, rules: str | None) -> None:
 def run(environment: str, rules: str | None, yes: bool) -> None:
     """Mask ENVIRONMENT's database and filestore in place, then check nothing leaked."""
     from formwork import environments
+    from formwork.production_guard import refuse_production_filestore
     from tasks.guards import refuse_production
     from tasks.masking import DEFAULT_RULES, check_rules
 
     env = environments.load(environment)
     refuse_production(environment, env, "mask")
+    if env.filestore_url:
+        refuse_production_filestore(env.filestore_url, "mask")
     if not yes:
         raise InputError(f"mask {environment}: this rewrites the database and filestore in place; add --yes to confirm")
     check_rules(env, rules or DEFAULT_RULES)  # bad rules are reported before a flow run starts

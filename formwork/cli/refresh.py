@@ -48,6 +48,8 @@ def rollback(target: str) -> None:
 
     env = environments.load(target)
     refuse_production_target(target, env)
+    if env.filestore_url:
+        filestore.refuse_production(env.filestore_url, "move")  # before the databases move
     with admin(env) as conn:
         swap.swap_back(conn, env.db_name)
     if env.filestore_url:

@@ -18,11 +18,13 @@ def seed(dsn: str, filestore: str | None, scale: int, seed_value: int, replace: 
 
     from formwork.dsn import parse_dsn
     from formwork.locations import parse_location
+    from formwork.production_guard import refuse_production_filestore
     from formwork.seed.builder import check_target
 
     spec = parse_dsn(dsn, option="DSN")
     if filestore:
         parse_location(filestore, option="--filestore")
+        refuse_production_filestore(filestore, "seed", label="--filestore")
     check_target(spec, replace=replace)
     if spec.password:  # keep it out of the flow run's parameters: libpq reads PGPASSWORD
         os.environ["PGPASSWORD"] = spec.password

@@ -166,6 +166,8 @@ class Masker:
     # ---- run -------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> MaskReport:
         refuse_production(self.conn, "mask")
+        if self.store is not None:
+            files.refuse_production(self.store)  # before the rewrite, not only when the files' turn comes
         progress = progress or NoProgress()
         started = time.monotonic()
         report = MaskReport(skipped=list(self.skipped))
@@ -182,7 +184,9 @@ class Masker:
         report.files_replaced = sum(s.replaced for s in swaps)
         if self.store is not None:
             old = set().union(*(s.old_fnames for s in swaps)) if swaps else set()
-            report.files_deleted = files.delete_unreferenced(self.conn, self.store, old)
+            deletion = files.delete_unreferenced(self.conn, self.store, old)
+            report.files_deleted = deletion.deleted
+            report.skipped += deletion.kept
         report.seconds = time.monotonic() - started
         return report
 

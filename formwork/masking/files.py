@@ -3,6 +3,13 @@
 The row keeps its place (model, record, name) but points at a placeholder file
 whose `store_fname`, `checksum` and `file_size` match it. The original files are
 deleted only after the database commit, and only if no other row still uses them.
+
+Never in a production filestore: both steps refuse a store that is, is inside, or
+contains one. Placeholders are new files (written beside, then renamed in), so a
+copy whose files are hard links to production's never writes through a link, and
+deleting a link leaves production's file. A production environment whose
+filestore Formwork does not know could be keeping its files anywhere, this store
+included: the files its database still references are kept, and reported.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ import hashlib
 from dataclasses import dataclass, field
 
 import psycopg
-from psycopg import sql
+from psycopg import errors, sql
 
 from blocks.object_store import ObjectStore
+from formwork.production_guard import CONNECT_TIMEOUT, known_environments, refuse_production_filestore
 from formwork.seed.documents import pdf
 
 PLACEHOLDER_TEXT = "Personal document withheld: this is a masked copy made by Formwork."
@@ -32,7 +40,18 @@ class FileSwap:
     created: set[str] = field(default_factory=set)  # placeholders this run added: removed again if it fails
 
 
+@dataclass
+class Deletion:
+    deleted: int = 0
+    kept: list[str] = field(default_factory=list)  # why files were kept: production may still use them
+
+
+def refuse_production(store: ObjectStore) -> None:
+    refuse_production_filestore(store.url(), "mask")
+
+
 def replace(conn: psycopg.Connection, store: ObjectStore, where: str) -> FileSwap:
+    refuse_production(store)
     swap = FileSwap()
     rows = conn.execute(
         sql.SQL("SELECT id, store_fname, mimetype FROM ir_attachment WHERE store_fname IS NOT NULL AND ({})").format(sql.SQL(where))
@@ -57,11 +76,40 @@ def replace(conn: psycopg.Connection, store: ObjectStore, where: str) -> FileSwa
     return swap
 
 
-def delete_unreferenced(conn: psycopg.Connection, store: ObjectStore, fnames: set[str]) -> int:
-    """After commit: remove the original files no attachment points to any more."""
-    if not fnames:
-        return 0
-    still = {r[0] for r in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname = ANY(%s)", (list(fnames),))}
-    gone = sorted(fnames - still)
-    store.delete_many(gone)
-    return len(gone)
+def delete_unreferenced(conn: psycopg.Connection, store: ObjectStore, fnames: set[str]) -> Deletion:
+    """After commit: remove the original files no attachment points to any more, here or in production."""
+    refuse_production(store)
+    result = Deletion()
+    gone = fnames - _referenced(conn, fnames) if fnames else set()
+    for environment, used, why in _used_by_unlocated_production(gone):
+        result.kept.append(f"deleting {len(used & gone):,} original files: production environment '{environment}' "
+                           f"has no filestore on record and {why}")
+        gone -= used
+    store.delete_many(sorted(gone))
+    result.deleted = len(gone)
+    return result
+
+
+def _referenced(conn: psycopg.Connection, fnames: set[str]) -> set[str]:
+    query = "SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname = ANY(%s)"
+    return {r[0] for r in conn.execute(query, (sorted(fnames),))}
+
+
+def _used_by_unlocated_production(fnames: set[str]) -> list[tuple[str, set[str], str]]:
+    """(environment, fnames, why) for each production environment without a filestore URL whose database
+    references some of `fnames` (asked read only), or that cannot be asked: then all of them."""
+    found = []
+    for env in known_environments():
+        if not env.production or env.filestore_url or not fnames:
+            continue
+        try:
+            with psycopg.connect(**env.connection.kwargs(), connect_timeout=CONNECT_TIMEOUT) as prod:
+                prod.read_only = True
+                used, why = _referenced(prod, fnames), "its database references them"
+        except errors.UndefinedTable:
+            continue  # no attachments there
+        except psycopg.Error as exc:
+            used, why = set(fnames), f"cannot be asked whether it uses them ({type(exc).__name__})"
+        if used:
+            found.append((env.name, used, why))
+    return found

@@ -13,6 +13,10 @@ renamed, so they are swapped in two halves around the database swap: `stage`
 adds the fresh objects to the target prefix beside the old ones (each database
 finds its files there, whichever is live), and `finish` prunes what only the old
 copy needed. A run killed between the two is finished by the next run.
+
+Every function here that writes, moves or deletes checks first that none of the
+folders it touches is, is inside, or contains a production filestore (symlinks
+resolved; on S3, the same bucket with nested prefixes).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from blocks.object_store import ObjectStore, refusals
 from blocks.s3_store import S3Store
 from blocks.stores import open_store
 from formwork.errors import OperationError
+from formwork.production_guard import refuse_production_filestore
 from formwork.progress import NoProgress, Progress
 from formwork.refresh.swap import BUILDING, PREVIOUS, SWAPPING
 
@@ -40,8 +45,15 @@ def open_folder(url: str) -> ObjectStore:
     return open_store(url, option="filestore")
 
 
+def refuse_production(target_url: str, action: str = "write", *also: str) -> None:
+    """Before a refresh or rollback touches anything: the target's folder, the siblings it moves files
+    through (previous copy, swap) and `also` are none of production's."""
+    refuse_production_filestore(target_url, action, beside(target_url, PREVIOUS), beside(target_url, SWAPPING), *also)
+
+
 def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None = None) -> int:
     """Every object of `source` that `target` lacks; returns how many were copied."""
+    refuse_production_filestore(target.url(), "write")
     progress = progress or NoProgress()
     present = {item.key for item in target.list()}
     items = [item for item in source.list() if item.key not in present]
@@ -58,7 +70,7 @@ def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None
 
 def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
     if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
-        _link_or_copy(source.resolve(key), target.resolve(key))
+        _link_or_copy(source.resolve(key), target.writable_path(key))
     elif isinstance(source, S3Store) and isinstance(target, S3Store) and target.same_service(source):
         target.copy_from(source, key)  # server-side: the bytes never leave the storage service
     else:
@@ -78,6 +90,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def remove(url: str) -> None:
+    refuse_production_filestore(url, "delete")
     store = open_folder(url)
     if isinstance(store, LocalDirectoryStore):
         shutil.rmtree(store.path, ignore_errors=True)
@@ -94,6 +107,7 @@ def _prune(store: ObjectStore, keep: set[str]) -> None:
 
 def stage(target_url: str, fresh_url: str) -> None:
     """Before the database swap: on S3, the previous prefix gets the current objects, the target the fresh ones."""
+    refuse_production(target_url, "write", fresh_url)
     target, fresh = open_folder(target_url), open_folder(fresh_url)
     if isinstance(target, LocalDirectoryStore):
         return  # folders are renamed in `finish`
@@ -105,6 +119,7 @@ def stage(target_url: str, fresh_url: str) -> None:
 
 def finish(target_url: str, fresh_url: str) -> None:
     """After the database swap: the fresh files are the target's, the replaced ones the previous copy's."""
+    refuse_production(target_url, "move", fresh_url)
     target, fresh = open_folder(target_url), open_folder(fresh_url)
     if isinstance(target, LocalDirectoryStore):
         here, new = Path(target.path), Path(fresh.path)
@@ -123,6 +138,7 @@ def finish(target_url: str, fresh_url: str) -> None:
 
 def swap_back(target_url: str) -> None:
     """Rollback: the previous copy's files become the target's and the other way round."""
+    refuse_production(target_url, "move")
     target, previous = open_folder(target_url), open_folder(beside(target_url, PREVIOUS))
     if isinstance(target, LocalDirectoryStore):
         here, before, aside = Path(target.path), Path(previous.path), Path(target.path + SWAPPING)
