@@ -67,6 +67,7 @@ class EnvironmentSpec:
     promotes_from: str | None = None
     release_calendar: str | None = None
     refresh_from: str | None = None
+    scratch_dsn: str | None = None
 
 
 def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
@@ -92,6 +93,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         db_options=conn.options,
         filestore_url=str(parse_location(spec.filestore, option="--filestore")) if spec.filestore else None,
         backup_store_url=str(parse_location(spec.backup_store, option="--backup-store")) if spec.backup_store else None,
+        scratch_dsn=check_scratch_dsn(spec.scratch_dsn) if spec.scratch_dsn else None,
         base_url=base_url,
         k8s_namespace=spec.k8s_namespace,
         gitops_overlay=spec.gitops_overlay,
@@ -114,6 +116,13 @@ def check_refresh_from(source: str, production: bool) -> str:
     if production:
         raise InputError(f"--refresh-from '{source}': a production environment is never refreshed")
     return check_name(source)
+
+
+def check_scratch_dsn(value: str) -> str:
+    """Stored in the block as plain text, so never with a password."""
+    if parse_dsn(value, option="--scratch-dsn").password:
+        raise InputError("--scratch-dsn: leave the password out (it would be stored in plain text); use PGPASSWORD or ~/.pgpass")
+    return value
 
 
 def check_image_repository(value: str) -> str:

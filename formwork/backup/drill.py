@@ -21,7 +21,6 @@ from pathlib import Path
 
 import psycopg
 
-from formwork import databases
 from blocks.object_store import ObjectNotFound, ObjectStore
 from formwork.backup.manifest import FILESTORE, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
@@ -146,10 +145,6 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
             progress.advance(size)
     progress.finish()
     return problems
-
-
-def scratch_name(database: str, run: str) -> str:
-    return databases.derived_name(database, SCRATCH + run)
 
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:
