@@ -145,8 +145,8 @@ def test_seeding_refuses_a_registered_database_unless_replacing_a_lower_one(pg, 
 def test_an_unreachable_production_without_recorded_identity_refuses_every_write(pg, small, run_formwork):
     prod, staging = name("prod"), name("stg")
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/erp"  # nothing listens: its identity was never recorded
-    assert run_formwork("env", "add", staging, "--dsn", pg.dsn(small)).returncode == 0
-    assert run_formwork("env", "add", prod, "--dsn", down, "--production").returncode == 0
+    environments.add(EnvironmentSpec(staging, pg.dsn(small)))
+    environments.add(EnvironmentSpec(prod, down, production=True))
     refused(run_formwork("rewire", staging, "--yes"),
             f"refusing to rewire: production environment '{prod}' ({down}) cannot be reached",
             "no recorded identity", "cannot tell whether the target is production")
