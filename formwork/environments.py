@@ -177,6 +177,7 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     identity = _reachable_identity(parse_dsn(spec.dsn))
     if spec.production:
         env.db_identity = identity.recorded() if identity else None
+        _refuse_scratch_on_production(spec, identity)
     elif identity is not None:
         _refuse_reaching_production(spec, identity)
     secrets = [("db_password", password_block_name(spec.name), password),
@@ -207,6 +208,13 @@ def _refuse_reaching_production(spec: EnvironmentSpec, identity: DatabaseIdentit
         if prod.same_database(identity):
             raise InputError(f"--dsn '{parse_dsn(spec.dsn).uri()}' reaches the database of production environment '{name}': "
                              f"a non-production environment must be a different database (or add it with --production)")
+
+
+def _refuse_scratch_on_production(spec: EnvironmentSpec, identity: DatabaseIdentity | None) -> None:
+    """Checked again at every drill; here so a wrong setting is caught when it is made."""
+    scratch = _reachable_identity(parse_dsn(spec.scratch_dsn)) if spec.scratch_dsn and identity else None
+    if scratch is not None and scratch.same_server(identity):
+        raise InputError(f"--scratch-dsn '{spec.scratch_dsn}' reaches the server of --dsn: production is drilled on another server")
 
 
 def known_environments() -> list[KnownEnvironment]:

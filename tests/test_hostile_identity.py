@@ -210,10 +210,15 @@ def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, s
     assert not (tmp_path / "backups").exists()
 
 
-def test_a_scratch_server_with_a_password_is_refused_at_registration(prefect_api):
+def test_a_scratch_server_with_a_password_or_on_production_is_refused_at_registration(pg, small, prefect_api):
+    prod = name("prod")
     with pytest.raises(InputError, match="--scratch-dsn: leave the password out"):
-        environments.add(EnvironmentSpec(name("prod"), "postgresql://odoo@127.0.0.1/erp", production=True,
+        environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True,
                                          scratch_dsn="postgresql://postgres:s3cret@127.0.0.1/postgres"))
+    same = f"postgresql://postgres@localhost:{pg.port}/postgres"
+    with pytest.raises(InputError, match=f"--scratch-dsn '{same}' reaches the server of --dsn"):
+        environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True, scratch_dsn=same))
+    assert not environments.exists(prod)
 
 
 def test_a_point_in_time_scratch_folder_never_touches_production_data(tmp_path):
