@@ -40,6 +40,8 @@ class OdooEnvironment(Block):
                                   "what the production guard compares against when the database cannot be reached.")
     filestore_url: str | None = Field(default=None, description="file:///path or s3://bucket/prefix of the database's filestore folder.")
     backup_store_url: str | None = None
+    scratch_dsn: str | None = Field(default=None, description="PostgreSQL server (no password) drills restore to; "
+                                                              "required to drill a production environment.")
     base_url: str | None = None
     k8s_namespace: str | None = None
     gitops_overlay: str | None = Field(default=None, description="This environment's Kustomize overlay folder in the GitOps repository.")

@@ -15,11 +15,11 @@ from prefect.runtime import flow_run
 
 from flows.pitr_drill import pitr_drill
 from formwork import environments
-from formwork.backup import catalog, drill
+from formwork.backup import catalog, drill, scratch_server
 from formwork.backup.drill import DrillResult, check
 from tasks.backup import backup_store
 from tasks.concurrency import environment_lock
-from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, restore_scratch, scratch_server, verify_files
+from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, restore_scratch, verify_files
 
 
 @flow(name="dr_drill", flow_run_name="drill-{environment}", log_prints=True)
@@ -31,20 +31,21 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
     started = datetime.now(UTC)
     env = environments.load(environment)
     store = backup_store(environment, env)
-    server = scratch_server(env, scratch_dsn)
+    server = scratch_server.choose(environment, env, scratch_dsn)
     manifest = catalog.read(store, environment).find(backup_id, store.url())
-    result = DrillResult(environment, manifest.id, started, manifest.taken_at, env.rpo_target, env.rto_target,
-                         scratch=drill.scratch_name(env.db_name, (flow_run.get_id() or "local")[:8]))
+    for line in scratch_server.check(environment, env, server, manifest):  # before anything is written
+        print(line)
+    result = DrillResult(environment, manifest.id, started, manifest.taken_at, env.rpo_target, env.rto_target)
     clock = drill.Stopwatch(result)
     with environment_lock(environment, "drill"):  # never beside a refresh of this environment
-        clock("clean up", clean_up_drills, server, env.db_name)
+        _, result.scratch = clock("clean up", clean_up_drills, server, env.db_name, (flow_run.get_id() or "local")[:8])
 
         with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
             files = Path(scratch_files)
             problems = clock("verify files", verify_files, store, manifest, files)
             if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
                 try:
-                    clock("restore", restore_scratch, server, result.scratch, files)
+                    clock("restore", restore_scratch, environment, env, server, result.scratch, files, manifest)
                     result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
                     if result.passed:
                         result.rto = datetime.now(UTC) - started

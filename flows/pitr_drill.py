@@ -34,7 +34,8 @@ def pitr_drill(environment: str, target_time: str = targets.RANDOM):
     result = PitrDrillResult(environment, base.label, started, base.stopped_at, env.rpo_target, env.rto_target,
                              target=target)
     clock = Stopwatch(result)
-    clock("clean up", remove_leftovers, environment)
+    print(scratch.check_room(base.size))  # before anything is written
+    clock("clean up", remove_leftovers, environment, declared)
 
     missing, checked = clock("check archive", archive_gaps, declared, info, base)
     if result.add(check("WAL archive continuous", [f"segment {name} missing from the archive" for name in missing],

@@ -83,6 +83,12 @@ def drop(admin: psycopg.Connection, name: str) -> None:
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def end_sessions(admin: psycopg.Connection, names: list[str]) -> None:
+    """End every other session on these databases (before a rename); refused when any is a production database."""
+    refuse_production(admin, "disconnect", *names)
+    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
+
+
 def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = ()) -> None:
     """Every rename in one transaction, after the statements `first` (the caller ends sessions first);
     refused when any is a production database."""

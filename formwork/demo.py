@@ -24,7 +24,7 @@ from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
 
 ENVIRONMENTS = {
-    # name: (database, extra `env add` options)
+    # name: (database, extra `env add` options); prod is drilled on the stack's scratch server (added in `register`)
     "prod": ("prod", ["--tier", "1", "--production"]),  # base URL: the Odoo stand-in (formwork/demo_release.py)
     "staging": ("staging", ["--tier", "2", "--refresh-from", "prod"]),
     "dr": ("dr", ["--tier", "1", "--base-url", "http://dr.odoo.localhost:8069"]),
@@ -37,11 +37,10 @@ PASSWORD_VARIABLE = "FORMWORK_DEMO_DB_PASSWORD"  # `env add --password-env` read
 class Demo:
     def __init__(self, stack: LocalStack):
         self.stack = stack
-        self.env = {**os.environ, **stack.prefect.client_env()}
+        self.env = {**os.environ, **stack.client_env()}
         if stack.postgres.password:
             self.env[PASSWORD_VARIABLE] = stack.postgres.password
         self.formwork = str(Path(sys.executable).with_name("formwork"))
-        self._listed: str | None = None
 
     def run(self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
@@ -87,22 +86,28 @@ class Demo:
         """libpq takes the password from PGPASSWORD (see `seed`)."""
         return ["seed", self.dsn(database), "--filestore", self.url(f"filestore/{database}"), "--replace"]
 
+    def forget_environments(self, names: list[str]) -> None:
+        """An earlier run's environments, removed before production is seeded again: a registered production
+        database is never seeded over, and `register` adds them all back."""
+        listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
+        for name in names:
+            if any(line.split()[:1] == [name] for line in listed.splitlines()):
+                self.run("env", "remove", name)
+
     def register(self, name: str, database: str, options: list[str]) -> None:
-        if self._listed is None:  # one listing before the first registration: each `formwork` call costs seconds
-            self._listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
-        if any(line.split()[:1] == [name] for line in self._listed.splitlines()):
-            self.run("env", "remove", name)
-        self.run(*self.env_add_args(name, database, options))
+        scratch = ["--scratch-dsn", self.stack.scratch_dsn] if "--production" in options else []
+        self.run(*self.env_add_args(name, database, [*options, *scratch]))
 
 
 def run_demo() -> None:
     stack = LocalStack()
-    click.secho("1. Start the embedded stack (PostgreSQL, Prefect server, registry, GitOps repository, Odoo stand-in)", bold=True)
+    click.secho("1. Start the embedded stack (PostgreSQL and a scratch server for drills, Prefect server, registry, GitOps repository, Odoo stand-in)", bold=True)
     stack.up()
     click.echo(f"   postgres {stack.postgres.dsn(with_password=False)}   prefect {stack.prefect.ui_url}")
     demo = Demo(stack)
 
     click.secho("\n2. Seed the production database (Odoo 17 tables, construction company)", bold=True)
+    demo.forget_environments([*ENVIRONMENTS, *demo_release.RELEASE_ONLY])
     demo.run(*demo.seed_args("prod"), env={"PGPASSWORD": stack.postgres.password} if stack.postgres.password else None)
 
     click.secho("\n3. Register the environments as Prefect blocks", bold=True)

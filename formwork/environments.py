@@ -69,6 +69,7 @@ class EnvironmentSpec:
     promotes_from: str | None = None
     release_calendar: str | None = None
     refresh_from: str | None = None
+    scratch_dsn: str | None = None
 
 
 def connection(spec: EnvironmentSpec) -> ConnectionSpec:
@@ -105,6 +106,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         db_options=conn.options,
         filestore_url=str(parse_location(spec.filestore, option="--filestore")) if spec.filestore else None,
         backup_store_url=str(parse_location(spec.backup_store, option="--backup-store")) if spec.backup_store else None,
+        scratch_dsn=check_scratch_dsn(spec.scratch_dsn) if spec.scratch_dsn else None,
         base_url=base_url,
         k8s_namespace=spec.k8s_namespace,
         gitops_overlay=spec.gitops_overlay,
@@ -127,6 +129,13 @@ def check_refresh_from(source: str, production: bool) -> str:
     if production:
         raise InputError(f"--refresh-from '{source}': a production environment is never refreshed")
     return check_name(source)
+
+
+def check_scratch_dsn(value: str) -> str:
+    """Stored in the block as plain text, so never with a password."""
+    if parse_dsn(value, option="--scratch-dsn").password:
+        raise InputError("--scratch-dsn: leave the password out (it would be stored in plain text); use PGPASSWORD or ~/.pgpass")
+    return value
 
 
 def check_image_repository(value: str) -> str:
@@ -185,6 +194,7 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     identity = _reachable_identity(connection(spec))
     if spec.production:
         env.db_identity = identity.recorded() if identity else None
+        _refuse_scratch_on_production(spec, identity)
     elif identity is not None:
         _refuse_reaching_production(spec, identity)
     secrets = [("db_password", password_block_name(spec.name), password),
@@ -215,6 +225,13 @@ def _refuse_reaching_production(spec: EnvironmentSpec, identity: DatabaseIdentit
         if prod.same_database(identity):
             raise InputError(f"--dsn '{parse_dsn(spec.dsn).uri()}' reaches the database of production environment '{name}': "
                              f"a non-production environment must be a different database (or add it with --production)")
+
+
+def _refuse_scratch_on_production(spec: EnvironmentSpec, identity: DatabaseIdentity | None) -> None:
+    """Checked again at every drill; here so a wrong setting is caught when it is made."""
+    scratch = _reachable_identity(parse_dsn(spec.scratch_dsn)) if spec.scratch_dsn and identity else None
+    if scratch is not None and scratch.same_server(identity):
+        raise InputError(f"--scratch-dsn '{spec.scratch_dsn}' reaches the server of --dsn: production is drilled on another server")
 
 
 def known_environments() -> list[KnownEnvironment]:

@@ -24,7 +24,7 @@ import psycopg
 from psycopg import errors
 
 from formwork.dsn import ConnectionSpec
-from formwork.errors import InputError, OperationError
+from formwork.errors import InputError
 from formwork.locations import overlaps
 
 CONNECT_TIMEOUT = 10
@@ -111,22 +111,31 @@ def identify_spec(spec: ConnectionSpec) -> DatabaseIdentity:
         return identify(conn)
 
 
-def production_databases(action: str) -> list[tuple[str, DatabaseIdentity]]:
-    """(environment, identity) of every production database; refuses when one cannot be identified."""
+def environment_databases(action: str, *, production_only: bool = True) -> list[tuple[KnownEnvironment, DatabaseIdentity]]:
+    """(environment, identity) of every environment's database that exists; refuses when a production one cannot be
+    identified. A lower environment that cannot be reached has nothing Formwork could damage through it."""
     found = []
     for env in known_environments():
-        if not env.production:
+        if production_only and not env.production:
             continue
         try:
-            found.append((env.name, identify_spec(env.connection)))
+            identity = identify_spec(env.connection)
         except psycopg.Error as exc:
+            if not env.production:
+                continue
             if env.identity is None:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise OperationError(
+                raise InputError(
                     f"refusing to {action}: production environment '{env.name}' ({env.connection.uri()}) cannot be reached "
                     f"({reason}) and has no recorded identity, so Formwork cannot tell whether the target is production") from None
-            found.append((env.name, env.identity))
+            identity = env.identity
+        found.append((env, identity))
     return found
+
+
+def production_databases(action: str) -> list[tuple[str, DatabaseIdentity]]:
+    """(environment, identity) of every production database; refuses when one cannot be identified."""
+    return [(env.name, identity) for env, identity in environment_databases(action)]
 
 
 def refuse_production(conn: psycopg.Connection, action: str, *datnames: str) -> None:
@@ -140,6 +149,29 @@ def refuse_production(conn: psycopg.Connection, action: str, *datnames: str) -> 
             if prod.same_database(identity):
                 raise InputError(f"database '{name}' is the database of production environment '{environment}' "
                                  f"(same server and oid, whatever the address): Formwork never {action}s production")
+
+
+def refuse_registered(conn: psycopg.Connection, action: str, datname: str, *, replace: bool) -> None:
+    """Raise InputError when `datname` on conn's server is any environment's database: production always,
+    a lower environment unless the caller was told to replace it."""
+    identity = identify(conn, datname)
+    if identity is None:
+        return
+    for env, known in environment_databases(action, production_only=False):
+        if known.same_database(identity) and (env.production or not replace):
+            kind = "production environment" if env.production else "environment"
+            how = f"Formwork never {action}s production" if env.production else "add --replace to rebuild it"
+            raise InputError(f"database '{datname}' is the database of {kind} '{env.name}' "
+                             f"(same server and oid, whatever the address): {how}")
+
+
+def refuse_production_server(conn: psycopg.Connection, action: str) -> None:
+    """Raise InputError when conn's server is the server of any production database (a scratch server must be another)."""
+    server = identify(conn)
+    for environment, prod in production_databases(action):
+        if prod.same_server(server):
+            raise InputError(f"server {conn.info.host}:{conn.info.port} is the server of production environment '{environment}' "
+                             f"(same server, whatever the address): a scratch server must be another PostgreSQL server")
 
 
 def refuse_production_filestore(url: str, action: str, *more: str, label: str = "filestore") -> None:

@@ -11,12 +11,13 @@ from prefect.runtime import flow_run
 
 from blocks.object_store import ObjectStore
 from blocks.odoo_environment import OdooEnvironment
-from formwork.backup import drill, records
+from formwork import databases
+from formwork.backup import drill, records, scratch_server
 from formwork.backup.drill import Check, DrillResult, check
 from formwork.backup.manifest import DATABASE, Manifest
-from formwork.dsn import ConnectionSpec, connect_maintenance, parse_dsn
-from formwork.errors import InputError, OperationError
-from formwork.refresh import clone, swap
+from formwork.dsn import ConnectionSpec, connect_maintenance
+from formwork.errors import OperationError
+from formwork.refresh import clone
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
 from tasks.alerts import post_alert
@@ -28,23 +29,15 @@ from tasks.retries import retry_transient
 ISOLATED = Settings(environment="dr-drill", base_url="http://drill.invalid", cron_allowlist=())
 
 
-def scratch_server(env: OdooEnvironment, scratch_dsn: str | None) -> ConnectionSpec:
-    """The environment's own server by default; a password in --scratch-dsn would be stored with the run's parameters."""
-    if scratch_dsn is None:
-        return env.connection().on("postgres")
-    spec = parse_dsn(scratch_dsn)
-    if spec.password:
-        raise InputError("--scratch-dsn: leave the password out (it would be stored with the flow run); use PGPASSWORD or ~/.pgpass")
-    return spec
-
-
 @task(name="drop scratch databases of earlier drills")
-def clean_up_drills(server: ConnectionSpec, database: str) -> list[str]:
+def clean_up_drills(server: ConnectionSpec, database: str, run: str) -> tuple[list[str], str]:
+    """Scratch databases earlier drills left, dropped; and this run's scratch name, refused if it names a database
+    that is still there."""
     with connect_maintenance(server) as admin:
-        names = swap.leftovers(admin, database, drill.SCRATCH)
+        names = databases.leftovers(admin, database, drill.SCRATCH)
         for name in names:
-            swap.drop(admin, name)
-    return names
+            databases.drop(admin, name)
+        return names, databases.new_name(admin, database, drill.SCRATCH + run)
 
 
 @task(name="verify the backup's files")
@@ -53,9 +46,10 @@ def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str
 
 
 @task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def restore_scratch(server: ConnectionSpec, scratch: str, files: Path) -> None:
+def restore_scratch(environment: str, env: OdooEnvironment, server: ConnectionSpec, scratch: str, files: Path, manifest: Manifest) -> None:
+    scratch_server.check(environment, env, server, manifest)  # whoever calls it
     with connect_maintenance(server) as admin:
-        swap.drop(admin, scratch)  # a retry starts from nothing
+        databases.drop(admin, scratch)  # a retry of this run starts from nothing
     with server_slots(server, why="restore into scratch"):
         clone.restore(server, scratch, files / DATABASE, progress=task_progress())
 
@@ -83,7 +77,7 @@ def usable_checks(conn: psycopg.Connection, files_present: Check) -> list[Check]
 @task(name="drop the scratch database")
 def drop_scratch(server: ConnectionSpec, scratch: str) -> None:
     with connect_maintenance(server) as admin:
-        swap.drop(admin, scratch)
+        databases.drop(admin, scratch)
 
 
 @task(name="record the drill")

@@ -67,8 +67,8 @@ def archive_gaps(declared: PitrProtection, info: dict, base: PhysicalBackup) -> 
 
 
 @task(name="remove scratch servers of earlier drills")
-def remove_leftovers(environment: str) -> list[str]:
-    return scratch.remove_leftovers(environment)
+def remove_leftovers(environment: str, declared: PitrProtection) -> list[str]:
+    return scratch.remove_leftovers(environment, declared)
 
 
 @task(name="restore the point into a scratch data directory")

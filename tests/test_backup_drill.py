@@ -25,16 +25,16 @@ def scratch_databases(pg, database: str) -> list[str]:
 
 
 @pytest.fixture
-def prod(pg, seeded_source, prefect_api, tmp_path):
-    """A production environment on the seeded database with a local backup store; its name."""
+def prod(pg, pg_other, seeded_source, prefect_api, tmp_path):
+    """A production environment on the seeded database with a local backup store, drilled on the other server; its name."""
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     tier=1, production=True))
+                                     tier=1, production=True, scratch_dsn=pg_other.dsn()))
     return name
 
 
-def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, seeded_source, prod, run_formwork, prefect_api, tmp_path):
+def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, pg_other, seeded_source, prod, run_formwork, prefect_api, tmp_path):
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         before = conn.execute(DIGEST).fetchone()[0]
         partners = conn.execute("SELECT count(*) FROM res_partner").fetchone()[0]
@@ -52,7 +52,7 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, 
     assert drilled.returncode == 0, drilled.stdout[-2000:] + drilled.stderr[-2000:]
     assert f"drill {prod} from backup {backup_id}: PASSED" in drilled.stdout
     assert "RPO" in drilled.stdout and "(target 15.0 min)" in drilled.stdout and "(target 60.0 min)" in drilled.stdout
-    assert scratch_databases(pg, seeded_source[0]) == []
+    assert scratch_databases(pg_other, seeded_source[0]) == []
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         assert conn.execute(DIGEST).fetchone()[0] == before
     report = latest_report(prefect_api, "drill-report")
@@ -79,7 +79,7 @@ def failed_drill(prod: str) -> str:
     return str(failed.value)
 
 
-def test_one_flipped_byte_fails_the_drill_naming_the_file(pg, seeded_source, prod):
+def test_one_flipped_byte_fails_the_drill_naming_the_file(pg_other, seeded_source, prod):
     backup_id, root = backed_up(prod)
     victim = max((root / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size)
     data = bytearray(victim.read_bytes())
@@ -87,7 +87,7 @@ def test_one_flipped_byte_fails_the_drill_naming_the_file(pg, seeded_source, pro
     victim.write_bytes(bytes(data))
     reason = failed_drill(prod)
     assert f"{backup_id}/database/{victim.name}: SHA-256 mismatch" in reason, reason
-    assert scratch_databases(pg, seeded_source[0]) == []
+    assert scratch_databases(pg_other, seeded_source[0]) == []
 
 
 def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source, prod):
@@ -101,14 +101,14 @@ def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source
     assert f"{backup_id}/filestore/{attachment.relative_to(root / 'filestore').as_posix()}: missing" in reason, reason
 
 
-def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped(pg, seeded_source, prod):
+def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped(pg_other, seeded_source, prod):
     backup_id, root = backed_up(prod)
     manifest = json.loads((root / MANIFEST).read_text())
     manifest["tables"]["res_partner"] += 1
     (root / MANIFEST).write_text(json.dumps(manifest))
     reason = failed_drill(prod)
     assert "row counts match the manifest: res_partner" in reason, reason
-    assert scratch_databases(pg, seeded_source[0]) == []
+    assert scratch_databases(pg_other, seeded_source[0]) == []
 
 
 def test_a_failed_drill_calls_the_alert_webhook(pg, seeded_source, prefect_api, tmp_path):

@@ -14,6 +14,7 @@ import httpx
 import psycopg
 import pytest
 
+from blocks.odoo_environment import OdooEnvironment
 from formwork.local.postgres import free_port
 from tests.support.clusters import drop_database
 from tests.test_mask_cli import SALT_ENV, one_line
@@ -104,13 +105,14 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
 def test_production_target_and_the_source_itself_are_refused(pg, seeded_source, run_formwork, tmp_path):
     source, source_files = seeded_source
     prod, alias, other_prod = (f"{kind}-{uuid.uuid4().hex[:6]}" for kind in ("p", "a", "q"))
+    add(run_formwork, alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")  # before prod, which refuses it
     add(run_formwork, prod, pg.dsn(source), source_files, "--production")
     add(run_formwork, other_prod, pg.dsn("postgres"), tmp_path / "fs-q", "--production")
-    add(run_formwork, alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")
     refused = run_formwork("refresh", prod, other_prod, "--yes")
     assert refused.returncode == 2 and "is flagged production: Formwork never writes to production" in one_line(refused)
     itself = run_formwork("refresh", prod, alias, "--yes")
-    assert itself.returncode == 2 and "the target is the source database itself" in one_line(itself), itself.stderr[-2000:]
+    assert itself.returncode == 2, itself.stderr[-2000:]
+    assert f"database '{source}' is the database of production environment '{prod}'" in one_line(itself)  # by identity, not address
 
 
 def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouched(pg_other, pair, prefect_api, run_formwork, tmp_path):
@@ -168,6 +170,9 @@ def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_s
     assert run_formwork("env", "remove", unreachable).returncode == 0
     add(run_formwork, unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
         "--backup-store", f"file://{tmp_path}/backups")
+    block = OdooEnvironment.load(unreachable)  # as if added while it was up: the production guard knows it by identity
+    block.db_identity = OdooEnvironment.load(backed).db_identity
+    block.save(unreachable, overwrite=True)
 
     done = run_formwork("refresh", unreachable, staging, "--yes", "--from-backup", "latest", env=SALT_ENV, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -21,7 +21,6 @@ from pathlib import Path
 import psycopg
 
 from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals, safe_key
-from formwork import databases
 from formwork.backup.manifest import FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
@@ -139,10 +138,6 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
             progress.advance(size)
     progress.finish()
     return problems
-
-
-def scratch_name(database: str, run: str) -> str:
-    return databases.derived_name(database, SCRATCH + run)
 
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:

@@ -51,12 +51,20 @@ def list_backups(environment: str) -> None:
 @click.command("drill")
 @click.argument("environment")
 @click.option("--backup", "backup_id", help="Backup id to restore (default: the latest complete one).")
-@click.option("--scratch-dsn", help="Restore on this server instead of the environment's own (no password: use PGPASSWORD or ~/.pgpass).")
+@click.option("--scratch-dsn", help="Restore on this server instead of the environment's scratch_dsn or, for a lower environment, "
+                                   "its own (no password: use PGPASSWORD or ~/.pgpass).")
 @click.option("--target-time", help="Point-in-time drill from pgBackRest: an ISO time (UTC unless given), 'random' or 'latest'.")
 def drill(environment: str, backup_id: str | None, scratch_dsn: str | None, target_time: str | None) -> None:
     """Restore a backup into a scratch database (or, with --target-time, a point in time into a scratch server),
-    verify it, measure RPO and RTO; exit 1 when it fails."""
+    verify it, measure RPO and RTO; exit 1 when it fails. Production is only ever drilled on a separate scratch server."""
     from flows.dr_drill import dr_drill
+
+    if target_time is None:  # a refused scratch server is one line, before a run starts
+        from formwork import environments
+        from formwork.backup import scratch_server
+
+        env = environments.load(environment)
+        scratch_server.check(environment, env, scratch_server.choose(environment, env, scratch_dsn))
 
     result = dr_drill(environment=environment, backup_id=backup_id, scratch_dsn=scratch_dsn, target_time=target_time)
     click.echo(result.summary())

@@ -40,8 +40,10 @@ def env() -> None:
 @click.option("--release-calendar", type=click.Path(dir_okay=False), help="Business calendar YAML whose freezes gate releases here.")
 @click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
 @click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
-def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, password_file: str | None, filestore, backup_store, base_url, tier, production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay,
-        mail_catcher, keep_crons, rewiring_rules, gitops_repo, image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook) -> None:
+@click.option("--scratch-dsn", help="PostgreSQL server drills restore to, without password (required to drill production).")
+def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, password_file: str | None, filestore, backup_store, base_url, tier,
+        production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay, mail_catcher, keep_crons, rewiring_rules, gitops_repo,
+        image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook, scratch_dsn) -> None:
     """Register environment NAME."""
     spec = EnvironmentSpec(
         name=name, dsn=dsn, password=read_password(password_stdin, password_env, password_file), filestore=filestore, backup_store=backup_store, base_url=base_url,
@@ -49,7 +51,7 @@ def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, pas
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
         mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
         gitops_repo=gitops_repo, image_repository=image_repository, promotes_from=promotes_from, release_calendar=release_calendar,
-        refresh_from=refresh_from,
+        refresh_from=refresh_from, scratch_dsn=scratch_dsn,
     )
     added = environments.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -87,6 +89,7 @@ def show(name: str) -> None:
         ("password", f"******** (secret block '{environments.password_block_name(name)}')" if item.db_password else "none stored (PG* environment / .pgpass)"),
         ("filestore", item.filestore_url or "-"),
         ("backup store", item.backup_store_url or "-"),
+        ("scratch server", item.scratch_dsn or "-"),
         ("base url", item.base_url or "-"),
         ("k8s namespace", item.k8s_namespace or "-"),
         ("gitops", f"{item.gitops_repo or '-'} {item.gitops_overlay or ''}".rstrip()),

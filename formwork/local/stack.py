@@ -1,5 +1,8 @@
-"""The embedded default under FORMWORK_HOME: one PostgreSQL cluster, one Prefect server, and for
+"""The embedded default under FORMWORK_HOME: a PostgreSQL cluster, one Prefect server, and for
 releases an OCI registry, a bare GitOps repository and an Odoo stand-in that runs what it pins.
+A second, small PostgreSQL cluster is the scratch server production's drills restore to: a
+production backup is never restored beside production. Its password reaches libpq through a
+password file (`pgpass`, owner-only) that `client.env` and the worker point PGPASSFILE at.
 
 Ports, the database password and the Prefect API auth string are chosen once and kept in
 `stack.json` (readable by its owner only), so `make demo` can be run again and finds the same stack.
@@ -36,6 +39,7 @@ class StackSettings:
     prefect_auth: str = field(default="", repr=False)  # "formwork:<random>": the Prefect API's basic auth and the UI login
     registry_port: int = 0  # 0: not chosen yet (a stack.json from before releases joined the demo)
     odoo_port: int = 0
+    scratch_port: int = 0  # 0: not chosen yet (a stack.json from before drills had a scratch server)
 
 
 class LocalStack:
@@ -43,8 +47,10 @@ class LocalStack:
         self.home = home or default_home()
         self.settings = self._settings()
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
+        self.scratch = LocalCluster(Path(self.settings.pg_root).with_name("scratch-postgres"), self.settings.scratch_port,
+                                    self.settings.pg_password)
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port, self.settings.prefect_auth)
-        self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.prefect.client_env())
+        self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.client_env())
         self.registry = LocalRegistry(self.home / "registry", self.settings.registry_port)
         self.odoo = OdooStandInService(self.home / "odoo-standin", self.settings.odoo_port, self.gitops_repo)
 
@@ -57,6 +63,19 @@ class LocalStack:
     def client_env_file(self) -> Path:
         """`set -a; . .formwork/client.env; set +a` points a shell's formwork/prefect commands at the stack."""
         return self.home / "client.env"
+
+    @property
+    def pgpass_file(self) -> Path:
+        return self.home / "pgpass"
+
+    @property
+    def scratch_dsn(self) -> str:
+        """The scratch server, without its password (libpq reads it from PGPASSFILE)."""
+        return f"postgresql://postgres@127.0.0.1:{self.scratch.port}/postgres"
+
+    def client_env(self) -> dict[str, str]:
+        """What a client of the stack needs: the Prefect server, and the scratch server's password file."""
+        return {**self.prefect.client_env(), "PGPASSFILE": str(self.pgpass_file)}
 
     @property
     def gitops_repo(self) -> Path:
@@ -72,10 +91,11 @@ class LocalStack:
         path = self.settings_file
         if path.exists():
             settings = StackSettings(**json.loads(path.read_text()))
-            if not (settings.prefect_auth and settings.registry_port and settings.odoo_port):  # a stack.json from an older Formwork
+            if not (settings.prefect_auth and settings.registry_port and settings.odoo_port and settings.scratch_port):  # an older stack.json
                 settings.prefect_auth = settings.prefect_auth or _auth_string()
                 settings.registry_port = settings.registry_port or _prefer(5000)
                 settings.odoo_port = settings.odoo_port or free_port()
+                settings.scratch_port = settings.scratch_port or free_port()
                 _write(path, settings)
             return settings
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
@@ -88,6 +108,7 @@ class LocalStack:
             prefect_auth=_auth_string(),
             registry_port=_prefer(5000),
             odoo_port=free_port(),
+            scratch_port=free_port(),
         )
         _write(path, settings)
         return settings
@@ -95,10 +116,12 @@ class LocalStack:
     def up(self) -> None:
         self.postgres.root.parent.mkdir(parents=True, exist_ok=True)
         self.postgres.root.parent.chmod(0o755)  # the unprivileged PostgreSQL account must be able to enter it
-        self.postgres.init()
-        self.postgres.start()
+        for cluster in (self.postgres, self.scratch):
+            cluster.init()
+            cluster.start()
+        _write_private(self.pgpass_file, f"127.0.0.1:{self.scratch.port}:*:postgres:{self.settings.pg_password}\n")
         self.prefect.start()
-        _write_private(self.client_env_file, "".join(f"{key}={shlex.quote(value)}\n" for key, value in self.prefect.client_env().items()))
+        _write_private(self.client_env_file, "".join(f"{key}={shlex.quote(value)}\n" for key, value in self.client_env().items()))
         self.worker.start(cwd=Path(__file__).resolve().parents[2], wait=False)  # it gets ready while the caller goes on
         self.registry.start()
         if not self.gitops_repo.exists():
@@ -110,10 +133,11 @@ class LocalStack:
         self.odoo.stop()
         self.registry.stop()
         self.prefect.stop()
+        self.scratch.stop()
         self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
-        return {"postgres": self.postgres.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running(),
+        return {"postgres": self.postgres.running(), "scratch": self.scratch.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running(),
                 "registry": self.registry.running(), "odoo": self.odoo.running()}
 
 

@@ -4,7 +4,9 @@ PostgreSQL on a free port, run as the unprivileged server account, stopped and r
 The scratch server must never archive into the environment's repository (it would
 add a new timeline to production's archive), never listen beyond a socket only we
 can reach, and never load the source's TLS settings: the restore turns archiving
-off and its pg_hba.conf is replaced with socket-only trust.
+off and its pg_hba.conf is replaced with socket-only trust. Its data directory is
+never production's, nor inside or around it (FORMWORK_SCRATCH_DIR could point
+there), and the restore starts only when the folder has room for the backup.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ import psycopg
 from blocks.pitr_protection import PitrProtection
 from formwork.dsn import ConnectionSpec
 from formwork.environments import check_name
-from formwork.errors import OperationError
+from formwork.errors import InputError, OperationError
 from formwork.local.postgres import LocalCluster, free_port
+from formwork.locations import overlaps
 from formwork.pitr import pgbackrest
 from formwork.pitr.pgbackrest import server_account
 from formwork.pitr.target import RecoveryTarget
+from formwork.refresh import space
 
 SCRATCH_OPTIONS = "-c archive_mode=off -c ssl=off -c hot_standby=on -c shared_preload_libraries=''"
 BASE = Path(os.environ.get("FORMWORK_SCRATCH_DIR", "/var/tmp"))
@@ -38,7 +42,23 @@ def new_cluster(environment: str) -> LocalCluster:
     return LocalCluster(root, free_port())
 
 
+def check_room(size: int) -> str:
+    """Refuse a restore the scratch folder has no room for; returns what was measured."""
+    room = space.directory_room(BASE, size)
+    if not room.enough:
+        raise InputError(f"point-in-time drill: not enough free space: {room} (set FORMWORK_SCRATCH_DIR to a larger folder)")
+    return f"space checked: {room}"
+
+
+def refuse_production_data(root: Path, protection: PitrProtection) -> None:
+    """The scratch folder is not production's data directory, nor inside or around it."""
+    if overlaps(f"file://{root.resolve()}", f"file://{Path(protection.pg_data).resolve()}"):
+        raise InputError(f"scratch folder {root} overlaps production's data directory {protection.pg_data}: "
+                         "set FORMWORK_SCRATCH_DIR to a folder outside it")
+
+
 def restore(protection: PitrProtection, target: RecoveryTarget, cluster: LocalCluster) -> None:
+    refuse_production_data(cluster.root, protection)
     account = server_account(protection.pg_data)
     if account:
         for path in (cluster.root, cluster.datadir):
@@ -86,11 +106,13 @@ def remove(cluster: LocalCluster) -> None:
     cluster.destroy()
 
 
-def remove_leftovers(environment: str) -> list[str]:
+def remove_leftovers(environment: str, protection: PitrProtection) -> list[str]:
     """Scratch servers an earlier, killed drill of this environment left running: stopped and removed.
     Only this environment's: `prod`'s clean-up never touches `prod-eu`'s scratch servers."""
     prefix = _prefix(check_name(environment))
     found = sorted(path for path in BASE.iterdir() if path.name.startswith(prefix)) if BASE.is_dir() else []
+    for root in found:
+        refuse_production_data(root, protection)
     for root in found:
         LocalCluster(root, 0).destroy()
     return [str(root) for root in found]

@@ -21,6 +21,7 @@ from formwork import databases
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.local.pgbin import program
+from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 from formwork.refresh import access
 
@@ -60,7 +61,9 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
 
 
 def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
-    """The plain indexes a `defer_indexes` restore left out."""
+    """The plain indexes a `defer_indexes` restore left out; never into a production database."""
+    with connect_maintenance(server) as admin:
+        refuse_production(admin, "restore", database)
     chosen = [e for e in _entries(directory, database) if PLAIN_INDEX.match(e)]
     _restore(server.on(database), directory, jobs, progress, chosen, "indexes " + database)
 

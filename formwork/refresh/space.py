@@ -49,6 +49,11 @@ def download_room(size: int) -> Room:
     return Room(f"dump folder {tempfile.gettempdir()}", int(size), shutil.disk_usage(tempfile.gettempdir()).free)
 
 
+def directory_room(directory: Path, size: int) -> Room:
+    """A data directory restored into `directory` (a physical restore), with the margin."""
+    return Room(f"folder {directory}", int(size * MARGIN), shutil.disk_usage(directory).free)
+
+
 def _server_free(admin: psycopg.Connection) -> int | None:
     try:
         datadir, port = admin.execute("SELECT current_setting('data_directory'), current_setting('port')").fetchone()

@@ -20,6 +20,7 @@ from psycopg import errors, sql
 from formwork import databases
 from formwork.errors import OperationError
 from formwork.refresh import access
+from formwork.production_guard import refuse_production
 
 BUILDING = "__formwork_"
 PREVIOUS = "__prev"
@@ -52,6 +53,7 @@ def drop(admin: psycopg.Connection, name: str) -> None:
 def swap_in(admin: psycopg.Connection, target: str, fresh: str) -> None:
     """fresh becomes target, open to whoever could open the old target; the old target becomes the previous copy
     (replacing the one before)."""
+    refuse_production(admin, "replace", target)  # before its previous copy is dropped
     drop(admin, previous_name(target))
     moves = [(target, previous_name(target))] if exists(admin, target) else []
     _rename(admin, moves + [(fresh, target)], first=access.opening(admin, fresh, like=target))
@@ -70,7 +72,7 @@ def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequ
     """All renames in one transaction (after the statements `first`), after ending the sessions of the databases involved."""
     names = sorted({old for old, _ in moves if SWAPPING not in old})
     for attempt in range(1, ATTEMPTS + 1):
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
+        databases.end_sessions(admin, names)
         try:
             databases.rename_all(admin, moves, first)
             return

@@ -17,7 +17,7 @@ from psycopg import sql
 from formwork import databases
 from formwork.dsn import ConnectionSpec
 from formwork.errors import InputError
-from formwork.production_guard import refuse_production
+from formwork.production_guard import refuse_registered
 from formwork.progress import NoProgress, Progress
 from formwork.seed.groups import accounting, attachments, hr, integrations, mail, partners, payroll, projects, reference, users
 from formwork.seed.plan import SeedPlan
@@ -49,18 +49,17 @@ def database_exists(conn: psycopg.Connection, name: str) -> bool:
 
 def check_target(spec: ConnectionSpec, *, replace: bool) -> None:
     """Refuse, without changing anything, a target we must not build."""
-    if len((spec.dbname + BUILDING_SUFFIX).encode()) > 63:
-        raise InputError(f"database name '{spec.dbname}': too long to build beside (at most {63 - len(BUILDING_SUFFIX)} bytes)")
+    databases.check_name(spec.dbname)
     with psycopg.connect(**maintenance(spec)) as conn:
+        refuse_registered(conn, "seed", spec.dbname, replace=replace)
         if database_exists(conn, spec.dbname) and not replace:
             raise InputError(f"database '{spec.dbname}' already exists on {spec.host}:{spec.port} (use --replace to rebuild it)")
-        refuse_production(conn, "seed", spec.dbname)
 
 
 def prepare(spec: ConnectionSpec, *, replace: bool) -> str:
     """Check the target, drop any leftover of a killed run, create the building database; return its name."""
     check_target(spec, replace=replace)
-    building = spec.dbname + BUILDING_SUFFIX
+    building = databases.derived_name(spec.dbname, BUILDING_SUFFIX)
     with psycopg.connect(**maintenance(spec)) as conn:
         databases.drop(conn, building)
         databases.create(conn, building)
@@ -138,12 +137,12 @@ def finish_schema(conninfo: dict) -> None:
 
 def publish(spec: ConnectionSpec, building: str) -> None:
     """Swap the finished database in under its final name; an older one is dropped only after the swap."""
-    final, retired = spec.dbname, spec.dbname + RETIRED_SUFFIX
+    final, retired = spec.dbname, databases.derived_name(spec.dbname, RETIRED_SUFFIX)
     with psycopg.connect(**maintenance(spec)) as conn:
         databases.drop(conn, retired)
         replaced = database_exists(conn, final)
         if replaced:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (final,))
+            databases.end_sessions(conn, [final])
         databases.rename_all(conn, [(final, retired)] * replaced + [(building, final)])
         if replaced:
             databases.drop(conn, retired)
