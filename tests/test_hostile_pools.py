@@ -8,10 +8,12 @@ use them either: the pools' job configurations take nothing from a run.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -66,10 +68,13 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
     pool, tmp = served
     marker = tmp / "injected"
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
-        ask = lambda method, path, **kwargs: call(api, method, path, **kwargs)  # noqa: E731  (a busy test server says 503)
+        ask = partial(call, api)  # a busy test server answers 503: asked again
         backup = ask("GET", "/deployments/name/backup/backup").json()
         victim = ask("POST", "/flow_runs/", json={"flow_id": backup["flow_id"], "parameters": {"environment": "victim"}}).json()  # no deployment
-        runs_of_backup = lambda: len(ask("POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [backup["id"]]}}}).json())  # noqa: E731
+
+        def runs_of_backup() -> int:
+            return len(ask("POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [backup["id"]]}}}).json())
+
         before = runs_of_backup()
 
         # the documented ways: refused by the server, naming the variable; no run exists
@@ -149,8 +154,7 @@ def test_container_workers_take_command_env_and_image_from_the_pool_only(prefect
 
 
 def test_a_pool_template_a_run_could_reach_into_is_refused_before_anything_is_registered(prefect_api, tmp_path, monkeypatch):
-    import json
-
+    """An edited `pools/*.json` that hands a value back to the runs is refused before the pool is written."""
     from deployments import work_pools
 
     template = json.loads((work_pools.TEMPLATES / "docker.json").read_text())
