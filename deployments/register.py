@@ -75,7 +75,6 @@ def _deploy_flow(client, entry: FlowEntry, pool: PoolPlan, schedules: list[Plann
         description=entry.description,
         entrypoint=entry.entrypoint,
         work_pool_name=pool.name,
-        job_variables={"image": pool.image} if pool.image else {},
         pull_steps=pool.pull_steps,
         parameter_openapi_schema=parameter_schema(flow).model_dump(exclude_unset=True),
         enforce_parameter_schema=True,

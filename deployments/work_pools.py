@@ -1,8 +1,12 @@
 """Work pools: a `process` pool for the embedded default, Kubernetes or Docker pools for production scale.
 
-The container pools' base job templates live beside this file (`pools/*.json`: Prefect's defaults plus
-namespace, service account, resources and pull policy); `formwork deploy` writes the runner image into
-them, pinned by digest, so every run of a deployment runs exactly the image that was scanned.
+The base job templates live beside this file (`pools/*.json`); `formwork deploy` writes the runner image
+into the container ones, pinned by digest, so every run of a deployment runs exactly the image that was
+scanned. The templates take nothing from a run: anyone who may start a run may pass job variables, and a
+command, an environment (`PREFECT__FLOW_RUN_ID`) or an image of their choosing would get past every flow
+guard. So `variables` declares none (the server refuses them) and `job_configuration` has no
+`{{ placeholder }}` (the worker ignores those that `POST /flow_runs/` stores unchecked); the command and
+the environment are the worker's own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 from prefect.client.schemas.actions import WorkPoolCreate, WorkPoolUpdate
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+from prefect.utilities.templating import PlaceholderType, find_placeholders
 
 from formwork.errors import InputError
 
@@ -21,6 +26,7 @@ TEMPLATES = Path(__file__).resolve().parent / "pools"
 POOL_TYPES = ("process", "kubernetes", "docker")
 CODE_DIR_IN_IMAGE = "/opt/formwork"  # where the runner image keeps this project
 _DIGEST = re.compile(r"^[a-z0-9][a-z0-9.:_/-]*@sha256:[0-9a-f]{64}$")
+_IMAGE_AT = {"docker": ("image",), "kubernetes": ("job_manifest", "spec", "template", "spec", "containers", 0, "image")}
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,26 @@ def check_pool(name: str, pool_type: str, image: str | None) -> PoolPlan:
 
 
 def base_job_template(plan: PoolPlan) -> dict:
-    if plan.type == "process":
-        from prefect.workers.process import ProcessWorker
-
-        return ProcessWorker.get_default_base_job_template()
-    template = json.loads((TEMPLATES / f"{plan.type}.json").read_text())
-    template["variables"]["properties"]["image"]["default"] = plan.image
+    path = TEMPLATES / f"{plan.type}.json"
+    template = json.loads(path.read_text())
+    _check_closed(template, path)
+    if plan.image:
+        *parents, last = _IMAGE_AT[plan.type]
+        holder = template["job_configuration"]
+        for key in parents:
+            holder = holder[key]
+        holder[last] = plan.image
     return template
+
+
+def _check_closed(template: dict, path: Path) -> None:
+    """Refuses a template a run could reach into (see the module's docstring)."""
+    variables = template["variables"]
+    if variables.get("properties") or variables.get("additionalProperties") is not False:
+        raise InputError(f"{path}: 'variables' must declare no properties and \"additionalProperties\": false (a run must not set job variables)")
+    taken = sorted(p.full_match for p in find_placeholders(json.dumps(template["job_configuration"])) if p.type is PlaceholderType.STANDARD)
+    if taken:
+        raise InputError(f"{path}: job_configuration takes {', '.join(taken)} from a run; write the values themselves")
 
 
 def ensure_pool(client, plan: PoolPlan) -> str:

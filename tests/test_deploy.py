@@ -115,15 +115,17 @@ def test_container_pools_pin_the_runner_image_by_digest(estate, prefect_api, poo
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         found = api.get(f"/work_pools/{pool}").json()
         template = found["base_job_template"]
-        assert found["type"] == pool_type and template["variables"]["properties"]["image"]["default"] == DIGEST
+        assert found["type"] == pool_type and template["variables"]["properties"] == {}  # a run sets nothing
         if pool_type == "kubernetes":
-            defaults = {k: v.get("default") for k, v in template["variables"]["properties"].items()}
-            assert (defaults["namespace"], defaults["service_account_name"]) == ("formwork", "formwork-runner")
-            assert (defaults["cpu_request"], defaults["memory_limit"]) == ("500m", "4Gi")
-            container = template["job_configuration"]["job_manifest"]["spec"]["template"]["spec"]["containers"][0]
-            assert container["image"] == "{{ image }}" and container["resources"]["limits"]["memory"] == "{{ memory_limit }}"
+            pod = template["job_configuration"]["job_manifest"]["spec"]["template"]["spec"]
+            assert (template["job_configuration"]["namespace"], pod["serviceAccountName"]) == ("formwork", "formwork-runner")
+            container = pod["containers"][0]
+            assert container["image"] == DIGEST and container["resources"] == {"limits": {"cpu": "2", "memory": "4Gi"},
+                                                                              "requests": {"cpu": "500m", "memory": "1Gi"}}
+        else:
+            assert template["job_configuration"]["image"] == DIGEST
         refresh = api.get("/deployments/name/refresh/refresh").json()
-        assert refresh["work_pool_name"] == pool and refresh["job_variables"] == {"image": DIGEST}
+        assert refresh["work_pool_name"] == pool and refresh["job_variables"] == {}
         assert refresh["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": "/opt/formwork"}}]
         assert all(not s["active"] for s in refresh["schedules"])
 
