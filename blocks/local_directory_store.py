@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from pydantic import PrivateAttr
 
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback, UnsafeKey, safe_key
-from formwork.errors import OperationError
 
 _CHUNK = 1024 * 1024
 
@@ -36,30 +35,24 @@ class LocalDirectoryStore(ObjectStore):
         return f"file://{self.path.rstrip('/')}/{key}" if key else f"file://{self.path}"
 
     def resolve(self, key: str) -> Path:
-        """The file behind `key`, refused (UnsafeKey) when the key or a symlink on its way leads outside the root."""
-        root = Path(self.path)
-        path = root / safe_key(key)
-        if not path.resolve().is_relative_to(root.resolve()):
-            raise UnsafeKey(f"key {key!r} refused: a symlink leads outside {self.path}")
+        """The file behind `key`, refused (UnsafeKey) when the key, its folder or the file itself leads outside the
+        root through a symbolic link (say into production's filestore). Each folder is checked once: a listing or a
+        bulk delete touches thousands of keys in a few hundred folders."""
+        path = Path(self.path) / safe_key(key)
+        if path.parent not in self._inside:
+            self._refuse_outside(key, path.parent)
+            self._inside.add(path.parent)
+        if path.is_symlink():
+            self._refuse_outside(key, path)
         return path
 
-    def writable_path(self, key: str) -> Path:
-        """Where `key` is written or deleted; refused when its folder leads out of the store through a symlink."""
-        path = self.resolve(key)
-        self._refuse_outside(path.parent)
-        return path
-
-    def _refuse_outside(self, folder: Path) -> None:
-        if folder in self._inside:
-            return
-        root, real = os.path.realpath(self.path), os.path.realpath(folder)
+    def _refuse_outside(self, key: str, path: Path) -> None:
+        root, real = os.path.realpath(self.path), os.path.realpath(path)
         if real != root and not real.startswith(root.rstrip("/") + "/"):
-            raise OperationError(f"folder '{folder}' of the store at {self.path} is a symbolic link to {real}, outside the store: "
-                                 "refusing to write or delete there")
-        self._inside.add(folder)
+            raise UnsafeKey(f"key {key!r} refused: a symlink leads outside {self.path} ({path} is {real})")
 
     def put_file(self, key: str, source: Path, progress: ProgressCallback | None = None) -> None:
-        _write_atomically(self.writable_path(key), _copier(source, progress))
+        _write_atomically(self.resolve(key), _copier(source, progress))
 
     def get_file(self, key: str, target: Path, progress: ProgressCallback | None = None) -> None:
         source = self.resolve(key)
@@ -68,7 +61,7 @@ class LocalDirectoryStore(ObjectStore):
         _write_atomically(Path(target), _copier(source, progress))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        _write_atomically(self.writable_path(key), lambda out: out.write(data))
+        _write_atomically(self.resolve(key), lambda out: out.write(data))
 
     def get_bytes(self, key: str) -> bytes:
         try:
@@ -100,7 +93,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def delete(self, key: str) -> None:
         """Empty folders go too, as on S3, where a folder is only a shared key prefix."""
-        path = self.writable_path(key)
+        path = self.resolve(key)
         path.unlink(missing_ok=True)
         self._remove_empty(path.parent)
 
@@ -111,8 +104,6 @@ class LocalDirectoryStore(ObjectStore):
         for key in keys:
             path = self.resolve(key)
             by_folder.setdefault(path.parent, set()).add(path.name)
-        for folder in by_folder:
-            self._refuse_outside(folder)
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="formwork-delete") as pool:
             list(pool.map(self._delete_in, by_folder.items()))
 
@@ -143,7 +134,7 @@ class LocalDirectoryStore(ObjectStore):
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Hard link when possible: filestore objects are content-addressed and never rewritten."""
-        source, target = self.resolve(source_key), self.writable_path(target_key)
+        source, target = self.resolve(source_key), self.resolve(target_key)
         if not source.is_file():
             raise ObjectNotFound(source_key)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -111,12 +111,12 @@ def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped
     assert scratch_databases(pg_other, seeded_source[0]) == []
 
 
-def test_a_failed_drill_calls_the_alert_webhook(pg, seeded_source, prefect_api, tmp_path):
+def test_a_failed_drill_calls_the_alert_webhook(pg, pg_other, seeded_source, prefect_api, tmp_path):
     receiver = WebhookReceiver()
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     alert_webhook=receiver.url("/hook-secret-token"), production=True))
+                                     alert_webhook=receiver.url("/hook-secret-token"), production=True, scratch_dsn=pg_other.dsn()))
     try:
         _, root = backed_up(name)
         (root / "database" / "toc.dat").write_bytes(b"not a dump")

@@ -18,26 +18,28 @@ from tasks.concurrency import environment_limit, server_limit
 
 
 @pytest.fixture
-def busy(pg, seeded_source, prefect_api, tmp_path):
-    """An environment on the seeded database whose server allows one heavy job and whose environment lock exists."""
+def busy(pg, pg_other, seeded_source, prefect_api, tmp_path):
+    """Two environments on the seeded database (each backup of one environment also takes that environment's backup
+    lock: two of them would wait on it, not on the server) whose server allows one heavy job, and the first's
+    environment lock. Drills restore on the other cluster."""
     from formwork import environments
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
-    name = f"c{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups", tier=1,
-                                     production=True))
-    limits = [server_limit("127.0.0.1", pg.port), environment_limit(name)]
+    names = [f"c{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    for name in names:
+        environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups/{name}",
+                                         tier=1, production=True, scratch_dsn=pg_other.dsn("postgres")))
+    limits = [server_limit("127.0.0.1", pg.port), environment_limit(names[0])]
     with get_client(sync_client=True) as client:
         for limit in limits:
             ensure_limit(client, limit, 1)
     try:
-        yield name, limits
+        yield names, limits
     finally:
         with get_client(sync_client=True) as client:
             for limit in limits:
                 client.delete_global_concurrency_limit_by_name(limit)  # a later `formwork deploy` makes them again
-        environments.remove(name)
 
 
 def in_thread(function, **parameters) -> tuple[threading.Thread, list]:
@@ -77,14 +79,14 @@ def test_two_backups_on_one_server_take_turns_and_a_drill_waits_for_its_environm
     from flows.backup import backup
     from flows.dr_drill import dr_drill
 
-    name, (server, environment) = busy
+    (name, other), (server, environment) = busy
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         with concurrency(server):  # another heavy job holds the server's only slot
             first, first_state = in_thread(backup, environment=name)
-            second, second_state = in_thread(backup, environment=name)
-            wait_until(lambda: len(running_tasks(api, f"backup-{name}", "take a backup")) == 2)
+            second, second_state = in_thread(backup, environment=other)
+            wait_until(lambda: len(running_tasks(api, f"backup-{name}", "take a backup")) + len(running_tasks(api, f"backup-{other}", "take a backup")) == 2)
             time.sleep(2)
-            assert not (tmp_path / "backups").exists() or not any((tmp_path / "backups").iterdir()), "a backup ran without a slot"
+            assert not any(path.is_file() for path in (tmp_path / "backups").rglob("*")), "a backup ran without a slot"
         for thread in (first, second):
             thread.join(timeout=240)
         states = [first_state[0], second_state[0]]

@@ -75,11 +75,11 @@ def toy(pg, tmp_path_factory):
 
 
 @pytest.fixture
-def toy_env(pg, toy, prefect_api, tmp_path):
-    """A production environment on the toy database with its own local backup store: (name, store)."""
+def toy_env(pg, pg_other, toy, prefect_api, tmp_path):
+    """A production environment on the toy database with its own local backup store, drilled on the other cluster: (name, store)."""
     name = f"h{uuid.uuid4().hex[:6]}"
     environments.add(EnvironmentSpec(name, pg.dsn(toy[0]), filestore=f"file://{toy[1]}", backup_store=f"file://{tmp_path}/backups",
-                                     tier=1, production=True))
+                                     tier=1, production=True, scratch_dsn=pg_other.dsn()))
     yield name, LocalDirectoryStore(path=str(tmp_path / "backups"))
     environments.remove(name)
 

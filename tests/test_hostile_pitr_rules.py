@@ -44,8 +44,11 @@ def scratch_base(monkeypatch):
     shutil.rmtree(base, ignore_errors=True)
 
 
-def test_cleaning_prods_scratch_leftovers_leaves_prod_eus_running(scratch_base):
+def test_cleaning_prods_scratch_leftovers_leaves_prod_eus_running(scratch_base, tmp_path):
+    from blocks.pitr_protection import PitrProtection
     from formwork.pitr import scratch
+
+    protection = PitrProtection(stanza="s", repo_url="file:///r", pg_data=str(tmp_path / "prod-data"), config_path="/c/p.conf")
 
     killed = scratch.new_cluster("prod")  # what a killed drill of prod leaves: a scratch folder
     eu = scratch.new_cluster("prod-eu")  # and one of prod-eu, its server still running
@@ -53,12 +56,12 @@ def test_cleaning_prods_scratch_leftovers_leaves_prod_eus_running(scratch_base):
     eu.init()
     eu.start()
     try:
-        removed = scratch.remove_leftovers("prod")
+        removed = scratch.remove_leftovers("prod", protection)
         assert removed == [str(killed.root)] and not killed.root.exists()
         assert eu.running(), "prod's clean-up stopped prod-eu's scratch server"
         with psycopg.connect(eu.dsn()) as conn:
             assert conn.execute("SELECT 1").fetchone() == (1,)
-        assert scratch.remove_leftovers("prod-eu") == [str(eu.root)] and not eu.root.exists()
+        assert scratch.remove_leftovers("prod-eu", protection) == [str(eu.root)] and not eu.root.exists()
     finally:
         eu.destroy()
 

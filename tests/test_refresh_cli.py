@@ -167,11 +167,12 @@ def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_s
     taken = run_formwork("backup", unreachable)
     assert taken.returncode == 0, taken.stderr[-2000:]
     # The same environment and backups, but production itself is down: nothing listens on its port.
+    recorded = OdooEnvironment.load(unreachable).db_identity
     assert run_formwork("env", "remove", unreachable).returncode == 0
     add(run_formwork, unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
         "--backup-store", f"file://{tmp_path}/backups")
     block = OdooEnvironment.load(unreachable)  # as if added while it was up: the production guard knows it by identity
-    block.db_identity = OdooEnvironment.load(backed).db_identity
+    block.db_identity = recorded
     block.save(unreachable, overwrite=True)
 
     done = run_formwork("refresh", unreachable, staging, "--yes", "--from-backup", "latest", env=SALT_ENV, timeout=600)

@@ -70,7 +70,7 @@ def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None
 
 def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
     if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
-        _link_or_copy(source.resolve(key), target.writable_path(key))
+        _link_or_copy(source.resolve(key), target.resolve(key))
     elif isinstance(source, S3Store) and isinstance(target, S3Store) and target.same_service(source):
         target.copy_from(source, key)  # server-side: the bytes never leave the storage service
     else:
