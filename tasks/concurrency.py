@@ -63,6 +63,11 @@ def _ensure(limits: dict[str, int]) -> None:
                                      "turn it back on in the Prefect UI or with formwork deploy")
 
 
+# A holder renews its lease while it runs; one killed with -9 stops renewing, and its slots come back when the
+# lease runs out: the next run after a crash waits at most this long (Prefect's default is five minutes).
+LEASE_SECONDS = 60
+
+
 @contextmanager
 def _slots(limits: dict[str, int], why: str) -> Iterator[None]:
     """All names at once (the server takes them together, so two jobs never deadlock); logs the wait."""
@@ -76,7 +81,7 @@ def _slots(limits: dict[str, int], why: str) -> Iterator[None]:
     if logger:
         logger.info("%s: taking a slot of %s", why, ", ".join(names))
     # strict: should the limits vanish after _ensure, Prefect refuses instead of skipping with a warning
-    with concurrency(names, occupy=1, strict=True, raise_on_lease_renewal_failure=False):
+    with concurrency(names, occupy=1, strict=True, lease_duration=LEASE_SECONDS, raise_on_lease_renewal_failure=False):
         if logger:
             logger.info("%s: slot taken after %.1f s", why, time.monotonic() - started)
         yield

@@ -169,9 +169,9 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
             assert not paused(api, scheduled["id"])
             report = call(api, "POST", "/artifacts/filter", json={"flow_runs": {"id": {"any_": [scheduled["id"]]}},
                                                                   "artifacts": {"key": {"any_": ["refresh-report"]}}})[0]["data"]
-            # past the approval without waiting: it cloned production, and masking refused the tiny hand-made copy
+            # past the approval without waiting: it cloned production, and rewiring (before masking) refused the tiny hand-made copy
             assert f"Approved by **{STANDING}**" in report and "| clone database |" in report, report
-            assert "FAILED at mask (" in report and final["state"]["type"] == "FAILED"
+            assert "FAILED at rewire (" in report and final["state"]["type"] == "FAILED"
     finally:
         runner.terminate()
         runner.wait(timeout=30)

@@ -6,6 +6,7 @@ production wherever a real backup or drill is needed."""
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import time
@@ -182,7 +183,7 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
     (filestore / "cc").mkdir()
     (filestore / "cc" / "link").symlink_to(outside / "secret")
     hostile = {"../outside/secret": "climbs out with '..'", str(outside / "secret"): "absolute",
-               "cc/link": f"a symlink leads outside {filestore}"}
+               "cc/link": f"a symlink leads outside {filestore} ({filestore / 'cc' / 'link'} is {os.path.realpath(outside / 'secret')})"}
     with psycopg.connect(pg.dsn(database)) as conn:
         for fname in hostile:
             attach(conn, fname, b"root:secret")
