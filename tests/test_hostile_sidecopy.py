@@ -26,6 +26,7 @@ from formwork.refresh.swap import building_name, drop, previous_name, swap_in
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES, load_rules
 from tests.support.clusters import drop_database
+from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import add, databases, in_background, latest_report, marker
 
@@ -120,6 +121,7 @@ def test_a_run_killed_while_its_copy_is_unmasked_leaves_it_closed_and_the_next_r
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     os.killpg(running.pid, signal.SIGKILL)
     running.communicate(timeout=30)
+    free_slots_of_killed_runs()  # what the repossessor does once the killed run's lease runs out
 
     with psycopg.connect(pg_other.dsn(side)) as conn:  # what the killed run left is production's data, unmasked...
         assert conn.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0] == employee

@@ -17,6 +17,7 @@ import pytest
 from blocks.odoo_environment import OdooEnvironment
 from formwork.local.postgres import free_port
 from tests.support.clusters import drop_database
+from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV, one_line
 
 DIGEST = ("SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s', c.relname, "
@@ -153,6 +154,7 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
     time.sleep(0.3)  # well inside pg_restore
     os.killpg(running.pid, signal.SIGKILL)
     running.communicate(timeout=30)
+    free_slots_of_killed_runs()  # what the repossessor does once the killed run's lease runs out
     assert marker(pg_other, db) == "the old staging"
     again = run_formwork("refresh", prod, staging, "--yes", env=SALT_ENV, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
