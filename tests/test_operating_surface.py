@@ -24,7 +24,8 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
     db_password, webhook = f"pw-{token}-db", f"http://127.0.0.1:9/hooks/{token}-webhook"
     prod, staging, db = add_pair(server, pg, pg_other, seeded_source, tmp_path,
                                  f"postgresql://postgres:{db_password}@127.0.0.1:{pg.port}/{seeded_source[0]}",
-                                 backup_store=f"file://{tmp_path}/backups", alert_webhook=webhook, tier=1)
+                                 backup_store=f"file://{tmp_path}/backups", alert_webhook=webhook, tier=1,
+                                 scratch_dsn=pg_other.dsn())
     shell = Shell(server, tmp_path)
     shell.env.pop("FORMWORK_MASKING_SALT", None)  # the salt comes from its Secret block, made on first use
 
