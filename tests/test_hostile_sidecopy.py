@@ -15,7 +15,6 @@ import stat
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
