@@ -70,7 +70,7 @@ smtp = env["ir.mail_server"].create({
     "name": "Brickwell Office 365", "smtp_host": "smtp.brickwell.example", "smtp_port": 587, "smtp_encryption": "starttls",
     "smtp_authentication": "login", "smtp_user": "erp@brickwell.example", "smtp_pass": "Sm7p-Pa55-brickwell",
 })
-env["mail.template"].search([("model", "=", "res.partner")], limit=1).mail_server_id = smtp
+env.ref("hr_recruitment.email_template_data_applicant_congratulations").mail_server_id = smtp
 env["fetchmail.server"].create({
     "name": "Brickwell inbox", "server": "imap.brickwell.example", "port": 993, "is_ssl": True, "server_type": "imap",
     "user": "inbox@brickwell.example", "password": "1map-Pa55-brickwell", "state": "done",
