@@ -72,6 +72,13 @@ def test_odoo_runs_on_a_copy(odoo, odoo_copy):
     check_odoo_runs(odoo, odoo_copy)
 
 
+def test_the_check_fails_on_a_copy_odoo_cannot_read(odoo, odoo_copy):
+    with psycopg.connect(odoo.cluster.dsn(odoo_copy.name), autocommit=True) as conn:
+        conn.execute("ALTER TABLE res_partner_bank DROP COLUMN acc_holder_name")  # as a careless rewrite might
+    with pytest.raises(AssertionError, match="res_partner_bank|acc_holder_name"):
+        check_odoo_runs(odoo, odoo_copy)
+
+
 def test_formwork_cuts_everything_odoos_neutralize_cuts(outcomes):
     template, neutralized, rewired, tables, report, _ = outcomes
     assert report.live == []

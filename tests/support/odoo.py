@@ -64,7 +64,7 @@ def find_odoo() -> Path:
     if not script.is_file():
         raise OdooUnavailable(f"FORMWORK_ODOO_BIN is unset and {script} does not exist")
     with _locked(CACHE / "odoo-17.0.lock"):
-        built = subprocess.run([str(script), str(CACHE / "odoo-17.0")], capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        built = subprocess.run([str(script), str(CACHE / "odoo-17.0")], check=False, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     if built.returncode != 0:
         raise OdooUnavailable(f"{script} failed: {(built.stderr.strip().splitlines() or ['no output'])[-1]}")
     return Path(built.stdout.strip().splitlines()[-1])
@@ -174,7 +174,7 @@ class Odoo:
             stdin: str | None = None, log: Path | None = None) -> subprocess.CompletedProcess:
         """Runs odoo-bin to the end; fails naming the log when it exits non-zero or logs an ERROR."""
         extra = ["--max-cron-threads=0"] if subcommand == "server" else []
-        result = subprocess.run(self.command(subcommand, *args, *extra, data_dir=data_dir), input=stdin,
+        result = subprocess.run(self.command(subcommand, *args, *extra, data_dir=data_dir), check=False, input=stdin,
                                 capture_output=True, text=True, timeout=timeout)
         output = result.stdout + result.stderr
         if log:
@@ -186,7 +186,7 @@ class Odoo:
 
 
 def _errors(log: str) -> str:
-    return "\n".join(line for line in log.splitlines() if LOG_ERROR.match(line + "\n"))[:4000]
+    return "\n".join(line for line in log.splitlines() if LOG_ERROR.match(line))[:4000]
 
 
 # ---- Odoo still runs on a result ----------------------------------------------------------------------------------------
@@ -256,7 +256,11 @@ def check_odoo_runs(odoo: Odoo, copy: OdooCopy, login: str = "admin") -> None:
         assert uid, f"XML-RPC login of {login!r} failed"
         models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
         for model in READ_MODELS:
-            rows = models.execute_kw(copy.name, uid, password, model, "search_read", [[]], {"limit": 20})
+            try:
+                rows = models.execute_kw(copy.name, uid, password, model, "search_read", [[]], {"limit": 20})
+            except xmlrpc.client.Fault as fault:
+                raised = re.findall(r"^[A-Za-z_][\w.]*: .*", fault.faultString, re.MULTILINE)  # the exception, after its traceback
+                raise AssertionError(f"XML-RPC read of {model} failed: {(raised or [fault.faultString])[-1]}") from None
             assert rows, f"XML-RPC read of {model} returned nothing"
     errors = _errors(log.read_text())
     assert not errors, f"Odoo logged errors on {copy.name}:\n{errors}"
