@@ -84,6 +84,29 @@ def seeded_source(pg, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def odoo(pg, tmp_path_factory):
+    """Real Odoo 17 and its template database on `pg` (tests/support/odoo.py). Without Odoo the test skips saying why;
+    under FORMWORK_REQUIRE_ODOO=1 (.ci/run, when ../shared/odoo exists) it fails instead."""
+    from tests.support.odoo import Odoo, OdooUnavailable, find_odoo
+
+    try:
+        odoo_bin = find_odoo()
+    except OdooUnavailable as exc:
+        (pytest.fail if os.environ.get("FORMWORK_REQUIRE_ODOO") == "1" else pytest.skip)(f"no real Odoo: {exc}")
+    odoo = Odoo(odoo_bin, pg, tmp_path_factory.mktemp("odoo"))
+    odoo.prepare()
+    return odoo
+
+
+@pytest.fixture
+def odoo_copy(odoo):
+    """A fresh copy of the real Odoo template (database and filestore), dropped afterwards."""
+    copy = odoo.copy()
+    yield copy
+    odoo.drop(copy)
+
+
+@pytest.fixture(scope="session")
 def s3_server():
     server = MotoServer()
     yield server
