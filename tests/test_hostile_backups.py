@@ -28,6 +28,7 @@ from formwork.dsn import parse_dsn
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
 from tests.support.clusters import create_database, drop_database
+from tests.support.odoo_base import base_tables
 from tests.test_object_store import s3_store
 
 HOSTILE_KEYS = ["../x", "/etc/passwd", "", "a\x00b", "a//b", "./a", "a/.."]
@@ -59,7 +60,7 @@ def attach(conn: psycopg.Connection, store_fname: str, content: bytes) -> None:
 def make_toy(pg, name: str, filestore: Path) -> None:
     """Odoo's shape as far as a drill looks (sanity, rewiring, foreign keys), one attachment in its filestore."""
     with psycopg.connect(pg.dsn(name)) as conn:
-        conn.execute(TOY)
+        conn.execute(TOY + base_tables())
         fname = f"{sha1(ATTACHMENT)[:2]}/{sha1(ATTACHMENT)}"
         (filestore / fname).parent.mkdir(parents=True, exist_ok=True)
         (filestore / fname).write_bytes(ATTACHMENT)
