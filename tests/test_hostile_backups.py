@@ -39,7 +39,7 @@ CREATE TABLE res_users (id serial PRIMARY KEY, login text, active boolean, compa
 CREATE TABLE ir_module_module (id serial PRIMARY KEY, name text, state text, latest_version text);
 CREATE TABLE ir_config_parameter (id serial PRIMARY KEY, key text UNIQUE, value text, create_date timestamp, write_date timestamp);
 CREATE TABLE account_move_line (id serial PRIMARY KEY, move_id int, debit numeric, credit numeric);
-CREATE TABLE ir_attachment (id serial PRIMARY KEY, name text, store_fname varchar, checksum varchar, file_size int);
+CREATE TABLE ir_attachment (id serial PRIMARY KEY, name text, store_fname varchar, checksum varchar, file_size int, access_token varchar);
 INSERT INTO res_company (name) VALUES ('Hostile Test Co');
 INSERT INTO res_users (login, active, company_id) VALUES ('admin', true, 1);
 INSERT INTO ir_module_module (name, state, latest_version) VALUES ('base', 'installed', '17.0.1.3');
