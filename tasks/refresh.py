@@ -17,7 +17,6 @@ from formwork.backup.snapshot import row_counts, snapshot
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
-from formwork.masking.schema_check import resolve_database
 from formwork.refresh import clone, dump_folder, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
@@ -59,7 +58,6 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
         else:
             with psycopg.connect(**src.connection().kwargs()) as s, admin(dst) as a:
                 _refuse_same_database(source, s, target, dst)
-                _refuse_schema_drift(s, rules, target, dst)
                 database_size, data_size = space.source_sizes(s)
                 rooms = [space.database_room(database_size, a), space.download_room(data_size)]
     except psycopg.OperationalError as exc:
@@ -68,12 +66,6 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
     if short:
         raise InputError(f"refresh {source} -> {target}: not enough free space: " + "; ".join(map(str, short)))
     return [f"space checked: {room}" for room in rooms]
-
-
-def _refuse_schema_drift(s: psycopg.Connection, rules: str, target: str, dst: OdooEnvironment) -> None:
-    """Both rule sets against the source's schema, read only: drift stops the run before anything is cloned."""
-    Rewirer(s, load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules]), settings_for(target, dst))
-    resolve_database(s, load_masking_rules(rules, dst))
 
 
 def _refuse_same_database(source: str, s: psycopg.Connection, target: str, dst: OdooEnvironment) -> None:

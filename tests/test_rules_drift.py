@@ -193,7 +193,7 @@ def test_the_seeded_copy_untouched_by_mask_and_rewire_on_drift(pg, drifted):
     assert digest(dsn, DIGEST) == before
 
 
-def test_rewire_check_and_refresh_refuse_a_drifted_source_in_one_line(pg, drifted, run_formwork, tmp_path):
+def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted, run_formwork, tmp_path):
     name, files = drifted
     before = digest(pg.dsn(name), DIGEST)
     env = register(run_formwork, pg, name, files, "--production")
@@ -203,9 +203,17 @@ def test_rewire_check_and_refresh_refuse_a_drifted_source_in_one_line(pg, drifte
     assert "nothing live" not in check.stdout and "Wh4rf" not in check.stdout + check.stderr
     target_db = f"drift_stg_{uuid.uuid4().hex[:6]}"
     staging = register(run_formwork, pg, target_db, tmp_path / "staging-files", "--base-url", "https://staging.example.com")
-    refresh = run_formwork("refresh", env, staging, "--yes", env=SALT_ENV)
-    assert refresh.returncode == 2, refresh.stderr[-2000:]
-    assert "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed" in one_line(refresh)
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
-        assert admin.execute("SELECT count(*) FROM pg_database WHERE datname LIKE %s", (target_db + "%",)).fetchone()[0] == 0
+        admin.execute(f'CREATE DATABASE "{target_db}"')
+    with psycopg.connect(pg.dsn(target_db)) as conn:
+        conn.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
+    refresh = run_formwork("refresh", env, staging, "--yes", env=SALT_ENV, timeout=600)
+    assert refresh.returncode != 0, refresh.stdout[-2000:]
+    assert "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed" in refresh.stderr
+    with psycopg.connect(pg.dsn(), autocommit=True) as admin:  # the target as it was; the side copy is left for the next run's clean-up
+        made = [n for (n,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (target_db + "%",))]
+    assert digest(pg.dsn(target_db), "SELECT text FROM marker") == "the old staging"
+    assert all(n == target_db or n.startswith(f"{target_db}__formwork_") for n in made), made
+    for db in made:
+        drop_database(pg, db)
     assert digest(pg.dsn(name), DIGEST) == before
