@@ -2,7 +2,7 @@
 
 A rule of a module that is not installed is skipped and reported; one whose
 module is installed but whose table or column is absent is schema drift, refused
-when the Rewirer is made, before anything is read or written (formwork.odoo_schema).
+when the Rewirer is made, before any row is read or written (formwork.odoo_schema).
 Applying runs in one transaction and touches only live rows; checking counts the
 same rows without touching them.
 """
