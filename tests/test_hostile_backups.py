@@ -28,6 +28,7 @@ from formwork.dsn import parse_dsn
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
 from tests.support.clusters import create_database, drop_database
+from tests.support.odoo_base import base_tables
 from tests.test_object_store import s3_store
 
 HOSTILE_KEYS = ["../x", "/etc/passwd", "", "a\x00b", "a//b", "./a", "a/.."]
@@ -38,7 +39,7 @@ CREATE TABLE res_users (id serial PRIMARY KEY, login text, active boolean, compa
 CREATE TABLE ir_module_module (id serial PRIMARY KEY, name text, state text, latest_version text);
 CREATE TABLE ir_config_parameter (id serial PRIMARY KEY, key text UNIQUE, value text, create_date timestamp, write_date timestamp);
 CREATE TABLE account_move_line (id serial PRIMARY KEY, move_id int, debit numeric, credit numeric);
-CREATE TABLE ir_attachment (id serial PRIMARY KEY, name text, store_fname varchar, checksum varchar, file_size int);
+CREATE TABLE ir_attachment (id serial PRIMARY KEY, name text, store_fname varchar, checksum varchar, file_size int, access_token varchar);
 INSERT INTO res_company (name) VALUES ('Hostile Test Co');
 INSERT INTO res_users (login, active, company_id) VALUES ('admin', true, 1);
 INSERT INTO ir_module_module (name, state, latest_version) VALUES ('base', 'installed', '17.0.1.3');
@@ -59,7 +60,7 @@ def attach(conn: psycopg.Connection, store_fname: str, content: bytes) -> None:
 def make_toy(pg, name: str, filestore: Path) -> None:
     """Odoo's shape as far as a drill looks (sanity, rewiring, foreign keys), one attachment in its filestore."""
     with psycopg.connect(pg.dsn(name)) as conn:
-        conn.execute(TOY)
+        conn.execute(TOY + base_tables())
         fname = f"{sha1(ATTACHMENT)[:2]}/{sha1(ATTACHMENT)}"
         (filestore / fname).parent.mkdir(parents=True, exist_ok=True)
         (filestore / fname).write_bytes(ATTACHMENT)

@@ -28,6 +28,7 @@ from formwork.masking.rules import load_rules
 from formwork.production_guard import KnownEnvironment
 from formwork.refresh import filestore
 from tests.support.clusters import create_database, drop_database
+from tests.support.odoo_base import installed
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
 from tests.test_mask_cli import SALT_ENV
 
@@ -146,6 +147,7 @@ def attachments_database(pg, fnames: dict[str, str]) -> str:
     with psycopg.connect(pg.dsn(name)) as conn:
         conn.execute("CREATE TABLE ir_attachment (id serial PRIMARY KEY, res_model text, store_fname text, mimetype text, "
                      "checksum text, file_size int, index_content text)")
+        conn.execute(installed())
         for fname, model in fnames.items():
             conn.execute("INSERT INTO ir_attachment (res_model, store_fname, mimetype) VALUES (%s, %s, 'text/plain')", (model, fname))
     return name

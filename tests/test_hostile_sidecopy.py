@@ -25,6 +25,7 @@ from formwork.refresh.swap import building_name, drop, previous_name, swap_in
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES, load_rules
 from tests.support.clusters import drop_database
+from tests.support.odoo_base import BASE_TABLES, base_tables, installed
 from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import add, databases, in_background, latest_report, marker
@@ -205,7 +206,7 @@ INSERT INTO auth_totp_device (user_id, key) VALUES (1, '$pbkdf2-sha512$prod');
 
 def test_capability_tokens_are_regenerated_once_per_environment(pg, database):
     with psycopg.connect(pg.dsn(database)) as conn:
-        conn.execute(HAND_MADE)
+        conn.execute(HAND_MADE + installed("auth_signup", "auth_oauth", "auth_totp") + base_tables(BASE_TABLES + ("auth_oauth_provider",)))
         conn.commit()
         live, _ = Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).check()
         assert {"attachment-links", "signup-links", "oauth-user-tokens", "trusted-devices"} <= {item.rule.name for item in live}

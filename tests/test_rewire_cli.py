@@ -20,7 +20,7 @@ def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwor
         before = run_formwork("rewire", "check", env)
         assert before.returncode == 1, before.stderr
         assert "LIVE  outgoing-mail-servers: 2 live in ir_mail_server" in before.stdout
-        assert "skip  bank-sync: table account_online_link does not exist" in before.stdout
+        assert "skip  websites: module website not installed" in before.stdout
         assert "kind(s) of live endpoint found" in one_line(before)
         assert "Wh4rf" not in before.stdout + before.stderr  # no secret is ever printed
         refused = run_formwork("rewire", env)

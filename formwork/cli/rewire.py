@@ -29,7 +29,7 @@ def check(environment: str) -> None:
         click.echo(f"skip  {rule.name}: {why}")
     if live:
         raise OperationError(f"{environment}: {len(live)} kind(s) of live endpoint found (formwork rewire {environment} --yes cuts them)")
-    click.echo(f"{environment}: nothing live ({len(skipped)} rules skipped: modules not installed)")
+    click.echo(f"{environment}: nothing live ({len(skipped)} rules skipped, each listed above)")
 
 
 @rewire.command("run")

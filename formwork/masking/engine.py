@@ -26,7 +26,7 @@ from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows, rewrite
-from formwork.masking.schema_check import check_overlaps, resolve
+from formwork.masking.schema_check import check_overlaps, resolve_database
 from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.production_guard import refuse_production
@@ -138,9 +138,7 @@ class Masker:
         self.fakes = Fakes(self.keyed, rules.locale)
         self.store = store
         self.tables = introspect.columns(conn)
-        entries, self.skipped, self.attachment_rules = resolve(
-            rules, {t: {c: introspect.base_type(k) for c, k in cols.items()} for t, cols in self.tables.items()},
-            introspect.installed_modules(conn, self.tables))
+        entries, self.skipped, self.attachment_rules = resolve_database(conn, rules, self.tables)
         check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
         self.dictionaries: dict[str, Dictionary] = {}

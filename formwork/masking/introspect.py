@@ -1,4 +1,4 @@
-"""What the database holds: tables, column types, installed Odoo modules, row counts."""
+"""What the database holds: tables, column types, row counts (installed modules: formwork.odoo_schema)."""
 
 from __future__ import annotations
 
@@ -31,13 +31,6 @@ def base_type(kind: str) -> str:
 
 def is_text(kind: str) -> bool:
     return base_type(kind) in TEXT_TYPES
-
-
-def installed_modules(conn: psycopg.Connection, tables: dict[str, dict[str, str]]) -> set[str]:
-    if "ir_module_module" not in tables:
-        return set()
-    rows = conn.execute("SELECT name FROM ir_module_module WHERE state IN ('installed', 'to upgrade', 'to remove')")
-    return {name for (name,) in rows}
 
 
 def count(conn: psycopg.Connection, table: str, where: str | None) -> int:

@@ -2,7 +2,8 @@
 
 One rules file serves many databases with different modules installed. An entry
 for a module that is not installed is skipped, and said so; a misspelt table or
-column is an error, because silently masking nothing is how data leaks. Types are
+column is an error, and so is a missing one of an installed module (schema drift,
+see formwork.odoo_schema), because silently masking nothing is how data leaks. Types are
 checked here too, so a strategy never meets a column it cannot rewrite half-way
 through a refresh.
 """
@@ -12,8 +13,11 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from formwork import odoo_schema
+from formwork.masking import introspect
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.rules import RulesError
+from formwork.odoo_schema import OdooSchema, SchemaDrift
 
 TEXT_TYPES = frozenset({"character varying", "text", "jsonb", "character"})
 NUMBER_TYPES = frozenset({"numeric", "integer", "smallint", "bigint", "double precision", "real"})
@@ -27,24 +31,38 @@ COLUMN_TYPES = {
 }
 
 
+def resolve_database(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, str]] | None = None,
+                     ) -> tuple[list[TableRule], list[str], list[AttachmentRule]]:
+    """resolve() against what `conn`'s database holds (`tables`: introspect.columns, if already read); reads only."""
+    tables = introspect.columns(conn) if tables is None else tables
+    schema = odoo_schema.read(conn, tables)
+    base_types = {t: {c: introspect.base_type(k) for c, k in cols.items()} for t, cols in tables.items()}
+    return resolve(rules, base_types, set(schema.installed), schema.stored)
+
+
 def resolve(
-    rules: RuleSet, columns: dict[str, dict[str, str]], installed_modules: set[str]
+    rules: RuleSet, columns: dict[str, dict[str, str]], installed_modules: set[str],
+    stored: dict[str, dict[str, str]] | None = None,
 ) -> tuple[list[TableRule], list[str], list[AttachmentRule]]:
-    """(entries to apply, notes on what was skipped, attachment rules to apply); RulesError on a mismatch."""
+    """(entries to apply, notes on what was skipped, attachment rules to apply); RulesError on a mismatch.
+    `stored`: table -> stored field -> type, as ir_model_fields declares them (see formwork.odoo_schema)."""
+    schema = OdooSchema(columns, frozenset(installed_modules), stored or {})
     tables: list[TableRule] = []
     notes: list[str] = []
     for entry in rules.tables:
-        if entry.module and entry.module not in installed_modules:
-            notes.append(f"{entry.table} (module {entry.module} not installed): skipped")
+        why = schema.skip_reason(entry.module, entry.table, [rule.column for rule in entry.columns])
+        if why:
+            notes.append(f"{entry.table} ({why}): skipped")
             continue
         table_columns = _table_columns(columns, entry.table, entry)
         for rule in entry.columns:
-            _check_column(rule, entry.table, table_columns)
+            _check_column(rule, entry, table_columns)
         tables.append(entry)
     attachments: list[AttachmentRule] = []
     for rule in rules.attachments:
-        if rule.module and rule.module not in installed_modules:
-            notes.append(f"ir_attachment where {rule.where} (module {rule.module} not installed): skipped")
+        why = schema.skip_reason(rule.module, "ir_attachment", [])
+        if why:
+            notes.append(f"ir_attachment where {rule.where} ({why}): skipped")
             continue
         _table_columns(columns, "ir_attachment", rule)
         attachments.append(rule)
@@ -53,14 +71,18 @@ def resolve(
 
 def _table_columns(columns: dict[str, dict[str, str]], table: str, rule: TableRule | AttachmentRule) -> dict[str, str]:
     if table not in columns:
-        hint = "" if rule.module else " (add module: if an optional module provides it)"
         key = f"{rule.origin}.table" if isinstance(rule, TableRule) else str(rule.origin)
-        raise RulesError(f"{key}: the database has no table '{table}'{hint}")
+        if rule.module:
+            raise SchemaDrift(f"{key}: the database has no table '{table}' (schema drift: module {rule.module} is installed)")
+        raise RulesError(f"{key}: the database has no table '{table}' (add module: if an optional module provides it)")
     return columns[table]
 
 
-def _check_column(rule: ColumnRule, table: str, table_columns: dict[str, str]) -> None:
+def _check_column(rule: ColumnRule, entry: TableRule, table_columns: dict[str, str]) -> None:
+    table = entry.table
     data_type = table_columns.get(rule.column)
+    if data_type is None and entry.module:
+        raise SchemaDrift(f"{rule.origin}: table {table} has no column '{rule.column}' (schema drift: module {entry.module} is installed)")
     if data_type is None:
         raise RulesError(f"{rule.origin}: table {table} has no column '{rule.column}'")
     allowed = COLUMN_TYPES.get(rule.strategy)

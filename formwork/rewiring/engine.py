@@ -1,8 +1,10 @@
 """Applying and checking rewiring rules on one database.
 
-A rule whose table or columns are absent (its module is not installed) is
-skipped and reported, never an error. Applying runs in one transaction and
-touches only live rows; checking counts the same rows without touching them.
+A rule of a module that is not installed is skipped and reported; one whose
+module is installed but whose table or column is absent is schema drift, refused
+when the Rewirer is made, before any row is read or written (formwork.odoo_schema).
+Applying runs in one transaction and touches only live rows; checking counts the
+same rows without touching them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import errors, sql
 
+from formwork import odoo_schema
 from formwork.masking import introspect
 from formwork.production_guard import refuse_production
 from formwork.rewiring.model import Rule, RuleSet
@@ -75,7 +78,9 @@ class Rewirer:
         self.conn = conn
         self.rules = rules
         self.settings = settings
-        self.tables = introspect.columns(conn)
+        self.schema = odoo_schema.read(conn)
+        self.tables = self.schema.columns
+        self.skipped = {rule.name: self._skip_reason(rule) for rule in rules.rules}  # SchemaDrift here, before any change
 
     def check(self) -> tuple[list[Live], list[tuple[Rule, str]]]:
         """(live rows per rule, skipped rules with the reason); changes nothing."""
@@ -104,33 +109,35 @@ class Rewirer:
     def _each(self, run: Callable[[Rule], int]) -> Iterator[tuple[Rule, int, str | None]]:
         """(rule, rows, None) for each rule run, or (rule, 0, why) for a rule skipped."""
         for rule in self.rules.rules:
-            why = self._missing(rule)
-            result = why or self._guarded(lambda r=rule: run(r))
-            yield (rule, 0, result) if isinstance(result, str) else (rule, result, None)
+            why = self.skipped[rule.name]
+            yield (rule, 0, why) if why else (rule, self._guarded(rule, run), None)
 
     # ---- what is installed ---------------------------------------------------------
-    def _missing(self, rule: Rule) -> str | None:
-        columns = self.tables.get(rule.table)
-        if columns is None:
-            return f"table {rule.table} does not exist (its module is not installed)"
-        for column in list(rule.set) + list(rule.ensure):
-            if column not in columns:
-                return f"column {rule.table}.{column} does not exist (its module is not installed)"
+    def _skip_reason(self, rule: Rule) -> str | None:
+        """Why a rule does not apply here; SchemaDrift when it applies but its table or a column is missing."""
+        needed = list(rule.set) + list(rule.ensure) + (self.schema.declared_text(rule.table, rule.clear) if rule.clear else [])
+        why = self.schema.skip_reason(rule.module, rule.table, needed)
+        if why:
+            return why
+        missing = self.schema.missing(rule.table, needed)
+        if missing:
+            raise odoo_schema.drift(f"{rule.origin} ({rule.name})", f"{missing} does not exist", rule.module)
         if rule.clear and not self._cleared(rule):
-            return f"no text column of {rule.table} matches /{rule.clear}/ (no such module installed)"
+            return f"no text column of {rule.table} matches /{rule.clear}/ (nothing to clear)"
         return None
 
     def _cleared(self, rule: Rule) -> list[str]:
         columns = self.tables.get(rule.table, {})
         return [c for c, kind in columns.items() if introspect.base_type(kind) in PLAIN_TEXT and re.search(rule.clear, c)]
 
-    def _guarded(self, run) -> int | str:
-        """Runs one rule in a savepoint; a column its SQL names but the database lacks skips it."""
+    def _guarded(self, rule: Rule, run: Callable[[Rule], int]) -> int:
+        """Runs one rule in a savepoint; a table or column its SQL names but the database lacks is schema drift."""
         try:
             with self.conn.transaction():
-                return run()
+                return run(rule)
         except (errors.UndefinedColumn, errors.UndefinedTable) as exc:
-            return f"{exc.diag.message_primary} (its module is not installed)"
+            raise odoo_schema.drift(f"{rule.origin} ({rule.name})", f"its SQL on {rule.table} fails ({exc.diag.message_primary})",
+                                    rule.module) from None
 
     # ---- the SQL of each kind of rule ----------------------------------------------
     def _sql(self, text: str) -> sql.Composable:

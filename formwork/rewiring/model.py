@@ -27,6 +27,7 @@ class Rule:
     parameter: str | None = None  # an ir_config_parameter key (or a regex of keys, with remove)
     value: str | None = None  # SQL expression of the parameter's value
     remove: bool = False
+    module: str | None = None  # the Odoo module owning the table; not installed: the rule is skipped
     origin: Origin | None = None
 
     @property

@@ -35,6 +35,7 @@ SCHEMA = {
                 "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
                 "about": _SQL, "table": _SQL, "live": _SQL, "set": _COLUMNS, "clear": _SQL,
                 "delete": {"const": True}, "ensure": _COLUMNS, "parameter": _SQL, "value": _VALUE, "remove": {"const": True},
+                "module": {"type": "string", "pattern": "^[a-z0-9_]+$"},
             },
             "additionalProperties": False,
         }},
@@ -73,7 +74,8 @@ def _check_schema(src: Source) -> None:
         wanted = [error.validator_value] if isinstance(error.validator_value, str) else error.validator_value
         raise src.error(path, f"expected {' or '.join(TYPE_NAMES[w] for w in wanted)}, got {show(value)}")
     if error.validator == "pattern":
-        raise src.error(path, f"{show(value)}: use lower-case letters, digits and dashes")
+        separator = "underscores (an Odoo module's technical name)" if path[-1] == "module" else "dashes"
+        raise src.error(path, f"{show(value)}: use lower-case letters, digits and {separator}")
     if error.validator == "const":
         raise src.error(path, f"must be {show(error.validator_value)}, got {show(value)}")
     raise src.error(path, error.message)
@@ -110,7 +112,7 @@ def _rule(src: Source, path: list, entry: dict) -> Rule:
         set=_sql_values(entry.get("set", {})), clear=entry.get("clear"), delete=entry.get("delete", False),
         ensure=_sql_values(entry.get("ensure", {})), parameter=entry.get("parameter"),
         value=_sql_value(entry["value"]) if "value" in entry else None, remove=entry.get("remove", False),
-        origin=src.origin(path, src.line(path + ["name"])),
+        module=entry.get("module"), origin=src.origin(path, src.line(path + ["name"])),
     )
 
 
