@@ -9,10 +9,11 @@ name over the limit is refused, since PostgreSQL would act on its truncation.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 
 import psycopg
-from psycopg import sql
+from psycopg import errors, sql
 
 from formwork.errors import InputError, OperationError
 from formwork.production_guard import refuse_production
@@ -83,20 +84,25 @@ def drop(admin: psycopg.Connection, name: str) -> None:
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def end_sessions(admin: psycopg.Connection, names: list[str]) -> None:
-    """End every other session on these databases (before a rename); refused when any is a production database."""
-    refuse_production(admin, "disconnect", *names)
-    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (names,))
-
-
-def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = ()) -> None:
-    """Every rename in one transaction, after the statements `first` (the caller ends sessions first);
-    refused when any is a production database."""
+def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = (),
+               attempts: int = 1) -> None:
+    """Every rename in one transaction, after the statements `first`, once the other sessions of the renamed
+    databases are ended; refused, before any session is ended, when any is a production database. Odoo workers
+    reconnect within moments: `attempts` tries again when one got in between."""
     for old, new in moves:
         check_name(old), check_name(new)
     refuse_production(admin, "rename", *{name for move in moves for name in move})
-    with admin.transaction():
-        for statement in first:
-            admin.execute(statement)
-        for old, new in moves:
-            admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
+    olds = sorted({old for old, _ in moves})
+    for attempt in range(1, attempts + 1):
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (olds,))
+        try:
+            with admin.transaction():
+                for statement in first:
+                    admin.execute(statement)
+                for old, new in moves:
+                    admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
+            return
+        except errors.ObjectInUse:
+            if attempt == attempts:
+                raise OperationError(f"could not rename {', '.join(olds)}: sessions kept reconnecting; nothing was renamed") from None
+            time.sleep(0.2 * attempt)

@@ -120,8 +120,10 @@ def test_library_writes_refuse_production_under_another_address(pg, production, 
             databases.drop(admin, production)
         with pytest.raises(InputError, match="never replaces production"):
             swap.swap_in(admin, production, swap.building_name(production, "x"))
-        with pytest.raises(InputError, match="never disconnects production"):
-            databases.end_sessions(admin, [production])
+        with psycopg.connect(pg.dsn(production)) as session:  # refused before any session of production is ended
+            with pytest.raises(InputError, match="never renames production"):
+                databases.rename_all(admin, [(production, production + "_x")])
+            assert session.execute("SELECT 1").fetchone() == (1,)
     with pytest.raises(InputError, match="never restores production"):
         clone.build_indexes(parse_dsn(f"postgresql://postgres@localhost:{pg.port}/postgres"), production, Path("/nonexistent"))
     with pytest.raises(InputError, match="never seeds production"):

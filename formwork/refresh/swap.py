@@ -11,11 +11,7 @@ for `refresh rollback`.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
-
 import psycopg
-from psycopg import errors, sql
 
 from formwork import databases
 from formwork.errors import OperationError
@@ -56,7 +52,7 @@ def swap_in(admin: psycopg.Connection, target: str, fresh: str) -> None:
     refuse_production(admin, "replace", target)  # before its previous copy is dropped
     drop(admin, previous_name(target))
     moves = [(target, previous_name(target))] if exists(admin, target) else []
-    _rename(admin, moves + [(fresh, target)], first=access.opening(admin, fresh, like=target))
+    databases.rename_all(admin, moves + [(fresh, target)], access.opening(admin, fresh, like=target), attempts=ATTEMPTS)
 
 
 def swap_back(admin: psycopg.Connection, target: str) -> None:
@@ -65,18 +61,5 @@ def swap_back(admin: psycopg.Connection, target: str) -> None:
     if not exists(admin, previous):
         raise OperationError(f"no previous copy of '{target}' to roll back to (database '{previous}' does not exist)")
     parked = databases.derived_name(target, SWAPPING)
-    _rename(admin, [(target, parked), (previous, target), (parked, previous)])
+    databases.rename_all(admin, [(target, parked), (previous, target), (parked, previous)], attempts=ATTEMPTS)
 
-
-def _rename(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = ()) -> None:
-    """All renames in one transaction (after the statements `first`), after ending the sessions of the databases involved."""
-    names = sorted({old for old, _ in moves if SWAPPING not in old})
-    for attempt in range(1, ATTEMPTS + 1):
-        databases.end_sessions(admin, names)
-        try:
-            databases.rename_all(admin, moves, first)
-            return
-        except errors.ObjectInUse:
-            if attempt == ATTEMPTS:
-                raise OperationError(f"could not rename {', '.join(names)}: sessions kept reconnecting; nothing was renamed") from None
-            time.sleep(0.2 * attempt)

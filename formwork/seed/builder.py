@@ -141,8 +141,6 @@ def publish(spec: ConnectionSpec, building: str) -> None:
     with psycopg.connect(**maintenance(spec)) as conn:
         databases.drop(conn, retired)
         replaced = database_exists(conn, final)
-        if replaced:
-            databases.end_sessions(conn, [final])
         databases.rename_all(conn, [(final, retired)] * replaced + [(building, final)])
         if replaced:
             databases.drop(conn, retired)
