@@ -56,6 +56,8 @@ class OdooEnvironment(Block):
     rewiring_rules: list[str] = Field(default_factory=list, description="Extra rewiring rule files, applied after the defaults.")
     retention: str = Field(default="7d,4w,12m", description="Backups kept: newest of N days, weeks, months.")
     alert_webhook: Secret | None = Field(default=None, description="URL called (POST, JSON) when a drill fails.")
+    staging_password: Secret | None = Field(default=None, description="What internal users log in to a masked copy with; "
+                                                                       "absent: nobody can log in to it.")
 
     @property
     def rpo_target(self) -> timedelta:
@@ -80,6 +82,10 @@ class OdooEnvironment(Block):
             password=password or None,
             options=dict(self.db_options),
         )
+
+    def staging_login_password(self) -> str | None:
+        """The staging password from its Secret block (formwork.masking.staging_login), None when none is set."""
+        return self.staging_password.get() if self.staging_password is not None else None
 
     def safe_dsn(self) -> str:
         spec = ConnectionSpec(self.db_host, self.db_port, self.db_name, self.db_user, None, dict(self.db_options))

@@ -19,6 +19,7 @@ from formwork.backup.retention import RetentionPolicy
 from formwork.dsn import ConnectionSpec, parse_dsn, redact
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
+from formwork.masking.staging_login import check_staging_password
 from formwork.production_guard import (DatabaseIdentity, KnownEnvironment, identify_spec, production_databases,
                                        refuse_production_filestore)
 from formwork.tiers import check_tier
@@ -41,6 +42,10 @@ def password_block_name(name: str) -> str:
 
 def webhook_block_name(name: str) -> str:
     return f"{name}-alert-webhook"
+
+
+def staging_password_block_name(name: str) -> str:
+    return f"{name}-staging-password"
 
 
 @dataclass
@@ -70,6 +75,7 @@ class EnvironmentSpec:
     release_calendar: str | None = None
     refresh_from: str | None = None
     scratch_dsn: str | None = None
+    staging_password: str | None = field(default=None, repr=False)  # what testers log in to masked copies with
 
 
 def connection(spec: EnvironmentSpec) -> ConnectionSpec:
@@ -122,7 +128,15 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     )
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
+    if spec.staging_password is not None:
+        check_staging_password_for(spec)
     return env, conn.password
+
+
+def check_staging_password_for(spec: EnvironmentSpec) -> None:
+    if spec.production:
+        raise InputError("staging password: production is never masked, so it has no staging password (leave it out)")
+    check_staging_password(spec.staging_password)
 
 
 def check_refresh_from(source: str, production: bool) -> str:
@@ -198,7 +212,8 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
     elif identity is not None:
         _refuse_reaching_production(spec, identity)
     secrets = [("db_password", password_block_name(spec.name), password),
-               ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook)]
+               ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook),
+               ("staging_password", staging_password_block_name(spec.name), spec.staging_password)]
     try:
         for attribute, block_name, value in secrets:
             if value:
@@ -272,6 +287,7 @@ def remove(name: str) -> None:
     _delete_block(OdooEnvironment, name)
     _delete_block(Secret, password_block_name(name))
     _delete_block(Secret, webhook_block_name(name))
+    _delete_block(Secret, staging_password_block_name(name))
 
 
 def _delete_block(block_class, name: str) -> None:

@@ -31,7 +31,7 @@ def load_masking_rules(rules: str, env: OdooEnvironment) -> RuleSet:
 
 def _masker(conn: psycopg.Connection, env: OdooEnvironment, rules: str) -> Masker:
     store = open_store(env.filestore_url, option="filestore") if env.filestore_url else None
-    return Masker(conn, load_masking_rules(rules, env), masking_salt(), store)
+    return Masker(conn, load_masking_rules(rules, env), masking_salt(), store, env.staging_login_password())
 
 
 def check_rules(env: OdooEnvironment, rules: str = DEFAULT_RULES) -> None:

@@ -17,6 +17,7 @@ from formwork.backup.snapshot import row_counts, snapshot
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
+from formwork.masking.staging_login import check_staging_password
 from formwork.refresh import clone, dump_folder, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import RewireReport, Rewirer
@@ -49,6 +50,8 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
     filestore.refuse_production(dst.filestore_url)
     load_masking_rules(rules, dst)  # file, line and key of a bad rule, before anything is read
+    if dst.staging_password is not None:
+        check_staging_password(dst.staging_login_password(), f"environment '{target}': staging password")
     load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules])
     try:
         if from_backup:
@@ -184,7 +187,8 @@ def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
 @task(name="mask the copy")
 def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> MaskReport:
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
-        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), filestore.open_folder(side_url)).run(task_progress())
+        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), filestore.open_folder(side_url),
+                      dst.staging_login_password()).run(task_progress())
 
 
 @task(name="rewire the copy")

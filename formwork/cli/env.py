@@ -8,6 +8,7 @@ from formwork import environments
 from formwork.backup.retention import RetentionPolicy
 from formwork.cli.password import password_options, read_password
 from formwork.environments import EnvironmentSpec
+from formwork.errors import InputError
 from formwork.tiers import format_minutes
 
 
@@ -41,17 +42,23 @@ def env() -> None:
 @click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
 @click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
 @click.option("--scratch-dsn", help="PostgreSQL server drills restore to, without password (required to drill production).")
+@password_options(prefix="staging-password", what="staging password internal users log in to masked copies with")
 def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, password_file: str | None, filestore, backup_store, base_url, tier,
         production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay, mail_catcher, keep_crons, rewiring_rules, gitops_repo,
-        image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook, scratch_dsn) -> None:
+        image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook, scratch_dsn,
+        staging_password_stdin: bool, staging_password_env: str | None, staging_password_file: str | None) -> None:
     """Register environment NAME."""
+    if password_stdin and staging_password_stdin:
+        raise InputError("--password-stdin and --staging-password-stdin: stdin gives one password; read the other from -env or -file")
+    staging_password = read_password(staging_password_stdin, staging_password_env, staging_password_file,
+                                     prefix="staging-password", what="staging password")
     spec = EnvironmentSpec(
         name=name, dsn=dsn, password=read_password(password_stdin, password_env, password_file), filestore=filestore, backup_store=backup_store, base_url=base_url,
         tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
         k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
         mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
         gitops_repo=gitops_repo, image_repository=image_repository, promotes_from=promotes_from, release_calendar=release_calendar,
-        refresh_from=refresh_from, scratch_dsn=scratch_dsn,
+        refresh_from=refresh_from, scratch_dsn=scratch_dsn, staging_password=staging_password,
     )
     added = environments.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -102,6 +109,8 @@ def show(name: str) -> None:
         ("rewiring rules", ", ".join(["defaults", *item.rewiring_rules])),
         ("backups kept", str(RetentionPolicy.parse(item.retention))),
         ("alert webhook", f"******** (secret block '{environments.webhook_block_name(name)}')" if item.alert_webhook else "-"),
+        ("staging login", f"******** (secret block '{environments.staging_password_block_name(name)}')" if item.staging_password
+         else "none (masking clears passwords: nobody can log in to masked copies)"),
     ]
     for key, value in lines:
         click.echo(f"{key + ':':16}{value}")

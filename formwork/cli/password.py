@@ -1,4 +1,4 @@
-"""Where `formwork env add` reads a database password from, so it never has to sit in argv (`ps` shows argv to every user)."""
+"""Where `formwork env add` reads a password from, so it never has to sit in argv (`ps` shows argv to every user)."""
 
 from __future__ import annotations
 
@@ -12,33 +12,37 @@ import click
 from formwork.errors import InputError
 
 
-def password_options(command):
-    """--password-stdin, --password-env VAR and --password-file PATH: one at most."""
-    for option in reversed((
-        click.option("--password-stdin", is_flag=True, help="Read the database password from stdin (one line)."),
-        click.option("--password-env", metavar="VAR", help="Read the database password from environment variable VAR."),
-        click.option("--password-file", metavar="PATH", help="Read the database password from file PATH (first line)."),
-    )):
-        command = option(command)
-    return command
+def password_options(command=None, *, prefix: str = "password", what: str = "database password"):
+    """--PREFIX-stdin, --PREFIX-env VAR and --PREFIX-file PATH: one at most."""
+    def decorate(command):
+        for option in reversed((
+            click.option(f"--{prefix}-stdin", is_flag=True, help=f"Read the {what} from stdin (one line)."),
+            click.option(f"--{prefix}-env", metavar="VAR", help=f"Read the {what} from environment variable VAR."),
+            click.option(f"--{prefix}-file", metavar="PATH", help=f"Read the {what} from file PATH (first line)."),
+        )):
+            command = option(command)
+        return command
+
+    return decorate(command) if command is not None else decorate
 
 
-def read_password(stdin: bool, variable: str | None, file: str | None) -> str | None:
+def read_password(stdin: bool, variable: str | None, file: str | None, *, prefix: str = "password",
+                  what: str = "database password") -> str | None:
     """The password from the one source given, None when none is; InputError naming the source at fault."""
-    given = [name for name, value in (("--password-stdin", stdin), ("--password-env", variable), ("--password-file", file)) if value]
+    given = [name for name, value in ((f"--{prefix}-stdin", stdin), (f"--{prefix}-env", variable), (f"--{prefix}-file", file)) if value]
     if len(given) > 1:
         raise InputError(f"{' and '.join(given)}: give the password one way only")
     if not given:
         return None
     if stdin:
-        where = "--password-stdin"
-        value = getpass.getpass("database password: ") if sys.stdin.isatty() else sys.stdin.readline()
+        where = f"--{prefix}-stdin"
+        value = getpass.getpass(f"{what}: ") if sys.stdin.isatty() else sys.stdin.readline()
     elif variable:
-        where, value = f"--password-env '{variable}'", os.environ.get(variable)
+        where, value = f"--{prefix}-env '{variable}'", os.environ.get(variable)
         if value is None:
             raise InputError(f"{where}: the variable is not set")
     else:
-        where = f"--password-file '{file}'"
+        where = f"--{prefix}-file '{file}'"
         try:
             value = Path(file).read_text(encoding="utf-8").partition("\n")[0]
         except (OSError, UnicodeDecodeError) as exc:

@@ -25,9 +25,11 @@ from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
-from formwork.masking.rewrite import Expression, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows, rewrite
+from formwork.masking.rewrite import (Expression, Hidden, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows,
+                                      load_value, rewrite)
 from formwork.masking.schema_check import check_overlaps, resolve_database
 from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
+from formwork.masking.staging_login import NO_PASSWORD, STRATEGY as STAGING_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
@@ -131,7 +133,10 @@ def _strategy(rule: ColumnRule) -> str:
 
 
 class Masker:
-    def __init__(self, conn: psycopg.Connection, rules: RuleSet, salt: bytes, store: ObjectStore | None = None):
+    def __init__(self, conn: psycopg.Connection, rules: RuleSet, salt: bytes, store: ObjectStore | None = None,
+                 staging_password: str | None = None):
+        """`staging_password`: what internal users log in to the copy with (formwork.masking.staging_login);
+        only its hash is kept."""
         self.conn = conn
         self.rules = rules
         self.keyed = Keyed(salt)
@@ -141,12 +146,26 @@ class Masker:
         entries, self.skipped, self.attachment_rules = resolve_database(conn, rules, self.tables)
         check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
+        self.login_hash = self._login_hash(staging_password)
         self.dictionaries: dict[str, Dictionary] = {}
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
         self.produced: set[str] = set()
         self.detector_hits: dict[str, set[str]] = {}  # "table.column" -> kinds left in scrubbed text
         self.replaced: list[str] = []  # fakes the scrubber put into text, in this process
         self.values: dict[int, EntryValues] = {}
+
+    def _login_hash(self, staging_password: str | None) -> str | None:
+        """Odoo's hash of the staging password, if a rule writes it; says so when none is set."""
+        if staging_password is not None:
+            check_staging_password(staging_password)
+        if not any(rule.strategy == STAGING_PASSWORD for entry in self.entries for rule in entry.columns):
+            if staging_password is not None:
+                self.skipped.append(UNUSED)
+            return None
+        if staging_password is None:
+            self.skipped.append(NO_PASSWORD)
+            return None
+        return odoo_password_hash(staging_password)
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
@@ -406,6 +425,8 @@ class Masker:
                 rw.columns[rule.column] = Scaled(load_map(self.conn, computed.pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
             elif rule.strategy in ("constant", "null"):
                 rw.columns[rule.column] = Literal(rule.options.get("value"))
+            elif rule.strategy == STAGING_PASSWORD:
+                rw.columns[rule.column] = Hidden(load_value(self.conn, self.login_hash)) if self.login_hash else Literal(None)
             elif rule.strategy == "template":
                 rw.columns[rule.column] = Expression(template_sql(rule))
         return rw

@@ -11,7 +11,7 @@ from typing import Any
 
 from formwork.rulefile import Origin
 
-STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub")
+STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub", "staging_password")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class ColumnRule:
     #             the same key get the same factor, e.g. employee_id)
     #   template: template (required, e.g. "{name|slug}@example.com": other columns' masked values, with filters)
     #   scrub, keep, null: no options
+    #   staging_password: no options; Odoo's hash of the environment's staging password, or NULL without one
+    #             (formwork.masking.staging_login)
 
 
 @dataclass(frozen=True)

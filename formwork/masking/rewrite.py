@@ -60,6 +60,16 @@ def load_rows(conn: psycopg.Connection, key_type: str, columns: int, rows: Itera
     return name
 
 
+def load_value(conn: psycopg.Connection, value: str) -> sql.Identifier:
+    """A one-row temp table (fw_value) holding a value that statements must not show: their text is in
+    pg_stat_activity and server logs, COPY data is in neither."""
+    name = sql.Identifier(f"fw_value_{next(_names)}")
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} (fw_value text) ON COMMIT DROP").format(name))
+    with conn.cursor().copy(sql.SQL("COPY {} (fw_value) FROM STDIN").format(name)) as copy:
+        copy.write_row((value,))
+    return name
+
+
 @dataclass
 class RowValues:
     """Each row's new values, computed in Python: the entry's row table joined by key."""
@@ -91,6 +101,13 @@ class Literal:
 
 
 @dataclass
+class Hidden:
+    """new = the value in a load_value table, kept out of the UPDATE's text."""
+
+    table: sql.Identifier
+
+
+@dataclass
 class Expression:
     """A template: SQL over the *new* values of other columns of the row."""
 
@@ -102,7 +119,7 @@ class Rewrite:
     table: str
     where: str | None
     types: dict[str, str]  # column -> SQL type
-    columns: dict[str, Mapped | Scaled | Literal | Expression] = field(default_factory=dict)
+    columns: dict[str, Mapped | Scaled | Literal | Hidden | Expression] = field(default_factory=dict)
     rows: RowValues | None = None
 
 
@@ -121,6 +138,8 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
         alias = sql.Identifier(f"m{i}")
         if isinstance(how, Literal):
             new[column] = sql.SQL("{}::{}").format(sql.Literal(how.value), kind)
+        elif isinstance(how, Hidden):
+            new[column] = sql.SQL("(SELECT fw_value FROM {})::{}").format(how.table, kind)
         elif isinstance(how, (Mapped, Scaled)):
             key = how.key if isinstance(how, Scaled) else original
             maps.append(sql.SQL("{} {}").format(how.table, alias))

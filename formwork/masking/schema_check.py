@@ -27,7 +27,7 @@ DATE_TYPES = frozenset({"date", "timestamp", "timestamp without time zone", "tim
 # Strategies absent from this map (keep, null, constant) apply to any type.
 COLUMN_TYPES = {
     "faker": TEXT_TYPES, "hash": TEXT_TYPES, "template": TEXT_TYPES, "scrub": TEXT_TYPES,
-    "noise": NUMBER_TYPES, "shift": DATE_TYPES,
+    "noise": NUMBER_TYPES, "shift": DATE_TYPES, "staging_password": frozenset({"character varying", "text"}),
 }
 
 

@@ -1,0 +1,88 @@
+"""How testers log into a masked copy, on real Odoo 17: internal users with the environment's staging password
+(admin as admin, everyone else under their masked login), nobody with a production password, portal users not at all.
+
+One copy of the real template, masked once with the default rules, served once."""
+
+from __future__ import annotations
+
+import secrets
+
+import httpx
+import psycopg
+import pytest
+
+from formwork.masking.engine import Masker
+from formwork.masking.rules import load_rules
+from formwork.masking.staging_login import odoo_password_hash
+from tasks.masking import DEFAULT_RULES
+from tests.support.odoo import REQUEST_TIMEOUT, serving
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo and its database first
+SALT = b"odoo-login-tests-salt"
+STAGING = "Staging-" + secrets.token_urlsafe(9)
+# Production's passwords, stored as Odoo stores them; none may open the copy.
+PRODUCTION = {"admin": "prod-Admin-" + secrets.token_urlsafe(6), "demo": "prod-Demo-" + secrets.token_urlsafe(6),
+              "portal": "prod-Portal-" + secrets.token_urlsafe(6)}
+
+
+@pytest.fixture(scope="module")
+def masked(odoo):
+    """(copy, {user: login after masking}, the internal user's masked partner email): the demo data's internal user
+    logs in with their email, as most companies' users do, and the portal user has a password too."""
+    copy = odoo.copy("login")
+    with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
+        ids = {login: conn.execute("SELECT id FROM res_users WHERE login = %s", (login,)).fetchone()[0] for login in PRODUCTION}
+        assert conn.execute("SELECT array_agg(share ORDER BY id) FROM res_users WHERE id = ANY(%s)",
+                            (list(ids.values()),)).fetchone()[0] == [False, False, True]  # admin, demo: internal; portal
+        for login, password in PRODUCTION.items():
+            conn.execute("UPDATE res_users SET password = %s WHERE id = %s", (odoo_password_hash(password), ids[login]))
+        conn.execute("UPDATE res_users u SET login = p.email FROM res_partner p WHERE p.id = u.partner_id AND u.id = %s", (ids["demo"],))
+        conn.commit()
+        report = Masker(conn, load_rules(DEFAULT_RULES), SALT, None, STAGING).run()
+        assert report.leaks == []
+        logins = {user: conn.execute("SELECT login FROM res_users WHERE id = %s", (i,)).fetchone()[0] for user, i in ids.items()}
+        email = conn.execute("SELECT p.email FROM res_partner p JOIN res_users u ON u.partner_id = p.id WHERE u.id = %s",
+                             (ids["demo"],)).fetchone()[0]
+    yield copy, logins, email
+    odoo.drop(copy)
+
+
+def sign_in(http: httpx.Client, db: str, login: str, password: str) -> int | None:
+    """JSON-RPC login, as the web client does; the user id, or None when Odoo refuses."""
+    answer = http.post("/web/session/authenticate", json={
+        "jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": password}}).json()
+    return (answer.get("result") or {}).get("uid")
+
+
+def partners(http: httpx.Client) -> list[dict]:
+    answer = http.post("/web/dataset/call_kw", json={"jsonrpc": "2.0", "method": "call", "params": {
+        "model": "res.partner", "method": "search_read", "args": [[]], "kwargs": {"fields": ["name", "email"], "limit": 5}}}).json()
+    assert "error" not in answer, answer["error"]
+    return answer["result"]
+
+
+def test_internal_users_log_in_with_the_staging_password_only_and_portal_users_not_at_all(odoo, masked):
+    copy, logins, email = masked
+    assert logins["admin"] == "admin"
+    assert logins["demo"] == email and logins["demo"] != PRODUCTION["demo"]  # the masked email, found in the users list
+    with serving(odoo, copy) as (url, _):
+        def attempt(user: str, password: str) -> tuple[int | None, list[dict]]:
+            with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as http:
+                uid = sign_in(http, copy.name, logins[user], password)
+                return uid, partners(http) if uid else []
+
+        for user in ("admin", "demo"):
+            uid, read = attempt(user, STAGING)
+            assert uid and read, f"{user} ({logins[user]}) cannot log in with the staging password"
+            assert attempt(user, PRODUCTION[user])[0] is None, f"{user}'s production password still opens the copy"
+        for password in (STAGING, PRODUCTION["portal"]):
+            assert attempt("portal", password)[0] is None, "a portal user logs in to the copy"
+
+
+def test_every_internal_user_shares_one_staging_hash_and_no_one_else_has_a_password(odoo, masked):
+    copy, _, _ = masked
+    with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
+        hashes = dict(conn.execute("SELECT share IS FALSE, array_agg(DISTINCT coalesce(password, '-')) FROM res_users GROUP BY 1"))
+        totp = conn.execute("SELECT count(*) FROM res_users WHERE totp_secret IS NOT NULL").fetchone()[0]
+    assert len(hashes[True]) == 1 and hashes[True][0].startswith("$pbkdf2-sha512$600000$")
+    assert hashes[False] == ["-"] and totp == 0
