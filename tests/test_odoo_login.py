@@ -11,12 +11,11 @@ import secrets
 import httpx
 import psycopg
 import pytest
-import yaml
 
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.masking.staging_login import odoo_password_hash
-from tasks.masking import DEFAULT_RULES
+from tests.support.login_rules import login_rules
 from tests.support.odoo import REQUEST_TIMEOUT, serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo and its database first
@@ -26,16 +25,6 @@ STAGING = "Staging-" + secrets.token_urlsafe(9)
 PRODUCTION = {"admin": "prod-Admin-" + secrets.token_urlsafe(6), "demo": "prod-Demo-" + secrets.token_urlsafe(6),
               "portal": "prod-Portal-" + secrets.token_urlsafe(6)}
 DEMO_LOGIN = "marc.demo@brickwell.example"
-
-
-def login_rules(folder) -> str:
-    """The default rules file's res_users entries, as a rules file of their own."""
-    rules = yaml.safe_load(open(DEFAULT_RULES))
-    rules["tables"] = [entry for entry in rules["tables"] if entry["table"] == "res_users"]
-    rules.pop("attachments", None)
-    path = folder / "login-rules.yaml"
-    path.write_text(yaml.safe_dump(rules))
-    return str(path)
 
 
 @pytest.fixture(scope="module")
