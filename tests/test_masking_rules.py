@@ -152,7 +152,7 @@ LOAD_ERRORS = {
     "columns with delete": (HEAD.replace("columns:", "delete: true\n    columns:") + "      name: keep\n", 6, "tables[0].columns",
                             "delete: true removes the rows"),
     "unknown strategy": (HEAD + "      name: keep\n      email: {fakr: email}\n", 7, "tables[0].columns.email",
-                         "unknown strategy 'fakr' (use one of: faker, keep, null, constant, hash, shift, noise, template, scrub)"),
+                         "unknown strategy 'fakr' (use one of: faker, keep, null, constant, hash, shift, noise, template, scrub, staging_password)"),
     "unknown strategy word": (HEAD + "      comment: scrubb\n", 6, "tables[0].columns.comment", "unknown strategy 'scrubb'"),
     "strategy without its options": (HEAD + "      name: faker\n", 6, "tables[0].columns.name", "strategy 'faker' needs options"),
     "two strategies": (HEAD + "      ref: {hash: true, constant: x}\n", 6, "tables[0].columns.ref",
