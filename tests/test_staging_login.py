@@ -133,6 +133,20 @@ def test_the_mask_task_takes_the_password_from_the_environments_secret_block(pre
     assert verifies(STAGING, table(dsn)[0][2]) and STAGING not in repr(report) + repr(env)
 
 
+def test_a_refresh_to_a_target_with_a_blank_staging_password_stops_at_its_guards(tmp_path):
+    """A Secret block edited to blanks by hand: refused before production is read or a copy is made."""
+    from tasks.masking import DEFAULT_RULES
+    from tasks.refresh import check_guards
+
+    src = OdooEnvironment(db_host="127.0.0.1", db_port=1, db_name="prod", production=True, filestore_url=f"file://{tmp_path}/prod")
+    dst = OdooEnvironment(db_host="127.0.0.1", db_port=1, db_name="qa", filestore_url=f"file://{tmp_path}/qa",
+                          staging_password=Secret(value="  "))
+    with pytest.raises(InputError) as refused:
+        check_guards.fn("prod", src, "qa", dst, DEFAULT_RULES)
+    assert str(refused.value).startswith("environment 'qa': staging password: empty") and "\n" not in str(refused.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- env add: the staging password from stdin, a variable or a file, into a Secret block ------------------------------
 
 def formwork(capsys, *args: str) -> tuple[int, str, str]:
