@@ -128,15 +128,11 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     )
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
-    if spec.staging_password is not None:
-        check_staging_password_for(spec)
-    return env, conn.password
-
-
-def check_staging_password_for(spec: EnvironmentSpec) -> None:
-    if spec.production:
+    if spec.staging_password is not None and spec.production:
         raise InputError("staging password: production is never masked, so it has no staging password (leave it out)")
-    check_staging_password(spec.staging_password)
+    if spec.staging_password is not None:
+        check_staging_password(spec.staging_password)
+    return env, conn.password
 
 
 def check_refresh_from(source: str, production: bool) -> str:

@@ -10,6 +10,8 @@ says that nobody can log in. Portal and public users are masked with `null`.
 The hash is passlib's pbkdf2_sha512 format, which Odoo 17 verifies (and re-hashes if
 its `password.hashing.rounds` asks for more rounds). One salt per run: every internal
 user shares the password anyway, and 600,000 rounds per user would cost minutes.
+The Masker keeps only the hash and writes it from a table loaded with COPY
+(rewrite.Hidden), so it is in no statement's text, hence in no server log.
 """
 
 from __future__ import annotations
