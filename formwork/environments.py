@@ -128,9 +128,9 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     )
     if spec.alert_webhook is not None:
         parse_base_url(spec.alert_webhook, option="--alert-webhook")
-    if spec.staging_password is not None and spec.production:
-        raise InputError("staging password: production is never masked, so it has no staging password (leave it out)")
     if spec.staging_password is not None:
+        if spec.production:
+            raise InputError("staging password: production is never masked, so it has no staging password (leave it out)")
         check_staging_password(spec.staging_password)
     return env, conn.password
 

@@ -62,4 +62,3 @@ def swap_back(admin: psycopg.Connection, target: str) -> None:
         raise OperationError(f"no previous copy of '{target}' to roll back to (database '{previous}' does not exist)")
     parked = databases.derived_name(target, SWAPPING)
     databases.rename_all(admin, [(target, parked), (previous, target), (parked, previous)], attempts=ATTEMPTS)
-
