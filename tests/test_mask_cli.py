@@ -44,7 +44,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         assert "res_partner" in masked.stderr  # a progress line per table
         with get_client(sync_client=True) as client:
             reports = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["mask-report"])))
-        assert reports and "## Uncovered personal-looking columns" in reports[0].data
+        assert reports and "## Kept on purpose (keep: in the rules)" in reports[0].data
         assert "ir_mail_server.smtp_pass" in reports[0].data
         with psycopg.connect(pg.dsn("cli_staging")) as conn, psycopg.connect(pg.dsn(source)) as original:
             before = original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0]

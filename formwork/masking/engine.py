@@ -103,7 +103,7 @@ class MaskReport:
     files_deleted: int = 0
     leaks: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    uncovered: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # "table.column: reason" of personal-looking columns left on purpose
     samples: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # read, rewrite, files, leak check
@@ -119,7 +119,7 @@ class MaskReport:
                  "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()), "",
                  "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
         lines += [f"| {t} | {r:,} | {s:.2f} | {r / s if s else 0:,.0f} |" for t, r, s in self.tables]
-        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Uncovered personal-looking columns", self.uncovered)):
+        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Kept on purpose (keep: in the rules)", self.kept)):
             if items:
                 lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
         return "\n".join(lines)
@@ -161,8 +161,11 @@ class Masker:
             attachments=attachments,
             skipped=list(self.skipped),
             uncovered=self._uncovered(),
-            kept=[f"{k.table}.{k.column}: {k.reason}" for k in coverage.kept_present(self.rules.kept, self.tables)],
+            kept=self._kept(),
         )
+
+    def _kept(self) -> list[str]:
+        return [f"{k.table}.{k.column}: {k.reason}" for k in coverage.kept_present(self.rules.kept, self.tables)]
 
     def _uncovered(self) -> list[str]:
         covered = {(e.table, c.column) for e in self.entries for c in e.columns}
@@ -179,7 +182,7 @@ class Masker:
             raise coverage.UncoveredColumns(self.rules.path, missing)
         progress = progress or NoProgress()
         started = time.monotonic()
-        report = MaskReport(skipped=list(self.skipped))
+        report = MaskReport(skipped=list(self.skipped), kept=self._kept())
         swaps: list[files.FileSwap] = []
         samples = leaks.Samples()
         try:
