@@ -18,15 +18,13 @@ def mask_environment(environment: str, rules: str = DEFAULT_RULES):
     env = environments.load(environment)
     refuse_production(environment, env, "mask")
     plan = plan_masking(environment, env, rules)
-    for note in plan.skipped + plan.uncovered:
+    for note in plan.skipped:
         print(note)
     try:
         report = mask_database(environment, env, rules)
     except MaskingLeak as leak:
-        leak.report.uncovered = plan.uncovered
         create_markdown_artifact(leak.report.markdown(), key="mask-report", description="masking FAILED: leaks found")
         raise
-    report.uncovered = plan.uncovered
     create_markdown_artifact(report.markdown(), key="mask-report", description=report.summary())
     print(report.summary())
     return report

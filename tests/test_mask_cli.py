@@ -35,7 +35,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         plan = run_formwork("mask", "plan", env, env=SALT_ENV)
         assert plan.returncode == 0, plan.stderr
         assert "res_partner.name: faker name (8,052 rows" in plan.stdout
-        assert "uncovered: ir_mail_server.smtp_pass" in plan.stdout
+        assert "kept: ir_mail_server.smtp_pass: rewiring replaces it" in plan.stdout
         refused = run_formwork("mask", env, env=SALT_ENV)
         assert refused.returncode == 2 and "--yes" in one_line(refused)
         masked = run_formwork("mask", env, "--yes", env=SALT_ENV)
@@ -44,7 +44,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         assert "res_partner" in masked.stderr  # a progress line per table
         with get_client(sync_client=True) as client:
             reports = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["mask-report"])))
-        assert reports and "## Uncovered personal-looking columns" in reports[0].data
+        assert reports and "## Kept on purpose (keep: in the rules)" in reports[0].data
         assert "ir_mail_server.smtp_pass" in reports[0].data
         with psycopg.connect(pg.dsn("cli_staging")) as conn, psycopg.connect(pg.dsn(source)) as original:
             before = original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()[0]

@@ -224,7 +224,8 @@ def test_plan_lists_columns_counts_and_uncovered(staging):
     assert any(line.startswith("hr_contract.wage: noise") for line in lines)
     assert any(line.startswith("res_users_apikeys: delete 5 rows") for line in lines)
     assert "ir_attachment files: replace 700 with a placeholder where res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')" in lines
-    assert any(line.startswith("uncovered: ir_mail_server.smtp_pass") for line in lines)
+    assert any(line.startswith("kept: ir_mail_server.smtp_pass: rewiring replaces it") for line in lines)
+    assert lines[0].startswith("coverage: ") and lines[0].endswith(" kept, 0 uncovered personal-looking columns")
 
 
 def test_tables_of_missing_modules_are_skipped_and_reported(staging, tmp_path):
@@ -251,11 +252,10 @@ def test_rows_that_slip_out_of_a_rewrite_fail_the_run_and_change_nothing(staging
     second rule means, so the join would leave some accounts unmasked. The run must refuse."""
     dsn, files = staging
     rules = tmp_path / "moving.yaml"
-    rules.write_text(
-        "version: 1\nlocale: en_GB\ntables:\n"
-        "  - table: res_partner\n    where: NOT is_company\n    columns:\n      name: {faker: name}\n"
-        "  - table: res_partner_bank\n    where: \"partner_id IN (SELECT id FROM res_partner WHERE name < 'M')\"\n"
-        "    columns:\n      acc_number: {faker: iban}\n")
+    # The full rules (a partial file is refused as incomplete), with the bank accounts picked by name.
+    picked = "where: \"partner_id IN (SELECT id FROM res_partner WHERE NOT is_company)\""
+    assert picked in RULES.read_text()
+    rules.write_text(RULES.read_text().replace(picked, "where: \"partner_id IN (SELECT id FROM res_partner WHERE name < 'M')\""))
     with psycopg.connect(dsn) as conn:
         before = digest(conn, "SELECT * FROM res_partner_bank")
     with pytest.raises(OperationError, match=r"res_partner_bank: rewrote [\d,]+ of [\d,]+ rows"):

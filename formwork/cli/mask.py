@@ -21,7 +21,7 @@ def _rules_option(function):
 @click.argument("environment")
 @_rules_option
 def plan(environment: str, rules: str | None) -> None:
-    """Dry run: every column to be masked, its strategy and row count, and uncovered personal-looking columns."""
+    """Dry run: every column to be masked, its strategy and row count, kept and uncovered personal-looking columns (a run refuses while any is uncovered)."""
     from formwork import environments
     from tasks.masking import DEFAULT_RULES, plan_masking
 

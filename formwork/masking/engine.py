@@ -83,11 +83,15 @@ class MaskPlan:
     attachments: list[tuple[AttachmentRule, int]]
     skipped: list[str]
     uncovered: list[str]
+    kept: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [line for e in self.entries for line in e.describe()]
+        masked = sum(len(e.entry.columns) for e in self.entries)
+        out = [f"coverage: {masked} masked, {len(self.kept)} kept, {len(self.uncovered)} uncovered personal-looking columns"]
+        out += [line for e in self.entries for line in e.describe()]
         out += [f"ir_attachment files: replace {n:,} with a placeholder where {a.where}" for a, n in self.attachments]
         out += [f"skipped: {note}" for note in self.skipped]
+        out += [f"kept: {note}" for note in self.kept]
         out += [f"uncovered: {note}" for note in self.uncovered]
         return out
 
@@ -101,7 +105,7 @@ class MaskReport:
     files_deleted: int = 0
     leaks: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    uncovered: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # "table.column: reason" of personal-looking columns left on purpose
     samples: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # read, rewrite, files, leak check
@@ -117,7 +121,7 @@ class MaskReport:
                  "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()), "",
                  "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
         lines += [f"| {t} | {r:,} | {s:.2f} | {r / s if s else 0:,.0f} |" for t, r, s in self.tables]
-        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Uncovered personal-looking columns", self.uncovered)):
+        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Kept on purpose (keep: in the rules)", self.kept)):
             if items:
                 lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
         return "\n".join(lines)
@@ -169,25 +173,35 @@ class Masker:
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
-        covered = {(e.table, c.column) for e in self.entries for c in e.columns}
-        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
         attachments = [(a, introspect.count(self.conn, "ir_attachment", f"store_fname IS NOT NULL AND ({a.where})"))
                        for a in self.attachment_rules]
         return MaskPlan(
             entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
             attachments=attachments,
             skipped=list(self.skipped),
-            uncovered=coverage.uncovered(self.conn, self.tables, covered),
+            uncovered=self._uncovered(),
+            kept=self._kept(),
         )
+
+    def _kept(self) -> list[str]:
+        return [f"{k.table}.{k.column}: {k.reason}" for k in coverage.kept_present(self.rules.kept, self.tables)]
+
+    def _uncovered(self) -> list[str]:
+        covered = {(e.table, c.column) for e in self.entries for c in e.columns}
+        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
+        covered |= {(k.table, k.column) for k in self.rules.kept}
+        return coverage.uncovered(self.conn, self.tables, covered)
 
     # ---- run -------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> MaskReport:
         refuse_production(self.conn, "mask")
         if self.store is not None:
             files.refuse_production(self.store)  # before the rewrite, not only when the files' turn comes
+        if missing := self._uncovered():
+            raise coverage.UncoveredColumns(self.rules.path, missing)
         progress = progress or NoProgress()
         started = time.monotonic()
-        report = MaskReport(skipped=list(self.skipped))
+        report = MaskReport(skipped=list(self.skipped), kept=self._kept())
         swaps: list[files.FileSwap] = []
         samples = leaks.Samples()
         try:

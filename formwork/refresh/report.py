@@ -31,7 +31,6 @@ class RefreshReport:
         self.masked, self.deleted = dict(masked.columns), dict(masked.deleted)
         self.notes.append(masked.summary())
         self.warnings += [f"masking skipped {item}" for item in masked.skipped]
-        self.warnings += [f"personal-looking column not covered by the rules: {item}" for item in masked.uncovered]
 
     def add_rewiring(self, rewired: RewireReport) -> None:
         self.rewired = [(rule.name, rule.table, rows, rule.about) for rule, rows in rewired.applied if rows]
