@@ -28,6 +28,7 @@ from tests.support.odoo_results import (
     load_template,
     serving_all,
 )
+from tests.test_hostile_sidecopy import can_connect, role  # noqa: F401  (role: a fixture)
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import DIGEST
 
@@ -166,6 +167,31 @@ def test_mask_leaves_a_database_odoo_runs_on(odoo, pipelines, served):
     ran, *_ = pipelines
     assert "no leaks" in succeeded(ran, "mask").stdout
     odoo_serves(odoo, served, ran["mask"][1])
+
+
+def test_a_copy_owned_by_odoos_role_stays_closed_to_it_until_the_swap_opens_it(pg, role, tmp_path):  # noqa: F811
+    """Owning the copy (so Odoo can write it once it is staging) does not let Odoo's role open it while it is built."""
+    from formwork.dsn import parse_dsn
+    from formwork.refresh import clone
+    from formwork.refresh.swap import building_name, drop, swap_in
+
+    target, side = f"own_{uuid.uuid4().hex[:8]}", None
+    with psycopg.connect(pg.dsn(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{target}" OWNER "{role}"')  # staging as Odoo created it
+        try:
+            with psycopg.connect(f"postgresql://{role}@127.0.0.1:{pg.port}/{target}", autocommit=True) as odoo_role:
+                odoo_role.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
+            clone.dump(parse_dsn(pg.dsn(target)), tmp_path / "dump")
+            side = building_name(target, "r1")
+            clone.restore(parse_dsn(pg.dsn()), side, tmp_path / "dump", owned_like=target)
+            assert owners(pg, side) == {role}
+            assert not can_connect(pg, role, side)
+            swap_in(admin, target, side)
+            with psycopg.connect(f"postgresql://{role}@127.0.0.1:{pg.port}/{target}", autocommit=True) as odoo_role:
+                odoo_role.execute("UPDATE marker SET text = 'written by Odoo'")  # its own table: Odoo can write it
+        finally:
+            for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (target + "%",)).fetchall():
+                drop(admin, name)
 
 
 def mark(cluster, text: str) -> datetime:
