@@ -54,15 +54,15 @@ def load_template(odoo: Odoo, cluster: LocalCluster, name: str, data_dir: Path) 
 
 
 @contextlib.contextmanager
-def serving_all(odoo: Odoo, databases: list[str], data_dir: Path, db_host: str = "127.0.0.1",
-                db_port: int | None = None) -> Iterator[tuple[str, Path]]:
-    """One Odoo serving `databases` (found under data_dir/filestore/<name>) from db_host:db_port (default: the
-    template's cluster; a socket folder works too); (base URL, log file). Stopped, its group killed, afterwards."""
+def serving_all(odoo: Odoo, data_dir: Path, db_host: str = "127.0.0.1", db_port: int | None = None) -> Iterator[tuple[str, Path]]:
+    """One Odoo serving the databases of db_host:db_port (default: the template's cluster; a socket folder works too),
+    each under its own host name, `<database>.localhost` (`%d` in --db-filter), as Odoo hosts several companies;
+    their filestores in data_dir/filestore/<name>. (base URL, log file). Stopped, its group killed, afterwards."""
     port = free_port()
     log = data_dir / f"serving-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     args = odoo.command("server", f"--http-port={port}", "--http-interface=127.0.0.1",
-                        "--db-filter=^(" + "|".join(map(re.escape, databases)) + ")$", "--no-database-list",
+                        "--db-filter=^%d$", "--no-database-list",
                         "--max-cron-threads=0", f"--logfile={log}", data_dir=data_dir)
     where = {"--db_host": db_host, "--db_port": str(db_port or odoo.cluster.port)}
     args = [f"{arg.split('=')[0]}={where[arg.split('=')[0]]}" if arg.split("=")[0] in where else arg for arg in args]
@@ -85,9 +85,9 @@ def known_password(conn: psycopg.Connection) -> tuple[str, str]:
 
 
 def check_serves(url: str, log: Path, database: str, login: str, password: str) -> None:
-    """The Odoo at `url` serves `database`: login page, JSON-RPC login, /web with its assets, XML-RPC reads, no ERROR."""
-    with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, follow_redirects=True) as http:
-        page = http.get("/web/login", params={"db": database})
+    """The Odoo at `url` (from `serving_all`) serves `database`: login page, JSON-RPC login, /web with its assets, XML-RPC reads, no ERROR."""
+    with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, headers={"Host": f"{database}.localhost"}) as http:
+        page = http.get("/web/login")
         assert page.status_code == 200 and 'name="login"' in page.text, f"{database}: login page: HTTP {page.status_code}"
         signed_in = http.post("/web/session/authenticate", json={
             "jsonrpc": "2.0", "method": "call", "params": {"db": database, "login": login, "password": password}}).json()
