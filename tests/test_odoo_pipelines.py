@@ -102,6 +102,8 @@ def drilled(odoo, pipelines):
     assert drill.fetch(store, manifest, files) == []
     restore_scratch.fn(names["backed"], env, server, kept.name, files, manifest)
     checks = check_restore.fn(server, kept.name, manifest, files)
+    with connect_maintenance(server) as admin:  # a scratch database is closed to all but Formwork: opened, as to inspect it
+        admin.execute(f'GRANT CONNECT ON DATABASE "{kept.name}" TO odoo')
     kept.filestore.symlink_to(files / "filestore")
     yield kept, checks
     odoo.drop(kept)

@@ -88,7 +88,8 @@ def check_serves(url: str, log: Path, database: str, login: str, password: str) 
     """The Odoo at `url` (from `serving_all`) serves `database`: login page, JSON-RPC login, /web with its assets, XML-RPC reads, no ERROR."""
     with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, headers={"Host": f"{database}.localhost"}) as http:
         page = http.get("/web/login")
-        assert page.status_code == 200 and 'name="login"' in page.text, f"{database}: login page: HTTP {page.status_code}"
+        assert page.status_code == 200 and 'name="login"' in page.text, \
+            f"{database}: login page: HTTP {page.status_code} {page.headers.get('location', '')} {page.text[-300:]}"
         signed_in = http.post("/web/session/authenticate", json={
             "jsonrpc": "2.0", "method": "call", "params": {"db": database, "login": login, "password": password}}).json()
         assert signed_in.get("result", {}).get("uid"), f"{database}: JSON-RPC login of {login!r} failed: {signed_in.get('error')}"
