@@ -194,6 +194,28 @@ def test_a_copy_owned_by_odoos_role_stays_closed_to_it_until_the_swap_opens_it(p
                 drop(admin, name)
 
 
+def test_a_copy_is_refused_before_anything_is_created_when_formwork_cannot_act_as_the_owner(pg, role, tmp_path):  # noqa: F811
+    from formwork.dsn import parse_dsn
+    from formwork.errors import OperationError
+    from formwork.refresh import clone
+
+    target, formwork_role = f"own_{uuid.uuid4().hex[:8]}", f"{role}_fw"
+    with psycopg.connect(pg.dsn(), autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{formwork_role}" LOGIN CREATEDB')  # not a superuser, not a member of Odoo's role
+        admin.execute(f'CREATE DATABASE "{target}" OWNER "{role}"')
+        try:
+            with psycopg.connect(pg.dsn(target)) as conn:
+                conn.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
+            clone.dump(parse_dsn(pg.dsn(target)), tmp_path / "dump")
+            as_formwork = parse_dsn(f"postgresql://{formwork_role}@127.0.0.1:{pg.port}/postgres")
+            with pytest.raises(OperationError, match=f"must be owned by '{role}', like '{target}'.*cannot act as '{role}'"):
+                clone.restore(as_formwork, f"{target}_copy", tmp_path / "dump", owned_like=target)
+            assert not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"{target}_copy",)).fetchone()
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            admin.execute(f'DROP ROLE "{formwork_role}"')
+
+
 def mark(cluster, text: str) -> datetime:
     """The company's partner gets a reference; when it committed, by the server's clock."""
     with psycopg.connect(cluster.dsn("erp"), autocommit=True) as conn:

@@ -54,6 +54,9 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
         if databases.exists(admin, database):
             raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
         owner = databases.owner(admin, owned_like) if owned_like else None
+        if owner and not admin.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (owner,)).fetchone()[0]:
+            raise OperationError(f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' (Odoo writes its own "
+                                 f"tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as")
         access.create_closed(admin, database, owner)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
