@@ -45,10 +45,12 @@ def owners(cluster, database: str) -> set[str]:
 @pytest.fixture(scope="module")
 def pipelines(odoo, prefect_api, tmp_path_factory):
     """Each pipeline run once, as a user runs it, on copies of the real template: {pipeline: (the command's result,
-    the database it left)}. Staging databases exist before their refresh, owned by Odoo's role, as a staging Odoo
-    has them; production and the backed-up environment are only read."""
+    the database it left)}. The live refresh replaces a staging database owned by Odoo's role, as a staging Odoo has
+    it; the one from a backup is staging's first (no database yet). Production and the backed-up environment are
+    only read."""
     work = tmp_path_factory.mktemp("pipelines")
-    copies = {kind: odoo.copy(kind) for kind in ("prod", "stg_live", "backed", "stg_backup", "masked")}
+    copies = {kind: odoo.copy(kind) for kind in ("prod", "stg_live", "backed", "masked")}
+    copies["stg_backup"] = OdooCopy(f"stg_backup_{uuid.uuid4().hex[:8]}", odoo.workdir / "copies")
     names = {kind: f"{kind.replace('_', '-')}-{uuid.uuid4().hex[:6]}" for kind in copies}
 
     def register(kind: str, **extra) -> None:
@@ -77,7 +79,8 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
         if environments.exists(name):
             environments.remove(name)
     for copy in copies.values():
-        odoo.drop(copy)
+        for left in (copy, OdooCopy(f"{copy.name}__prev", copy.data_dir)):  # what a refresh kept of the staging it replaced
+            odoo.drop(left)
 
 
 @pytest.fixture(scope="module")
@@ -153,12 +156,12 @@ def test_backup_and_drill_pass_and_odoo_runs_on_the_drills_restore(odoo, pipelin
     odoo_serves(odoo, served, kept)
 
 
-def test_refresh_from_a_backup_leaves_a_staging_odoo_runs_on(odoo, pipelines, served):
+def test_a_first_refresh_from_a_backup_leaves_a_staging_owned_like_the_source_that_odoo_runs_on(odoo, pipelines, served):
     ran, _, digests, copies, _ = pipelines
     done = succeeded(ran, "refresh --from-backup")
     assert "production was not read" in done.stdout
     assert digest(odoo.cluster, copies["backed"].name) == digests["backed"]
-    assert owners(odoo.cluster, copies["stg_backup"].name) == {"odoo"}
+    assert owners(odoo.cluster, copies["stg_backup"].name) == {"odoo"}  # the backup's source's owner, recorded in its manifest
     odoo_serves(odoo, served, copies["stg_backup"])
 
 

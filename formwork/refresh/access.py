@@ -9,9 +9,9 @@ it, Formwork) and superusers get in, whatever the number of Formwork's own sessi
 with the access list of the database it replaces.
 
 A copy Odoo will open is owned, database and objects, by the role owning the database it
-replaces (Odoo's role), not by Formwork's: Odoo refuses to run as a superuser and cannot
-write tables it does not own. That owner's CONNECT is revoked until the swap, so
-owning the copy does not let Odoo in while it is built.
+replaces (else the source's owner; see `clone.restore`), not by Formwork's: Odoo refuses to
+run as a superuser and cannot write tables it does not own. That owner's CONNECT is revoked
+until the swap, so owning the copy does not let Odoo in while it is built.
 """
 
 from __future__ import annotations

@@ -40,11 +40,12 @@ def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progr
 
 
 def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
-            defer_indexes: bool = False, owned_like: str | None = None) -> None:
+            defer_indexes: bool = False, owned_like: str | None = None, source_owner: str | None = None) -> None:
     """Into a new database `database` on `server`, closed to other roles (see `access`): it holds
     production's data, unmasked, until the swap opens it. It and every object restored into it are owned
-    by the owner of database `owned_like` when that is on the server (the one it will replace, so the
-    Odoo that opens it after the swap can write it), else by the connecting role.
+    like database `owned_like` when that is on the server (the one it will replace: the Odoo that opens it
+    after the swap can write it), else by `source_owner` (the source's owner) when that role is on the server,
+    else by the connecting role.
 
     `defer_indexes` leaves out the plain indexes (keys, unique and foreign-key constraints are restored):
     a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
@@ -53,10 +54,10 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
     with connect_maintenance(server) as admin:
         if databases.exists(admin, database):
             raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
-        owner = databases.owner(admin, owned_like) if owned_like else None
+        owner = (databases.owner(admin, owned_like) if owned_like else None) or _role_on(admin, source_owner)
         if owner and not admin.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (owner,)).fetchone()[0]:
-            raise OperationError(f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' (Odoo writes its own "
-                                 f"tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as")
+            raise OperationError(f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' or the source (Odoo "
+                                 f"writes its own tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as")
         access.create_closed(admin, database, owner)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
@@ -64,6 +65,12 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
         except BaseException:
             databases.drop(admin, database)
             raise
+
+
+def _role_on(admin: psycopg.Connection, role: str | None) -> str | None:
+    """`role` when it exists on the server."""
+    found = role and admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+    return role if found else None
 
 
 def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
