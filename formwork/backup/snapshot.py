@@ -29,7 +29,7 @@ def snapshot(spec: ConnectionSpec, environment: str) -> Iterator[tuple[str, Mani
             "(SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database())").fetchone()
         manifest = Manifest(id=new_id(taken_at), environment=environment, taken_at=taken_at.astimezone(UTC),
                             source=ConnectionSpec(spec.host, spec.port, spec.dbname, spec.user).uri(), server_version=version, wal_lsn=lsn,
-                            database_size=size, owner=owner)
+                            database_size=size, database_owner=owner)
         manifest.tables = row_counts(conn)
         if "ir_module_module" in manifest.tables:
             manifest.modules = [n for (n,) in conn.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")]
