@@ -72,7 +72,7 @@ def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
 
 
 def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True, owner: str | None = None) -> None:
-    """`owner`: the role to own it (None: the connecting role)."""
+    """`owner`: the role that will own it (Odoo's own role, which creates its tables in the public schema)."""
     check_name(name)
     admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}{}").format(
         sql.Identifier(name), sql.SQL("true" if allow_connections else "false"),
