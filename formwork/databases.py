@@ -63,6 +63,12 @@ def exists(admin: psycopg.Connection, name: str) -> bool:
     return admin.execute("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = %s)", (name,)).fetchone()[0]
 
 
+def owner(admin: psycopg.Connection, name: str) -> str | None:
+    """The role owning database `name`; None when there is no such database."""
+    row = admin.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (check_name(name),)).fetchone()
+    return row[0] if row else None
+
+
 def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
     """A derived name for a database about to be created; refused when it names an existing database."""
     name = derived_name(base, suffix)
@@ -71,10 +77,12 @@ def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
     return name
 
 
-def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True) -> None:
+def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True, owner: str | None = None) -> None:
+    """`owner`: the role that will own it (Odoo's own role, which creates its tables in the public schema)."""
     check_name(name)
-    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}").format(
-        sql.Identifier(name), sql.SQL("true" if allow_connections else "false")))
+    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}{}").format(
+        sql.Identifier(name), sql.SQL("true" if allow_connections else "false"),
+        sql.SQL(" OWNER {}").format(sql.Identifier(owner)) if owner else sql.SQL("")))
 
 
 def drop(admin: psycopg.Connection, name: str) -> None:

@@ -51,7 +51,7 @@ def restore_scratch(environment: str, env: OdooEnvironment, server: ConnectionSp
     with connect_maintenance(server) as admin:
         databases.drop(admin, scratch)  # a retry of this run starts from nothing
     with server_slots(server, why="restore into scratch"):
-        clone.restore(server, scratch, files / DATABASE, progress=task_progress())
+        clone.restore(server, scratch, files / DATABASE, progress=task_progress(), owned_like=env.db_name, source_owner=manifest.database_owner)
 
 
 @task(name="check the restored database")

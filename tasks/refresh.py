@@ -154,7 +154,8 @@ def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratc
     with server_slots(src, dst, why="clone"):
         with snapshot(src.connection(), "source") as (snapshot_id, facts):
             clone.dump(src.connection(), scratch / DATABASE, progress=task_progress(), snapshot=snapshot_id)
-        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
+        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True,
+                      owned_like=dst.db_name, source_owner=facts.database_owner)
     return facts.tables
 
 
@@ -173,7 +174,8 @@ def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side
     if problems:
         raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
     with server_slots(dst, why="restore backup"):
-        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True)
+        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True,
+                      owned_like=dst.db_name, source_owner=manifest.database_owner)
     filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), filestore.open_folder(side_url), task_progress())
     return manifest
 

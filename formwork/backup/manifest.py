@@ -70,6 +70,7 @@ class Manifest:
     server_version: str = ""
     database_size: int = 0  # bytes on the source server: what a restore needs free
     wal_lsn: str | None = None
+    database_owner: str | None = None  # the role owning the database: restores are given to it where it exists (Odoo's)
     odoo_version: str | None = None
     modules: list[str] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows in the snapshot
@@ -112,6 +113,8 @@ class Manifest:
             raise ValueError("no environment")
         if self.taken_at.utcoffset() is None:
             raise ValueError("taken_at has no time zone")
+        if self.database_owner is not None and not isinstance(self.database_owner, str):
+            raise ValueError("database_owner must be a role name")
         if not all(isinstance(t, str) and _count(n) for t, n in self.tables.items()):
             raise ValueError("tables must map names to row counts")
         if not all(isinstance(k, str) and isinstance(f.sha256, str) and _count(f.size) for k, f in self.files.items()):

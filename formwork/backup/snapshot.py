@@ -23,12 +23,13 @@ def snapshot(spec: ConnectionSpec, environment: str) -> Iterator[tuple[str, Mani
     """A snapshot id for pg_dump and the manifest's facts read in it; held open until the dump is done."""
     with psycopg.connect(**spec.kwargs()) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot_id, taken_at, version, size, lsn = conn.execute(
+        snapshot_id, taken_at, version, size, lsn, owner = conn.execute(
             "SELECT pg_export_snapshot(), now(), current_setting('server_version'), pg_database_size(current_database()), "
-            "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text").fetchone()
+            "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text, "
+            "(SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database())").fetchone()
         manifest = Manifest(id=new_id(taken_at), environment=environment, taken_at=taken_at.astimezone(UTC),
                             source=ConnectionSpec(spec.host, spec.port, spec.dbname, spec.user).uri(), server_version=version, wal_lsn=lsn,
-                            database_size=size)
+                            database_size=size, database_owner=owner)
         manifest.tables = row_counts(conn)
         if "ir_module_module" in manifest.tables:
             manifest.modules = [n for (n,) in conn.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")]

@@ -7,6 +7,11 @@ then accepts connections again: from here on only its owner (the role that creat
 it, Formwork) and superusers get in, whatever the number of Formwork's own sessions
 (pg_restore's parallel jobs, masking). A killed run leaves it closed. The swap opens it
 with the access list of the database it replaces.
+
+A copy Odoo will open is owned, database and objects, by the role owning the database it
+replaces (else the source's owner; see `clone.restore`), not by Formwork's: Odoo refuses to
+run as a superuser and cannot write tables it does not own. That owner's CONNECT is revoked
+until the swap, so owning the copy does not let Odoo in while it is built.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from psycopg import sql
 from formwork import databases
 
 
-def create_closed(admin: psycopg.Connection, name: str) -> None:
-    """An empty database only its owner and superusers may connect to."""
-    databases.create(admin, name, allow_connections=False)
+def create_closed(admin: psycopg.Connection, name: str, owner: str | None = None) -> None:
+    """An empty database only the connecting role (its owner, unless `owner` is given) and superusers may connect to."""
+    databases.create(admin, name, allow_connections=False, owner=owner)
     database = sql.Identifier(name)
     admin.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
+    if owner:
+        admin.execute(sql.SQL("REVOKE CONNECT ON DATABASE {} FROM {}").format(database, sql.Identifier(owner)))
+        admin.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO CURRENT_USER").format(database))
     admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database))
 
 

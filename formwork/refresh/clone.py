@@ -40,9 +40,12 @@ def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progr
 
 
 def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
-            defer_indexes: bool = False) -> None:
-    """Into a new database `database` on `server`, owned by the connecting role and closed to other
-    roles (see `access`): it holds production's data, unmasked, until the swap opens it.
+            defer_indexes: bool = False, owned_like: str | None = None, source_owner: str | None = None) -> None:
+    """Into a new database `database` on `server`, closed to other roles (see `access`): it holds
+    production's data, unmasked, until the swap opens it. It and every object restored into it are owned
+    like database `owned_like` when that is on the server (the one it will replace: the Odoo that opens it
+    after the swap can write it), else by `source_owner` (the source's owner) when that role is on the server,
+    else by the connecting role.
 
     `defer_indexes` leaves out the plain indexes (keys, unique and foreign-key constraints are restored):
     a copy about to be rewritten (masked) is rewritten faster without them, and `build_indexes` then
@@ -51,21 +54,32 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
     with connect_maintenance(server) as admin:
         if databases.exists(admin, database):
             raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
-        access.create_closed(admin, database)
+        owner = (databases.owner(admin, owned_like) if owned_like else None) or _role_on(admin, source_owner)
+        if owner and not admin.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (owner,)).fetchone()[0]:
+            raise OperationError(f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' or the source (Odoo "
+                                 f"writes its own tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as")
+        access.create_closed(admin, database, owner)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
-            _restore(server.on(database), directory, jobs, progress, chosen, "restore " + database)
+            _restore(server.on(database), directory, jobs, progress, chosen, "restore " + database, owner)
         except BaseException:
             databases.drop(admin, database)
             raise
 
 
+def _role_on(admin: psycopg.Connection, role: str | None) -> str | None:
+    """`role` when it exists on the server."""
+    found = role and admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+    return role if found else None
+
+
 def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
-    """The plain indexes a `defer_indexes` restore left out; never into a production database."""
+    """The plain indexes a `defer_indexes` restore left out, owned like the database; never into a production database."""
     with connect_maintenance(server) as admin:
         refuse_production(admin, "restore", database)
+        owner = databases.owner(admin, database)
     chosen = [e for e in _entries(directory, database) if PLAIN_INDEX.match(e)]
-    _restore(server.on(database), directory, jobs, progress, chosen, "indexes " + database)
+    _restore(server.on(database), directory, jobs, progress, chosen, "indexes " + database, owner)
 
 
 def _entries(directory: Path, database: str) -> list[str]:
@@ -77,12 +91,15 @@ def _entries(directory: Path, database: str) -> list[str]:
     return [line for line in listing.stdout.splitlines() if line and not line.startswith(";")]
 
 
-def _restore(target: ConnectionSpec, directory: Path, jobs: int, progress: Progress | None, entries: list[str], label: str) -> None:
+def _restore(target: ConnectionSpec, directory: Path, jobs: int, progress: Progress | None, entries: list[str], label: str,
+             owner: str | None) -> None:
+    """`owner`: pg_restore creates every object as that role (SET ROLE), so they are its."""
     with tempfile.NamedTemporaryFile("w", prefix="formwork-toc-", suffix=".list") as toc:
         toc.write("\n".join(entries) + "\n")
         toc.flush()
         _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
-              f"--use-list={toc.name}", f"--dbname={_conninfo(target)}", str(directory)], target, label, len(entries), RESTORED, progress)
+              *([f"--role={owner}"] if owner else []), f"--use-list={toc.name}", f"--dbname={_conninfo(target)}", str(directory)],
+             target, label, len(entries), RESTORED, progress)
 
 
 def _conninfo(spec: ConnectionSpec) -> str:
