@@ -71,10 +71,12 @@ def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
     return name
 
 
-def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True) -> None:
+def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True, owner: str | None = None) -> None:
+    """`owner`: the role that will own it (Odoo's own role, which creates its tables in the public schema)."""
     check_name(name)
-    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}").format(
-        sql.Identifier(name), sql.SQL("true" if allow_connections else "false")))
+    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}{}").format(
+        sql.Identifier(name), sql.SQL("true" if allow_connections else "false"),
+        sql.SQL(" OWNER {}").format(sql.Identifier(owner)) if owner else sql.SQL("")))
 
 
 def drop(admin: psycopg.Connection, name: str) -> None:
