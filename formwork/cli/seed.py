@@ -19,6 +19,7 @@ def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | N
     """Create database DSN with a seeded construction company (Odoo 17 tables)."""
     import dataclasses
     import os
+    from pathlib import Path
 
     from formwork.dsn import parse_dsn
     from formwork.errors import InputError
@@ -26,6 +27,7 @@ def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | N
     from formwork.production_guard import refuse_production_filestore
     from formwork.seed import odoo_bin as odoo
     from formwork.seed.builder import check_target
+    from formwork.seed.odoo_role import ROLE
 
     synthetic = scale is not None or seed_value is not None
     if odoo_bin and synthetic:
@@ -40,6 +42,8 @@ def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | N
         parse_location(filestore, option="--filestore")
         refuse_production_filestore(filestore, "seed", label="--filestore")
     check_target(spec, replace=replace)
+    if odoo_bin:  # only now: a refused target never starts Odoo
+        odoo.OdooRunner(Path(odoo_bin), spec.host, spec.port, ROLE).version(option=option)
     if spec.password:  # keep it out of the flow run's parameters: libpq reads PGPASSWORD
         os.environ["PGPASSWORD"] = spec.password
     from flows.seed import seed_database

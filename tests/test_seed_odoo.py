@@ -1,0 +1,109 @@
+"""`formwork seed --odoo-bin`: the construction company built through real Odoo 17 (restored from the build the `odoo`
+fixture cached), its filestore beside it, and Odoo serving it; every guard of the synthetic seed still applies, before
+any Odoo starts."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from blocks.odoo_environment import OdooEnvironment
+from formwork.seed.odoo_build import MODULES
+from tests.support.clusters import drop_database
+from tests.support.odoo import OdooCopy, check_odoo_runs
+from tests.test_hostile_identity import digest, refused
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo's database first
+PEOPLE = ["Aisha Rahman", "Liam O'Brien", "Maria Keller", "Tomasz Nowak"]
+
+
+@pytest.fixture
+def watched_odoo(odoo, tmp_path):
+    """odoo-bin behind a wrapper that notes every start: (its path, the note)."""
+    started = tmp_path / "odoo-started"
+    wrapper = tmp_path / "odoo-bin"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {started}\nexec {odoo.bin} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper, started
+
+
+@pytest.fixture(scope="module")
+def seeded(pg, odoo, prefect_api, tmp_path_factory):
+    """One database seeded through Odoo on the command line, its filestore in Odoo's layout: (name, data dir, result)."""
+    import os
+    import subprocess
+    import sys
+
+    name, data_dir = f"so_{uuid.uuid4().hex[:8]}", tmp_path_factory.mktemp("odoo-data")
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    env.pop("FORMWORK_ODOO_DB_PASSWORD", None)
+    result = subprocess.run([str(Path(sys.executable).with_name("formwork")), "seed", pg.dsn(name), "--odoo-bin", str(odoo.bin),
+                             "--filestore", f"file://{data_dir}/filestore/{name}"], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    yield name, data_dir, result
+    drop_database(pg, name)
+
+
+def test_the_database_is_real_odoo_with_the_construction_company(pg, seeded):
+    name, data_dir, result = seeded
+    assert f"seeded postgresql://postgres@127.0.0.1:{pg.port}/{name} through Odoo Server 17.0" in result.stdout
+    assert f"server --db_host=127.0.0.1 --db_port={pg.port} --db_user=odoo -d {name}" in result.stdout
+    assert f"--data-dir={data_dir}" in result.stdout
+    assert "restoring the Odoo database" in result.stderr and "copying Odoo's filestore" in result.stderr
+    with psycopg.connect(pg.dsn(name)) as conn:
+        installed = {module for (module,) in conn.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")}
+        assert set(MODULES) <= installed
+        assert conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (name,)).fetchone()[0] == "odoo"
+        people = conn.execute("SELECT e.name FROM hr_employee e JOIN res_partner_bank b ON b.id = e.bank_account_id "
+                              "WHERE e.private_email LIKE '%.example' ORDER BY 1").fetchall()
+        assert [person for (person,) in people] == PEOPLE
+        stored = conn.execute("SELECT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL").fetchall()
+    filestore = data_dir / "filestore" / name
+    assert len(stored) > 1000
+    for store_fname, checksum in stored:
+        assert hashlib.sha1((filestore / store_fname).read_bytes()).hexdigest() == checksum, store_fname
+
+
+def test_odoo_serves_the_seeded_database(odoo, seeded):
+    name, data_dir, _ = seeded
+    check_odoo_runs(odoo, OdooCopy(name, data_dir))
+
+
+def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, run_formwork, watched_odoo, tmp_path):
+    name, data_dir, _ = seeded
+    wrapper, started = watched_odoo
+    before, files = digest(pg, name), sorted((data_dir / "filestore" / name).rglob("*"))
+    target = f"file://{tmp_path}/filestore/{name}"
+    lower = f"so-staging-{uuid.uuid4().hex[:6]}"
+    OdooEnvironment(db_host="127.0.0.1", db_port=pg.port, db_name=name, db_user="postgres").save(lower)
+    refused(run_formwork("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--filestore", target),
+            f"database '{name}' is the database of environment '{lower}'", "add --replace")
+    prod = f"so-prod-{uuid.uuid4().hex[:6]}"
+    OdooEnvironment(db_host="localhost", db_port=pg.port, db_name=name, db_user="postgres", production=True,
+                    filestore_url=f"file://{data_dir}/filestore/{name}").save(prod)
+    refused(run_formwork("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--replace"),
+            f"database '{name}' is the database of production environment '{prod}'", "never seeds production")
+    refused(run_formwork("seed", pg.dsn(f"so_new_{uuid.uuid4().hex[:6]}"), "--odoo-bin", str(wrapper), "--filestore",
+                         f"file://{data_dir}/filestore"), f"--filestore 'file://{data_dir}/filestore' overlaps", f"'{prod}'")
+    assert not started.exists(), started.read_text()
+    assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files
+    assert not (tmp_path / "filestore").exists()
+
+
+def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, run_formwork, tmp_path):
+    target = f"so_bad_{uuid.uuid4().hex[:6]}"
+    missing = str(tmp_path / "no-such" / "odoo-bin")
+    not_odoo = tmp_path / "not-odoo"
+    not_odoo.write_text("#!/bin/sh\necho 'Python 3.11'\n")
+    not_odoo.chmod(0o755)
+    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", missing), f"--odoo-bin '{missing}': not an executable file")
+    refused(run_formwork("seed", pg.dsn(target), env={"FORMWORK_ODOO_BIN": missing}), f"FORMWORK_ODOO_BIN '{missing}'")
+    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", str(not_odoo)),
+            f"--odoo-bin '{not_odoo}': `--version` says 'Python 3.11', not Odoo Server 17.0")
+    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", str(not_odoo), "--scale", "2"), "--scale and --seed")
+    with psycopg.connect(pg.dsn()) as conn:
+        assert not conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{target}%",)).fetchall()
