@@ -53,7 +53,7 @@ def how_to_open(odoo_bin: str, host: str, port: int, database: str, filestore: s
     where = data_dir(filestore, database)
     command = (f"{odoo_bin} server --db_host={host} --db_port={port} --db_user={ROLE} -d {database} --db-filter=^{database}$"
                + (f" --data-dir={where}" if where else ""))
-    notes = [f"with role {ROLE}'s password in PGPASSWORD (as in {PASSWORD_VARIABLE})"] if password else []
+    notes = [f"role {ROLE}'s password in PGPASSWORD, as in {PASSWORD_VARIABLE}"] if password else []
     if not where:
         notes.append(f"its files must be in <data-dir>/filestore/{database}")
     return command + (f"   ({'; '.join(notes)})" if notes else "") + "; log in as admin (Odoo's demo data: password admin)"
