@@ -164,8 +164,9 @@ def run_demo() -> None:
     click.echo(f"   Flow runs (seed, refresh, drill, promote):   {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
-    if odoo:
+    if odoo:  # the demo data's administrator: admin / admin on production, masked on staging
         click.echo(f"   Production in real Odoo (admin / admin):     {odoo.open_command('prod')}")
+        click.echo(f"   Staging in real Odoo (masked, rewired):      {odoo.open_command('staging')}")
     click.echo(f"   GitOps repository, registry:                 {stack.gitops_repo}, {stack.registry.url}")
     click.echo(f"   UI login (API auth string):                  \"prefect_auth\" in {stack.settings_file}")
     click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")

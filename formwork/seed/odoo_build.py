@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -103,20 +103,16 @@ def restore(cached: Path, database: ConnectionSpec) -> None:
         conn.execute("UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')")
 
 
-def filestore_files(cached: Path) -> Iterator[tuple[str, bytes]]:
-    """(key, content) of each file of the cached filestore, keys as Odoo's store_fname (`ab/abcdef...`)."""
+def copy_filestore(cached: Path, write: Callable[[str, bytes], None]) -> tuple[int, int]:
+    """Every file of the cached filestore through `write` (an object store's put_bytes), keyed as Odoo's store_fname
+    (`ab/abcdef...`); (files, bytes)."""
+    files = size = 0
     with tarfile.open(cached / "filestore.tar") as tar:
         for member in tar:
             if member.isfile():
-                yield os.path.normpath(member.name), tar.extractfile(member).read()
-
-
-def copy_filestore(cached: Path, write: Callable[[str, bytes], None]) -> tuple[int, int]:
-    """Every file of the cached filestore through `write` (an object store's put_bytes); (files, bytes)."""
-    files = size = 0
-    for key, content in filestore_files(cached):
-        write(key, content)
-        files, size = files + 1, size + len(content)
+                content = tar.extractfile(member).read()
+                write(os.path.normpath(member.name), content)
+                files, size = files + 1, size + len(content)
     return files, size
 
 
