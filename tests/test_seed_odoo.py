@@ -21,35 +21,44 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds
 PEOPLE = ["Aisha Rahman", "Liam O'Brien", "Maria Keller", "Tomasz Nowak"]
 
 
+SUPERUSER_SECRET, ODOO_SECRET = "pg-superuser-Secret-1", "odoo-role-Secret-2"  # the test cluster trusts; Odoo must see only its own
+
+
+def watching(odoo, folder: Path) -> tuple[Path, Path]:
+    """odoo-bin behind a wrapper that notes each start, its arguments and its environment: (wrapper, notes)."""
+    notes, wrapper = folder / "odoo-started", folder / "odoo-bin"
+    wrapper.write_text(f'#!/bin/sh\n{{ echo "ARGS $*"; env; }} >> {notes}\nexec {odoo.bin} "$@"\n')
+    wrapper.chmod(0o755)
+    return wrapper, notes
+
+
 @pytest.fixture
 def watched_odoo(odoo, tmp_path):
-    """odoo-bin behind a wrapper that notes every start: (its path, the note)."""
-    started = tmp_path / "odoo-started"
-    wrapper = tmp_path / "odoo-bin"
-    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {started}\nexec {odoo.bin} "$@"\n')
-    wrapper.chmod(0o755)
-    return wrapper, started
+    return watching(odoo, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def seeded(pg, odoo, prefect_api, tmp_path_factory):
-    """One database seeded through Odoo on the command line, its filestore in Odoo's layout: (name, data dir, result)."""
+    """One database seeded through Odoo on the command line, the superuser's password in the DSN and Odoo's role's in
+    FORMWORK_ODOO_DB_PASSWORD, its filestore in Odoo's layout: (name, data dir, result, what odoo-bin was given)."""
     import os
     import subprocess
     import sys
 
     name, data_dir = f"so_{uuid.uuid4().hex[:8]}", tmp_path_factory.mktemp("odoo-data")
-    env = {**os.environ, "PREFECT_API_URL": prefect_api}
-    env.pop("FORMWORK_ODOO_DB_PASSWORD", None)
-    result = subprocess.run([str(Path(sys.executable).with_name("formwork")), "seed", pg.dsn(name), "--odoo-bin", str(odoo.bin),
+    wrapper, notes = watching(odoo, tmp_path_factory.mktemp("watched"))
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "FORMWORK_ODOO_DB_PASSWORD": ODOO_SECRET,
+           "FORMWORK_DEMO_DB_PASSWORD": SUPERUSER_SECRET}  # as `make demo` runs it
+    dsn = pg.dsn(name).replace("postgres@", f"postgres:{SUPERUSER_SECRET}@")
+    result = subprocess.run([str(Path(sys.executable).with_name("formwork")), "seed", dsn, "--odoo-bin", str(wrapper),
                              "--filestore", f"file://{data_dir}/filestore/{name}"], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    yield name, data_dir, result
+    yield name, data_dir, result, notes.read_text()
     drop_database(pg, name)
 
 
 def test_the_database_is_real_odoo_with_the_construction_company(pg, seeded):
-    name, data_dir, result = seeded
+    name, data_dir, result, _ = seeded
     assert f"seeded postgresql://postgres@127.0.0.1:{pg.port}/{name} through Odoo Server 17.0" in result.stdout
     assert f"server --db_host=127.0.0.1 --db_port={pg.port} --db_user=odoo -d {name}" in result.stdout
     assert f"--data-dir={data_dir}" in result.stdout
@@ -69,12 +78,12 @@ def test_the_database_is_real_odoo_with_the_construction_company(pg, seeded):
 
 
 def test_odoo_serves_the_seeded_database(odoo, seeded):
-    name, data_dir, _ = seeded
+    name, data_dir, *_ = seeded
     check_odoo_runs(odoo, OdooCopy(name, data_dir))
 
 
 def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, run_formwork, watched_odoo, tmp_path):
-    name, data_dir, _ = seeded
+    name, data_dir, *_ = seeded
     wrapper, started = watched_odoo
     before, files = digest(pg, name), sorted((data_dir / "filestore" / name).rglob("*"))
     target = f"file://{tmp_path}/filestore/{name}"
@@ -92,6 +101,15 @@ def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, run_
     assert not started.exists(), started.read_text()
     assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files
     assert not (tmp_path / "filestore").exists()
+
+
+def test_odoo_gets_its_own_password_in_its_environment_and_no_other_secret(seeded):
+    *_, result, given = seeded
+    starts = given.count("ARGS ")
+    assert starts >= 1 and given.count(f"PGPASSWORD={ODOO_SECRET}\n") == starts, given
+    assert SUPERUSER_SECRET not in given and ODOO_SECRET not in "".join(line for line in given.splitlines() if line.startswith("ARGS"))
+    assert SUPERUSER_SECRET not in result.stdout + result.stderr and ODOO_SECRET not in result.stdout + result.stderr
+    assert "role odoo's password in PGPASSWORD" in result.stdout
 
 
 def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, run_formwork, tmp_path):

@@ -27,7 +27,7 @@ def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | N
     from formwork.production_guard import refuse_production_filestore
     from formwork.seed import odoo_bin as odoo
     from formwork.seed.builder import check_target
-    from formwork.seed.odoo_role import ROLE
+    from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE
 
     synthetic = scale is not None or seed_value is not None
     if odoo_bin and synthetic:
@@ -43,7 +43,7 @@ def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | N
         refuse_production_filestore(filestore, "seed", label="--filestore")
     check_target(spec, replace=replace)
     if odoo_bin:  # only now: a refused target never starts Odoo
-        odoo.OdooRunner(Path(odoo_bin), spec.host, spec.port, ROLE).version(option=option)
+        odoo.OdooRunner(Path(odoo_bin), spec.host, spec.port, ROLE, os.environ.get(PASSWORD_VARIABLE)).version(option=option)
     if spec.password:  # keep it out of the flow run's parameters: libpq reads PGPASSWORD
         os.environ["PGPASSWORD"] = spec.password
     from flows.seed import seed_database
