@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from blocks.odoo_environment import OdooEnvironment
+from formwork.seed import odoo_build
 from formwork.seed.odoo_build import MODULES
 from tests.support.clusters import drop_database
 from tests.support.odoo import OdooCopy, check_odoo_runs
@@ -125,3 +126,19 @@ def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, run_formwork, tmp_
     refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", str(not_odoo), "--scale", "2"), "--scale and --seed")
     with psycopg.connect(pg.dsn()) as conn:
         assert not conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{target}%",)).fetchall()
+
+
+def test_a_failed_build_leaves_the_target_as_it_was(pg, odoo, seeded, run_formwork, tmp_path):
+    """A cached dump that does not restore (disk fault, tampering): the seed fails and the database it would replace is
+    left as it was, with its files."""
+    name, data_dir, *_ = seeded
+    broken = tmp_path / "cache" / "formwork" / "odoo-db" / odoo_build.cache_key(odoo.runner)
+    broken.mkdir(parents=True)
+    (broken / "db.dump").write_bytes(b"PGDMP not a dump")
+    (broken / "filestore.tar").write_bytes(b"")
+    before, files = digest(pg, name), sorted((data_dir / "filestore" / name).rglob("*"))
+    result = run_formwork("seed", pg.dsn(name), "--odoo-bin", str(odoo.bin), "--replace", "--filestore",
+                          f"file://{data_dir}/filestore/{name}", env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert f"formwork: pg_restore {name}__formwork_seeding failed" in result.stderr.strip().splitlines()[-1]
+    assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files
