@@ -16,7 +16,8 @@ import click
                    "(built once, then restored from ~/.cache/formwork). Default: $FORMWORK_ODOO_BIN unless --scale or "
                    "--seed is given. Odoo logs in as role odoo (created when missing) with $FORMWORK_ODOO_DB_PASSWORD.")
 def seed(dsn: str, filestore: str | None, scale: int | None, seed_value: int | None, replace: bool, odoo_bin: str | None) -> None:
-    """Create database DSN with a seeded construction company (Odoo 17 tables)."""
+    """Create database DSN with a construction company: Odoo 17 tables at any scale, or a real Odoo 17 database
+    (--odoo-bin) that Odoo serves."""
     import dataclasses
     import os
     from pathlib import Path
