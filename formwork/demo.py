@@ -18,11 +18,12 @@ import click
 import psycopg
 
 from formwork import demo_release
-from formwork.demo_odoo import DemoOdoo, find_odoo
+from formwork.demo_odoo import DemoOdoo
 from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
+from formwork.seed.odoo_bin import available_odoo
 
 ENVIRONMENTS = {
     # name: (database, extra `env add` options); prod is drilled on the stack's scratch server (added in `register`)
@@ -108,7 +109,7 @@ def run_demo() -> None:
     click.echo(f"   postgres {stack.postgres.dsn(with_password=False)}   prefect {stack.prefect.ui_url}")
     demo = Demo(stack)
 
-    odoo_bin, why_not = find_odoo()
+    odoo_bin, why_not = available_odoo()
     odoo = DemoOdoo(stack, odoo_bin) if odoo_bin else None
     how = "through real Odoo 17: its demo data and a construction company" if odoo else "Odoo 17 tables, construction company"
     click.secho(f"\n2. Seed the production database ({how})", bold=True)

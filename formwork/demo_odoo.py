@@ -1,7 +1,7 @@
 """Real Odoo in `make demo`: production is seeded through it when it is available, and opened in it afterwards.
 
-Odoo is FORMWORK_ODOO_BIN, else what `../shared/odoo/ensure-odoo.sh` (beside the project) builds; without either the
-demo seeds the synthetic database and says why. Odoo logs in as role `odoo`, whose password the demo generates once
+Odoo is found as the tests find it (formwork.seed.odoo_bin.available_odoo); without it the demo seeds the synthetic
+database and says why. Odoo logs in as role `odoo`, whose password the demo generates once
 and keeps in `odoo.conf` under FORMWORK_HOME (owner-only, like stack.json): `formwork seed` gets it through
 FORMWORK_ODOO_DB_PASSWORD, and `odoo-bin -c odoo.conf` serves the demo's databases with it, its data dir being the
 object store that holds their filestores (`objects/filestore/<database>`).
@@ -10,30 +10,11 @@ object store that holds their filestores (`objects/filestore/<database>`).
 from __future__ import annotations
 
 import configparser
-import os
 from pathlib import Path
 
-from formwork.errors import OperationError
 from formwork.local.postgres import new_password
 from formwork.local.stack import LocalStack
-from formwork.seed.odoo_bin import VARIABLE, checked_odoo_bin, shared_odoo
 from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE
-
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def find_odoo() -> tuple[Path | None, str]:
-    """(odoo-bin, "") or (None, why not). A FORMWORK_ODOO_BIN that is no executable is refused, not passed over."""
-    explicit = os.environ.get(VARIABLE)
-    if explicit:
-        return checked_odoo_bin(explicit, option=VARIABLE), ""
-    try:
-        found = shared_odoo(PROJECT)
-    except OperationError as exc:
-        return None, str(exc)
-    if found is None:
-        return None, f"{VARIABLE} is unset and {PROJECT.parent / 'shared' / 'odoo' / 'ensure-odoo.sh'} does not exist"
-    return found, ""
 
 
 class DemoOdoo:

@@ -1,4 +1,5 @@
-"""odoo-bin as Formwork runs it: found and checked, connected as Odoo's own role, its log read.
+"""odoo-bin as Formwork runs it: found (the demo and the tests look in the same places) and checked, connected as
+Odoo's own role, its log read.
 
 Odoo gets its database password through PGPASSWORD in its environment, never on its command line, and an
 environment stripped of every other secret the caller holds (the superuser's PGPASSWORD first of all). A run that
@@ -19,6 +20,7 @@ from pathlib import Path
 from formwork.errors import InputError, OperationError
 
 VARIABLE = "FORMWORK_ODOO_BIN"
+PROJECT = Path(__file__).resolve().parents[2]
 VERSION = "Odoo Server 17.0"
 ENSURE_TIMEOUT = 900
 LOG_ERROR = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", re.MULTILINE)
@@ -38,17 +40,21 @@ def checked_odoo_bin(value: str, option: str = "--odoo-bin") -> Path:
     return path
 
 
-def shared_odoo(project: Path) -> Path | None:
-    """odoo-bin built by `<project>/../shared/odoo/ensure-odoo.sh` into the cache, when that script is there."""
-    script = project.parent / "shared" / "odoo" / "ensure-odoo.sh"
+def available_odoo() -> tuple[Path | None, str]:
+    """(odoo-bin, "") or (None, why there is none): FORMWORK_ODOO_BIN (refused, not passed over, when it is no
+    executable), else what `../shared/odoo/ensure-odoo.sh` beside the project builds into the cache."""
+    explicit = os.environ.get(VARIABLE)
+    if explicit:
+        return checked_odoo_bin(explicit, option=VARIABLE), ""
+    script = PROJECT.parent / "shared" / "odoo" / "ensure-odoo.sh"
     if not script.is_file():
-        return None
+        return None, f"{VARIABLE} is unset and {script} does not exist"
     with locked(cache_root() / "odoo-17.0.lock"):
         built = subprocess.run([str(script), str(cache_root() / "odoo-17.0")], check=False, capture_output=True, text=True,
                                timeout=ENSURE_TIMEOUT)
     if built.returncode != 0:
-        raise OperationError(f"{script} failed: {(built.stderr.strip().splitlines() or ['no output'])[-1]}")
-    return Path(built.stdout.strip().splitlines()[-1])
+        return None, f"{script} failed: {(built.stderr.strip().splitlines() or ['no output'])[-1]}"
+    return Path(built.stdout.strip().splitlines()[-1]), ""
 
 
 @contextlib.contextmanager

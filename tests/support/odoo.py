@@ -31,11 +31,10 @@ from formwork.dsn import parse_dsn
 from formwork.errors import FormworkError
 from formwork.local.postgres import LocalCluster, free_port
 from formwork.seed import odoo_build
-from formwork.seed.odoo_bin import LOG_ERROR, VARIABLE, OdooRunner, checked_odoo_bin, shared_odoo
+from formwork.seed.odoo_bin import LOG_ERROR, OdooRunner, available_odoo
 from formwork.seed.odoo_build import MODULES  # noqa: F401 (part of this module's interface)
 from formwork.seed.odoo_role import ROLE, ensure_role
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = "odoo_template"
 START_TIMEOUT = 120
 REQUEST_TIMEOUT = 180  # the first /web of a database generates its asset bundles
@@ -48,15 +47,13 @@ class OdooUnavailable(Exception):
 
 
 def find_odoo() -> Path:
-    explicit = os.environ.get(VARIABLE)
+    """The odoo-bin `formwork demo` would use (formwork.seed.odoo_bin.available_odoo)."""
     try:
-        if explicit:
-            return checked_odoo_bin(explicit, option=VARIABLE)
-        found = shared_odoo(ROOT)
+        found, why_not = available_odoo()
     except FormworkError as exc:
         raise OdooUnavailable(str(exc)) from None
     if found is None:
-        raise OdooUnavailable(f"{VARIABLE} is unset and {ROOT.parent / 'shared' / 'odoo' / 'ensure-odoo.sh'} does not exist")
+        raise OdooUnavailable(why_not)
     return found
 
 
