@@ -224,7 +224,8 @@ def test_plan_lists_columns_counts_and_uncovered(staging):
     assert any(line.startswith("hr_contract.wage: noise") for line in lines)
     assert any(line.startswith("res_users_apikeys: delete 5 rows") for line in lines)
     assert "ir_attachment files: replace 700 with a placeholder where res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')" in lines
-    assert any(line.startswith("uncovered: ir_mail_server.smtp_pass") for line in lines)
+    assert any(line.startswith("kept: ir_mail_server.smtp_pass: rewiring replaces it") for line in lines)
+    assert lines[0].startswith("coverage: ") and lines[0].endswith(" kept, 0 uncovered personal-looking columns")
 
 
 def test_tables_of_missing_modules_are_skipped_and_reported(staging, tmp_path):

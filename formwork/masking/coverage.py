@@ -1,4 +1,9 @@
-"""Columns that look personal but no rule touches: a warning, so new modules don't leak silently."""
+"""Which text columns no rule touches, and whether they look personal.
+
+Fail closed: a personal-looking column that is neither masked by a rule nor kept
+on purpose (`keep:` with a reason) stops the run before anything changes, so a
+new module's columns cannot leak silently.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import re
 import psycopg
 from psycopg import sql
 
+from formwork.errors import InputError
 from formwork.masking.introspect import is_text
+from formwork.masking.model import KeptColumn
 from formwork.masking.scrub import DETECTORS
 
 # Names that mean personal data on their own; generic ones (name, notes, body) are judged by content.
@@ -19,9 +26,18 @@ PERSONAL_NAME = re.compile(
 TECHNICAL = re.compile(r"^(model|model_name|res_model|ttype|state|type|code|module|key|xml_id|arch_.*|.*_uid)$")
 
 
+class UncoveredColumns(InputError):
+    """Personal-looking columns with neither a rule nor a `keep:` entry: the rules file is incomplete."""
+
+    def __init__(self, rules_file: str, notes: list[str]):
+        super().__init__(f"{rules_file}: {len(notes)} personal-looking column(s) have no rule and no keep entry "
+                         f"(mask them, or add them under keep: with a reason); nothing was changed: {'; '.join(notes)}")
+        self.notes = notes
+
+
 def uncovered(conn: psycopg.Connection, tables: dict[str, dict[str, str]], covered: set[tuple[str, str]],
               sample: int = 50) -> list[str]:
-    """'table.column: why' for personal-looking text columns without a rule."""
+    """'table.column: why' for personal-looking text columns without a rule (or a keep entry, in `covered`)."""
     notes = []
     for table, columns in sorted(tables.items()):
         for column, kind in columns.items():
@@ -40,3 +56,8 @@ def uncovered(conn: psycopg.Connection, tables: dict[str, dict[str, str]], cover
             if reason:
                 notes.append(f"{table}.{column}: {reason}")
     return notes
+
+
+def kept_present(kept: tuple[KeptColumn, ...], tables: dict[str, dict[str, str]]) -> list[KeptColumn]:
+    """The keep entries whose column exists in this database."""
+    return [k for k in kept if k.column in tables.get(k.table, {})]

@@ -81,11 +81,15 @@ class MaskPlan:
     attachments: list[tuple[AttachmentRule, int]]
     skipped: list[str]
     uncovered: list[str]
+    kept: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [line for e in self.entries for line in e.describe()]
+        masked = sum(len(e.entry.columns) for e in self.entries)
+        out = [f"coverage: {masked} masked, {len(self.kept)} kept, {len(self.uncovered)} uncovered personal-looking columns"]
+        out += [line for e in self.entries for line in e.describe()]
         out += [f"ir_attachment files: replace {n:,} with a placeholder where {a.where}" for a, n in self.attachments]
         out += [f"skipped: {note}" for note in self.skipped]
+        out += [f"kept: {note}" for note in self.kept]
         out += [f"uncovered: {note}" for note in self.uncovered]
         return out
 
@@ -150,22 +154,29 @@ class Masker:
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
-        covered = {(e.table, c.column) for e in self.entries for c in e.columns}
-        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
         attachments = [(a, introspect.count(self.conn, "ir_attachment", f"store_fname IS NOT NULL AND ({a.where})"))
                        for a in self.attachment_rules]
         return MaskPlan(
             entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
             attachments=attachments,
             skipped=list(self.skipped),
-            uncovered=coverage.uncovered(self.conn, self.tables, covered),
+            uncovered=self._uncovered(),
+            kept=[f"{k.table}.{k.column}: {k.reason}" for k in coverage.kept_present(self.rules.kept, self.tables)],
         )
+
+    def _uncovered(self) -> list[str]:
+        covered = {(e.table, c.column) for e in self.entries for c in e.columns}
+        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
+        covered |= {(k.table, k.column) for k in self.rules.kept}
+        return coverage.uncovered(self.conn, self.tables, covered)
 
     # ---- run -------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> MaskReport:
         refuse_production(self.conn, "mask")
         if self.store is not None:
             files.refuse_production(self.store)  # before the rewrite, not only when the files' turn comes
+        if missing := self._uncovered():
+            raise coverage.UncoveredColumns(self.rules.path, missing)
         progress = progress or NoProgress()
         started = time.monotonic()
         report = MaskReport(skipped=list(self.skipped))

@@ -54,8 +54,19 @@ class AttachmentRule:
 
 
 @dataclass(frozen=True)
+class KeptColumn:
+    """A personal-looking column left as it is on purpose, and why (`keep:` in a rules file)."""
+
+    table: str
+    column: str
+    reason: str
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
 class RuleSet:
     path: str
     locale: str
     tables: tuple[TableRule, ...]
     attachments: tuple[AttachmentRule, ...] = ()
+    kept: tuple[KeptColumn, ...] = ()

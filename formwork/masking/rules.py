@@ -20,7 +20,7 @@ from faker.generator import Generator
 from jsonschema import Draft202012Validator
 
 from formwork.rulefile import TYPE_NAMES, Map, RulesError, Source, show, value_range  # noqa: F401 (RulesError: the error this module raises)
-from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, RuleSet, TableRule
+from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, KeptColumn, RuleSet, TableRule
 from formwork.masking.rules_schema import FAKER_OPTIONS, OPTIONLESS, SCHEMA
 from formwork.masking.transform import FILTERS_SQL
 
@@ -38,7 +38,8 @@ def load_rules(path: str | PathLike[str]) -> RuleSet:
         raise src.error(["locale"], f"unknown Faker locale '{doc['locale']}' (e.g. en_GB, fr_FR, nl_NL)")
     tables = tuple(_table(src, i, entry) for i, entry in enumerate(doc["tables"]))
     attachments = tuple(_attachment(src, i, entry) for i, entry in enumerate(doc.get("attachments", ())))
-    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments)
+    kept = tuple(_kept(src, i, entry) for i, entry in enumerate(doc.get("keep", ())))
+    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept)
 
 
 def template_fields(template: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -97,8 +98,10 @@ def _explain(src: Source, error) -> tuple[int, int, list, str]:
         message = f"must be {show(expected)}, got {show(value)}"
     elif validator in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         message = f"{show(value)} is out of range (allowed: {value_range(error.schema)})"
-    elif validator == "minLength":
+    elif validator == "minLength" or (validator == "pattern" and path[-1:] == ["reason"]):
         message = "must not be empty"
+    elif validator == "pattern":
+        message = f"expected table.column, got {show(value)}"
     else:
         message = error.message
     return line or src.line(path), -len(path), path, message
@@ -141,6 +144,11 @@ def _table(src: Source, index: int, entry: dict) -> TableRule:
 def _attachment(src: Source, index: int, entry: dict) -> AttachmentRule:
     src.check_expression(["attachments", index, "where"], entry["where"])
     return AttachmentRule(where=entry["where"], module=entry.get("module"), origin=src.origin(["attachments", index]))
+
+
+def _kept(src: Source, index: int, entry: dict) -> KeptColumn:
+    table, column = entry["column"].split(".")
+    return KeptColumn(table=table, column=column, reason=entry["reason"].strip(), origin=src.origin(["keep", index]))
 
 
 def _column(src: Source, path: list, spec: Any, siblings: dict) -> ColumnRule:

@@ -92,6 +92,17 @@ ATTACHMENT = {
     "additionalProperties": False,
 }
 
+# A column deliberately left as it is: business data that looks personal by name or content.
+KEPT = {
+    "type": "object",
+    "required": ["column", "reason"],
+    "properties": {
+        "column": {"type": "string", "pattern": r"^[a-z0-9_]+\.[a-z0-9_]+$"},
+        "reason": {"type": "string", "pattern": r"\S"},
+    },
+    "additionalProperties": False,
+}
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Formwork masking rules",
@@ -102,6 +113,7 @@ SCHEMA = {
         "locale": _NAME,
         "tables": {"type": "array", "items": TABLE},
         "attachments": {"type": "array", "items": ATTACHMENT},
+        "keep": {"type": "array", "items": KEPT},
     },
     "additionalProperties": False,
 }
