@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
+from flows.seed_odoo import OdooSeedReport, seed_through_odoo
 from formwork.dsn import parse_dsn
 from formwork.errors import InputError
 from formwork.locations import parse_location
@@ -41,7 +42,9 @@ class SeedReport:
         return "\n".join(lines)
 
 
-def _check(dsn: str, filestore: str | None) -> None:
+def _check(dsn: str, filestore: str | None, through_odoo: bool, scale: int, seed: int) -> None:
+    if through_odoo and (scale, seed) != (1, 1):
+        raise InputError("seed: scale and seed shape the synthetic database; through Odoo (odoo_bin) the company has one size")
     if parse_dsn(dsn).password:
         raise InputError("seed: the DSN given to the flow must not carry a password (flow parameters are visible); use PGPASSWORD or .pgpass")
     if filestore:
@@ -49,9 +52,15 @@ def _check(dsn: str, filestore: str | None) -> None:
 
 
 @flow(name="seed", flow_run_name="seed-{scale}x-seed{seed}", log_prints=True)
-def seed_database(dsn: str, filestore: str | None = None, scale: int = 1, seed: int = 1, replace: bool = False) -> SeedReport:
-    """Build beside the target, load every table group, write the filestore, then publish in one rename."""
-    _check(dsn, filestore)
+def seed_database(dsn: str, filestore: str | None = None, scale: int = 1, seed: int = 1, replace: bool = False,
+                  odoo_bin: str | None = None) -> SeedReport | OdooSeedReport:
+    """Build beside the target, load every table group, write the filestore, then publish in one rename; given
+    `odoo_bin`, the company is built through real Odoo instead (flows/seed_odoo.py)."""
+    _check(dsn, filestore, bool(odoo_bin), scale, seed)
+    if odoo_bin:
+        report = seed_through_odoo(dsn, odoo_bin, filestore, replace)
+        print(report.summary())
+        return report
     started = time.monotonic()
     report = SeedReport(database=parse_dsn(dsn).uri(), filestore=filestore, scale=scale, seed=seed)
 

@@ -18,10 +18,12 @@ import click
 import psycopg
 
 from formwork import demo_release
+from formwork.demo_odoo import DemoOdoo
 from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
+from formwork.seed.odoo_bin import available_odoo
 
 ENVIRONMENTS = {
     # name: (database, extra `env add` options); prod is drilled on the stack's scratch server (added in `register`)
@@ -82,9 +84,10 @@ class Demo:
         return ["env", "add", name, "--dsn", self.dsn(database), *secret, "--filestore", self.url(f"filestore/{database}"),
                 "--backup-store", self.url(f"backups/{name}"), *options]
 
-    def seed_args(self, database: str) -> list[str]:
-        """libpq takes the password from PGPASSWORD (see `seed`)."""
-        return ["seed", self.dsn(database), "--filestore", self.url(f"filestore/{database}"), "--replace"]
+    def seed_args(self, database: str, odoo: DemoOdoo | None = None) -> list[str]:
+        """libpq takes the password from PGPASSWORD (see `seed`), Odoo's role its own from FORMWORK_ODOO_DB_PASSWORD."""
+        through = ["--odoo-bin", str(odoo.bin)] if odoo else []
+        return ["seed", self.dsn(database), "--filestore", self.url(f"filestore/{database}"), "--replace", *through]
 
     def forget_environments(self, names: list[str]) -> None:
         """An earlier run's environments, removed before production is seeded again: a registered production
@@ -106,9 +109,15 @@ def run_demo() -> None:
     click.echo(f"   postgres {stack.postgres.dsn(with_password=False)}   prefect {stack.prefect.ui_url}")
     demo = Demo(stack)
 
-    click.secho("\n2. Seed the production database (Odoo 17 tables, construction company)", bold=True)
+    odoo_bin, why_not = available_odoo()
+    odoo = DemoOdoo(stack, odoo_bin) if odoo_bin else None
+    how = "through real Odoo 17: its demo data and a construction company" if odoo else "Odoo 17 tables, construction company"
+    click.secho(f"\n2. Seed the production database ({how})", bold=True)
+    if not odoo:
+        click.secho(f"   no real Odoo ({why_not}): seeding the synthetic database instead", fg="yellow")
     demo.forget_environments([*ENVIRONMENTS, *demo_release.RELEASE_ONLY])
-    demo.run(*demo.seed_args("prod"), env={"PGPASSWORD": stack.postgres.password} if stack.postgres.password else None)
+    passwords = {"PGPASSWORD": stack.postgres.password} if stack.postgres.password else {}
+    demo.run(*demo.seed_args("prod", odoo), env={**passwords, **(odoo.seed_env() if odoo else {})})
 
     click.secho("\n3. Register the environments as Prefect blocks", bold=True)
     for name, (database, options) in ENVIRONMENTS.items():
@@ -156,6 +165,9 @@ def run_demo() -> None:
     click.echo(f"   Flow runs (seed, refresh, drill, promote):   {stack.prefect.ui_url}/runs")
     click.echo(f"   Environments (Blocks):                       {stack.prefect.ui_url}/blocks")
     click.echo(f"   Production filestore:                        {stack.objects}/filestore/prod")
+    if odoo:  # the demo data's administrator: admin / admin on production, masked on staging
+        click.echo(f"   Production in real Odoo (admin / admin):     {odoo.open_command('prod')}")
+        click.echo(f"   Staging in real Odoo (masked, rewired):      {odoo.open_command('staging')}")
     click.echo(f"   GitOps repository, registry:                 {stack.gitops_repo}, {stack.registry.url}")
     click.echo(f"   UI login (API auth string):                  \"prefect_auth\" in {stack.settings_file}")
     click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")

@@ -31,6 +31,13 @@ def table_digest(conn, table: str) -> str:
     return one(conn, f"SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM {table} t")
 
 
+@pytest.fixture(autouse=True)
+def synthetic(monkeypatch):
+    """These tests are about the synthetic seed: a FORMWORK_ODOO_BIN set for the real-Odoo tests must not make
+    `formwork seed` (without --scale or --seed) build through Odoo."""
+    monkeypatch.delenv("FORMWORK_ODOO_BIN", raising=False)
+
+
 @pytest.fixture(scope="module")
 def seeded(pg, tmp_path_factory, prefect_api):
     """One scale-1 database with a local filestore, seeded through the command line."""

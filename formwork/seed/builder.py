@@ -56,13 +56,14 @@ def check_target(spec: ConnectionSpec, *, replace: bool) -> None:
             raise InputError(f"database '{spec.dbname}' already exists on {spec.host}:{spec.port} (use --replace to rebuild it)")
 
 
-def prepare(spec: ConnectionSpec, *, replace: bool) -> str:
-    """Check the target, drop any leftover of a killed run, create the building database; return its name."""
+def prepare(spec: ConnectionSpec, *, replace: bool, owner: str | None = None) -> str:
+    """Check the target, drop any leftover of a killed run, create the building database (owned by `owner`,
+    default the connecting role); return its name."""
     check_target(spec, replace=replace)
     building = databases.derived_name(spec.dbname, BUILDING_SUFFIX)
     with psycopg.connect(**maintenance(spec)) as conn:
         databases.drop(conn, building)
-        databases.create(conn, building)
+        databases.create(conn, building, owner=owner)
     return building
 
 

@@ -1,24 +1,20 @@
 """Real Odoo 17 for tests: found or built once, one database per session, copied per test.
 
 Odoo comes from FORMWORK_ODOO_BIN, else ../shared/odoo/ensure-odoo.sh builds it into the cache. The template database
-(the module set below with demo data, a construction company added through the ORM, web assets already generated) is
-kept as a pg_dump and a filestore tarball under ~/.cache/formwork, keyed by everything that shapes it, so only the
-first session pays for the install. Each test copies it with CREATE DATABASE ... TEMPLATE.
+is the one `formwork seed --odoo-bin` builds (formwork/seed/odoo_build.py: the module set with demo data, the
+construction company added through the ORM, web assets generated), restored from the same cache under
+~/.cache/formwork, so only the first session pays for the install. Each test copies it with CREATE DATABASE ... TEMPLATE.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
-import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import subprocess
-import tarfile
 import time
 import uuid
 import xmlrpc.client
@@ -29,25 +25,21 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from formwork.local.pgbin import program
+from blocks.local_directory_store import LocalDirectoryStore
+from formwork import databases
+from formwork.dsn import parse_dsn
+from formwork.errors import FormworkError
 from formwork.local.postgres import LocalCluster, free_port
+from formwork.seed import odoo_build
+from formwork.seed.odoo_bin import LOG_ERROR, OdooRunner, available_odoo
+from formwork.seed.odoo_build import MODULES  # noqa: F401 (part of this module's interface)
+from formwork.seed.odoo_role import ROLE, ensure_role
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "odoo"
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "formwork"
-CONSTRUCTION = Path(__file__).with_name("odoo_construction.py")
-MODULES = ("base", "web", "mail", "contacts", "hr", "hr_contract", "hr_holidays", "hr_recruitment", "hr_expense", "account",
-           "account_payment", "payment", "payment_stripe", "project", "calendar", "sms", "crm", "purchase",
-           "sale_management", "auth_totp", "auth_oauth", "auth_signup", "iap", "base_vat", "google_gmail",
-           "microsoft_outlook", "utm", "portal")
-ROLE = "odoo"  # Odoo refuses to run as postgres
 TEMPLATE = "odoo_template"
-BUILD_TIMEOUT = 900
 START_TIMEOUT = 120
 REQUEST_TIMEOUT = 180  # the first /web of a database generates its asset bundles
 # Models a user opens first; every copy must still read them.
 READ_MODELS = ("res.partner", "hr.employee", "hr.contract", "res.partner.bank", "mail.message", "account.move")
-LOG_ERROR = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", re.MULTILINE)
 
 
 class OdooUnavailable(Exception):
@@ -55,28 +47,14 @@ class OdooUnavailable(Exception):
 
 
 def find_odoo() -> Path:
-    explicit = os.environ.get("FORMWORK_ODOO_BIN")
-    if explicit:
-        if not os.access(explicit, os.X_OK):
-            raise OdooUnavailable(f"FORMWORK_ODOO_BIN={explicit} is not an executable file")
-        return Path(explicit)
-    script = SHARED / "ensure-odoo.sh"
-    if not script.is_file():
-        raise OdooUnavailable(f"FORMWORK_ODOO_BIN is unset and {script} does not exist")
-    with _locked(CACHE / "odoo-17.0.lock"):
-        built = subprocess.run([str(script), str(CACHE / "odoo-17.0")], check=False, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    if built.returncode != 0:
-        raise OdooUnavailable(f"{script} failed: {(built.stderr.strip().splitlines() or ['no output'])[-1]}")
-    return Path(built.stdout.strip().splitlines()[-1])
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One builder at a time across processes (xdist workers, other sessions)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+    """The odoo-bin `formwork demo` would use (formwork.seed.odoo_bin.available_odoo)."""
+    try:
+        found, why_not = available_odoo()
+    except FormworkError as exc:
+        raise OdooUnavailable(str(exc)) from None
+    if found is None:
+        raise OdooUnavailable(why_not)
+    return found
 
 
 @dataclass(frozen=True)
@@ -98,55 +76,19 @@ class Odoo:
         self.bin = odoo_bin
         self.cluster = cluster
         self.workdir = workdir
+        self.runner = OdooRunner(odoo_bin, "127.0.0.1", cluster.port, ROLE)
         self.template = OdooCopy(TEMPLATE, workdir / TEMPLATE)
 
-    # ---- the template -------------------------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """The template database on the cluster: restored from the cache, or built (and cached) on a cold one."""
-        with psycopg.connect(self.cluster.dsn(), autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone():
-                conn.execute(f"CREATE ROLE {ROLE} LOGIN CREATEDB")
-            conn.execute(f'CREATE DATABASE "{TEMPLATE}" OWNER {ROLE} ENCODING UTF8 TEMPLATE template0')
-        cached = CACHE / "odoo-db" / self._cache_key()
-        with _locked(CACHE / "odoo-db.lock"):
-            if not (cached / "db.dump").exists():
-                self._build()
-                self._store(cached)
-                return
-        self._restore(cached)
-
-    def _cache_key(self) -> str:
-        version = self.run("--version", timeout=60).stdout.strip()
-        tarball = SHARED / "odoo-17.0-community.tar.xz"
-        build = (tarball.stat().st_size, tarball.stat().st_mtime_ns) if tarball.exists() else None
-        shape = [MODULES, version, build, CONSTRUCTION.read_text()]
-        return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
-
-    def _build(self) -> None:
-        self.run("server", "-d", TEMPLATE, "-i", ",".join(MODULES), "--stop-after-init", data_dir=self.template.data_dir,
-                 timeout=BUILD_TIMEOUT, log=self.workdir / "install.log")
-        self.run("shell", "-d", TEMPLATE, "--no-http", data_dir=self.template.data_dir, stdin=CONSTRUCTION.read_text(),
-                 log=self.workdir / "construction.log")
-        check_odoo_runs(self, self.template)  # also generates the web assets once, for every copy
-
-    def _store(self, cached: Path) -> None:
-        partial = cached.with_name(cached.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        subprocess.run([program("pg_dump"), "-Fc", "--no-owner", "--no-privileges", "-f", str(partial / "db.dump"),
-                        self.cluster.dsn(TEMPLATE)], check=True, capture_output=True, timeout=BUILD_TIMEOUT)
-        with tarfile.open(partial / "filestore.tar", "w") as tar:
-            tar.add(self.template.filestore, arcname=".")
-        shutil.rmtree(cached, ignore_errors=True)
-        partial.rename(cached)
-
-    def _restore(self, cached: Path) -> None:
-        subprocess.run([program("pg_restore"), "--no-owner", "--no-privileges", f"--role={ROLE}", "-j", "2",
-                        "-d", self.cluster.dsn(TEMPLATE), str(cached / "db.dump")], check=True, capture_output=True,
-                       timeout=BUILD_TIMEOUT)
+        """The template database on the cluster, restored from the cache (built into it first on a cold one)."""
+        server = parse_dsn(self.cluster.dsn())
+        with psycopg.connect(self.cluster.dsn(), autocommit=True) as admin:
+            ensure_role(admin, server, None)
+            databases.create(admin, TEMPLATE, owner=ROLE)
+        cached = odoo_build.ensure_built(self.runner, server, TEMPLATE)
+        odoo_build.restore(cached, server.on(TEMPLATE))
         self.template.filestore.mkdir(parents=True)
-        with tarfile.open(cached / "filestore.tar") as tar:
-            tar.extractall(self.template.filestore, filter="data")
+        odoo_build.copy_filestore(cached, LocalDirectoryStore(path=str(self.template.filestore)).put_bytes)
 
     # ---- copies -----------------------------------------------------------------------------------------------------
     def copy(self, prefix: str = "odoo") -> OdooCopy:
@@ -164,25 +106,17 @@ class Odoo:
 
     # ---- running odoo-bin -------------------------------------------------------------------------------------------
     def command(self, subcommand: str, *args: str, data_dir: Path | None = None) -> list[str]:
-        """odoo-bin SUBCOMMAND with this cluster's connection (role odoo, trust auth) and no cron threads."""
+        """odoo-bin SUBCOMMAND with this cluster's connection (role odoo, trust auth)."""
         if subcommand.startswith("-"):
             return [str(self.bin), subcommand, *args]
-        return [str(self.bin), subcommand, "--db_host=127.0.0.1", f"--db_port={self.cluster.port}", f"--db_user={ROLE}",
-                f"--data-dir={data_dir or self.template.data_dir}", *args]
+        return self.runner.command(subcommand, *args, data_dir=data_dir or self.template.data_dir)
 
     def run(self, subcommand: str, *args: str, data_dir: Path | None = None, timeout: float = 120,
             stdin: str | None = None, log: Path | None = None) -> subprocess.CompletedProcess:
         """Runs odoo-bin to the end; fails naming the log when it exits non-zero or logs an ERROR."""
-        extra = ["--max-cron-threads=0"] if subcommand == "server" else []
-        result = subprocess.run(self.command(subcommand, *args, *extra, data_dir=data_dir), check=False, input=stdin,
-                                capture_output=True, text=True, timeout=timeout)
-        output = result.stdout + result.stderr
-        if log:
-            log.write_text(output)
-        if result.returncode != 0 or LOG_ERROR.search(output):
-            where = f" (log: {log})" if log else ""
-            raise AssertionError(f"odoo-bin {subcommand} failed{where}: {_errors(output) or output[-2000:]}")
-        return result
+        log = log or self.workdir / f"{subcommand}-{uuid.uuid4().hex[:8]}.log"
+        return self.runner.run(subcommand, *args, data_dir=data_dir or self.template.data_dir, log=log, timeout=timeout,
+                               stdin=stdin)
 
 
 def _errors(log: str) -> str:
