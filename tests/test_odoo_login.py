@@ -1,12 +1,12 @@
 """How testers log into a masked copy, on real Odoo 17: internal users with the environment's staging password
 (admin as admin, everyone else under their masked login), nobody with a production password, portal users not at all.
 
-One copy of the real template, masked once with the default rules' res_users entries (the whole default file still
-finds leaks on the real template, outside res_users), served once."""
+One copy of the real template, masked once with the default rules, served once."""
 
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -15,8 +15,9 @@ import pytest
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.masking.staging_login import odoo_password_hash
-from tests.support.login_rules import login_rules
 from tests.support.odoo import REQUEST_TIMEOUT, serving
+
+RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo and its database first
 SALT = b"odoo-login-tests-salt"
@@ -40,7 +41,7 @@ def masked(odoo, tmp_path_factory):
             conn.execute("UPDATE res_users SET password = %s WHERE id = %s", (odoo_password_hash(password), ids[login]))
         conn.execute("UPDATE res_users SET login = %s WHERE id = %s", (DEMO_LOGIN, ids["demo"]))
         conn.commit()
-        report = Masker(conn, load_rules(login_rules(tmp_path_factory.mktemp("login"))), SALT, None, STAGING).run()
+        report = Masker(conn, load_rules(str(RULES)), SALT, None, STAGING).run()
         assert report.leaks == [] and "res_users.password" in report.columns
         logins = {user: conn.execute("SELECT login FROM res_users WHERE id = %s", (i,)).fetchone()[0] for user, i in ids.items()}
     yield copy, logins
