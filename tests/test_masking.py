@@ -21,7 +21,7 @@ from tests.support.seeded import copy
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 SALT = b"tests-salt-0123456789abcdef"
 BUSINESS_TABLES = ("account_move_line", "account_payment", "account_journal", "hr_department",
-                   "hr_job", "res_company", "ir_cron", "hr_payslip_run")
+                   "hr_job", "ir_cron", "hr_payslip_run")
 
 
 def rows(conn, query, *args):
@@ -158,20 +158,26 @@ def test_pay_stays_consistent_with_the_masked_wage(staging):
 def test_business_data_and_business_files_are_untouched(staging):
     dsn, files = staging
     queries = [f"SELECT * FROM {t}" for t in BUSINESS_TABLES] + [
-        "SELECT id, name, email, phone, vat, street, city, zip FROM res_partner WHERE is_company",
+        # Companies keep who they are; their contact details are masked (a sole trader's are his own).
+        "SELECT id, name, vat, city, country_id FROM res_partner WHERE is_company",
+        "SELECT id, name, partner_id, currency_id FROM res_company",
         "SELECT id, name, ref, amount_total, amount_residual, state, partner_id, partner_bank_id FROM account_move",
         "SELECT id, name, project_id, state, partner_id FROM project_task",
         "SELECT id, name, partner_id, user_id, date_start, date FROM project_project",
         "SELECT * FROM res_partner_bank WHERE partner_id IN (SELECT id FROM res_partner WHERE is_company)",
         "SELECT id, store_fname, checksum, file_size FROM ir_attachment WHERE res_model IN ('project.project', 'account.move')",
     ]
+    contacts = "SELECT id, email, phone FROM res_partner WHERE is_company AND (email IS NOT NULL OR phone IS NOT NULL) ORDER BY id"
     with psycopg.connect(dsn) as conn:
         before = {q: digest(conn, q) for q in queries}
+        company_contacts = rows(conn, contacts)
         business_files = {r[0]: r[1] for r in rows(conn, "SELECT store_fname, checksum FROM ir_attachment WHERE res_model IN ('project.project', 'account.move')")}
     mask(dsn, files)
     with psycopg.connect(dsn) as conn:
         for query in queries:
             assert digest(conn, query) == before[query], query
+        masked = dict((i, (e, p)) for i, e, p in rows(conn, contacts))
+        assert company_contacts and all(masked[i] != (e, p) for i, e, p in company_contacts)
         personal = rows(conn, "SELECT store_fname, checksum, file_size FROM ir_attachment WHERE res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')")
     for fname, checksum in business_files.items():
         assert hashlib.sha1((files / fname).read_bytes()).hexdigest() == checksum

@@ -1507,3 +1507,11 @@ CREATE TABLE purchase_order (id serial PRIMARY KEY, name character varying NOT N
 CREATE TABLE sign_request (id serial PRIMARY KEY, reference character varying NOT NULL, state character varying NOT NULL, access_token character varying NOT NULL);  -- enterprise sign
 CREATE TABLE sign_request_item (id serial PRIMARY KEY, sign_request_id integer NOT NULL, partner_id integer, state character varying, access_token character varying NOT NULL);  -- enterprise sign
 CREATE TABLE documents_share (id serial PRIMARY KEY, name character varying, type character varying, access_token character varying);  -- enterprise documents
+CREATE TABLE mail_blacklist (id serial PRIMARY KEY, email character varying NOT NULL UNIQUE, active boolean);  -- mail
+CREATE TABLE mail_gateway_allowed (id serial PRIMARY KEY, email character varying NOT NULL, email_normalized character varying);  -- mail
+CREATE TABLE payment_transaction (id serial PRIMARY KEY, reference character varying NOT NULL, state character varying NOT NULL,
+                                  partner_name character varying, partner_email character varying, partner_phone character varying,
+                                  partner_address character varying, partner_zip character varying, state_message text);  -- payment
+CREATE TABLE project_update (id serial PRIMARY KEY, name character varying NOT NULL, status character varying NOT NULL,
+                             email_cc character varying, description text);  -- project
+CREATE TABLE resource_calendar_leaves (id serial PRIMARY KEY, name character varying, time_type character varying);  -- resource
