@@ -8,7 +8,6 @@ import psycopg
 import pytest
 
 from formwork.errors import InputError, OperationError
-from formwork.masking.coverage import UncoveredColumns
 from formwork.masking.engine import Masker, MaskingLeak
 from formwork.masking.rules import load_rules
 from tests.support.clusters import create_database, drop_database
@@ -93,9 +92,8 @@ def test_without_ir_model_transient_the_key_is_refused(wizards, tmp_path, schema
         conn.execute(schema_change)
     before = digest(wizards)
     path = rules_file(tmp_path, RULES + DELETE)
-    with psycopg.connect(wizards) as conn:
-        with pytest.raises(InputError) as refused:
-            Masker(conn, load_rules(path), SALT).run()
+    with psycopg.connect(wizards) as conn, pytest.raises(InputError) as refused:
+        Masker(conn, load_rules(path), SALT).run()
     message = str(refused.value)
     assert message.startswith(f"{path}:8: transient_models: ") and "ir_model" in message and "\n" not in message
     assert digest(wizards) == before
@@ -107,9 +105,8 @@ def test_a_refused_delete_rolls_every_wizard_back(wizards, tmp_path):
         conn.execute("CREATE TABLE x_audit (id serial PRIMARY KEY, wizard_id integer REFERENCES x_export_wizard);"
                      "INSERT INTO x_audit (wizard_id) VALUES (1)")
     before = digest(wizards)
-    with psycopg.connect(wizards) as conn:
-        with pytest.raises(OperationError) as refused:
-            Masker(conn, load_rules(rules_file(tmp_path, RULES + DELETE)), SALT).run()
+    with psycopg.connect(wizards) as conn, pytest.raises(OperationError) as refused:
+        Masker(conn, load_rules(rules_file(tmp_path, RULES + DELETE)), SALT).run()
     message = str(refused.value)
     assert "x_export_wizard" in message and "x_audit" in message and "\n" not in message
     assert digest(wizards) == before
@@ -153,7 +150,7 @@ def test_real_odoo_wizards_are_emptied(odoo, odoo_copy):
             check(report, samples)
 
         masker._check_leaks = counted_then_checked
-        masker._uncovered = lambda: []  # other columns still uncovered are other work; the transient ones were checked above
+        masker._uncovered = list  # other columns still uncovered are other work; the transient ones were checked above
         try:
             masker.run()
         except MaskingLeak as leak:  # other leaks are other work; none may come from a wizard table

@@ -3,9 +3,11 @@
 A wizard row lives about an hour before Odoo vacuums it, and meanwhile holds what
 someone just typed: a new password, an API key, an e-mail address. Listing each
 column under `keep:` would be wrong, and masking them one by one brittle (every
-module adds wizards), so `transient_models: delete` deletes every row of every
-table whose model ir_model marks transient, as `delete: true` entries run inside
-the masking transaction: a failed run leaves them as they were. A database whose
+module adds wizards), so `transient_models: delete` makes every table whose model
+ir_model marks transient a `delete: true` entry: all its columns count as covered,
+and its rows are deleted first thing inside the masking transaction, so a failed
+run leaves them as they were. One DELETE per table, never TRUNCATE ... CASCADE
+(that would empty the regular tables pointing at a wizard). A database whose
 ir_model cannot say which models are transient is refused: Formwork cannot tell.
 """
 
