@@ -20,7 +20,7 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks, workers
+from formwork.masking import coverage, files, introspect, leaks, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -84,11 +84,14 @@ class MaskPlan:
     skipped: list[str]
     uncovered: list[str]
     kept: list[str] = field(default_factory=list)
+    transient: list[EntryPlan] = field(default_factory=list)  # wizard tables whose rows all go (formwork.masking.transient)
 
     def lines(self) -> list[str]:
         masked = sum(len(e.entry.columns) for e in self.entries)
         out = [f"coverage: {masked} masked, {len(self.kept)} kept, {len(self.uncovered)} uncovered personal-looking columns"]
         out += [line for e in self.entries for line in e.describe()]
+        if self.transient:
+            out.append(f"transient models (wizards): {len(self.transient)} tables, {sum(e.rows for e in self.transient):,} rows to delete")
         out += [f"ir_attachment files: replace {n:,} with a placeholder where {a.where}" for a, n in self.attachments]
         out += [f"skipped: {note}" for note in self.skipped]
         out += [f"kept: {note}" for note in self.kept]
@@ -100,6 +103,7 @@ class MaskPlan:
 class MaskReport:
     tables: list[tuple[str, int, float]] = field(default_factory=list)  # table, rows, seconds
     deleted: dict[str, int] = field(default_factory=dict)  # table -> rows deleted by `delete: true` entries
+    transient: dict[str, int] = field(default_factory=dict)  # wizard table -> rows deleted (`transient_models: delete`)
     columns: dict[str, str] = field(default_factory=dict)  # "table.column" -> how it was masked
     files_replaced: int = 0
     files_deleted: int = 0
@@ -113,7 +117,8 @@ class MaskReport:
     def summary(self) -> str:
         rows = sum(r for _, r, _ in self.tables)
         verdict = f"{len(self.leaks)} LEAKS" if self.leaks else "no leaks"
-        return (f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, "
+        wizards = f"deleted {sum(self.transient.values()):,} rows of {len(self.transient)} transient (wizard) tables, " if self.transient else ""
+        return (f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, {wizards}"
                 f"{verdict} among {self.samples:,} sampled originals, in {self.seconds:.1f} s")
 
     def markdown(self) -> str:
@@ -150,6 +155,7 @@ class Masker:
         entries, self.skipped, self.attachment_rules = resolve_database(conn, rules, self.tables)
         check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
+        self.transient = transient.entries(conn, rules, self.tables)
         self.login_hash = self._login_hash(staging_password)
         self.dictionaries: dict[str, Dictionary] = {}
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
@@ -181,6 +187,7 @@ class Masker:
             skipped=list(self.skipped),
             uncovered=self._uncovered(),
             kept=self._kept(),
+            transient=[EntryPlan(e, introspect.count(self.conn, e.table, None)) for e in self.transient],
         )
 
     def _kept(self) -> list[str]:
@@ -188,7 +195,7 @@ class Masker:
 
     def _uncovered(self) -> list[str]:
         covered = {(e.table, c.column) for e in self.entries for c in e.columns}
-        covered |= {(e.table, c) for e in self.entries if e.delete for c in self.tables.get(e.table, {})}
+        covered |= {(e.table, c) for e in self.entries + self.transient if e.delete for c in self.tables.get(e.table, {})}
         covered |= {(k.table, k.column) for k in self.rules.kept}
         return coverage.uncovered(self.conn, self.tables, covered)
 
@@ -225,6 +232,8 @@ class Masker:
         with self.conn.transaction():
             # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
             self.conn.execute("SET LOCAL work_mem = '256MB'")
+            with _timed(report.phases, "wizards"):
+                report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
             with _timed(report.phases, "read"):
                 values = self._read_all(samples)
             with _timed(report.phases, "rewrite"):

@@ -72,3 +72,4 @@ class RuleSet:
     tables: tuple[TableRule, ...]
     attachments: tuple[AttachmentRule, ...] = ()
     kept: tuple[KeptColumn, ...] = ()
+    transient_models: Origin | None = None  # where `transient_models: delete` was written; None: not asked (formwork.masking.transient)

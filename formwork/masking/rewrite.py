@@ -171,7 +171,11 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
 
 
 def delete(conn: psycopg.Connection, table: str, where: str | None) -> int:
+    """Runs the DELETE; a foreign key refusing it fails the run (the caller's transaction rolls back)."""
     query = sql.SQL("DELETE FROM {}").format(sql.Identifier(table))
     if where:
         query += sql.SQL(" WHERE ") + sql.SQL(where)
-    return conn.execute(query).rowcount
+    try:
+        return conn.execute(query).rowcount
+    except psycopg.errors.ForeignKeyViolation as exc:
+        raise OperationError(f"{table}: deleting its rows is refused: {exc.diag.message_primary}; nothing was changed") from None

@@ -39,7 +39,8 @@ def load_rules(path: str | PathLike[str]) -> RuleSet:
     tables = tuple(_table(src, i, entry) for i, entry in enumerate(doc["tables"]))
     attachments = tuple(_attachment(src, i, entry) for i, entry in enumerate(doc.get("attachments", ())))
     kept = tuple(_kept(src, i, entry) for i, entry in enumerate(doc.get("keep", ())))
-    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept)
+    transient = src.origin(["transient_models"]) if "transient_models" in doc else None
+    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept, transient_models=transient)
 
 
 def template_fields(template: str) -> list[tuple[str, tuple[str, ...]]]:

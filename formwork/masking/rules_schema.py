@@ -114,6 +114,7 @@ SCHEMA = {
         "tables": {"type": "array", "items": TABLE},
         "attachments": {"type": "array", "items": ATTACHMENT},
         "keep": {"type": "array", "items": KEPT},
+        "transient_models": {"enum": ["delete"]},
     },
     "additionalProperties": False,
 }
