@@ -63,6 +63,7 @@ def masked(odoo):
     with psycopg.connect(odoo.cluster.dsn(copy.name), autocommit=True) as conn:
         before = {
             "holding": holding_originals(conn),
+            "names": [name for (name,) in conn.execute("SELECT name FROM hr_employee")],
             "employees": dict(conn.execute("SELECT name, id FROM hr_employee WHERE name = ANY(%s)", (list(PEOPLE),)).fetchall()),
             "km": dict(conn.execute("SELECT id, km_home_work FROM hr_employee WHERE name = ANY(%s)", (list(PEOPLE),)).fetchall()),
             "lines": dict(conn.execute("SELECT partner_name, id FROM account_bank_statement_line WHERE partner_name = ANY(%s)",
@@ -92,8 +93,10 @@ def test_the_fixture_names_its_people_where_the_rules_now_reach(masked):
 
 
 def test_no_person_of_the_fixture_is_left_in_the_columns_the_rules_cover(masked):
-    conn, _, _ = masked
+    conn, before, _ = masked
     assert {where: count for where, count in holding_originals(conn).items() if count} == {}
+    calendars = [name for (name,) in conn.execute("SELECT name FROM resource_calendar_leaves")]  # "<employee>: Time Off"
+    assert len(calendars) > 3 and [name for name in calendars if any(person in name for person in before["names"])] == []
 
 
 def test_each_person_gets_the_same_fake_in_money_activities_and_meetings_as_in_their_record(masked):

@@ -1507,3 +1507,10 @@ CREATE TABLE purchase_order (id serial PRIMARY KEY, name character varying NOT N
 CREATE TABLE sign_request (id serial PRIMARY KEY, reference character varying NOT NULL, state character varying NOT NULL, access_token character varying NOT NULL);  -- enterprise sign
 CREATE TABLE sign_request_item (id serial PRIMARY KEY, sign_request_id integer NOT NULL, partner_id integer, state character varying, access_token character varying NOT NULL);  -- enterprise sign
 CREATE TABLE documents_share (id serial PRIMARY KEY, name character varying, type character varying, access_token character varying);  -- enterprise documents
+CREATE TABLE account_bank_statement_line (id serial PRIMARY KEY, move_id integer NOT NULL, partner_id integer, partner_name character varying,
+                                          account_number character varying, payment_ref character varying, transaction_details jsonb);  -- account
+CREATE TABLE mail_activity (id serial PRIMARY KEY, res_model character varying, res_id integer, res_name character varying,
+                            summary character varying, note text);  -- mail
+CREATE TABLE hr_leave (id serial PRIMARY KEY, employee_id integer, private_name character varying);  -- hr_holidays
+CREATE TABLE hr_leave_allocation (id serial PRIMARY KEY, employee_id integer, private_name character varying);  -- hr_holidays
+CREATE TABLE resource_calendar_leaves (id serial PRIMARY KEY, name character varying, resource_id integer);  -- resource
