@@ -57,7 +57,8 @@ def holding_originals(conn) -> dict[str, int]:
 def masked(odoo):
     """One masking run of a fresh copy with the default rules: (connection to the copy, what it held before, filestore).
     Only what this file covers is asserted here: other parts' uncovered columns and leaks would stop the run, so they
-    are set aside (coverage and the leak check on the whole database are asserted by test_odoo_masking)."""
+    are set aside: the complete run, with coverage and the leak check on the whole database, is asserted elsewhere
+    (test_odoo_masking, test_odoo_login)."""
     copy = odoo.copy("fixture")
     store = LocalDirectoryStore(path=str(copy.filestore))
     with psycopg.connect(odoo.cluster.dsn(copy.name), autocommit=True) as conn:

@@ -174,7 +174,8 @@ class Masker:
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
         holding = "(store_fname IS NOT NULL OR db_datas IS NOT NULL)" if self._files_in_database() else "store_fname IS NOT NULL"
-        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})")) for a in self.attachment_rules]
+        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})"))
+                       for a in self.attachment_rules]
         return MaskPlan(
             entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
             attachments=attachments,
