@@ -179,7 +179,8 @@ class Masker:
 
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
-        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"store_fname IS NOT NULL AND ({a.where})"))
+        holding = "(store_fname IS NOT NULL OR db_datas IS NOT NULL)" if self._files_in_database() else "store_fname IS NOT NULL"
+        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})"))
                        for a in self.attachment_rules]
         return MaskPlan(
             entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
@@ -189,6 +190,10 @@ class Masker:
             kept=self._kept(),
             transient=[EntryPlan(e, introspect.count(self.conn, e.table, None)) for e in self.transient],
         )
+
+    def _files_in_database(self) -> bool:
+        """Whether attachments can hold their file in the database (Odoo's db_datas, `ir_attachment.location = db`)."""
+        return "db_datas" in self.tables.get("ir_attachment", {})
 
     def _kept(self) -> list[str]:
         return [f"{k.table}.{k.column}: {k.reason}" for k in coverage.kept_present(self.rules.kept, self.tables)]
@@ -219,7 +224,7 @@ class Masker:
                 for fname in set().union(*(s.created for s in swaps)) if swaps else ():
                     self.store.delete(fname)
             raise
-        report.files_replaced = sum(s.replaced for s in swaps)
+        report.files_replaced += sum(s.replaced for s in swaps)
         if self.store is not None:
             old = set().union(*(s.old_fnames for s in swaps)) if swaps else set()
             deletion = files.delete_unreferenced(self.conn, self.store, old)
@@ -239,6 +244,8 @@ class Masker:
             with _timed(report.phases, "rewrite"):
                 self._rewrite_entries(report, progress, samples, values)
             with _timed(report.phases, "files"):
+                if self._files_in_database():  # no filestore needed: these files are rows of this transaction
+                    report.files_replaced += sum(files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules)
                 if self.store is not None:
                     for rule in self.attachment_rules:
                         swaps.append(files.replace(self.conn, self.store, rule.where))

@@ -3,6 +3,8 @@
 The row keeps its place (model, record, name) but points at a placeholder file
 whose `store_fname`, `checksum` and `file_size` match it. The original files are
 deleted only after the database commit, and only if no other row still uses them.
+A file Odoo keeps in the database (`db_datas`, with `ir_attachment.location = db`)
+gets the same placeholder in the row itself, in the masking transaction.
 
 Never in a production filestore: both steps refuse a store that is, is inside, or
 contains one. Placeholders are new files (written beside, then renamed in), so a
@@ -74,6 +76,24 @@ def replace(conn: psycopg.Connection, store: ObjectStore, where: str) -> FileSwa
         swap.old_fnames.discard(fname)
         swap.replaced += len(ids)
     return swap
+
+
+def replace_in_database(conn: psycopg.Connection, where: str) -> int:
+    """The placeholder into `db_datas` of the matching rows that hold their file there; how many rows. The row still
+    opens in Odoo (it reads db_datas when there is no store_fname), its checksum and size matching the placeholder."""
+    rows = conn.execute(
+        sql.SQL("SELECT id, mimetype FROM ir_attachment WHERE db_datas IS NOT NULL AND ({})").format(sql.SQL(where))
+    ).fetchall()
+    by_type: dict[str | None, list[int]] = {}
+    for attachment_id, mimetype in rows:
+        by_type.setdefault(mimetype, []).append(attachment_id)
+    for mimetype, ids in by_type.items():
+        content = placeholder(mimetype)
+        conn.execute(
+            "UPDATE ir_attachment SET db_datas = %s, checksum = %s, file_size = %s, index_content = %s WHERE id = ANY(%s)",
+            (content, hashlib.sha1(content).hexdigest(), len(content), PLACEHOLDER_TEXT, ids),
+        )
+    return len(rows)
 
 
 def delete_unreferenced(conn: psycopg.Connection, store: ObjectStore, fnames: set[str]) -> Deletion:

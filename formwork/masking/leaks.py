@@ -3,7 +3,8 @@
 Originals sampled before masking live only in memory (this process and the
 workers it forks). Every text-like column of every table is streamed out with
 COPY and searched with an Aho-Corasick automaton, as is every file the
-attachments point to. A hit names table and column (or file), never the value.
+attachments point to or hold in the database (db_datas). A hit names table and
+column (or file, or attachment row), never the value.
 """
 
 from __future__ import annotations
@@ -112,13 +113,15 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
         if store is not None and "ir_attachment" in tables:
             fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")]
             jobs += [(None, None, pool.submit(_search_files, fnames[i:i + FILES_PER_JOB])) for i in range(0, len(fnames), FILES_PER_JOB)]
+        if "db_datas" in tables.get("ir_attachment", {}):
+            jobs += [(None, None, pool.submit(_search_kept_files, batch)) for batch in _files_in_database(conn)]
         for job in explaining:
             for value in job.result():
                 samples.values.pop(value, None)
         for table, text_columns, job in jobs:
             for where, value in job.result():
                 if value in samples.values:
-                    found.setdefault((f"{table}.{text_columns[where]}" if table else f"filestore:{where}", samples.values[value]), None)
+                    found.setdefault((f"{table}.{text_columns[where]}" if table else where, samples.values[value]), None)
     return [Leak(where, origin) for where, origin in found]
 
 
@@ -156,8 +159,32 @@ def _search_files(fnames: list[str]) -> set[tuple[str, str]]:
             content = store.get_bytes(fname).decode("latin-1")
         except ObjectNotFound:
             continue
-        hits.update((fname, value) for end, (value, _origin) in automaton.iter(content) if _whole_word(content, end, value))
+        hits.update((f"filestore:{fname}", value) for value in _found(automaton, content))
     return hits
+
+
+def _files_in_database(conn: psycopg.Connection, size: int = 1 << 24) -> Iterator[list[tuple[int, bytes]]]:
+    """(id, db_datas) of the attachments that keep their file in the database, about `size` bytes at a time."""
+    sizes = conn.execute("SELECT id, octet_length(db_datas) FROM ir_attachment WHERE db_datas IS NOT NULL").fetchall()
+    batch, length = [], 0
+    for attachment_id, file_size in sizes:
+        batch.append(attachment_id)
+        length += file_size
+        if length >= size:
+            yield conn.execute("SELECT id, db_datas FROM ir_attachment WHERE id = ANY(%s)", (batch,)).fetchall()
+            batch, length = [], 0
+    if batch:
+        yield conn.execute("SELECT id, db_datas FROM ir_attachment WHERE id = ANY(%s)", (batch,)).fetchall()
+
+
+def _search_kept_files(rows: list[tuple[int, bytes]]) -> set[tuple[str, str]]:
+    automaton = _SEARCH[0]
+    return {(f"ir_attachment.db_datas (id {attachment_id})", value)
+            for attachment_id, data in rows for value in _found(automaton, bytes(data).decode("latin-1"))}
+
+
+def _found(automaton: ahocorasick.Automaton, content: str) -> set[str]:
+    return {value for end, (value, _origin) in automaton.iter(content) if _whole_word(content, end, value)}
 
 
 def _blocks(copy, size: int = 1 << 20) -> Iterable[bytes]:

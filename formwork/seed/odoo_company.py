@@ -20,6 +20,7 @@ PEOPLE = [
     ("Liam O'Brien", "Site Electrician", "liamob@eircom.example", "+353 85 555 0404", "3 Harbour Road", "Cork",
      "T12 X2Y3", "IE-7654321T", datetime.date(1988, 1, 21), "FR1420041010050500013M02606"),
 ]
+KM_HOME_WORK = {"Maria Keller": 6, "Tomasz Nowak": 31, "Aisha Rahman": 12, "Liam O'Brien": 48}
 employees = env["hr.employee"]
 for name, job, email, phone, street, city, zip_code, identification, birthday, iban in PEOPLE:
     employee = env["hr.employee"].create({
@@ -28,6 +29,7 @@ for name, job, email, phone, street, city, zip_code, identification, birthday, i
         "private_email": email, "private_phone": phone, "private_street": street, "private_city": city,
         "private_zip": zip_code, "identification_id": identification, "birthday": birthday,
         "emergency_contact": "Next of kin of " + name, "emergency_phone": "+44 7700 900999",
+        "km_home_work": KM_HOME_WORK[name],
     })
     employee.bank_account_id = env["res.partner.bank"].create({"acc_number": iban, "partner_id": employee.work_contact_id.id})
     employees |= employee
@@ -40,6 +42,7 @@ contract = env["hr.contract"].create({
 })
 env.cr.commit()  # Odoo tracks no change to a record in the transaction that created it
 contract.wage = 4650.0
+maria.birthday = datetime.date(1984, 3, 15)  # a corrected birth date: tracking keeps the wrong one
 
 # ---- chatter naming people, a leave, an applicant with a CV, a meeting ----------------------------------------------
 maria.message_post(body="Tomasz Nowak covers for Maria Keller at the Lindenstrasse site while she is on sick leave.")
@@ -64,6 +67,51 @@ env["calendar.event"].create({
     "name": "Site safety review with Liam O'Brien", "start": start, "stop": start + datetime.timedelta(hours=1),
     "partner_ids": [(6, 0, [liam.work_contact_id.id, maria.work_contact_id.id, env.ref("base.res_partner_2").id])],
 })
+
+# ---- money, an activity, an allocation, a meeting with an outsider, a scanned ID kept in the database ---------------
+bank = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+env["account.bank.statement.line"].create([{
+    "journal_id": bank.id, "date": today, "amount": -800.0, "partner_id": tomasz.work_contact_id.id,
+    "partner_name": "Tomasz Nowak", "account_number": "GB82WEST12345698765432", "payment_ref": "Salary advance Tomasz Nowak",
+}, {
+    "journal_id": bank.id, "date": today, "amount": 240.0, "partner_name": "Aisha Rahman",
+    "account_number": "NL91ABNA0417164300", "payment_ref": "Refund hotel Leeds Aisha Rahman",
+}])
+bill = env["account.move"].create({
+    "move_type": "in_invoice", "partner_id": aisha.work_contact_id.id, "invoice_date": today,
+    "ref": "Expense claim Aisha Rahman - hotel Leeds",
+    "invoice_line_ids": [(0, 0, {"name": "Expense claim Aisha Rahman - hotel Leeds, 2 nights", "quantity": 1, "price_unit": 240.0})],
+})
+bill.action_post()
+maria.activity_schedule(
+    "mail.mail_activity_data_todo", summary="Collect Tomasz Nowak's site pass",
+    note="<p>Maria Keller keeps Tomasz Nowak's pass at Lindenstrasse 12 until he is back.</p>",
+    user_id=env.ref("base.user_admin").id)
+env["hr.leave.allocation"].create({
+    "employee_id": aisha.id, "holiday_status_id": env.ref("hr_holidays.holiday_status_cl").id, "number_of_days": 3,
+    "allocation_type": "regular", "private_name": "Extra days for Aisha Rahman's IVF treatment",
+})
+priya = env["res.partner"].create({"name": "Priya Shah", "email": "priya.shah@arup.example", "phone": "+44 7700 900505"})
+walk = env["calendar.event"].create({
+    "name": "Snag list walk-through with Priya Shah", "start": start + datetime.timedelta(days=1),
+    "stop": start + datetime.timedelta(days=1, hours=2), "description": "<p>Priya Shah brings the snag list for Maria Keller.</p>",
+    "partner_ids": [(6, 0, [priya.id, maria.work_contact_id.id])],
+})
+walk.attendee_ids.with_context(no_mail_to_attendees=False)._send_mail_to_attendees(
+    env.ref("calendar.calendar_template_meeting_invitation"))  # queued, not sent: it leaves invitation.ics on the event
+parameters = env["ir.config_parameter"].sudo()
+location = parameters.get_param("ir_attachment.location")
+parameters.set_param("ir_attachment.location", "db")  # some estates keep attachments in the database
+env["ir.attachment"].create({
+    "name": "Passport Liam O'Brien.txt", "res_model": "hr.employee", "res_id": liam.id,
+    "datas": base64.b64encode(b"Passport of Liam O'Brien, no. PA7712094, born 21 January 1988 in Cork."),
+})
+parameters.set_param("ir_attachment.location", location)
+# The administrator names himself, as himself: flushed in his name so the recomputed fields keep write_uid 2.
+env.flush_all()
+admin = env.ref("base.partner_admin").with_user(env.ref("base.user_admin"))
+admin.write({"name": "Gareth Pryce", "email": "gareth.pryce@brickwell.example"})
+admin.env.flush_all()
 
 # ---- live integrations ---------------------------------------------------------------------------------------------
 smtp = env["ir.mail_server"].create({
@@ -92,7 +140,6 @@ env["mail.partner.device"].sudo().create({
     "partner_id": maria.work_contact_id.id, "endpoint": "https://fcm.googleapis.com/fcm/send/brickwell-maria",
     "keys": '{"p256dh": "BOrickwell", "auth": "brickwell"}',
 })
-parameters = env["ir.config_parameter"].sudo()
 for key, value in {
     "mail.web_push_vapid_private_key": "brickwell-vapid-private", "mail.web_push_vapid_public_key": "brickwell-vapid-public",
     "google_gmail_client_secret": "GOCSPX-brickwell", "docusign.api_key": "ds-brickwell-key",

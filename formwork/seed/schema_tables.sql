@@ -1514,4 +1514,10 @@ CREATE TABLE payment_transaction (id serial PRIMARY KEY, reference character var
                                   partner_address character varying, partner_zip character varying, state_message text);  -- payment
 CREATE TABLE project_update (id serial PRIMARY KEY, name character varying NOT NULL, status character varying NOT NULL,
                              email_cc character varying, description text);  -- project
-CREATE TABLE resource_calendar_leaves (id serial PRIMARY KEY, name character varying, time_type character varying);  -- resource
+CREATE TABLE account_bank_statement_line (id serial PRIMARY KEY, move_id integer NOT NULL, partner_id integer, partner_name character varying,
+                                          account_number character varying, payment_ref character varying, transaction_details jsonb);  -- account
+CREATE TABLE mail_activity (id serial PRIMARY KEY, res_model character varying, res_id integer, res_name character varying,
+                            summary character varying, note text);  -- mail
+CREATE TABLE hr_leave (id serial PRIMARY KEY, employee_id integer, private_name character varying);  -- hr_holidays
+CREATE TABLE hr_leave_allocation (id serial PRIMARY KEY, employee_id integer, private_name character varying);  -- hr_holidays
+CREATE TABLE resource_calendar_leaves (id serial PRIMARY KEY, name character varying, resource_id integer);  -- resource
