@@ -101,3 +101,14 @@ def test_a_personal_column_no_rule_covers_stops_the_run_before_any_change(odoo, 
                                         "project_task.x_site_contact: content looks like email"}
     assert str(refused.value).startswith(f"{RULES}: 2 personal-looking column(s)")
     assert sorted(p.name for p in odoo_copy.filestore.rglob("*") if p.is_file()) == files_before
+
+
+def test_the_tracking_history_of_a_corrected_birth_date_is_masked_too(odoo, masked):
+    """odoo_company.py corrects Maria's birth date: mail_tracking_value keeps the wrong one, as a datetime."""
+    query = ("SELECT v.old_value_datetime::date::text, v.new_value_datetime::date::text FROM mail_tracking_value v "
+             "JOIN ir_model_fields f ON f.id = v.field_id AND f.model = 'hr.employee' AND f.name = 'birthday'")
+    with psycopg.connect(odoo.cluster.dsn(odoo.template.name)) as conn:
+        assert conn.execute(query).fetchall() == [("1984-03-14", "1984-03-15")]
+    with psycopg.connect(odoo.cluster.dsn(masked[0].name)) as conn:
+        (old, new), = conn.execute(query).fetchall()
+    assert old != "1984-03-14" and new != "1984-03-15"
