@@ -47,13 +47,12 @@ class ShippedRows:
             if shipped is None or entry.delete:
                 out.append(entry)
                 continue
-            parts = [(entry.columns, f"NOT {shipped}", "module-shipped rows left out")]
+            parts = [(entry.columns, f"NOT {shipped}", "NOT module-shipped")]
             if still := tuple(c for c in entry.columns if c.strategy not in FAKING):
-                parts.append((still, shipped, "module-shipped rows only"))
-            for columns, condition, note in parts:
-                where = f"({entry.where}) AND {condition}" if entry.where else condition
-                out.append(part := replace(entry, columns=columns, where=where))
-                self.shown[id(part)] = replace(part, where=f"{entry.where}, {note}" if entry.where else note)
+                parts.append((still, shipped, "module-shipped"))
+            for columns, condition, shown in parts:
+                out.append(part := replace(entry, columns=columns, where=_both(entry.where, condition)))
+                self.shown[id(part)] = replace(part, where=_both(entry.where, shown))
         return out
 
     def shown_as(self, entry: TableRule) -> TableRule:
@@ -94,6 +93,10 @@ def find(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, s
         if count := introspect.count(conn, table, condition):
             found.conditions[table], found.counts[table] = condition, count
     return found
+
+
+def _both(where: str | None, condition: str) -> str:
+    return f"({where}) AND {condition}" if where else condition
 
 
 def _condition(conn: psycopg.Connection, models: list[str]) -> str:

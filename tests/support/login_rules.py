@@ -13,6 +13,7 @@ def login_rules(folder: Path) -> str:
     rules = yaml.safe_load(DEFAULT_RULES.read_text())
     rules["tables"] = [entry for entry in rules["tables"] if entry["table"] == "res_users"]
     rules.pop("attachments", None)
+    rules.pop("module_records", None)  # the hand-made res_users has no ir_model_data to tell module records by
     path = folder / "login-rules.yaml"
     path.write_text(yaml.safe_dump(rules))
     return str(path)
