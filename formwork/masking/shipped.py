@@ -28,8 +28,9 @@ from formwork.masking.model import RuleSet, TableRule
 from formwork.rulefile import RulesError
 
 SUPERUSER_ID = 1
-# Strategies that draw a new value from the original: shipped rows keep theirs instead.
-FAKING = ("faker", "hash", "template", "noise", "shift")
+# Strategies shipped rows are left out of: those drawing a new value from the original (and keep). Every
+# other one (null, constant, staging_password, scrub, and any new one) still applies to them.
+LEFT_OUT = ("faker", "hash", "template", "noise", "shift", "keep")
 
 
 @dataclass
@@ -39,8 +40,8 @@ class ShippedRows:
     shown: dict[int, TableRule] = field(default_factory=dict)  # id(entry split here) -> the entry as the plan shows it
 
     def split(self, entries: Iterable[TableRule]) -> list[TableRule]:
-        """Each entry on a table with shipped rows becomes: all its columns on the other rows, and its
-        non-faking columns (credentials, secrets, free text) on the shipped ones. Deletes stay whole."""
+        """Each entry on a table with shipped rows becomes: all its columns on the other rows, and the
+        others (credentials, secrets, free text) on the shipped ones. Deletes stay whole."""
         out: list[TableRule] = []
         for entry in entries:
             shipped = self.conditions.get(entry.table)
@@ -48,7 +49,7 @@ class ShippedRows:
                 out.append(entry)
                 continue
             parts = [(entry.columns, f"NOT {shipped}", "NOT module-shipped")]
-            if still := tuple(c for c in entry.columns if c.strategy not in FAKING):
+            if still := tuple(c for c in entry.columns if c.strategy not in LEFT_OUT):
                 parts.append((still, shipped, "module-shipped"))
             for columns, condition, shown in parts:
                 out.append(part := replace(entry, columns=columns, where=_both(entry.where, condition)))
@@ -61,13 +62,13 @@ class ShippedRows:
 
     def notes(self, entries: Iterable[TableRule]) -> list[str]:
         """One line per masked table with shipped rows, and one for the leak check."""
-        still: dict[str, list[str]] = {}
+        still_masked: dict[str, list[str]] = {}
         for entry in entries:
             if entry.table in self.conditions and not entry.delete:
-                masked = still.setdefault(entry.table, [])
-                masked += [c.column for c in entry.columns if c.strategy not in FAKING and c.column not in masked]
+                masked = still_masked.setdefault(entry.table, [])
+                masked += [c.column for c in entry.columns if c.strategy not in LEFT_OUT and c.column not in masked]
         lines = [f"{table}: {self.counts[table]:,} module-shipped rows kept (ir_model_data, never edited)"
-                 + (f"; {', '.join(masked)} still masked in them" if masked else "") for table, masked in sorted(still.items())]
+                 + (f"; {', '.join(masked)} still masked in them" if masked else "") for table, masked in sorted(still_masked.items())]
         if self.counts:
             lines.append(f"leak check: {sum(self.counts.values()):,} module-shipped rows in {len(self.counts)} tables not searched "
                          "(what modules ship is not what users wrote)")
@@ -89,9 +90,9 @@ def find(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, s
             models.setdefault(table, []).append(model)
     found = ShippedRows()
     for table, names in models.items():
-        condition = _condition(conn, names)
-        if count := introspect.count(conn, table, condition):
-            found.conditions[table], found.counts[table] = condition, count
+        shipped = _shipped(conn, names)
+        if count := introspect.count(conn, table, shipped):  # a semi-join from ir_model_data: no scan of big tables
+            found.conditions[table], found.counts[table] = f"({shipped}) IS TRUE", count
     return found
 
 
@@ -99,9 +100,9 @@ def _both(where: str | None, condition: str) -> str:
     return f"({where}) AND {condition}" if where else condition
 
 
-def _condition(conn: psycopg.Connection, models: list[str]) -> str:
-    """True on the rows of a table (of these models) that a real module loaded and nobody edited since; never
-    NULL, so that its negation selects exactly the other rows."""
+def _shipped(conn: psycopg.Connection, models: list[str]) -> str:
+    """True on the rows of a table (of these models) that a real module loaded and nobody edited since. The
+    conditions kept add IS TRUE: never NULL, so that their negation selects exactly the other rows."""
     names = ", ".join(sql.Literal(m).as_string(conn) for m in models)
-    return (f"((COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
-            f"WHERE d.model IN ({names}) AND d.res_id IS NOT NULL AND NOT starts_with(d.module, '__'))) IS TRUE)")
+    return (f"COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
+            f"WHERE d.model IN ({names}) AND d.res_id IS NOT NULL AND NOT starts_with(d.module, '__'))")
