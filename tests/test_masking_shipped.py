@@ -38,20 +38,24 @@ BUNDLE = "ab/abundle"
 @pytest.fixture
 def small_odoo(pg, tmp_path):
     """(dsn, filestore): OdooBot and the public partner as base ships them, base.partner_admin edited by the admin
-    (write_uid 2), an exported partner (__export__), a user's partner; a module view and a user's view both naming
-    OdooBot; a module digest tip quoting an address; the web client's asset bundle."""
+    (write_uid 2), an exported partner (__export__), a user's partner, a partner the mail gateway made (as OdooBot)
+    that an admin gave an external ID under base; a module view and a user's view both naming OdooBot; a module
+    digest tip quoting an address; the web client's asset bundle. Module loading writes ir_model_data rows
+    without create_uid and write_uid; the ORM stamps them."""
     name = create_database(pg, "shipped")
     with psycopg.connect(pg.dsn(name), autocommit=True) as conn:
         conn.execute(f"""
             CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar, state varchar);
             INSERT INTO ir_module_module (name, state) VALUES ('base', 'installed'), ('web', 'installed'), ('digest', 'installed');
             CREATE TABLE ir_model_data (id serial PRIMARY KEY, module varchar NOT NULL, name varchar NOT NULL,
-                                        model varchar NOT NULL, res_id integer);
+                                        model varchar NOT NULL, res_id integer, create_uid integer, write_uid integer);
             INSERT INTO ir_model_data (module, name, model, res_id) VALUES
                 ('base', 'partner_root', 'res.partner', 1), ('base', 'partner_admin', 'res.partner', 2),
-                ('base', 'public_partner', 'res.partner', 3), ('__export__', 'res_partner_5_0f3a', 'res.partner', 5),
-                ('base', 'orphan', 'res.partner', NULL), ('base', 'model_res_bank', 'ir.model', 7),
-                ('web', 'layout', 'ir.ui.view', 1), ('digest', 'digest_tip_mail_0', 'digest.tip', 1);
+                ('base', 'public_partner', 'res.partner', 3), ('base', 'orphan', 'res.partner', NULL),
+                ('base', 'model_res_bank', 'ir.model', 7), ('web', 'layout', 'ir.ui.view', 1),
+                ('digest', 'digest_tip_mail_0', 'digest.tip', 1);
+            INSERT INTO ir_model_data (module, name, model, res_id, create_uid, write_uid) VALUES
+                ('__export__', 'res_partner_5_0f3a', 'res.partner', 5, 2, 2), ('base', 'lena_brandt', 'res.partner', 6, 2, 2);
             CREATE TABLE res_partner (id integer PRIMARY KEY, name varchar, email varchar, comment text, signup_token varchar,
                                       write_uid integer);
             INSERT INTO res_partner VALUES
@@ -59,7 +63,8 @@ def small_odoo(pg, tmp_path):
                 (2, 'Gareth Pryce', 'gareth.pryce@brickwell.example', NULL, 'admin-token', 2),
                 (3, 'Public user', NULL, NULL, NULL, NULL),
                 (4, '{PERSON}', 'harriet.okafor@gmail.example', NULL, 'harriet-token', 2),
-                (5, 'Tomasz Wojcik', 't.wojcik@gmx.example', NULL, NULL, 1);
+                (5, 'Tomasz Wojcik', 't.wojcik@gmx.example', NULL, NULL, 1),
+                (6, 'Lena Brandt', 'lena.brandt@web.example', NULL, NULL, 1);
             CREATE TABLE ir_ui_view (id integer PRIMARY KEY, name varchar, arch_db text, write_uid integer);
             INSERT INTO ir_ui_view VALUES (1, 'web.layout', '<t>OdooBot is here. Site lead: {PERSON}</t>', 1),
                                           (2, 'Site notice', '<p>Questions? Chat with OdooBot</p>', 2);
@@ -110,12 +115,12 @@ def test_module_records_keep_their_values_while_edited_exported_and_users_rows_a
     assert f"skipped: {kept}" in plan and kept in report.skipped
     assert "leak check: 4 module-shipped rows in 3 tables not searched (what modules ship is not what users wrote)" in report.skipped
     assert "ir_attachment: 1 web client asset bundles not searched for leaks (Odoo builds them from module sources)" in report.skipped
-    assert any(line.startswith("res_partner.name: faker name (3 rows where NOT module-shipped)") for line in plan)
+    assert any(line.startswith("res_partner.name: faker name (4 rows where NOT module-shipped)") for line in plan)
     # OdooBot and the public partner keep name and address; their tokens and the person named in a comment go.
     assert after[1][:2] == ("OdooBot", "odoobot@example.com") and after[3] == before[3]
     assert after[1][3] is None and PERSON not in after[1][2]
-    # Edited by the admin (write_uid 2), exported (__export__), made by a user: masked.
-    assert all(after[i][0] != before[i][0] and after[i][1] != before[i][1] and after[i][3] is None for i in (2, 4, 5))
+    # Edited by the admin (write_uid 2), made by a user, exported (__export__), given an external ID by the admin: masked.
+    assert all(after[i][0] != before[i][0] and after[i][1] != before[i][1] and after[i][3] is None for i in (2, 4, 5, 6))
     # OdooBot was not sampled: the user's view naming it is no finding. Module text is not searched, nor changed.
     assert report.leaks == [] and "OdooBot" in views[1] and PERSON in views[0]
 

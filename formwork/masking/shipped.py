@@ -1,8 +1,9 @@
 """Rows Odoo's modules ship (OdooBot, the public user, views, module descriptions) are not personal data.
 
 A row is module-shipped when ir_model_data maps it (model, res_id) under a real module (not __export__,
-__import__, __custom__...: those name rows users exported or imported) and nobody edited it since: its
-write_uid is NULL or 1. Odoo loads module data as SUPERUSER_ID (1) and stamps every later edit with the
+__import__, __custom__...: those name rows users exported or imported), the mapping is Odoo's own (module
+loading writes it with raw SQL: create_uid and write_uid NULL or 1, where one an admin adds in the UI is his),
+and nobody edited the row since: its write_uid is NULL or 1. Odoo loads module data as SUPERUSER_ID (1) and stamps every later edit with the
 editing user's id, so an admin who renamed base.partner_admin to his own name (write_uid 2) is masked as
 usual. write_date is no signal: later module installs touch it. Edits made as uid 1 (odoo-bin shell, crons
 running as OdooBot) leave write_uid at 1 and so look unedited; a module that loads real people's records
@@ -31,6 +32,9 @@ SUPERUSER_ID = 1
 # Strategies shipped rows are left out of: those drawing a new value from the original (and keep). Every
 # other one (null, constant, staging_password, scrub, and any new one) still applies to them.
 LEFT_OUT = ("faker", "hash", "template", "noise", "shift", "keep")
+# The ir_model_data rows (d) that a real module's loading wrote.
+MAPPED = (f"d.res_id IS NOT NULL AND NOT starts_with(d.module, '__') AND COALESCE(d.create_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} "
+          f"AND COALESCE(d.write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID}")
 
 
 @dataclass
@@ -79,12 +83,11 @@ def find(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, s
     """The shipped rows of every table, if the rules keep them; reads only."""
     if rules.module_records is None:
         return ShippedRows()
-    if not {"module", "model", "res_id"} <= set(tables.get("ir_model_data", {})):
-        raise RulesError(f"{rules.module_records}: keep needs Odoo's ir_model_data table (module, model, res_id) and this "
-                         "database has none, so Formwork cannot tell module records from users' (remove the key); nothing was changed")
+    if not {"module", "model", "res_id", "create_uid", "write_uid"} <= set(tables.get("ir_model_data", {})):
+        raise RulesError(f"{rules.module_records}: keep needs Odoo's ir_model_data table (module, model, res_id, create_uid, write_uid) "
+                         "and this database has none, so Formwork cannot tell module records from users' (remove the key); nothing was changed")
     models: dict[str, list[str]] = {}
-    for (model,) in conn.execute("SELECT DISTINCT model FROM ir_model_data WHERE model IS NOT NULL AND res_id IS NOT NULL "
-                                 "AND NOT starts_with(module, '__') ORDER BY model"):
+    for (model,) in conn.execute(f"SELECT DISTINCT d.model FROM ir_model_data d WHERE d.model IS NOT NULL AND {MAPPED} ORDER BY 1"):
         table = model.replace(".", "_")
         if {"id", "write_uid"} <= set(tables.get(table, {})):  # without write_uid no row can be shown unedited
             models.setdefault(table, []).append(model)
@@ -105,4 +108,4 @@ def _shipped(conn: psycopg.Connection, models: list[str]) -> str:
     conditions kept add IS TRUE: never NULL, so that their negation selects exactly the other rows."""
     names = ", ".join(sql.Literal(m).as_string(conn) for m in models)
     return (f"COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
-            f"WHERE d.model IN ({names}) AND d.res_id IS NOT NULL AND NOT starts_with(d.module, '__'))")
+            f"WHERE d.model IN ({names}) AND {MAPPED})")
