@@ -2,12 +2,12 @@
 
 A row is module-shipped when ir_model_data maps it (model, res_id) under a real module (not __export__,
 __import__, __custom__...: those name rows users exported or imported), the mapping is Odoo's own (module
-loading writes it with raw SQL: create_uid and write_uid NULL or 1, where one an admin adds in the UI is his),
-and nobody edited the row since: its write_uid is NULL or 1. Odoo loads module data as SUPERUSER_ID (1) and stamps every later edit with the
-editing user's id, so an admin who renamed base.partner_admin to his own name (write_uid 2) is masked as
-usual. write_date is no signal: later module installs touch it. Edits made as uid 1 (odoo-bin shell, crons
-running as OdooBot) leave write_uid at 1 and so look unedited; a module that loads real people's records
-(a data migration module) makes them look shipped too: such databases must not opt in.
+loading writes it with raw SQL, so create_uid and write_uid are NULL or 1; one an admin adds in the UI is his),
+and nobody edited the row since: its write_uid is NULL or 1. Odoo loads module data as SUPERUSER_ID (1) and
+stamps every later edit with the editing user's id, so an admin who renamed base.partner_admin to his own name
+(write_uid 2) is masked as usual. write_date is no signal: later module installs touch it. Edits made as uid 1
+(odoo-bin shell, crons running as OdooBot) or in plain SQL leave it at 1, so they look unedited; a module that
+loads real people's records (a data migration module) makes them look shipped too: such databases must not opt in.
 
 Opt-in with `module_records: keep` in the rules file. Then no fake replaces a shipped row's values (they keep
 their names, and are not sampled for the leak check), while what resets or erases (staging_password, null,
