@@ -27,8 +27,9 @@ SALT = b"odoo-masking-salt-0123456789abcdef"
 def company_people() -> list[str]:
     """Every name, address, phone, email, ID and IBAN of the people formwork/seed/odoo_company.py creates."""
     tree = ast.parse((ROOT / "formwork" / "seed" / "odoo_company.py").read_text())
-    people = next(ast.literal_eval(node.value) for node in tree.body
-                  if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PEOPLE")
+    rows = next(node.value.elts for node in tree.body
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PEOPLE")
+    people = [[getattr(field, "value", None) for field in row.elts] for row in rows]  # birthdays are calls, not literals
     values = [v for person in people for v in (person[0], person[2], person[3], person[4], person[7], person[9])]
     return values + ["Jonas Becker", "jonas.becker@web.example", "+49 160 555 0707", "Knee surgery at St James's"]
 
