@@ -140,7 +140,7 @@ LOAD_ERRORS = {
     "missing version": ("locale: en_GB\ntables: []\n", 1, "version", "missing required key"),
     "wrong version": ("version: 2\nlocale: en_GB\ntables: []\n", 1, "version", "must be 1, got 2"),
     "unknown top-level key": ("version: 1\nlocale: en_GB\ntables: []\ncolour: red\n", 4, "colour",
-                              "unknown key (allowed: version, locale, tables, attachments, keep, transient_models)"),
+                              "unknown key (allowed: version, locale, tables, attachments, keep, transient_models, module_records)"),
     "unknown entry key": (HEAD + "      name: keep\n    wehre: x\n", 7, "tables[0].wehre", "unknown key (allowed: table,"),
     "missing table": ("version: 1\nlocale: en_GB\ntables:\n  - columns: {name: keep}\n", 4, "tables[0].table", "missing required key"),
     "missing columns": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n", 4, "tables[0].columns",

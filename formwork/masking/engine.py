@@ -20,7 +20,7 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks, transient, workers
+from formwork.masking import coverage, files, introspect, leaks, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -153,6 +153,9 @@ class Masker:
         self.store = store
         self.tables = introspect.columns(conn)
         entries, self.skipped, self.attachment_rules = resolve_database(conn, rules, self.tables)
+        self.shipped = shipped.find(conn, rules, self.tables)
+        entries = self.shipped.split(entries)
+        self.skipped += self.shipped.notes(entries)
         check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
         self.transient = transient.entries(conn, rules, self.tables)
@@ -183,7 +186,7 @@ class Masker:
         attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})"))
                        for a in self.attachment_rules]
         return MaskPlan(
-            entries=[EntryPlan(e, introspect.count(self.conn, e.table, e.where)) for e in self.entries],
+            entries=[EntryPlan(self.shipped.shown_as(e), introspect.count(self.conn, e.table, e.where)) for e in self.entries],
             attachments=attachments,
             skipped=list(self.skipped),
             uncovered=self._uncovered(),
@@ -202,7 +205,7 @@ class Masker:
         covered = {(e.table, c.column) for e in self.entries for c in e.columns}
         covered |= {(e.table, c) for e in self.entries + self.transient if e.delete for c in self.tables.get(e.table, {})}
         covered |= {(k.table, k.column) for k in self.rules.kept}
-        return coverage.uncovered(self.conn, self.tables, covered)
+        return coverage.uncovered(self.conn, self.tables, covered, module_rows=self.shipped.conditions)
 
     # ---- run -------------------------------------------------------------------
     def run(self, progress: Progress | None = None) -> MaskReport:
@@ -257,7 +260,11 @@ class Masker:
     def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
         for dictionary in self.dictionaries.values():
             self.produced.update(dictionary.fakes.values())
-        found = leaks.scan(self.conn, introspect.columns(self.conn), samples, self.store, self.produced)
+        tables = introspect.columns(self.conn)
+        found = leaks.scan(self.conn, tables, samples, self.store, self.produced, self.shipped.conditions)
+        if self.store is not None and (bundles := leaks.asset_bundles(self.conn, tables)):
+            report.skipped.append(f"ir_attachment: {bundles:,} web client asset bundles not searched for leaks "
+                                  "(Odoo builds them from module sources)")
         report.samples = len(samples.values)
         report.leaks = [str(leak) for leak in found]
         report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
@@ -583,4 +590,4 @@ class MaskingLeak(OperationError):
 
     def __init__(self, report: MaskReport):
         self.report = report
-        super().__init__(f"masking left {len(report.leaks)} leak(s); database left unchanged: " + "; ".join(report.leaks[:5]))
+        super().__init__(f"masking left {len(report.leaks)} leak(s); database left unchanged: " + "; ".join(report.leaks))

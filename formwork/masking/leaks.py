@@ -24,6 +24,10 @@ from formwork.masking import forked
 from formwork.masking.introspect import is_text
 
 MIN_LENGTH = 5
+# The web client's asset bundles: Odoo builds them from module sources as SUPERUSER_ID
+# (odoo/addons/base/models/assetsbundle.py, save_attachment); a user's upload has another create_uid.
+ASSET_BUNDLES = ("res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') AND public AND create_uid = 1 "
+                 "AND COALESCE(write_uid, 1) = 1")
 
 
 @dataclass
@@ -92,10 +96,14 @@ def _whole_word(text: str, end: int, value: str) -> bool:
 
 
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
-         store: ObjectStore | None = None, produced: Iterable[str] = ()) -> list[Leak]:
+         store: ObjectStore | None = None, produced: Iterable[str] = (),
+         module_rows: dict[str, str] | None = None) -> list[Leak]:
     """Samples explained by a fake in `produced` are dropped first (see Samples.discard). This
     process streams every text column out of the database; forked workers search the stream
-    and the files, so the search runs beside PostgreSQL instead of after it."""
+    and the files, so the search runs beside PostgreSQL instead of after it. Rows matching `module_rows`
+    (table -> SQL condition: module-shipped rows, formwork.masking.shipped) and asset bundles
+    (ASSET_BUNDLES) are not searched: what Odoo ships is not what users wrote."""
+    module_rows = module_rows or {}
     if not samples.values:
         return []
     found: dict[tuple[str, str], None] = {}
@@ -106,15 +114,18 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
             text_columns = [c for c, kind in columns.items() if is_text(kind)]
             if not text_columns:
                 continue
-            query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT").format(
-                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table))
+            query = sql.SQL("COPY (SELECT {} FROM {}{}) TO STDOUT").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table),
+                sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""))
             with conn.cursor().copy(query) as copy:
                 jobs += [(table, text_columns, pool.submit(_search_rows, block)) for block in _blocks(copy)]
+        skip = (f" AND NOT ({ASSET_BUNDLES})" if _has_bundles(tables) else "") + (
+            f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else "")
         if store is not None and "ir_attachment" in tables:
-            fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL")]
+            fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL" + skip)]
             jobs += [(None, None, pool.submit(_search_files, fnames[i:i + FILES_PER_JOB])) for i in range(0, len(fnames), FILES_PER_JOB)]
         if "db_datas" in tables.get("ir_attachment", {}):
-            jobs += [(None, None, pool.submit(_search_kept_files, batch)) for batch in _files_in_database(conn)]
+            jobs += [(None, None, pool.submit(_search_kept_files, batch)) for batch in _files_in_database(conn, skip)]
         for job in explaining:
             for value in job.result():
                 samples.values.pop(value, None)
@@ -123,6 +134,16 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
                 if value in samples.values:
                     found.setdefault((f"{table}.{text_columns[where]}" if table else where, samples.values[value]), None)
     return [Leak(where, origin) for where, origin in found]
+
+
+def asset_bundles(conn: psycopg.Connection, tables: dict[str, dict[str, str]]) -> int:
+    """How many attachments the file search leaves out as the web client's asset bundles."""
+    return conn.execute(f"SELECT count(*) FROM ir_attachment WHERE {ASSET_BUNDLES}").fetchone()[0] if _has_bundles(tables) else 0
+
+
+def _has_bundles(tables: dict[str, dict[str, str]]) -> bool:
+    """Only Odoo's own ir_attachment can tell a bundle: without these columns every file is searched."""
+    return {"res_model", "url", "public", "create_uid", "write_uid"} <= set(tables.get("ir_attachment", {}))
 
 
 FILES_PER_JOB = 500
@@ -163,9 +184,10 @@ def _search_files(fnames: list[str]) -> set[tuple[str, str]]:
     return hits
 
 
-def _files_in_database(conn: psycopg.Connection, size: int = 1 << 24) -> Iterator[list[tuple[int, bytes]]]:
-    """(id, db_datas) of the attachments that keep their file in the database, about `size` bytes at a time."""
-    sizes = conn.execute("SELECT id, octet_length(db_datas) FROM ir_attachment WHERE db_datas IS NOT NULL").fetchall()
+def _files_in_database(conn: psycopg.Connection, skip: str = "", size: int = 1 << 24) -> Iterator[list[tuple[int, bytes]]]:
+    """(id, db_datas) of the attachments that keep their file in the database (but those `skip` leaves out:
+    " AND NOT ..."), about `size` bytes at a time."""
+    sizes = conn.execute("SELECT id, octet_length(db_datas) FROM ir_attachment WHERE db_datas IS NOT NULL" + skip).fetchall()
     batch, length = [], 0
     for attachment_id, file_size in sizes:
         batch.append(attachment_id)

@@ -73,3 +73,4 @@ class RuleSet:
     attachments: tuple[AttachmentRule, ...] = ()
     kept: tuple[KeptColumn, ...] = ()
     transient_models: Origin | None = None  # where `transient_models: delete` was written; None: not asked (formwork.masking.transient)
+    module_records: Origin | None = None  # where `module_records: keep` is set: module-shipped rows keep their values

@@ -40,7 +40,9 @@ def load_rules(path: str | PathLike[str]) -> RuleSet:
     attachments = tuple(_attachment(src, i, entry) for i, entry in enumerate(doc.get("attachments", ())))
     kept = tuple(_kept(src, i, entry) for i, entry in enumerate(doc.get("keep", ())))
     transient = src.origin(["transient_models"]) if "transient_models" in doc else None
-    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept, transient_models=transient)
+    module_records = src.origin(["module_records"]) if "module_records" in doc else None
+    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept, transient_models=transient,
+                   module_records=module_records)
 
 
 def template_fields(template: str) -> list[tuple[str, tuple[str, ...]]]:

@@ -115,6 +115,7 @@ SCHEMA = {
         "attachments": {"type": "array", "items": ATTACHMENT},
         "keep": {"type": "array", "items": KEPT},
         "transient_models": {"enum": ["delete"]},
+        "module_records": {"enum": ["keep"]},  # formwork.masking.shipped
     },
     "additionalProperties": False,
 }
