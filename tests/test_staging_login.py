@@ -104,7 +104,8 @@ def test_without_a_staging_password_nobody_can_log_in_and_the_report_says_so(use
 def test_a_staging_password_no_rule_writes_is_reported(users, tmp_path):
     dsn, _ = users
     rules = tmp_path / "no-login.yaml"
-    rules.write_text("version: 1\nlocale: en_GB\ntables:\n  - table: res_users\n    columns:\n      password: null\n")
+    rules.write_text("version: 1\nlocale: en_GB\ntables:\n  - table: res_users\n    columns:\n      password: null\n"
+                     "      login: {faker: email, unique: true}\n      signature: scrub\n      totp_secret: null\n")
     with psycopg.connect(dsn) as conn:
         report = Masker(conn, load_rules(rules), SALT, None, STAGING).run()
     assert UNUSED in report.skipped and all(row[2] is None for row in table(dsn))
