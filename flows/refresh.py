@@ -89,7 +89,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
             step("build indexes", build_indexes, dst, side, scratch)
         # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
         rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}
-        rows = step("verify", verify_counts, expected, dst, side, masked.deleted, rewired_tables)
+        rows = step("verify", verify_counts, expected, dst, side, masked.removed, rewired_tables)
         step("swap", swap_in, dst, side, side_url)
 
     report.outcome, report.rows, report.files = "done", rows, files

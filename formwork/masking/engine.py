@@ -114,6 +114,11 @@ class MaskReport:
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # read, rewrite, files, leak check
 
+    @property
+    def removed(self) -> dict[str, int]:
+        """Rows deleted on purpose, by table: by `delete: true` entries and with the wizards."""
+        return {**self.transient, **{t: n + self.transient.get(t, 0) for t, n in self.deleted.items()}}
+
     def summary(self) -> str:
         rows = sum(r for _, r, _ in self.tables)
         verdict = f"{len(self.leaks)} LEAKS" if self.leaks else "no leaks"
