@@ -189,7 +189,14 @@ def secured_prefect(tmp_path_factory):
     server.stop()
 
 
+def pytest_configure(config):
+    """xdist orders files by their number of tests unless told not to, which undid the order below and sent the
+    one-test demo file nearly last (a worker ran it alone for minutes at the end)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items):
-    """The longest files (marked slow: two whole demos, the browser) start first, so the xdist workers
+    """The longest files (marked slow: two whole demos, real Odoo, the browser) start first, so the xdist workers
     (one file at a time) finish together instead of one waiting out the demo at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
