@@ -98,6 +98,16 @@ def odoo(pg, tmp_path_factory):
     return odoo
 
 
+@pytest.fixture(scope="session")
+def odoo_served(odoo):
+    """One real Odoo for the whole session serving every copy of the template (`odoo.copy`, `odoo_copy`), each under
+    its own host name (tests/support/odoo_results.py): each boot costs 15-25 s of the suite. (base URL, log file)."""
+    from tests.support.odoo_results import serving_all
+
+    with serving_all(odoo, odoo.workdir / "copies") as served:  # where odoo.copy puts every copy
+        yield served
+
+
 @pytest.fixture
 def odoo_copy(odoo):
     """A fresh copy of the real Odoo template (database and filestore), dropped afterwards."""
