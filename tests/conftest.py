@@ -30,22 +30,6 @@ def production_catalogue():
     production_guard.use_catalogue(None)
 
 
-@pytest.fixture(autouse=True)
-def forget_environments(request):
-    """Environments a test registers are removed after it: a production environment left behind (unreachable, or on
-    a database a later test writes) would make the production guard refuse the later tests' writes."""
-    if "prefect_api" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("prefect_api")
-    from formwork import environments
-
-    before = set(environments.all_environments())
-    yield
-    for name in set(environments.all_environments()) - before:
-        environments.remove(name)
-
-
 @pytest.fixture(scope="session")
 def clusters():
     pool = ClusterPool()
@@ -147,10 +131,12 @@ def prefect_api():
 @pytest.fixture(autouse=True)
 def environments_of_the_test(request):
     """Environments a test registers on the session's Prefect server are removed after it: one test's production
-    environment must not make the production guard refuse another test's copy of the same database."""
+    environment (unreachable, or on a database a later test writes) must not make the production guard refuse
+    another test's writes."""
     if "prefect_api" not in request.fixturenames:
         yield
         return
+    request.getfixturevalue("prefect_api")
     from formwork import environments
 
     before = set(environments.all_environments())
