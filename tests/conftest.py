@@ -30,22 +30,6 @@ def production_catalogue():
     production_guard.use_catalogue(None)
 
 
-@pytest.fixture(autouse=True)
-def forget_environments(request):
-    """Environments a test registers are removed after it: a production environment left behind (unreachable, or on
-    a database a later test writes) would make the production guard refuse the later tests' writes."""
-    if "prefect_api" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("prefect_api")
-    from formwork import environments
-
-    before = set(environments.all_environments())
-    yield
-    for name in set(environments.all_environments()) - before:
-        environments.remove(name)
-
-
 @pytest.fixture(scope="session")
 def clusters():
     pool = ClusterPool()
@@ -98,6 +82,16 @@ def odoo(pg, tmp_path_factory):
     return odoo
 
 
+@pytest.fixture(scope="session")
+def odoo_served(odoo):
+    """One real Odoo for the whole session serving every copy of the template (`odoo.copy`, `odoo_copy`), each under
+    its own host name (tests/support/odoo_results.py): each boot costs 15-25 s of the suite. (base URL, log file)."""
+    from tests.support.odoo_results import serving_all
+
+    with serving_all(odoo, odoo.workdir / "copies") as served:  # where odoo.copy puts every copy
+        yield served
+
+
 @pytest.fixture
 def odoo_copy(odoo):
     """A fresh copy of the real Odoo template (database and filestore), dropped afterwards."""
@@ -137,10 +131,12 @@ def prefect_api():
 @pytest.fixture(autouse=True)
 def environments_of_the_test(request):
     """Environments a test registers on the session's Prefect server are removed after it: one test's production
-    environment must not make the production guard refuse another test's copy of the same database."""
+    environment (unreachable, or on a database a later test writes) must not make the production guard refuse
+    another test's writes."""
     if "prefect_api" not in request.fixturenames:
         yield
         return
+    request.getfixturevalue("prefect_api")
     from formwork import environments
 
     before = set(environments.all_environments())
@@ -189,7 +185,14 @@ def secured_prefect(tmp_path_factory):
     server.stop()
 
 
+def pytest_configure(config):
+    """xdist orders files by their number of tests unless told not to, which undid the order below and sent the
+    one-test demo file nearly last (a worker ran it alone for minutes at the end)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items):
-    """The longest files (marked slow: two whole demos, the browser) start first, so the xdist workers
+    """The longest files (marked slow: two whole demos, real Odoo, the browser) start first, so the xdist workers
     (one file at a time) finish together instead of one waiting out the demo at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)

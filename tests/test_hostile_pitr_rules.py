@@ -202,7 +202,7 @@ def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, d
     with psycopg.connect(pg.dsn(database)) as conn:
         conn.execute("CREATE TABLE res_partner (id serial PRIMARY KEY, name text)")
         conn.execute("INSERT INTO res_partner (name) VALUES ('Ada Lovelace'), ('Alan Turing')")
-    environment = register(run_formwork, pg, database, tmp_path / "fs")
+    environment = register(pg, database, tmp_path / "fs")
     name = f"t-{uuid.uuid4().hex[:6]}"
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home"),
            "PREFECT_RUNNER_POLL_FREQUENCY": "1"}

@@ -25,10 +25,11 @@ from formwork.refresh.swap import building_name, drop, previous_name, swap_in
 from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import DEFAULT_RULES, load_rules
 from tests.support.clusters import drop_database
+from tests.support.env_add import env_add
 from tests.support.odoo_base import BASE_TABLES, base_tables, installed
 from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV
-from tests.test_refresh_cli import add, databases, in_background, latest_report, marker
+from tests.test_refresh_cli import databases, in_background, latest_report, marker
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 # Where production keeps capability tokens (column, table); the seed leaves them empty, so the test plants them.
@@ -76,8 +77,8 @@ def estate(pg, pg_other, seeded_source, run_formwork, tmp_path, monkeypatch):
             conn.execute(f"UPDATE {table} SET {column} = gen_random_uuid()::text WHERE id % 2 = 0")
         conn.execute("UPDATE res_users SET oauth_access_token = 'ya29.' || md5(id::text)")
         conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('formwork.rewired_for', %s)", (staging,))
-    add(run_formwork, prod, pg.dsn(prod_db), files, "--production")
-    add(run_formwork, staging, pg_other.dsn(db), tmp_path / "filestore" / db, "--base-url", "https://staging.example.com")
+    env_add(prod, pg.dsn(prod_db), files, "--production")
+    env_add(staging, pg_other.dsn(db), tmp_path / "filestore" / db, "--base-url", "https://staging.example.com")
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     with psycopg.connect(pg_other.dsn(db)) as conn:

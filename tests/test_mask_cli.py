@@ -9,6 +9,7 @@ from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from tests.support.clusters import drop_database
+from tests.support.env_add import env_add
 from tests.support.seeded import copy
 
 SALT_ENV = {"FORMWORK_MASKING_SALT": "cli-tests-salt-0123456789"}
@@ -20,10 +21,9 @@ def one_line(result) -> str:
     return lines[0]
 
 
-def register(run_formwork, pg, db: str, files, *extra: str) -> str:
+def register(pg, db: str, files, *extra: str) -> str:
     name = f"m-{uuid.uuid4().hex[:8]}"
-    added = run_formwork("env", "add", name, "--dsn", pg.dsn(db), "--filestore", f"file://{files}", *extra)
-    assert added.returncode == 0, added.stderr
+    env_add(name, pg.dsn(db), files, *extra)
     return name
 
 
@@ -31,7 +31,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
     source, source_files = seeded_source
     copy(pg, source, "cli_staging", source_files, tmp_path / "fs")
     try:
-        env = register(run_formwork, pg, "cli_staging", tmp_path / "fs")
+        env = register(pg, "cli_staging", tmp_path / "fs")
         plan = run_formwork("mask", "plan", env, env=SALT_ENV)
         assert plan.returncode == 0, plan.stderr
         assert "res_partner.name: faker name (8,052 rows" in plan.stdout
@@ -55,7 +55,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
 
 def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
     source, source_files = seeded_source
-    env = register(run_formwork, pg, source, source_files, "--production")
+    env = register(pg, source, source_files, "--production")
     with psycopg.connect(pg.dsn(source)) as conn:
         before = conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0]
     result = run_formwork("mask", env, "--yes", env=SALT_ENV)
@@ -69,7 +69,7 @@ def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, s
     source, source_files = seeded_source
     copy(pg, source, "cli_bad_rules", source_files, tmp_path / "fs")
     try:
-        env = register(run_formwork, pg, "cli_bad_rules", tmp_path / "fs")
+        env = register(pg, "cli_bad_rules", tmp_path / "fs")
         cases = {
             "typo.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {fakr: name}\n",
                           "typo.yaml:6: tables[0].columns.name"),

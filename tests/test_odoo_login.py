@@ -1,7 +1,7 @@
 """How testers log into a masked copy, on real Odoo 17: internal users with the environment's staging password
 (admin as admin, everyone else under their masked login), nobody with a production password, portal users not at all.
 
-One copy of the real template, masked once with the default rules, served once."""
+One copy of the real template, masked once with the default rules, served by the session's shared Odoo."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.masking.staging_login import odoo_password_hash
-from tests.support.odoo import REQUEST_TIMEOUT, serving
+from tests.support.odoo import REQUEST_TIMEOUT
 
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 
@@ -63,21 +63,22 @@ def partners(http: httpx.Client) -> list[dict]:
     return answer["result"]
 
 
-def test_internal_users_log_in_with_the_staging_password_only_and_portal_users_not_at_all(odoo, masked):
+def test_internal_users_log_in_with_the_staging_password_only_and_portal_users_not_at_all(masked, odoo_served):
     copy, logins = masked
     assert logins["admin"] == "admin" and logins["demo"] not in ("demo", DEMO_LOGIN) and "@" in logins["demo"]
-    with serving(odoo, copy) as (url, _):
-        def attempt(user: str, password: str) -> tuple[int | None, list[dict]]:
-            with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as http:
-                uid = sign_in(http, copy.name, logins[user], password)
-                return uid, partners(http) if uid else []
+    url, _ = odoo_served
 
-        for user in ("admin", "demo"):
-            uid, read = attempt(user, STAGING)
-            assert uid and read, f"{user} ({logins[user]}) cannot log in with the staging password"
-            assert attempt(user, PRODUCTION[user])[0] is None, f"{user}'s production password still opens the copy"
-        for password in (STAGING, PRODUCTION["portal"]):
-            assert attempt("portal", password)[0] is None, "a portal user logs in to the copy"
+    def attempt(user: str, password: str) -> tuple[int | None, list[dict]]:
+        with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, headers={"Host": f"{copy.name}.localhost"}) as http:
+            uid = sign_in(http, copy.name, logins[user], password)
+            return uid, partners(http) if uid else []
+
+    for user in ("admin", "demo"):
+        uid, read = attempt(user, STAGING)
+        assert uid and read, f"{user} ({logins[user]}) cannot log in with the staging password"
+        assert attempt(user, PRODUCTION[user])[0] is None, f"{user}'s production password still opens the copy"
+    for password in (STAGING, PRODUCTION["portal"]):
+        assert attempt("portal", password)[0] is None, "a portal user logs in to the copy"
 
 
 def test_every_internal_user_shares_one_staging_hash_and_no_one_else_has_a_password(odoo, masked):

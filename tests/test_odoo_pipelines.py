@@ -1,6 +1,7 @@
 """Every pipeline on the real Odoo database, and real Odoo still runs on what it leaves: refresh (live and from a
 backup), mask, backup + drill, and a point-in-time restore. One Odoo process serves every result on the main
-cluster (each boot costs 15-25 s); the point-in-time result, on its own server, gets a second one.
+cluster (the session's `odoo_served`: each boot costs 15-25 s); the point-in-time result, on its own server, gets a
+second one.
 
 Every result lives in one Odoo data directory (the copies' own, `<data_dir>/filestore/<db>`), so the filestore
 each pipeline wrote is the one Odoo reads."""
@@ -22,6 +23,7 @@ from formwork import environments
 from formwork.environments import EnvironmentSpec
 from tests.support.odoo import OdooCopy
 from tests.support.odoo_results import (
+    check_copy_serves,
     check_serves,
     known_password,
     load_template,
@@ -116,26 +118,13 @@ def digest(cluster, database: str) -> str:
         return conn.execute(DIGEST).fetchone()[0]
 
 
-@pytest.fixture(scope="module")
-def served(odoo):
-    """One Odoo serving every database the pipelines left, each under its own host name."""
-    with serving_all(odoo, odoo.workdir / "copies") as (url, log):
-        yield url, log
-
-
-def odoo_serves(odoo, served, copy: OdooCopy) -> None:
-    with psycopg.connect(odoo.cluster.dsn(copy.name), autocommit=True) as conn:
-        login, password = known_password(conn)
-    check_serves(*served, copy.name, login, password)
-
-
 def succeeded(ran, pipeline: str) -> subprocess.CompletedProcess:
     done, _ = ran[pipeline]
     assert done.returncode == 0, f"formwork {pipeline}: exit {done.returncode}: {done.stderr[-3000:]}"
     return done
 
 
-def test_refresh_leaves_a_staging_owned_like_the_one_it_replaced_that_odoo_runs_on(odoo, pipelines, served):
+def test_refresh_leaves_a_staging_owned_like_the_one_it_replaced_that_odoo_runs_on(odoo, pipelines, odoo_served):
     ran, names, digests, copies, _ = pipelines
     done = succeeded(ran, "refresh")
     assert f"refresh {names['prod']} -> {names['stg_live']}: done" in done.stdout
@@ -143,32 +132,32 @@ def test_refresh_leaves_a_staging_owned_like_the_one_it_replaced_that_odoo_runs_
     staging = copies["stg_live"]
     assert owners(odoo.cluster, staging.name) == {"odoo"}  # Odoo's role, like the staging it replaced: Odoo can write it
     assert any(staging.filestore.rglob("*"))
-    odoo_serves(odoo, served, staging)
+    check_copy_serves(odoo, odoo_served, staging)
 
 
-def test_backup_and_drill_pass_and_odoo_runs_on_the_drills_restore(odoo, pipelines, drilled, served):
+def test_backup_and_drill_pass_and_odoo_runs_on_the_drills_restore(odoo, pipelines, drilled, odoo_served):
     ran, names, *_ = pipelines
     backup_id = succeeded(ran, "backup").stdout.strip().splitlines()[-1]
     assert f"drill {names['backed']} from backup {backup_id}: PASSED" in succeeded(ran, "drill").stdout
     kept, checks = drilled
     assert [check.name for check in checks if not check.passed] == []
     assert owners(odoo.cluster, kept.name) == {"odoo"}  # drilled on its own server: owned like the database it restores
-    odoo_serves(odoo, served, kept)
+    check_copy_serves(odoo, odoo_served, kept)
 
 
-def test_a_first_refresh_from_a_backup_leaves_a_staging_owned_like_the_source_that_odoo_runs_on(odoo, pipelines, served):
+def test_a_first_refresh_from_a_backup_leaves_a_staging_owned_like_the_source_that_odoo_runs_on(odoo, pipelines, odoo_served):
     ran, _, digests, copies, _ = pipelines
     done = succeeded(ran, "refresh --from-backup")
     assert "production was not read" in done.stdout
     assert digest(odoo.cluster, copies["backed"].name) == digests["backed"]
     assert owners(odoo.cluster, copies["stg_backup"].name) == {"odoo"}  # the backup's source's owner, recorded in its manifest
-    odoo_serves(odoo, served, copies["stg_backup"])
+    check_copy_serves(odoo, odoo_served, copies["stg_backup"])
 
 
-def test_mask_leaves_a_database_odoo_runs_on(odoo, pipelines, served):
+def test_mask_leaves_a_database_odoo_runs_on(odoo, pipelines, odoo_served):
     ran, *_ = pipelines
     assert "no leaks" in succeeded(ran, "mask").stdout
-    odoo_serves(odoo, served, ran["mask"][1])
+    check_copy_serves(odoo, odoo_served, ran["mask"][1])
 
 
 def test_a_copy_owned_by_odoos_role_stays_closed_to_it_until_the_swap_opens_it(pg, role, tmp_path):  # noqa: F811

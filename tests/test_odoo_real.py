@@ -15,7 +15,8 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork.rewiring.engine import Rewirer
 from formwork.rewiring.rules import DEFAULT_RULES, load_rules
 from tasks.rewiring import settings_for
-from tests.support.odoo import TEMPLATE, check_odoo_runs
+from tests.support.odoo import TEMPLATE
+from tests.support.odoo_results import check_copy_serves, serving_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo and its database first
 # Words that make a system parameter's key name a secret, split on dots and underscores (docusign.api_key).
@@ -68,15 +69,17 @@ def test_the_template_is_a_construction_company_with_private_data_and_live_integ
         assert all(live.values()), live
 
 
-def test_odoo_runs_on_a_copy(odoo, odoo_copy):
-    check_odoo_runs(odoo, odoo_copy)
+def test_odoo_runs_on_a_copy(odoo, odoo_copy, odoo_served):
+    check_copy_serves(odoo, odoo_served, odoo_copy)
 
 
 def test_the_check_fails_on_a_copy_odoo_cannot_read(odoo, odoo_copy):
+    """The check the other tests run on the shared Odoo, here on an Odoo of its own: the errors it makes Odoo log
+    stay out of the shared one's log."""
     with psycopg.connect(odoo.cluster.dsn(odoo_copy.name), autocommit=True) as conn:
         conn.execute("ALTER TABLE res_partner_bank DROP COLUMN acc_holder_name")  # as a careless rewrite might
-    with pytest.raises(AssertionError, match="res_partner_bank|acc_holder_name"):
-        check_odoo_runs(odoo, odoo_copy)
+    with serving_all(odoo, odoo_copy.data_dir) as served, pytest.raises(AssertionError, match="res_partner_bank|acc_holder_name"):
+        check_copy_serves(odoo, served, odoo_copy)
 
 
 def test_formwork_cuts_everything_odoos_neutralize_cuts(outcomes):
@@ -131,5 +134,5 @@ def test_every_parameter_naming_a_key_secret_token_or_password_is_cleared_or_rep
     assert not kept, f"Formwork left these system parameters as they were: {kept}"
 
 
-def test_odoo_runs_after_formwork_rewired_it(odoo, outcomes):
-    check_odoo_runs(odoo, outcomes[-1])
+def test_odoo_runs_after_formwork_rewired_it(odoo, outcomes, odoo_served):
+    check_copy_serves(odoo, odoo_served, outcomes[-1])

@@ -17,6 +17,7 @@ import pytest
 from blocks.odoo_environment import OdooEnvironment
 from formwork.local.postgres import free_port
 from tests.support.clusters import drop_database
+from tests.support.env_add import env_add
 from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV, one_line
 
@@ -25,18 +26,13 @@ DIGEST = ("SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s'
           "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace) d")
 
 
-def add(run_formwork, name: str, dsn: str, files, *extra: str) -> None:
-    added = run_formwork("env", "add", name, "--dsn", dsn, "--filestore", f"file://{files}", *extra)
-    assert added.returncode == 0, added.stderr
-
-
 @pytest.fixture
-def pair(pg, pg_other, seeded_source, run_formwork, tmp_path):
+def pair(pg, pg_other, seeded_source, prefect_api, tmp_path):
     """(prod, staging, staging's database): production on one server, an existing staging on the other."""
     source, source_files = seeded_source
     prod, staging, db = f"p-{uuid.uuid4().hex[:6]}", f"s-{uuid.uuid4().hex[:6]}", f"stg_{uuid.uuid4().hex[:6]}"
-    add(run_formwork, prod, pg.dsn(source), source_files, "--production")
-    add(run_formwork, staging, pg_other.dsn(db), tmp_path / "filestore" / db, "--base-url", "https://staging.example.com")
+    env_add(prod, pg.dsn(source), source_files, "--production")
+    env_add(staging, pg_other.dsn(db), tmp_path / "filestore" / db, "--base-url", "https://staging.example.com")
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     with psycopg.connect(pg_other.dsn(db)) as conn:
@@ -106,9 +102,9 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
 def test_production_target_and_the_source_itself_are_refused(pg, seeded_source, run_formwork, tmp_path):
     source, source_files = seeded_source
     prod, alias, other_prod = (f"{kind}-{uuid.uuid4().hex[:6]}" for kind in ("p", "a", "q"))
-    add(run_formwork, alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")  # before prod, which refuses it
-    add(run_formwork, prod, pg.dsn(source), source_files, "--production")
-    add(run_formwork, other_prod, pg.dsn("postgres"), tmp_path / "fs-q", "--production")
+    env_add(alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")  # before prod, which refuses it
+    env_add(prod, pg.dsn(source), source_files, "--production")
+    env_add(other_prod, pg.dsn("postgres"), tmp_path / "fs-q", "--production")
     refused = run_formwork("refresh", prod, other_prod, "--yes")
     assert refused.returncode == 2 and "is flagged production: Formwork never writes to production" in one_line(refused)
     itself = run_formwork("refresh", prod, alias, "--yes")
@@ -165,13 +161,13 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
 def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
     (_, staging, db), (source, files) = pair, seeded_source
     unreachable = f"u-{uuid.uuid4().hex[:6]}"
-    add(run_formwork, unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
+    env_add(unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
     taken = run_formwork("backup", unreachable)
     assert taken.returncode == 0, taken.stderr[-2000:]
     # The same environment and backups, but production itself is down: nothing listens on its port.
     recorded = OdooEnvironment.load(unreachable).db_identity
     assert run_formwork("env", "remove", unreachable).returncode == 0
-    add(run_formwork, unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
+    env_add(unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
         "--backup-store", f"file://{tmp_path}/backups")
     block = OdooEnvironment.load(unreachable)  # as if added while it was up: the production guard knows it by identity
     block.db_identity = recorded

@@ -15,7 +15,7 @@ def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwor
     source, source_files = seeded_source
     copy(pg, source, "cli_rewire", source_files, tmp_path / "fs")
     try:
-        env = register(run_formwork, pg, "cli_rewire", tmp_path / "fs", "--base-url", "https://staging.erp.example.com",
+        env = register(pg, "cli_rewire", tmp_path / "fs", "--base-url", "https://staging.erp.example.com",
                        "--mail-catcher", "mailpit:2525", "--keep-cron", "hr_contract.ir_cron_data_contract_update_state")
         before = run_formwork("rewire", "check", env)
         assert before.returncode == 1, before.stderr
@@ -45,7 +45,7 @@ def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwor
 
 def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
     source, source_files = seeded_source
-    env = register(run_formwork, pg, source, source_files, "--production")
+    env = register(pg, source, source_files, "--production")
     digest = "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM ir_mail_server t"
     with psycopg.connect(pg.dsn(source)) as conn:
         before = conn.execute(digest).fetchone()[0]

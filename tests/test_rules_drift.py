@@ -196,13 +196,13 @@ def test_the_seeded_copy_untouched_by_mask_and_rewire_on_drift(pg, drifted):
 def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted, run_formwork, tmp_path):
     name, files = drifted
     before = digest(pg.dsn(name), DIGEST)
-    env = register(run_formwork, pg, name, files, "--production")
+    env = register(pg, name, files, "--production")
     check = run_formwork("rewire", "check", env)
     assert check.returncode == 2, check.stdout + check.stderr
     assert "odoo17.yaml:" in one_line(check) and "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass" in one_line(check)
     assert "nothing live" not in check.stdout and "Wh4rf" not in check.stdout + check.stderr
     target_db = f"drift_stg_{uuid.uuid4().hex[:6]}"
-    staging = register(run_formwork, pg, target_db, tmp_path / "staging-files", "--base-url", "https://staging.example.com")
+    staging = register(pg, target_db, tmp_path / "staging-files", "--base-url", "https://staging.example.com")
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{target_db}"')
     with psycopg.connect(pg.dsn(target_db)) as conn:

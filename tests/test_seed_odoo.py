@@ -15,7 +15,8 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork.seed import odoo_build
 from formwork.seed.odoo_build import MODULES
 from tests.support.clusters import drop_database
-from tests.support.odoo import OdooCopy, check_odoo_runs
+from tests.support.odoo import OdooCopy
+from tests.support.odoo_results import check_copy_serves
 from tests.test_hostile_identity import digest, refused
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo's database first
@@ -78,9 +79,15 @@ def test_the_database_is_real_odoo_with_the_construction_company(pg, seeded):
         assert hashlib.sha1((filestore / store_fname).read_bytes()).hexdigest() == checksum, store_fname
 
 
-def test_odoo_serves_the_seeded_database(odoo, seeded):
+def test_odoo_serves_the_seeded_database(odoo, seeded, odoo_served):
     name, data_dir, *_ = seeded
-    check_odoo_runs(odoo, OdooCopy(name, data_dir))
+    served = OdooCopy(name, odoo.workdir / "copies")  # the session's Odoo reads the filestore the seed wrote
+    served.filestore.parent.mkdir(parents=True, exist_ok=True)
+    served.filestore.symlink_to(data_dir / "filestore" / name)
+    try:
+        check_copy_serves(odoo, odoo_served, served)
+    finally:
+        served.filestore.unlink()
 
 
 def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, run_formwork, watched_odoo, tmp_path):

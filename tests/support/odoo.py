@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import secrets
 import shutil
 import signal
 import subprocess
 import time
 import uuid
-import xmlrpc.client
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +25,9 @@ from blocks.local_directory_store import LocalDirectoryStore
 from formwork import databases
 from formwork.dsn import parse_dsn
 from formwork.errors import FormworkError
-from formwork.local.postgres import LocalCluster, free_port
+from formwork.local.postgres import LocalCluster
 from formwork.seed import odoo_build
-from formwork.seed.odoo_bin import LOG_ERROR, OdooRunner, available_odoo
+from formwork.seed.odoo_bin import OdooRunner, available_odoo
 from formwork.seed.odoo_build import MODULES  # noqa: F401 (part of this module's interface)
 from formwork.seed.odoo_role import ROLE, ensure_role
 
@@ -119,30 +115,7 @@ class Odoo:
                                stdin=stdin)
 
 
-def _errors(log: str) -> str:
-    return "\n".join(line for line in log.splitlines() if LOG_ERROR.match(line))[:4000]
-
-
-# ---- Odoo still runs on a result ----------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def serving(odoo: Odoo, copy: OdooCopy) -> Iterator[tuple[str, Path]]:
-    """Real Odoo serving one database on a free port; (base URL, log file). Stopped, and its group killed, afterwards."""
-    port = free_port()
-    log = copy.data_dir / f"{copy.name}-{port}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    args = odoo.command("server", f"--http-port={port}", "--http-interface=127.0.0.1", f"--db-filter=^{copy.name}$",
-                        "-d", copy.name, "--no-database-list", "--max-cron-threads=0", f"--logfile={log}",
-                        data_dir=copy.data_dir)
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process, log)
-        yield url, log
-    finally:
-        _stop(process)
-
-
+# ---- Odoo serving copies (tests/support/odoo_results.py) --------------------------------------------------------------
 def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -164,37 +137,3 @@ def _stop(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
-
-
-def check_odoo_runs(odoo: Odoo, copy: OdooCopy, login: str = "admin") -> None:
-    """Odoo boots on the copy, its login page answers, `login` signs in over JSON-RPC, /web loads its assets, XML-RPC
-    reads the models users open first, and the log holds no ERROR. The user gets a known password (plaintext, which
-    Odoo accepts and re-hashes on login)."""
-    password = secrets.token_urlsafe(12)
-    with psycopg.connect(odoo.cluster.dsn(copy.name), autocommit=True) as conn:
-        changed = conn.execute("UPDATE res_users SET password = %s WHERE login = %s", (password, login)).rowcount
-    assert changed == 1, f"{copy.name}: no user with login {login!r}"
-    with serving(odoo, copy) as (url, log), httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as http:
-        page = http.get("/web/login")
-        assert page.status_code == 200 and 'name="login"' in page.text, f"login page: HTTP {page.status_code}"
-        signed_in = http.post("/web/session/authenticate", json={
-            "jsonrpc": "2.0", "method": "call", "params": {"db": copy.name, "login": login, "password": password}}).json()
-        assert signed_in.get("result", {}).get("uid"), f"JSON-RPC login of {login!r} failed: {signed_in.get('error')}"
-        web = http.get("/web")
-        assets = sorted(set(re.findall(r'(?:src|href)="(/web/assets/[^"]+)"', web.text)))
-        assert web.status_code == 200 and assets, f"/web: HTTP {web.status_code}, {len(assets)} asset bundles"
-        for asset in assets:
-            assert http.get(asset).status_code == 200, f"asset {asset} does not load"
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
-        uid = common.authenticate(copy.name, login, password, {})
-        assert uid, f"XML-RPC login of {login!r} failed"
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-        for model in READ_MODELS:
-            try:
-                rows = models.execute_kw(copy.name, uid, password, model, "search_read", [[]], {"limit": 20})
-            except xmlrpc.client.Fault as fault:
-                raised = re.findall(r"^[A-Za-z_][\w.]*: .*", fault.faultString, re.MULTILINE)  # the exception, after its traceback
-                raise AssertionError(f"XML-RPC read of {model} failed: {(raised or [fault.faultString])[-1]}") from None
-            assert rows, f"XML-RPC read of {model} returned nothing"
-    errors = _errors(log.read_text())
-    assert not errors, f"Odoo logged errors on {copy.name}:\n{errors}"

@@ -1,9 +1,9 @@
 """Real Odoo on what Formwork's pipelines leave behind: the template loaded into another cluster, and one Odoo
-process serving several results at once (each boot costs 15-25 s of the suite).
+process serving several results at once (each boot costs 15-25 s of the suite; the `odoo_served` fixture is the
+session's, on the copies' data directory).
 
-The checks per database are those of `check_odoo_runs` (tests/support/odoo.py), on a server that `serving_all`
-started for several databases: the login page of that database, a JSON-RPC login, /web and its assets, XML-RPC
-reads of the models users open first, and no ERROR logged for it.
+The checks per database, on a server that `serving_all` started: the login page of that database, a JSON-RPC login,
+/web and its assets, XML-RPC reads of the models users open first, and no ERROR logged for it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import psycopg
 
 from formwork.local.pgbin import program
 from formwork.local.postgres import LocalCluster, free_port
+from formwork.seed.odoo_bin import LOG_ERROR
 from tests.support.odoo import (
-    LOG_ERROR,
     READ_MODELS,
     REQUEST_TIMEOUT,
     ROLE,
@@ -82,6 +82,13 @@ def known_password(conn: psycopg.Connection) -> tuple[str, str]:
     row = conn.execute("UPDATE res_users SET password = %s WHERE id = %s RETURNING login", (password, ADMIN_ID)).fetchone()
     assert row, "no administrator (res_users id 2)"
     return row[0], password
+
+
+def check_copy_serves(odoo: Odoo, served: tuple[str, Path], copy: OdooCopy) -> None:
+    """`check_serves` for a copy on the template's cluster (the `odoo_served` fixture serves them), as its administrator."""
+    with psycopg.connect(odoo.cluster.dsn(copy.name), autocommit=True) as conn:
+        login, password = known_password(conn)
+    check_serves(*served, copy.name, login, password)
 
 
 def check_serves(url: str, log: Path, database: str, login: str, password: str) -> None:
