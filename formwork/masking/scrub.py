@@ -14,7 +14,8 @@ import ahocorasick
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
-PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[ \-]?(?:\(0\))?|0)\d{2,4}(?:[ \-]?\d{2,4}){2,3}\b")
+# Not inside a hyphenated token: a UUID's digit-only groups ("...-0123-4567-8901-...") are no phone number.
+PHONE = re.compile(r"(?<![\w+\-])(?:\+\d{1,3}[ \-]?(?:\(0\))?|0)\d{2,4}(?:[ \-]?\d{2,4}){2,3}(?![\w\-])")
 NATIONAL_ID = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 SALUTATION = re.compile(r"\b(Dear|Hi|Hello|Thanks|Thank you|Regards|Cheers),?\s+([A-Z][a-z'\-]{1,30})\b")
 
