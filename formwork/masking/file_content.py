@@ -6,13 +6,15 @@ Besides the bytes themselves (as latin-1, and as UTF-8 when they are not plain A
   "Maria"; a gap of more than 200/1000 em counts as a space). Not caught: text drawn with a font whose codes are
   not its letters (CID fonts without a one-byte encoding, subset fonts with made-up encodings: the letters only a
   ToUnicode map gives back), text split over separate Tj operators, and text in images (there is no OCR).
-  Image streams (DCT, JPX, CCITT, JBIG2) are not decoded.
+  Image streams (an /Image XObject, or a DCT, JPX, CCITT or JBIG2 filter) are not decoded: pixels, not text.
 - ZIP (DOCX, XLSX, PPTX, ODT, ODS, any archive): every member, read the same way (so a PDF in a DOCX is read too),
   and for XML members their text with the tags taken out, runs joined and paragraphs, cells and breaks apart.
 
 Bounded: at most MAX_DECODED bytes are decoded per file, archives at most MAX_DEPTH deep. A file that cannot be
 read fully (over the bound, an encrypted PDF or archive member, a stream that does not decode, a filter this does
 not know) raises Unsearchable: the leak check reports it as a finding, since what it did not read may hold a person.
+Such a file goes through only replaced: an `attachments:` rule matching it. The file itself is read whole (as the
+filestore hands it over); an archive member is read whole too, within the bound.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-MAX_DECODED = 256 << 20
+MAX_DECODED = 128 << 20
 MAX_DEPTH = 3
 IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode"}
 
@@ -44,8 +46,8 @@ def _texts(data: bytes, budget: list[int], depth: int) -> Iterator[str]:
     yield data.decode("latin-1")
     if not data.isascii():
         yield data.decode("utf-8", "replace")
-    if data.startswith(b"%PDF-") or data[:1024].find(b"%PDF-") >= 0:
-        yield from _pdf(data, budget, depth)
+    if b"%PDF-" in data[:1024]:
+        yield from _pdf(data, budget)
     elif data.startswith(b"PK\x03\x04"):
         yield from _archive(data, budget, depth)
 
@@ -53,21 +55,22 @@ def _texts(data: bytes, budget: list[int], depth: int) -> Iterator[str]:
 # ---- PDF -------------------------------------------------------------------------------------------------------------
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 _TEXT_ARRAY = re.compile(rb"\[((?:[^\]\\]|\\.)*)\]\s*TJ", re.DOTALL)
 _ARRAY_ITEM = re.compile(rb"\(((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)|<([0-9A-Fa-f\s]*)>|(-?\d*\.?\d+)", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
-def _pdf(data: bytes, budget: list[int], depth: int) -> Iterator[str]:
-    if re.search(rb"/Encrypt\s", data):
+def _pdf(data: bytes, budget: list[int]) -> Iterator[str]:
+    if re.search(rb"/Encrypt\b", data):
         raise Unsearchable("an encrypted PDF")
     position = 0
     while match := _STREAM.search(data, position):
         header = data[data.rfind(b"obj", 0, match.start()):match.start()]
         content, position = _stream_data(data, match.end(), header)
         filters = re.findall(rb"/([A-Za-z0-9]+)", f.group(1)) if (f := _FILTER.search(header)) else []
-        if IMAGE_FILTERS & set(filters):
+        if IMAGE_FILTERS & set(filters) or _IMAGE.search(header):
             continue
         for name in filters:
             content = _decoded(name, content, budget)
@@ -160,9 +163,9 @@ def _archive(data: bytes, budget: list[int], depth: int) -> Iterator[str]:
                 with archive.open(member) as stream:
                     content = stream.read(member.file_size + 1)
                 if len(content) != member.file_size:
-                    raise Unsearchable("an archive member larger than it says")
+                    raise Unsearchable("an archive member that does not read whole")
                 yield from _texts(content, budget, depth + 1)
-                if content.lstrip()[:1] == b"<":
+                if content[:64].lstrip()[:1] == b"<":
                     markup = content.decode("utf-8", "replace")
                     yield html.unescape(_TAG.sub("", _BREAK.sub("\n", markup)))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error, ValueError) as exc:
