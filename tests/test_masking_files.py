@@ -194,6 +194,8 @@ def test_every_personal_file_becomes_a_valid_placeholder_of_its_type_and_busines
                            BUSINESS_FILES["docx"], BUSINESS_FILES["xlsx"], ("text/csv", f"name\n{PERSON}\n".encode())):
         personal[add("hr.employee", mimetype, data)] = mimetype
         personal[add("hr.applicant", mimetype, data, True)] = mimetype
+    receipt = pdf_file(f"BT (Fuel, paid by {PERSON}) Tj ET".encode())
+    personal |= {add("hr.expense", PDF, receipt): PDF, add("account.move", PDF, receipt): PDF}  # Odoo's copy on the entry
     business = [add("res.partner", PDF, pdf_file(b"BT (Price list 2024: cement, sand, rebar) Tj ET"), res_id=2),
                 add("account.move", PDF, pdf_file(b"BT (Invoice 2024/0042: 12 t of cement) Tj ET")),
                 add("account.move", PNG, b"\x89PNG\r\n\x1a\n logo", True)]
