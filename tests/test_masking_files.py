@@ -150,8 +150,11 @@ def broken_stream() -> bytes:
     return pdf_file(content).replace(zlib.compress(content), zlib.compress(content)[:12])
 
 
-@pytest.mark.parametrize("make", [broken_stream, lambda: zipped({"word/document.xml": "<w:document/>" + " " * (1 << 20)})],
-                         ids=["broken-stream", "too-big"])
+@pytest.mark.parametrize("make", [
+    broken_stream,
+    lambda: zipped({"word/document.xml": "<w:document/>" + " " * (1 << 20)}),
+    lambda: pdf_file(b"BT (Foreman: see site diary) Tj ET").replace(b"/FlateDecode", b"/HarrietOkafor"),  # no such filter
+], ids=["broken-stream", "too-big", "unknown-filter"])
 def test_a_business_file_that_cannot_be_searched_fully_fails_the_run(company, tmp_path, monkeypatch, make):
     monkeypatch.setattr(file_content, "MAX_DECODED", 1 << 20)  # the workers fork after this: they scan with the same cap
     data = make()
@@ -163,6 +166,7 @@ def test_a_business_file_that_cannot_be_searched_fully_fails_the_run(company, tm
     checksum = hashlib.sha1(data).hexdigest()
     assert [re.sub(r" \(.*\)$", "", line) for line in leak.value.report.leaks] == [
         f"filestore:{checksum[:2]}/{checksum}: cannot be searched fully"]
+    assert "Harriet" not in str(leak.value)
     assert state(dsn, store) == before
 
 

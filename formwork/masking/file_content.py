@@ -31,6 +31,7 @@ from collections.abc import Iterator
 MAX_DECODED = 128 << 20
 MAX_DEPTH = 3
 IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF", b"JBIG2Decode"}
+_OTHER_FILTERS = {b"LZWDecode", b"LZW", b"RunLengthDecode", b"RL", b"Crypt"}
 
 
 class Unsearchable(Exception):
@@ -105,7 +106,8 @@ def _decoded(name: bytes, content: bytes, budget: list[int]) -> bytes:
         elif name in (b"ASCIIHexDecode", b"AHx"):
             out = _hex(content.rstrip().removesuffix(b">"))
         else:
-            raise Unsearchable(f"a PDF stream filter not read: {name.decode('latin-1')}")
+            known = name.decode() if name in _OTHER_FILTERS else "not a standard one"  # never a name the file made up
+            raise Unsearchable(f"a PDF stream filter not read: {known}")
     except (zlib.error, ValueError, binascii.Error) as exc:
         raise Unsearchable(f"a PDF stream that does not decode ({type(exc).__name__})") from None
     _spend(budget, len(out))
