@@ -2,8 +2,8 @@
 
 The row keeps its place (model, record, name) but points at a placeholder file of
 its type (formwork.masking.placeholders) whose `store_fname`, `checksum`, `file_size`
-and `mimetype` match it. The original files are
-deleted only after the database commit, and only if no other row still uses them.
+and `mimetype` match it. The original files are deleted only after the database
+commit, and only if no other row still uses them.
 A file Odoo keeps in the database (`db_datas`, with `ir_attachment.location = db`)
 gets the same placeholder in the row itself, in the masking transaction.
 
