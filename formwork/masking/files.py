@@ -1,8 +1,9 @@
 """Replace the files of personal attachments with a placeholder, keeping Odoo's bookkeeping right.
 
-The row keeps its place (model, record, name) but points at a placeholder file
-whose `store_fname`, `checksum` and `file_size` match it. The original files are
-deleted only after the database commit, and only if no other row still uses them.
+The row keeps its place (model, record, name) but points at a placeholder file of
+its type (formwork.masking.placeholders) whose `store_fname`, `checksum`, `file_size`
+and `mimetype` match it. The original files are deleted only after the database
+commit, and only if no other row still uses them.
 A file Odoo keeps in the database (`db_datas`, with `ir_attachment.location = db`)
 gets the same placeholder in the row itself, in the masking transaction.
 
@@ -23,16 +24,8 @@ import psycopg
 from psycopg import errors, sql
 
 from blocks.object_store import ObjectStore
+from formwork.masking.placeholders import PLACEHOLDER_TEXT, placeholder, placeholder_type
 from formwork.production_guard import CONNECT_TIMEOUT, known_environments, refuse_production_filestore
-from formwork.seed.documents import pdf
-
-PLACEHOLDER_TEXT = "Personal document withheld: this is a masked copy made by Formwork."
-
-
-def placeholder(mimetype: str | None) -> bytes:
-    if mimetype == "application/pdf":
-        return pdf("Document withheld", [PLACEHOLDER_TEXT])
-    return (PLACEHOLDER_TEXT + "\n").encode()
 
 
 @dataclass
@@ -70,8 +63,9 @@ def replace(conn: psycopg.Connection, store: ObjectStore, where: str) -> FileSwa
             store.put_bytes(fname, content)
             swap.created.add(fname)
         conn.execute(
-            "UPDATE ir_attachment SET store_fname = %s, checksum = %s, file_size = %s, index_content = %s WHERE id = ANY(%s)",
-            (fname, checksum, len(content), PLACEHOLDER_TEXT, ids),
+            "UPDATE ir_attachment SET store_fname = %s, checksum = %s, file_size = %s, mimetype = %s, index_content = %s "
+            "WHERE id = ANY(%s)",
+            (fname, checksum, len(content), placeholder_type(mimetype), PLACEHOLDER_TEXT, ids),
         )
         swap.old_fnames.discard(fname)
         swap.replaced += len(ids)
@@ -90,8 +84,9 @@ def replace_in_database(conn: psycopg.Connection, where: str) -> int:
     for mimetype, ids in by_type.items():
         content = placeholder(mimetype)
         conn.execute(
-            "UPDATE ir_attachment SET db_datas = %s, checksum = %s, file_size = %s, index_content = %s WHERE id = ANY(%s)",
-            (content, hashlib.sha1(content).hexdigest(), len(content), PLACEHOLDER_TEXT, ids),
+            "UPDATE ir_attachment SET db_datas = %s, checksum = %s, file_size = %s, mimetype = %s, index_content = %s "
+            "WHERE id = ANY(%s)",
+            (content, hashlib.sha1(content).hexdigest(), len(content), placeholder_type(mimetype), PLACEHOLDER_TEXT, ids),
         )
     return len(rows)
 

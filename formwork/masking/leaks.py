@@ -3,8 +3,10 @@
 Originals sampled before masking live only in memory (this process and the
 workers it forks). Every text-like column of every table is streamed out with
 COPY and searched with an Aho-Corasick automaton, as is every file the
-attachments point to or hold in the database (db_datas). A hit names table and
-column (or file, or attachment row), never the value.
+attachments point to or hold in the database (db_datas): its bytes and the text
+inside it (formwork.masking.file_content: PDF streams, archive members). A hit
+names table and column (or file, or attachment row), never the value; so does a
+file whose inside cannot be read fully, which fails the run like a hit.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.masking import forked
+from formwork.masking import file_content, forked
 from formwork.masking.introspect import is_text
 
 MIN_LENGTH = 5
@@ -81,6 +83,15 @@ class Leak:
         return f"{self.where}: holds a value sampled from {self.origin} before masking"
 
 
+@dataclass(frozen=True)
+class Unread:
+    where: str  # "filestore:<store_fname>" or "ir_attachment.db_datas (id N)"
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: cannot be searched fully ({self.why})"
+
+
 def _automaton(samples: Samples) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for value, origin in samples.values.items():
@@ -97,7 +108,7 @@ def _whole_word(text: str, end: int, value: str) -> bool:
 
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
          store: ObjectStore | None = None, produced: Iterable[str] = (),
-         module_rows: dict[str, str] | None = None) -> list[Leak]:
+         module_rows: dict[str, str] | None = None) -> list[Leak | Unread]:
     """Samples explained by a fake in `produced` are dropped first (see Samples.discard). This
     process streams every text column out of the database; forked workers search the stream
     and the files, so the search runs beside PostgreSQL instead of after it. Rows matching `module_rows`
@@ -107,6 +118,7 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
     if not samples.values:
         return []
     found: dict[tuple[str, str], None] = {}
+    unread: dict[Unread, None] = {}
     with _searchers(_automaton(samples), store) as pool:
         explaining = [pool.submit(_explained, batch) for batch in _joined(produced, 200_000)]
         jobs = []
@@ -131,9 +143,11 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
                 samples.values.pop(value, None)
         for table, text_columns, job in jobs:
             for where, value in job.result():
-                if value in samples.values:
+                if isinstance(value, Unread):
+                    unread.setdefault(value, None)
+                elif value in samples.values:
                     found.setdefault((f"{table}.{text_columns[where]}" if table else where, samples.values[value]), None)
-    return [Leak(where, origin) for where, origin in found]
+    return [Leak(where, origin) for where, origin in found] + list(unread)
 
 
 def asset_bundles(conn: psycopg.Connection, tables: dict[str, dict[str, str]]) -> int:
@@ -172,15 +186,15 @@ def _search_rows(data: bytes) -> set[tuple[int, str]]:
     return hits
 
 
-def _search_files(fnames: list[str]) -> set[tuple[str, str]]:
-    automaton, store = _SEARCH
+def _search_files(fnames: list[str]) -> set[tuple[str, str | Unread]]:
+    store = _SEARCH[1]
     hits = set()
     for fname in fnames:
         try:
-            content = store.get_bytes(fname).decode("latin-1")
+            content = store.get_bytes(fname)
         except ObjectNotFound:
             continue
-        hits.update((f"filestore:{fname}", value) for value in _found(automaton, content))
+        hits |= _search_file(f"filestore:{fname}", content)
     return hits
 
 
@@ -199,10 +213,20 @@ def _files_in_database(conn: psycopg.Connection, skip: str = "", size: int = 1 <
         yield conn.execute("SELECT id, db_datas FROM ir_attachment WHERE id = ANY(%s)", (batch,)).fetchall()
 
 
-def _search_kept_files(rows: list[tuple[int, bytes]]) -> set[tuple[str, str]]:
+def _search_kept_files(rows: list[tuple[int, bytes]]) -> set[tuple[str, str | Unread]]:
+    return set().union(*(_search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data)) for attachment_id, data in rows))
+
+
+def _search_file(where: str, data: bytes) -> set[tuple[str, str | Unread]]:
+    """(where, sample) of every sample in the file's bytes or text, and (where, Unread) if part of it cannot be read."""
     automaton = _SEARCH[0]
-    return {(f"ir_attachment.db_datas (id {attachment_id})", value)
-            for attachment_id, data in rows for value in _found(automaton, bytes(data).decode("latin-1"))}
+    hits: set[tuple[str, str | Unread]] = set()
+    try:
+        for text in file_content.texts(data):
+            hits.update((where, value) for value in _found(automaton, text))
+    except file_content.Unsearchable as exc:
+        hits.add((where, Unread(where, str(exc))))
+    return hits
 
 
 def _found(automaton: ahocorasick.Automaton, content: str) -> set[str]:
