@@ -20,7 +20,7 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks, shipped, transient, workers
+from formwork.masking import coverage, files, history, introspect, leaks, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -158,6 +158,8 @@ class Masker:
         self.store = store
         self.tables = introspect.columns(conn)
         entries, self.skipped, self.attachment_rules = resolve_database(conn, rules, self.tables)
+        entries, notes = history.follow(conn, entries, self.tables)  # tracked old values go as their columns do
+        self.skipped += notes
         self.shipped = shipped.find(conn, rules, self.tables)
         entries = self.shipped.split(entries)
         self.skipped += self.shipped.notes(entries)
