@@ -41,11 +41,13 @@ DATES = ("date", "timestamp", "timestamp without time zone", "timestamp with tim
 ERASED = ("template", "staging_password", "null")
 
 
-def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str, dict[str, str]]) -> tuple[list[TableRule], list[str]]:
-    """`entries` with the derived history entries added (and the rules' own scrub of the history narrowed to
-    what they leave), and notes on columns whose history is left to the rules file."""
+def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str, dict[str, str]],
+           ) -> tuple[list[TableRule], list[str], dict[int, TableRule]]:
+    """`entries` (as formwork.masking.shipped split them: a kept module record keeps its history too) with the
+    derived history entries added and the rules' own scrub of the history narrowed to what they leave; notes
+    on columns whose history is left to the rules file; id(entry) -> the entry with a readable `where`."""
     if not {"field_id", "mail_message_id", *EVERY} <= set(tables.get(TABLE, {})) or not {"model", "res_id"} <= set(tables.get("mail_message", {})):
-        return entries, []
+        return entries, [], {}
     models: dict[str, list[str]] = {}
     for (model,) in conn.execute("SELECT DISTINCT model FROM ir_model_fields ORDER BY model"):
         models.setdefault(model.replace(".", "_"), []).append(model)
@@ -60,16 +62,20 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
                              f"is left to the rules file's own {TABLE} entries")
             elif rule.strategy != "keep":
                 by_field.setdefault((entry.table, rule.column), []).append((entry, rule))
-    merged: dict[tuple, tuple[ColumnRule, list[str]]] = {}
+    merged: dict[tuple, tuple[ColumnRule, list[str], list[str]]] = {}
     for (table, column), found in by_field.items():
         for i, (entry, rule) in enumerate(found):
             where = _tracked(conn, tables, models[table], table, column, entry.where, missing_too=i == 0)
             history = _rule(rule, base_type(tables[table][column]))
             key = (history.strategy, repr(sorted(history.options.items())), history.column)
-            merged.setdefault(key, (history, []))[1].append(where)
-    derived = [TableRule(TABLE, _columns(rule), " OR ".join(f"({w})" for w in wheres), module="mail",
-                         origin=_origin(rule.origin)) for rule, wheres in merged.values()]
-    return _settled(entries, derived), notes
+            wheres, names = merged.setdefault(key, (history, [], []))[1:]
+            wheres.append(where)
+            names += [f"{table}.{column}"] if f"{table}.{column}" not in names else []
+    derived, shown = [], {}
+    for rule, wheres, names in merged.values():
+        derived.append(TableRule(TABLE, _columns(rule), " OR ".join(f"({w})" for w in wheres), module="mail", origin=_origin(rule.origin)))
+        shown[id(derived[-1])] = replace(derived[-1], where=f"tracked changes of {', '.join(names)}")
+    return _settled(entries, derived, shown), notes, shown
 
 
 def _tracked(conn: psycopg.Connection, tables: dict, models: list[str], table: str, column: str, where: str | None,
@@ -116,7 +122,7 @@ def _origin(origin: Origin | None) -> Origin | None:
     return replace(origin, key=f"{origin.key} (its tracked history in {TABLE})") if origin else None
 
 
-def _settled(entries: list[TableRule], derived: list[TableRule]) -> list[TableRule]:
+def _settled(entries: list[TableRule], derived: list[TableRule], shown: dict[int, TableRule]) -> list[TableRule]:
     """The rules' own history entries next to the derived ones: any of them wins over a derived one, except one
     that only scrubs, which gives way; so no two entries rewrite the same cells."""
     own = [e for e in entries if e.table == TABLE and not e.delete]
@@ -127,7 +133,9 @@ def _settled(entries: list[TableRule], derived: list[TableRule]) -> list[TableRu
     out = []
     for entry in entries:
         if entry in own and _scrub_only(entry) and (theirs := [d for d in derived if _shared(d, entry)]):
+            readable = f"{entry.where + ', ' if entry.where else ''}not tracked changes of a masked field"
             entry = replace(entry, where=f"({entry.where or 'TRUE'}) AND ({' OR '.join(f'({d.where})' for d in theirs)}) IS NOT TRUE")
+            shown[id(entry)] = replace(entry, where=readable)
         out.append(entry)
     return out + derived
 
