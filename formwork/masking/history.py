@@ -35,8 +35,11 @@ TABLE = "mail_tracking_value"
 CHAR, TEXT = ("old_value_char", "new_value_char"), ("old_value_text", "new_value_text")
 INTEGER, FLOAT, DATETIME = ("old_value_integer", "new_value_integer"), ("old_value_float", "new_value_float"), ("old_value_datetime", "new_value_datetime")
 EVERY = CHAR + TEXT + INTEGER + FLOAT + DATETIME
+GROUPS = {"every": EVERY, "char+text": CHAR + TEXT, "char": CHAR, "text": TEXT, "integer": INTEGER, "float": FLOAT, "datetime": DATETIME}
 INTEGERS = ("integer", "smallint", "bigint", "boolean")
-DATES = ("date", "timestamp", "timestamp without time zone", "timestamp with time zone")
+GROUP_OF_TYPE = {"character varying": "char", "character": "char", "text": "text", "numeric": "float", "double precision": "float",
+                 "real": "float", **dict.fromkeys(INTEGERS, "integer"),
+                 **dict.fromkeys(("date", "timestamp", "timestamp without time zone", "timestamp with time zone"), "datetime")}
 # Strategies whose value is made from other columns or secrets: the history keeps none of it.
 ERASED = ("template", "staging_password", "null")
 
@@ -46,8 +49,11 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
     """`entries` (as formwork.masking.shipped split them: a kept module record keeps its history too) with the
     derived history entries added and the rules' own scrub of the history narrowed to what they leave; notes
     on columns whose history is left to the rules file; id(entry) -> the entry with a readable `where`."""
-    if not {"field_id", "mail_message_id", *EVERY} <= set(tables.get(TABLE, {})) or not {"model", "res_id"} <= set(tables.get("mail_message", {})):
+    if TABLE not in tables:
         return entries, [], {}
+    needed = {TABLE: {"field_id", "mail_message_id", *EVERY}, "mail_message": {"model", "res_id"}, "ir_model_fields": {"model", "name"}}
+    if missing := [f"{t}.{c}" for t, columns in needed.items() for c in sorted(columns - set(tables.get(t, {})))]:
+        return entries, [f"{TABLE}: not Odoo 17's tracking (no {', '.join(missing)}), its history is left to the rules file's own entries"], {}
     models: dict[str, list[str]] = {}
     for (model,) in conn.execute("SELECT DISTINCT model FROM ir_model_fields ORDER BY model"):
         models.setdefault(model.replace(".", "_"), []).append(model)
@@ -75,7 +81,7 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
     for rule, wheres, names in merged.values():
         derived.append(TableRule(TABLE, _columns(rule), " OR ".join(f"({w})" for w in wheres), module="mail", origin=_origin(rule.origin)))
         shown[id(derived[-1])] = replace(derived[-1], where=f"tracked changes of {', '.join(names)}")
-    return _settled(entries, derived, shown), notes, shown
+    return _settled(entries, derived, shown), list(dict.fromkeys(notes)), shown
 
 
 def _tracked(conn: psycopg.Connection, tables: dict, models: list[str], table: str, column: str, where: str | None,
@@ -103,19 +109,18 @@ def _rule(rule: ColumnRule, kind: str) -> ColumnRule:
     if rule.strategy in ERASED:
         return ColumnRule("every", "null", {}, rule.origin)
     if rule.strategy in ("faker", "hash", "scrub"):
-        return ColumnRule("text", rule.strategy, {**options, "of": rule.column} if rule.strategy == "hash" else options, rule.origin)
+        return ColumnRule("char+text", rule.strategy, {**options, "of": rule.column} if rule.strategy == "hash" else options, rule.origin)
     if rule.strategy == "shift":
         return ColumnRule("datetime", "shift", {**options, "of": rule.column, "date": kind == "date"}, rule.origin)
     if rule.strategy == "noise":  # unkeyed: each record moves by its own factor, as its column does
         options["key"] = "(SELECT fw_m.res_id FROM mail_message fw_m WHERE fw_m.id = o.mail_message_id)"
         return ColumnRule("integer" if kind in INTEGERS else "float", "noise", options, rule.origin)
-    group = "integer" if kind in INTEGERS else "datetime" if kind in DATES else "float" if kind in ("numeric", "double precision", "real") else "char" if kind == "character varying" else "text"
-    return ColumnRule(group, rule.strategy, options, rule.origin)
+    # constant: the tracking columns of the column's type (a translated char, jsonb, may be tracked as char or text)
+    return ColumnRule(GROUP_OF_TYPE.get(kind, "char+text"), rule.strategy, options, rule.origin)
 
 
 def _columns(rule: ColumnRule) -> tuple[ColumnRule, ...]:
-    groups = {"every": EVERY, "text": CHAR + TEXT, "char": CHAR, "integer": INTEGER, "float": FLOAT, "datetime": DATETIME}
-    return tuple(replace(rule, column=column) for column in groups[rule.column])
+    return tuple(replace(rule, column=column) for column in GROUPS[rule.column])
 
 
 def _origin(origin: Origin | None) -> Origin | None:
@@ -128,16 +133,21 @@ def _settled(entries: list[TableRule], derived: list[TableRule], shown: dict[int
     own = [e for e in entries if e.table == TABLE and not e.delete]
     for entry in own:
         if not _scrub_only(entry):
-            derived = [replace(d, where=f"({d.where}) AND ({entry.where or 'TRUE'}) IS NOT TRUE") if _shared(d, entry) else d
-                       for d in derived]
+            derived = [_narrowed(d, f"({entry.where or 'TRUE'}) IS NOT TRUE", shown) if _shared(d, entry) else d for d in derived]
     out = []
     for entry in entries:
         if entry in own and _scrub_only(entry) and (theirs := [d for d in derived if _shared(d, entry)]):
-            readable = f"{entry.where + ', ' if entry.where else ''}not tracked changes of a masked field"
-            entry = replace(entry, where=f"({entry.where or 'TRUE'}) AND ({' OR '.join(f'({d.where})' for d in theirs)}) IS NOT TRUE")
-            shown[id(entry)] = replace(entry, where=readable)
+            shown[id(entry)] = replace(entry, where=f"{entry.where + ', ' if entry.where else ''}not tracked changes of a masked field")
+            entry = _narrowed(entry, f"({' OR '.join(f'({d.where})' for d in theirs)}) IS NOT TRUE", shown)
         out.append(entry)
     return out + derived
+
+
+def _narrowed(entry: TableRule, condition: str, shown: dict[int, TableRule]) -> TableRule:
+    """`entry` on the rows it matches where `condition` holds, shown as before in the plan."""
+    narrowed = replace(entry, where=f"({entry.where or 'TRUE'}) AND {condition}")
+    shown[id(narrowed)] = shown.pop(id(entry), entry)
+    return narrowed
 
 
 def _scrub_only(entry: TableRule) -> bool:
