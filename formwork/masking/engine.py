@@ -20,7 +20,7 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, introspect, leaks, shipped, transient, workers
+from formwork.masking import coverage, files, history, introspect, leaks, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -161,6 +161,8 @@ class Masker:
         self.shipped = shipped.find(conn, rules, self.tables)
         entries = self.shipped.split(entries)
         self.skipped += self.shipped.notes(entries)
+        entries, notes, self.shown = history.follow(conn, entries, self.tables)  # tracked old values go as their columns do
+        self.skipped += notes
         check_overlaps(conn, entries)
         self.entries: list[TableRule] = entries
         self.transient = transient.entries(conn, rules, self.tables)
@@ -191,7 +193,7 @@ class Masker:
         attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})"))
                        for a in self.attachment_rules]
         return MaskPlan(
-            entries=[EntryPlan(self.shipped.shown_as(e), introspect.count(self.conn, e.table, e.where)) for e in self.entries],
+            entries=[EntryPlan(self.shown.get(id(e)) or self.shipped.shown_as(e), introspect.count(self.conn, e.table, e.where)) for e in self.entries],
             attachments=attachments,
             skipped=list(self.skipped),
             uncovered=self._uncovered(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg import sql
@@ -32,10 +32,15 @@ def noise_factor(rule: ColumnRule, keyed: Keyed) -> Callable[[str], str]:
 
 
 def shift(rule: ColumnRule, keyed: Keyed) -> Callable[[Any], Any]:
+    """`of`: the column whose offsets to use (tracked history); `date`: key a midnight datetime by its date,
+    as Odoo tracks a date field's values."""
     days = int(rule.options["days"])
+    kind = f"shift/{rule.options.get('of', rule.column)}"
+    as_date = bool(rule.options.get("date"))
 
     def apply(value):
-        offset = int(round((2 * keyed.fraction(f"shift/{rule.column}", str(value)) - 1) * days)) or 1
+        seed = value.date() if as_date and isinstance(value, datetime) else value
+        offset = int(round((2 * keyed.fraction(kind, str(seed)) - 1) * days)) or 1
         return value + timedelta(days=offset)
 
     return apply
@@ -45,7 +50,8 @@ def hashed(rule: ColumnRule, keyed: Keyed) -> Callable[[str], str]:
     length = int(rule.options.get("length", 12))
     alphabet = ALPHABETS[rule.options.get("alphabet", "alnum")]
     prefix = str(rule.options.get("prefix", ""))
-    return lambda value: prefix + keyed.chars(f"hash/{rule.column}", value, alphabet, length)
+    kind = f"hash/{rule.options.get('of', rule.column)}"  # `of`: tracked history hashes as its column does
+    return lambda value: prefix + keyed.chars(kind, value, alphabet, length)
 
 
 def template_sql(rule: ColumnRule) -> Callable[[dict[str, sql.Composable]], sql.Composable]:
