@@ -23,9 +23,9 @@ TRACKED_WAGE = """
 def pay(dsn: str) -> dict[str, list]:
     with psycopg.connect(dsn) as conn:
         return {
-            "contracts": rows(conn, "SELECT id, employee_id, job_id, wage FROM hr_contract ORDER BY id"),
-            "slips": rows(conn, "SELECT id, contract_id, basic_wage, gross_wage, net_wage FROM hr_payslip ORDER BY id"),
-            "lines": rows(conn, "SELECT id, slip_id, code, amount, total FROM hr_payslip_line ORDER BY id"),
+            "contracts": rows(conn, "SELECT id, employee_id, job_id, wage::float FROM hr_contract ORDER BY id"),
+            "slips": rows(conn, "SELECT id, contract_id, basic_wage::float, gross_wage::float, net_wage::float FROM hr_payslip ORDER BY id"),
+            "lines": rows(conn, "SELECT id, slip_id, code, amount::float, total::float FROM hr_payslip_line ORDER BY id"),
             "tracked": rows(conn, TRACKED_WAGE),
         }
 
@@ -70,3 +70,57 @@ def test_no_payslip_solves_back_to_the_original_wage(masked):
     assert recovered == []
     # The same inversion on the unmasked payslips finds every wage: the attack is a real one.
     assert all(abs(wage / original[c] - 1) < 0.001 for c, wage in solved_wages(before).items())
+
+
+def test_payslips_contracts_and_history_agree(masked):
+    _, after, _ = masked
+    wage = {contract: wage for contract, _, _, wage in after["contracts"]}
+    lines: dict[int, dict[str, float]] = {}
+    for _, slip, code, amount, total in after["lines"]:
+        assert amount == total
+        lines.setdefault(slip, {})[code] = total
+    for slip, contract, basic, gross, net in after["slips"]:
+        line = lines[slip]
+        assert basic == line["BASIC"] == wage[contract] and gross == line["GROSS"] and net == line["NET"]
+        assert line["GROSS"] == pytest.approx(line["BASIC"] + line["OT"], abs=0.001)
+        assert line["GROSS"] + sum(line[code] for code in structure.DEDUCTIONS) == pytest.approx(line["NET"], abs=0.001)
+        assert line == pytest.approx(structure.lines({"BASIC": basic, "OT": line["OT"]}), abs=0.001)
+    newest = {}
+    for contract, old, new in after["tracked"]:
+        newest.setdefault(contract, new)
+    assert len(newest) == 50 and all(abs(newest[c] - wage[c]) < 0.001 for c in newest)
+
+
+def test_wages_are_fresh_draws_within_the_job_band(masked):
+    before, after, _ = masked
+    band: dict[int, list[float]] = {}
+    for _, _, job, wage in before["contracts"]:
+        band.setdefault(job, []).append(float(wage))
+    original = {c: float(w) for c, _, _, w in before["contracts"]}
+    for contract, _, job, wage in after["contracts"]:
+        low, high = min(band[job]), max(band[job])
+        if len(band[job]) < 3:
+            low, high = min(original.values()), max(original.values())
+        assert low * 0.85 <= float(wage) <= high * 1.15, (contract, wage, low, high)
+        assert abs(float(wage) / original[contract] - 1) >= 0.05
+    # The masked wages do not follow the originals: ranks are reshuffled.
+    order = sorted(original, key=original.get)
+    masked_wage = {c: float(w) for c, _, _, w in after["contracts"]}
+    assert sum(masked_wage[a] < masked_wage[b] for a, b in zip(order, order[1:])) < len(order) - 10
+
+
+def test_same_salt_same_pay_other_salt_other_wages(pg, seeded_source, masked):
+    """The masked copy's pay is what the salt alone gives on the source; another salt gives other wages."""
+    from formwork.masking import introspect
+    from formwork.masking.keyed import Keyed
+    from formwork.masking.pay import Pay
+    _, _, dsn = masked
+    with psycopg.connect(pg.dsn(seeded_source[0])) as source, psycopg.connect(dsn) as copy_:
+        tables = introspect.columns(source)
+        ours, theirs = Pay(source, Keyed(SALT), tables), Pay(source, Keyed(b"another-salt-0123456789"), tables)
+        for table, column in (("hr_contract", "wage"), ("hr_payslip_line", "total"), ("mail_tracking_value", "old_value_float")):
+            written = dict(rows(copy_, f"SELECT id::text, {column}::float FROM {table} WHERE id = ANY(%s::int[])",
+                                [int(i) for i, _ in ours.pairs(table, column)]))
+            assert {i: float(v) for i, v in ours.pairs(table, column)} == written
+        other = dict(theirs.pairs("hr_contract", "wage"))
+        assert all(other[i] != v for i, v in ours.pairs("hr_contract", "wage"))
