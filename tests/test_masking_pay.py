@@ -8,11 +8,12 @@ import pytest
 
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork import pay_structure as structure
+from formwork.errors import OperationError
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from tests.support.clusters import drop_database
 from tests.support.seeded import copy
-from tests.test_masking import RULES, SALT, rows
+from tests.test_masking import RULES, SALT, digest, rows
 
 TRACKED_WAGE = """
     SELECT m.res_id, v.old_value_float, v.new_value_float FROM mail_tracking_value v
@@ -124,3 +125,31 @@ def test_same_salt_same_pay_other_salt_other_wages(pg, seeded_source, masked):
             assert {i: float(v) for i, v in ours.pairs(table, column)} == written
         other = dict(theirs.pairs("hr_contract", "wage"))
         assert all(other[i] != v for i, v in ours.pairs("hr_contract", "wage"))
+
+
+def test_contract_notes_do_not_keep_the_agreed_salary(masked):
+    """Scrubbing replaces people in text, not amounts: 'Salary agreed ...: £51,752.52 a year' kept the wage."""
+    before, _, dsn = masked
+    with psycopg.connect(dsn) as conn:
+        notes = " ".join(n or "" for (n,) in rows(conn, "SELECT notes FROM hr_contract"))
+    assert [w for _, _, _, w in before["contracts"] if f"{w * 12:,.2f}" in notes] == []
+
+
+def test_a_payslip_line_the_structure_does_not_know_is_refused_and_nothing_changes(pg, seeded_source, tmp_path):
+    """A line masking cannot recompute would keep an amount derived from the original wage: the run stops."""
+    source, source_files = seeded_source
+    copy(pg, source, "pay_bonus", source_files, tmp_path / "files")
+    try:
+        with psycopg.connect(pg.dsn("pay_bonus")) as conn:
+            conn.execute("INSERT INTO hr_payslip_line (id, name, code, sequence, slip_id, salary_rule_id, employee_id, contract_id, "
+                         "quantity, rate, amount, total) SELECT 999999, 'Bonus', 'BONUS', 50, id, 1, employee_id, contract_id, 1, 100, 500, 500 "
+                         "FROM hr_payslip ORDER BY id LIMIT 1")
+            conn.commit()
+            tables = ("hr_contract", "hr_payslip", "hr_payslip_line", "mail_tracking_value", "res_partner")
+            before = {t: digest(conn, f"SELECT * FROM {t}") for t in tables}
+            with pytest.raises(OperationError, match=r"hr_payslip_line 999999: code 'BONUS' is not in the pay structure"):
+                Masker(conn, load_rules(str(RULES)), SALT, LocalDirectoryStore(path=str(tmp_path / "files"))).run()
+            conn.rollback()
+            assert {t: digest(conn, f"SELECT * FROM {t}") for t in tables} == before
+    finally:
+        drop_database(pg, "pay_bonus")

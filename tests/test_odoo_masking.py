@@ -115,3 +115,16 @@ def test_the_tracking_history_of_a_corrected_birth_date_is_masked_too(odoo, mask
     with psycopg.connect(odoo.cluster.dsn(masked[0].name)) as conn:
         (old, new), = conn.execute(query).fetchall()
     assert old != "1984-03-14" and new != "1984-03-15"
+
+
+def test_a_tracked_wage_change_of_real_odoo_ends_at_the_fresh_wage(odoo, masked):
+    """Community Odoo has contracts and their tracked wage, not payslips: the history still agrees with the contract."""
+    copy, _plan, _report = masked
+    with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
+        history = conn.execute("""
+            SELECT c.wage::float, v.old_value_float, v.new_value_float FROM mail_tracking_value v
+            JOIN ir_model_fields f ON f.id = v.field_id AND f.model = 'hr.contract' AND f.name = 'wage'
+            JOIN mail_message m ON m.id = v.mail_message_id JOIN hr_contract c ON c.id = m.res_id""").fetchall()
+    assert len(history) == 1
+    ((wage, old, new),) = history
+    assert new == wage and old < new and wage not in (4200.0, 4650.0) and old != 4200.0

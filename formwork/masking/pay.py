@@ -105,8 +105,9 @@ class Pay:
             if not lines.get(slip):  # a slip without lines: its basic and the rest of its gross are its earnings
                 earned = [("BASIC", basic or 0.0), ("OT", (gross or 0.0) - (basic or 0.0))]
             new = structure.lines({code: round((total or 0.0) * k, 2) for code, total in earned})
+            new.setdefault("BASIC", round((basic or 0.0) * k, 2))  # a slip paying no basic line keeps its basic's share of the wage
             for column, code in (("basic_wage", "BASIC"), ("gross_wage", "GROSS"), ("net_wage", "NET")):
-                columns[("hr_payslip", column)].append((str(slip), _text(new.get(code, 0.0))))
+                columns[("hr_payslip", column)].append((str(slip), _text(new[code])))
             for line_id, _, code, amount, _, quantity, rate in lines.get(slip, []):
                 if code not in new:
                     raise OperationError(f"hr_payslip_line {line_id}: code {code!r} is not in the pay structure "
