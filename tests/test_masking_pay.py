@@ -3,6 +3,8 @@ structure, wage history that agrees, and nothing from which the original wage ca
 
 from __future__ import annotations
 
+import itertools
+
 import psycopg
 import pytest
 
@@ -107,7 +109,7 @@ def test_wages_are_fresh_draws_within_the_job_band(masked):
     # The masked wages do not follow the originals: ranks are reshuffled.
     order = sorted(original, key=original.get)
     masked_wage = {c: float(w) for c, _, _, w in after["contracts"]}
-    assert sum(masked_wage[a] < masked_wage[b] for a, b in zip(order, order[1:])) < len(order) - 10
+    assert sum(masked_wage[a] < masked_wage[b] for a, b in itertools.pairwise(order)) < len(order) - 10
 
 
 def test_same_salt_same_pay_other_salt_other_wages(pg, seeded_source, masked):

@@ -21,11 +21,11 @@ from psycopg import sql
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
 from formwork.masking import coverage, files, introspect, leaks, shipped, transient, workers
-from formwork.masking.pay import Pay
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
+from formwork.masking.pay import Pay
 from formwork.masking.rewrite import (Expression, Hidden, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows,
                                       load_value, rewrite)
 from formwork.masking.schema_check import check_overlaps, resolve_database

@@ -12,7 +12,6 @@ from formwork.seed.plan import SeedPlan
 from formwork.seed.rows import AUDIT, TableRows, audit
 
 
-
 def amounts(wage: float, month: int, index: int) -> dict[str, float]:
     overtime = round(wage * ((month * 7 + index * 3) % 11) / 100, 2)
     return pay_structure.lines({"BASIC": wage, "OT": overtime})
