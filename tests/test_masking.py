@@ -136,8 +136,8 @@ def test_pay_stays_consistent_with_the_masked_wage(staging):
         wages = dict(rows(conn, "SELECT employee_id, wage FROM hr_contract"))
         changed = [e for e in wages if wages[e] != wages_before[e]]
         assert len(changed) > 40
-        for employee, wage in wages.items():
-            assert abs(float(wage) / float(wages_before[employee]) - 1) <= 0.1501
+        for employee, wage in wages.items():  # fresh draws, never close to the original (tests/test_masking_pay.py)
+            assert abs(float(wage) / float(wages_before[employee]) - 1) >= 0.05
         mismatched = rows(conn, """
             SELECT s.id FROM hr_payslip s JOIN hr_contract c ON c.id = s.contract_id
             JOIN hr_payslip_line b ON b.slip_id = s.id AND b.code = 'BASIC'
@@ -227,7 +227,7 @@ def test_plan_lists_columns_counts_and_uncovered(staging):
         assert conn.execute("SELECT count(*) FROM res_partner WHERE name LIKE '% %' AND NOT is_company").fetchone()[0] > 0
     lines = plan.lines()
     assert any(line.startswith("res_partner.name: faker name (8,052 rows") for line in lines)
-    assert any(line.startswith("hr_contract.wage: noise") for line in lines)
+    assert any(line.startswith("hr_contract.wage: pay") for line in lines)
     assert any(line.startswith("res_users_apikeys: delete 5 rows") for line in lines)
     assert "ir_attachment files: replace 700 with a placeholder where res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')" in lines
     assert any(line.startswith("kept: ir_mail_server.smtp_pass: rewiring replaces it") for line in lines)

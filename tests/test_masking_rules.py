@@ -152,7 +152,7 @@ LOAD_ERRORS = {
     "columns with delete": (HEAD.replace("columns:", "delete: true\n    columns:") + "      name: keep\n", 6, "tables[0].columns",
                             "delete: true removes the rows"),
     "unknown strategy": (HEAD + "      name: keep\n      email: {fakr: email}\n", 7, "tables[0].columns.email",
-                         "unknown strategy 'fakr' (use one of: faker, keep, null, constant, hash, shift, noise, template, scrub, staging_password)"),
+                         "unknown strategy 'fakr' (use one of: faker, keep, null, constant, hash, shift, noise, template, scrub, staging_password, pay)"),
     "unknown strategy word": (HEAD + "      comment: scrubb\n", 6, "tables[0].columns.comment", "unknown strategy 'scrubb'"),
     "strategy without its options": (HEAD + "      name: faker\n", 6, "tables[0].columns.name", "strategy 'faker' needs options"),
     "two strategies": (HEAD + "      ref: {hash: true, constant: x}\n", 6, "tables[0].columns.ref",
@@ -259,6 +259,7 @@ def test_resolve_refuses_unknown_column(tmp_path):
     ("is_company", "{shift: {days: 3}}", "shift cannot apply to res_partner.is_company of type boolean"),
     ("is_company", "{faker: name}", "faker cannot apply to res_partner.is_company of type boolean"),
     ("is_company", "scrub", "scrub cannot apply"),
+    ("comment", "pay", "pay cannot rewrite res_partner.comment (it rewrites only: hr_contract.wage, "),
 ])
 def test_resolve_refuses_strategy_for_column_type(tmp_path, column, spec, says):
     path, message = resolve_error(tmp_path, f"  - table: res_partner\n    columns:\n      name: keep\n      {column}: {spec}\n")

@@ -121,3 +121,16 @@ def test_no_tracked_value_of_a_masked_employee_or_contract_field_survives(odoo, 
         after = {row[0]: row for row in conn.execute(query)}
     survived = [(row[1:3], value) for row in before for value, new in zip(row[3:], after[row[0]][3:]) if value and value == new]
     assert survived == []
+
+
+def test_a_tracked_wage_change_of_real_odoo_ends_at_the_fresh_wage(odoo, masked):
+    """Community Odoo has contracts and their tracked wage, not payslips: the history still agrees with the contract."""
+    copy, _plan, _report = masked
+    with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
+        history = conn.execute("""
+            SELECT c.wage::float, v.old_value_float, v.new_value_float FROM mail_tracking_value v
+            JOIN ir_model_fields f ON f.id = v.field_id AND f.model = 'hr.contract' AND f.name = 'wage'
+            JOIN mail_message m ON m.id = v.mail_message_id JOIN hr_contract c ON c.id = m.res_id""").fetchall()
+    assert len(history) == 1
+    ((wage, old, new),) = history
+    assert new == wage and old < new and wage not in (4200.0, 4650.0) and old != 4200.0

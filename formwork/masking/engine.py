@@ -25,6 +25,7 @@ from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
+from formwork.masking.pay import Pay
 from formwork.masking.rewrite import (Expression, Hidden, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows,
                                       load_value, rewrite)
 from formwork.masking.schema_check import check_overlaps, resolve_database
@@ -56,7 +57,7 @@ class EntryValues:
 
     keys: list = field(default_factory=list)  # row keys, in the order of `rows`
     rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
-    distinct: dict[str, list] = field(default_factory=dict)  # shift column -> distinct values; noise -> distinct keys
+    distinct: dict[str, list] = field(default_factory=dict)  # shift column -> distinct values; noise -> distinct keys; pay -> (id, new)
 
 
 @dataclass
@@ -173,6 +174,7 @@ class Masker:
         self.detector_hits: dict[str, set[str]] = {}  # "table.column" -> kinds left in scrubbed text
         self.replaced: list[str] = []  # fakes the scrubber put into text, in this process
         self.values: dict[int, EntryValues] = {}
+        self.pay = Pay(conn, self.keyed, self.tables)
 
     def _login_hash(self, staging_password: str | None) -> str | None:
         """Odoo's hash of the staging password, if a rule writes it; says so when none is set."""
@@ -333,7 +335,7 @@ class Masker:
 
     def _read(self, entry: TableRule) -> EntryValues:
         """The values each column's new values are computed from: whole rows for faker, scrub and hash
-        (one query per entry), distinct values for shift, distinct keys for noise."""
+        (one query per entry), distinct values for shift, distinct keys for noise, each row's new value for pay."""
         read = EntryValues()
         in_python = _row_columns(entry)
         if in_python:
@@ -350,6 +352,8 @@ class Masker:
                 keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_noise_key(rule), sql.Identifier(entry.table))
                                          + _where(entry))
                 read.distinct[rule.column] = [k for (k,) in keys if k is not None]
+            elif rule.strategy == "pay":
+                read.distinct[rule.column] = self.pay.pairs(entry.table, rule.column)
         return read
 
     def _key(self, entry: TableRule) -> tuple[sql.Composable, str]:
@@ -435,7 +439,7 @@ class Masker:
         return result
 
     def _pairs(self, entry: TableRule, read: EntryValues) -> dict[str, list[tuple]]:
-        """(original, new) for shift and noise: a few thousand values, worked out here."""
+        """(original, new) for shift and noise, (row id, new) for pay: a few thousand values, worked out here."""
         pairs: dict[str, list[tuple]] = {}
         for rule in entry.columns:
             if rule.strategy == "shift":
@@ -444,6 +448,8 @@ class Masker:
             elif rule.strategy == "noise":
                 factor = noise_factor(rule, self.keyed)
                 pairs[rule.column] = [(k, factor(k)) for k in read.distinct[rule.column]]
+            elif rule.strategy == "pay":
+                pairs[rule.column] = read.distinct[rule.column]
         return pairs
 
     def _function(self, entry: TableRule, rule: ColumnRule, result: workers.ColumnResult):
@@ -467,6 +473,8 @@ class Masker:
                 rw.columns[rule.column] = Mapped(load_map(self.conn, computed.pairs[rule.column]))
             elif rule.strategy == "noise":
                 rw.columns[rule.column] = Scaled(load_map(self.conn, computed.pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
+            elif rule.strategy == "pay":
+                rw.columns[rule.column] = Mapped(load_map(self.conn, computed.pairs[rule.column]), sql.SQL("o.id"))
             elif rule.strategy in ("constant", "null"):
                 rw.columns[rule.column] = Literal(rule.options.get("value"))
             elif rule.strategy == STAGING_PASSWORD:

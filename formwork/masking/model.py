@@ -11,7 +11,7 @@ from typing import Any
 
 from formwork.rulefile import Origin
 
-STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub", "staging_password")
+STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub", "staging_password", "pay")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ColumnRule:
     #   noise:    percent (number, required), round (int decimals, default 2), key (SQL expression; rows with
     #             the same key get the same factor, e.g. employee_id)
     #   template: template (required, e.g. "{name|slug}@example.com": other columns' masked values, with filters)
+    #   pay:      no options; masked pay on the columns formwork.masking.pay.COLUMNS lists (wage, payslips, lines, wage history)
     #   scrub, keep, null: no options
     #   staging_password: no options; Odoo's hash of the environment's staging password, or NULL without one
     #             (formwork.masking.staging_login)

@@ -81,9 +81,10 @@ class RowValues:
 
 @dataclass
 class Mapped:
-    """new = map[original]."""
+    """new = map[original], or map[key] when a key is given (e.g. o.id: a new value per row)."""
 
     table: sql.Identifier
+    key: sql.Composable | None = None
 
 
 @dataclass
@@ -141,7 +142,7 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
         elif isinstance(how, Hidden):
             new[column] = sql.SQL("(SELECT fw_value FROM {})::{}").format(how.table, kind)
         elif isinstance(how, (Mapped, Scaled)):
-            key = how.key if isinstance(how, Scaled) else original
+            key = original if how.key is None else how.key
             maps.append(sql.SQL("{} {}").format(how.table, alias))
             conditions.append(sql.SQL("{}.fw_orig = COALESCE(({})::text, {})").format(alias, key, sql.Literal(NULL_KEY)))
             if isinstance(how, Mapped):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from formwork.masking.transform import ALPHABETS
 
-OPTIONLESS = ("keep", "null", "scrub", "staging_password")
+OPTIONLESS = ("keep", "null", "scrub", "staging_password", "pay")
 FAKER_OPTIONS = ("locale", "unique", "kind", "domain")
 HASH_ALPHABETS = tuple(ALPHABETS)
 

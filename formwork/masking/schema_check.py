@@ -16,6 +16,7 @@ from psycopg import sql
 from formwork import odoo_schema
 from formwork.masking import introspect
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
+from formwork.masking.pay import COLUMNS as PAY_COLUMNS
 from formwork.masking.rules import RulesError
 from formwork.odoo_schema import OdooSchema, SchemaDrift
 
@@ -27,7 +28,7 @@ DATE_TYPES = frozenset({"date", "timestamp", "timestamp without time zone", "tim
 # Strategies absent from this map (keep, null, constant) apply to any type.
 COLUMN_TYPES = {
     "faker": TEXT_TYPES, "hash": TEXT_TYPES, "template": TEXT_TYPES, "scrub": TEXT_TYPES,
-    "noise": NUMBER_TYPES, "shift": DATE_TYPES, "staging_password": frozenset({"character varying", "text"}),
+    "noise": NUMBER_TYPES, "shift": DATE_TYPES, "staging_password": frozenset({"character varying", "text"}), "pay": NUMBER_TYPES,
 }
 
 
@@ -85,6 +86,9 @@ def _check_column(rule: ColumnRule, entry: TableRule, table_columns: dict[str, s
         raise SchemaDrift(f"{rule.origin}: table {table} has no column '{rule.column}' (schema drift: module {entry.module} is installed)")
     if data_type is None:
         raise RulesError(f"{rule.origin}: table {table} has no column '{rule.column}'")
+    if rule.strategy == "pay" and (table, rule.column) not in PAY_COLUMNS:
+        raise RulesError(f"{rule.origin}: pay cannot rewrite {table}.{rule.column} (it rewrites only: "
+                         f"{', '.join(f'{t}.{c}' for t, c in PAY_COLUMNS)})")
     allowed = COLUMN_TYPES.get(rule.strategy)
     if allowed is not None and data_type not in allowed:
         raise RulesError(

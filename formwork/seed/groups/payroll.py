@@ -6,21 +6,15 @@ import calendar
 from collections.abc import Iterator
 from datetime import datetime
 
+from formwork import pay_structure
 from formwork.seed.groups.reference import PAYSLIP_LINES as LINES
 from formwork.seed.plan import SeedPlan
 from formwork.seed.rows import AUDIT, TableRows, audit
 
 
-
 def amounts(wage: float, month: int, index: int) -> dict[str, float]:
     overtime = round(wage * ((month * 7 + index * 3) % 11) / 100, 2)
-    gross = round(wage + overtime, 2)
-    paye = round(max(0.0, gross - 1047.5) * 0.2, 2)
-    nic = round(max(0.0, gross - 1048.0) * 0.08, 2)
-    pension = round(gross * 0.05, 2)
-    citb = round(gross * 0.0035, 2)
-    net = round(gross - paye - nic - pension - citb, 2)
-    return {"BASIC": wage, "OT": overtime, "GROSS": gross, "PAYE": -paye, "NIC": -nic, "PENSION": -pension, "CITB": -citb, "NET": net}
+    return pay_structure.lines({"BASIC": wage, "OT": overtime})
 
 
 def period(plan: SeedPlan, month: int):
