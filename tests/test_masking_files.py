@@ -20,6 +20,7 @@ from blocks.local_directory_store import LocalDirectoryStore
 from formwork.masking import file_content
 from formwork.masking.engine import Masker, MaskingLeak
 from formwork.masking.rules import load_rules
+from formwork.seed.documents import page
 from tests.support.clusters import create_database, drop_database
 from tests.support.odoo_base import installed
 
@@ -37,19 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ---- files as Odoo users upload them -------------------------------------------------------------------------------
 def pdf_file(content: bytes, compress: bool = True) -> bytes:
     """A one-page PDF whose content stream is `content`, FlateDecode-compressed unless `compress` is false."""
-    stream = zlib.compress(content) if compress else content
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if compress else b"") + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return page(content, compress)
 
 
 def zipped(members: dict[str, str]) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1", "replace").decode("latin-1")
@@ -13,12 +15,18 @@ def pdf(title: str, lines: list[str]) -> bytes:
     for line in lines:
         text += [f"({_escape(line)}) Tj", "0 -14 Td"]
     text.append("ET")
-    stream = "\n".join(text).encode("latin-1", "replace")
+    return page("\n".join(text).encode("latin-1", "replace"))
+
+
+def page(stream: bytes, compress: bool = False) -> bytes:
+    """A one-page PDF 1.4 whose content stream is `stream`, FlateDecode-compressed if asked (as most writers do)."""
+    if compress:
+        stream = zlib.compress(stream)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if compress else b"") + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
