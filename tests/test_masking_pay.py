@@ -155,3 +155,12 @@ def test_a_payslip_line_the_structure_does_not_know_is_refused_and_nothing_chang
             assert {t: digest(conn, f"SELECT * FROM {t}") for t in tables} == before
     finally:
         drop_database(pg, "pay_bonus")
+
+
+def test_no_mail_quotes_an_original_net_pay(masked):
+    """Payslip mails say 'Net pay £3,167.76': with the pay structure that gives the wage back exactly."""
+    before, _, dsn = masked
+    with psycopg.connect(dsn) as conn:
+        text = " ".join(b or "" for (b,) in rows(conn, "SELECT body FROM mail_message UNION ALL SELECT body_html FROM mail_mail"))
+    nets = {f"{net:,.2f}" for _, _, _, _, net in before["slips"]}
+    assert nets and [net for net in nets if net in text] == []
