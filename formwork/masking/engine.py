@@ -49,6 +49,8 @@ SAMPLES = 200
 # Rows per worker job: big enough to keep per-job costs small, small enough to share a big table's
 # columns evenly between the workers.
 CHUNK = 200_000
+# Rows fetched at a time while reading: the rows of a million-row table are never all Python tuples at once.
+READ_BATCH = 50_000
 
 
 @dataclass
@@ -342,9 +344,10 @@ class Masker:
             query = sql.SQL("SELECT {}, {} FROM {}{}").format(
                 self._key(entry)[0], sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
                 sql.Identifier(entry.table), _where(entry))
-            rows = self.conn.cursor(binary=True).execute(query).fetchall()  # binary: the fastest way in for many rows
-            read.keys = [row[0] for row in rows]
-            read.rows = {column: [row[i] for row in rows] for i, column in enumerate(in_python, 1)}
+            # Server side, a batch at a time: libpq never holds the whole result (freed, its heap would
+            # stay the process's); binary: the fastest way in.
+            with self.conn.cursor(name=f"fw_read_{entry.table}", binary=True) as cursor:
+                read.keys, read.rows = _columns_of(cursor.execute(query), in_python)
         for rule in entry.columns:
             if rule.strategy == "shift":
                 read.distinct[rule.column] = self._distinct_typed(entry, rule.column)
@@ -552,6 +555,21 @@ def _timed(phases: dict[str, float], name: str):
         yield
     finally:
         phases[name] = phases.get(name, 0.0) + time.monotonic() - started
+
+
+def _columns_of(cursor: psycopg.Cursor, names: list[str]) -> tuple[list, dict[str, list]]:
+    """The keys and each column of a (key, column...) result, read a batch at a time, with one string
+    object per distinct value: repeated zips, streets, names and a name copied into complete_name are
+    held once. A million partners' columns then take about half the memory, which the forked workers
+    inherit too."""
+    keys: list = []
+    columns: list[list] = [[] for _ in names]
+    same: dict[str, str] = {}
+    while batch := cursor.fetchmany(READ_BATCH):
+        keys += [row[0] for row in batch]
+        for i, column in enumerate(columns, 1):
+            column += [None if row[i] is None else same.setdefault(row[i], row[i]) for row in batch]
+    return keys, dict(zip(names, columns))
 
 
 def _row_columns(entry: TableRule) -> list[str]:
