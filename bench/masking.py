@@ -33,7 +33,7 @@ import yaml
 from psycopg import sql
 
 from bench.cluster import throwaway_cluster
-from bench.measured import measured
+from bench.measured import catalogue_server, measured
 from formwork.local.postgres import LocalCluster
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
@@ -155,7 +155,7 @@ def run_pynonymizer(cluster: LocalCluster, database: str, strategy: Path) -> flo
 
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100"))
-    with throwaway_cluster("formwork-bench-mask-") as (cluster, work):
+    with throwaway_cluster("formwork-bench-mask-") as (cluster, work), catalogue_server():
         print(f"seeding --scale {scale} ...", flush=True)
         # In a process of its own: the heap a seed leaves behind would slow every run after it, and
         # every worker the engine forks would start as a copy of it.

@@ -8,9 +8,12 @@ with RUSAGE_CHILDREN inside that process once the engine has joined them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -32,6 +35,27 @@ class MeasuredRun:
     @property
     def within_1gb(self) -> bool:
         return max(self.peak_mb, self.workers_peak_mb) <= GB
+
+
+@contextmanager
+def catalogue_server() -> Iterator[None]:
+    """One temporary Prefect server for the whole bench, named to the spawned runs in PREFECT_API_URL: the
+    production guard reads its (empty) catalogue, as a deployed run reads its server's, instead of each run
+    starting a temporary server of its own inside the time measured."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from the temporary server
+    with prefect_test_harness(server_startup_timeout=60):
+        before = os.environ.get("PREFECT_API_URL")
+        os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["PREFECT_API_URL"]
+            else:
+                os.environ["PREFECT_API_URL"] = before
 
 
 def measured(dsn: str, rules: RuleSet, salt: bytes, files: str | None) -> MeasuredRun:

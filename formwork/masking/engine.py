@@ -64,7 +64,7 @@ class EntryValues:
 
 @dataclass
 class Computed:
-    rows: list[tuple] = field(default_factory=list)  # (key, new value of each row column)
+    rows: Iterable[tuple] = ()  # (key, new value of each row column), streamed into COPY once
     pairs: dict[str, list[tuple]] = field(default_factory=dict)  # shift/noise column -> (original, new)
 
 
@@ -411,7 +411,8 @@ class Masker:
                         if result.hits:
                             self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
                 read = values.pop(i)
-                computed = Computed(rows=list(zip(read.keys, *columns.values())), pairs=self._pairs(entry, read))
+                read.rows.clear()  # the workers are done with these originals: the parent's peak is this entry's fakes
+                computed = Computed(rows=zip(read.keys, *columns.values()), pairs=self._pairs(entry, read))
                 report.tables.append(self._apply(entry, self._load(entry, computed), progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
