@@ -561,8 +561,7 @@ def _timed(phases: dict[str, float], name: str):
 def _columns_of(cursor: psycopg.Cursor, names: list[str]) -> tuple[list, dict[str, list]]:
     """The keys and each column of a (key, column...) result, read a batch at a time, with one string
     object per distinct value: repeated zips, streets, names and a name copied into complete_name are
-    held once. A million partners' columns then take about half the memory, which the forked workers
-    inherit too."""
+    held once, in the parent and in every worker forked from it."""
     keys: list = []
     columns: list[list] = [[] for _ in names]
     same: dict[str, str] = {}
