@@ -251,6 +251,8 @@ class Masker:
         with self.conn.transaction():
             # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
             self.conn.execute("SET LOCAL work_mem = '256MB'")
+            # The reads go through cursors to be read to the end: plan them for all rows, not the first ones.
+            self.conn.execute("SET LOCAL cursor_tuple_fraction = 1")
             with _timed(report.phases, "wizards"):
                 report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
             with _timed(report.phases, "read"):
