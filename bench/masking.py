@@ -199,7 +199,7 @@ def main() -> None:
                 print(f"pynonymizer failed: {getattr(exc, 'stderr', exc)}")
 
         print(f"\nmasking at --scale {scale} ({sum(r for _, r, _ in report.tables):,} rows in {len(report.tables)} passes, "
-              f"{report.files_replaced:,} files replaced, {report.samples:,} originals leak-checked)")
+              f"{report.files_replaced:,} files replaced, {report.originals:,} originals leak-checked)")
         base = results["constant"]
         leak_check = report.phases.get("leak check", 0.0)
         masking = sum(v for k, v in report.phases.items() if k in ("read", "rewrite"))

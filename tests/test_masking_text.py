@@ -47,11 +47,11 @@ def test_keyed_digests_are_blake2b_of_the_whole_message():
                 assert keyed.digest("name", value, size) == whole
 
 
-def test_samples_are_explained_by_a_fake_that_holds_them_not_by_two_neighbouring_fakes():
-    samples = leaks.Samples()
-    samples.add("hr_employee.name", ["Anna Kent", "Mary Anna", "Kent Road"])
-    samples.discard(["Mary", "Anna Kent Smith"] + [f"Filler {i}" for i in range(60_000)] + ["Kent", "Road"])
-    assert set(samples.values) == {"Mary Anna", "Kent Road"}
+def test_originals_are_explained_by_a_fake_that_holds_them_not_by_two_neighbouring_fakes():
+    originals = leaks.Originals()
+    originals.add("hr_employee.name", "words", ["Anna Kent", "Mary Anna", "Kent Road"])
+    originals.discard(["Mary", "Anna Kent Smith"] + [f"Filler {i}" for i in range(60_000)] + ["Kent", "Road"])
+    assert set(originals.forms) == {hash("mary anna"), hash("kent road")}
 
 
 class _Chunks:

@@ -20,7 +20,7 @@ from psycopg import sql
 
 from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, history, introspect, leaks, shipped, transient, workers
+from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -44,8 +44,6 @@ IDENTIFYING = ("name", "email", "phone_number", "iban", "ssn", "passport_number"
 IDENTIFYING_IN_TEXT = ("email", "ssn")
 # Strategies whose new values Python computes row by row (the others are small maps or SQL).
 ROW_STRATEGIES = ("faker", "scrub", "hash")
-# Originals sampled per identifying column for the leak check.
-SAMPLES = 200
 # Rows per worker job: big enough to keep per-job costs small, small enough to share a big table's
 # columns evenly between the workers.
 CHUNK = 200_000
@@ -113,7 +111,7 @@ class MaskReport:
     leaks: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # "table.column: reason" of personal-looking columns left on purpose
-    samples: int = 0
+    originals: int = 0  # original values the leak check looked for, every one of every identifying column
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # read, rewrite, files, leak check
 
@@ -127,7 +125,7 @@ class MaskReport:
         verdict = f"{len(self.leaks)} LEAKS" if self.leaks else "no leaks"
         wizards = f"deleted {sum(self.transient.values()):,} rows of {len(self.transient)} transient (wizard) tables, " if self.transient else ""
         return (f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, {wizards}"
-                f"{verdict} among {self.samples:,} sampled originals, in {self.seconds:.1f} s")
+                f"{verdict} among {self.originals:,} originals checked, in {self.seconds:.1f} s")
 
     def markdown(self) -> str:
         lines = ["# Masking report", "", self.summary(), "",
@@ -229,10 +227,10 @@ class Masker:
         started = time.monotonic()
         report = MaskReport(skipped=list(self.skipped), kept=self._kept())
         swaps: list[files.FileSwap] = []
-        samples = leaks.Samples()
+        originals = leaks.Originals()
         try:
             with _collector_paused():
-                self._masked_in_one_transaction(report, swaps, samples, progress)
+                self._masked_in_one_transaction(report, swaps, originals, progress)
         except BaseException:
             if self.store is not None:
                 for fname in set().union(*(s.created for s in swaps)) if swaps else ():
@@ -247,7 +245,7 @@ class Masker:
         report.seconds = time.monotonic() - started
         return report
 
-    def _masked_in_one_transaction(self, report: MaskReport, swaps: list, samples: leaks.Samples, progress: Progress) -> None:
+    def _masked_in_one_transaction(self, report: MaskReport, swaps: list, originals: leaks.Originals, progress: Progress) -> None:
         with self.conn.transaction():
             # The joined UPDATEs hash maps of up to a million values: let them stay in memory.
             self.conn.execute("SET LOCAL work_mem = '256MB'")
@@ -256,9 +254,9 @@ class Masker:
             with _timed(report.phases, "wizards"):
                 report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
             with _timed(report.phases, "read"):
-                values = self._read_all(samples)
+                values = self._read_all(originals)
             with _timed(report.phases, "rewrite"):
-                self._rewrite_entries(report, progress, samples, values)
+                self._rewrite_entries(report, progress, originals, values)
             with _timed(report.phases, "files"):
                 if self._files_in_database():  # no filestore needed: these files are rows of this transaction
                     report.files_replaced += sum(files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules)
@@ -268,17 +266,17 @@ class Masker:
                 elif self.attachment_rules:
                     report.skipped.append("attachment files: no filestore configured, files were not replaced")
             with _timed(report.phases, "leak check"):
-                self._check_leaks(report, samples)
+                self._check_leaks(report, originals)
 
-    def _check_leaks(self, report: MaskReport, samples: leaks.Samples) -> None:
+    def _check_leaks(self, report: MaskReport, originals: leaks.Originals) -> None:
         for dictionary in self.dictionaries.values():
             self.produced.update(dictionary.fakes.values())
         tables = introspect.columns(self.conn)
-        found = leaks.scan(self.conn, tables, samples, self.store, self.produced, self.shipped.conditions)
+        found = leaks.scan(self.conn, tables, originals, self.store, self.produced, self.shipped.conditions)
         if self.store is not None and (bundles := leaks.asset_bundles(self.conn, tables)):
             report.skipped.append(f"ir_attachment: {bundles:,} web client asset bundles not searched for leaks "
                                   "(Odoo builds them from module sources)")
-        report.samples = len(samples.values)
+        report.originals = originals.counted
         report.leaks = [str(leak) for leak in found]
         report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
                          for where, kinds in sorted(self.detector_hits.items())]
@@ -305,12 +303,13 @@ class Masker:
         return Dictionary(kind, self.fakes.maker(provider, **options), redraw, self.keyed)
 
     # ---- read: every value Python works from, before any rewrite ------------------
-    def _read_all(self, samples: leaks.Samples) -> dict[int, EntryValues]:
+    def _read_all(self, originals: leaks.Originals) -> dict[int, EntryValues]:
         """Read every entry's values first, so that each faker kind knows all its originals (a fake
-        never equals one; unique columns are settled over all of them) before the first fake is drawn."""
+        never equals one; unique columns are settled over all of them) before the first fake is drawn;
+        every original of an identifying column goes to the leak check."""
         values = {i: self._read(entry) for i, entry in enumerate(self.entries)}
+        staying: list[tuple[str, list[str]]] = []
         for i, entry in enumerate(self.entries):
-            sampled: dict[str, list[str]] = {}
             for rule in entry.columns:
                 if rule.strategy not in ("faker", "hash"):
                     continue
@@ -318,15 +317,17 @@ class Masker:
                 column = values[i].rows[rule.column]
                 if rule.strategy == "faker":
                     dictionary = self._dictionary(rule)
-                    originals = set(_texts(column, json)) if json else set(column) - {None}
-                    dictionary.add_originals(originals)
+                    found = set(_texts(column, json)) if json else set(column) - {None}
+                    dictionary.add_originals(found)
                     if rule.options.get("unique"):
-                        dictionary.in_unique_columns.update(originals)
+                        dictionary.in_unique_columns.update(found)
                 if _identifying(rule):
-                    every = column[::max(1, len(column) // SAMPLES)]
-                    sampled[rule.column] = list(dict.fromkeys(_texts(every, json)))[:SAMPLES]
-            for column, found in self._personal_only(entry, sampled).items():
-                samples.add(f"{entry.table}.{column}", found, limit=SAMPLES)
+                    kind = _form_kind(rule)
+                    originals.add(f"{entry.table}.{rule.column}", kind, _texts(column, json))
+                    if entry.where and not json:
+                        staying.append((kind, self._staying(entry, rule.column)))
+        for kind, kept in staying:  # after every add: a value some row keeps is business data, whoever else holds it
+            originals.drop(kind, kept)
         for dictionary in self.dictionaries.values():
             dictionary.settle()
             if dictionary.originals:  # Faker pools are drawn once here, not again in every worker
@@ -368,19 +369,11 @@ class Masker:
             return sql.SQL("id"), self.tables[entry.table]["id"]
         return sql.SQL("ctid::text"), "text"
 
-    def _personal_only(self, entry: TableRule, sampled: dict[str, list[str]]) -> dict[str, list[str]]:
-        """Drop values the same column keeps in rows this entry leaves alone: those are business data."""
-        columns = [c for c, values in sampled.items() if values and not self.tables[entry.table][c].startswith("jsonb")]
-        if not entry.where or not columns:
-            return sampled
-        query = sql.SQL("SELECT {} FROM {} WHERE NOT ({}) AND ({})").format(
-            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns), sql.Identifier(entry.table),
-            sql.SQL(entry.where.replace("%", "%%")), sql.SQL(" OR ").join(sql.SQL("{}::text = ANY(%s)").format(sql.Identifier(c)) for c in columns))
-        kept: dict[str, set[str]] = {c: set() for c in columns}
-        for row in self.conn.execute(query, [sampled[c] for c in columns]):
-            for column, value in zip(columns, row):
-                kept[column].add(value)
-        return {c: [v for v in values if v not in kept.get(c, ())] for c, values in sampled.items()}
+    def _staying(self, entry: TableRule, column: str) -> list[str]:
+        """The values the column keeps in the rows this entry leaves alone: business data, not originals."""
+        query = sql.SQL("SELECT DISTINCT {c}::text FROM {t} WHERE {c} IS NOT NULL AND NOT ({w})").format(
+            c=sql.Identifier(column), t=sql.Identifier(entry.table), w=sql.SQL(entry.where.replace("%", "%%")))
+        return [value for (value,) in self.conn.execute(query)]
 
     def _replace_detected(self, kind: str, original: str) -> str:
         dictionary = self.dictionaries.get(kind)
@@ -391,7 +384,7 @@ class Masker:
         return fake
 
     # ---- rewrite: workers compute new values while PostgreSQL rewrites ------------
-    def _rewrite_entries(self, report: MaskReport, progress: Progress, samples: leaks.Samples, values: dict[int, EntryValues]) -> None:
+    def _rewrite_entries(self, report: MaskReport, progress: Progress, originals: leaks.Originals, values: dict[int, EntryValues]) -> None:
         """Entries are rewritten in the order of the rules file (a `where` may depend on what an
         earlier entry changed), each as soon as its columns are computed; the workers go on with
         the next ones meanwhile. No two entries rewrite the same cells (check_overlaps), so the
@@ -408,8 +401,8 @@ class Masker:
                         result = job.result()
                         columns[name] += result.values
                         self.produced.update(result.produced)
-                        for value, origin in result.samples.items():
-                            samples.values.setdefault(value, origin)
+                        for (origin, kind), found in result.originals.items():
+                            originals.add(origin, kind, found)
                         if result.hits:
                             self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
                 read = values.pop(i)
@@ -507,21 +500,18 @@ class Masker:
         return self.conn.execute(query).fetchall()
 
     def _scrub_recording(self, entry: TableRule, column: str, result: workers.ColumnResult):
-        """Scrub; keep a few replaced originals as leak-check samples; run the detectors on the result."""
+        """Scrub; every email and NI number replaced in text joins the leak check's originals; run the
+        detectors on the result."""
         origin = f"{entry.table}.{column}"
-        samples = leaks.Samples()
-        result.samples = samples.values
-        budget = [40]
 
         def apply(text: str) -> str:
             replaced = len(self.replaced)
             new = self.scrubber.scrub(text)
             if new != text:
-                if budget[0] > 0:
-                    for kind in IDENTIFYING_IN_TEXT:
-                        found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
-                        samples.add(origin, found, limit=2)
-                    budget[0] -= 1
+                for kind in IDENTIFYING_IN_TEXT:
+                    found = [m.group(0) for m in DETECTORS[kind].finditer(text) if not _role_mailbox(m.group(0))]
+                    if found:
+                        result.originals.setdefault((origin, normal_forms.KIND_OF_PROVIDER[kind]), set()).update(found)
                 result.hits.update(_unmasked(new, self.replaced[replaced:]))
             return new
 
@@ -608,6 +598,13 @@ def _in_json(function: Callable[[str], str], value: str) -> str:
 def _noise_key(rule: ColumnRule) -> sql.Composable:
     """What rows moving together share: the row itself unless the rule names a key (e.g. employee_id)."""
     return sql.SQL("({})::text").format(sql.SQL(rule.options["key"])) if rule.options.get("key") else sql.SQL("o.id::text")
+
+
+def _form_kind(rule: ColumnRule) -> str:
+    """How the leak check writes this identifying column's values (formwork.masking.normal_forms)."""
+    if rule.strategy == "hash":
+        return normal_forms.CODE
+    return normal_forms.KIND_OF_PROVIDER[rule.options["provider"]]
 
 
 def _identifying(rule: ColumnRule) -> bool:

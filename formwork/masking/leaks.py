@@ -1,31 +1,31 @@
-"""After masking: prove that no sampled original survives, anywhere.
+"""After masking: prove that no original survives, anywhere, in any spelling.
 
-Originals sampled before masking live only in memory (this process and the
-workers it forks). Every text-like column of every table is streamed out with
-COPY and searched with an Aho-Corasick automaton, as is every file the
-attachments point to or hold in the database (db_datas): its bytes and the text
-inside it (formwork.masking.file_content: PDF streams, archive members). A hit
-names table and column (or file, or attachment row), never the value; so does a
-file whose inside cannot be read fully, which fails the run like a hit.
+Every original of every identifying column is kept, in memory only (this process and the workers it
+forks), as the keyed hashes of its normal forms (formwork.masking.normal_forms; Python's string hash is
+SipHash keyed per process, and forked workers inherit the key): not a sample, and not the values.
+Every text-like and bytea column of every table is streamed out with COPY and its normalised view
+searched, as is every file the attachments point to or hold in the database (db_datas): its bytes and
+the text inside it (formwork.masking.file_content: PDF streams, archive members). A finding names table
+and column (or file, or attachment row) and how many times, never the value; so does a file whose inside
+cannot be read fully, which fails the run like a finding.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import ahocorasick
 import psycopg
 from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.masking import file_content, forked
-from formwork.masking.introspect import is_text
+from formwork.masking import file_content, forked, normal_forms
+from formwork.masking.introspect import base_type, is_text
 
-MIN_LENGTH = 5
 # The web client's asset bundles: Odoo builds them from module sources as SUPERUSER_ID
 # (odoo/addons/base/models/assetsbundle.py, save_attachment); a user's upload has another create_uid.
 ASSET_BUNDLES = ("res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') AND public AND create_uid = 1 "
@@ -33,54 +33,76 @@ ASSET_BUNDLES = ("res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') 
 
 
 @dataclass
-class Samples:
-    """Original sensitive values, by where they came from ("table.column")."""
+class Originals:
+    """The normal forms of every original the check looks for, as keyed hashes, by where they came from."""
 
-    values: dict[str, str] = field(default_factory=dict)  # value -> origin
+    forms: dict[int, int] = field(default_factory=dict)  # hash of a normal form -> index in `origins`
+    origins: list[str] = field(default_factory=list)  # "table.column"
+    counted: int = 0  # original values added
+    code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
 
-    def add(self, origin: str, values: Iterable[str], limit: int = 40) -> None:
-        taken = 0
+    @property
+    def frozen_lengths(self) -> frozenset[int]:
+        return frozenset(self.code_lengths)
+
+    def add(self, origin: str, kind: str, values: Iterable[str]) -> None:
+        if origin not in self.origins:
+            self.origins.append(origin)
+        index = self.origins.index(origin)
         for value in values:
-            if taken >= limit:
-                break
-            if isinstance(value, str) and len(value) >= MIN_LENGTH and value not in self.values:
-                self.values[value] = origin
-                taken += 1
+            if not isinstance(value, str):
+                continue
+            self.counted += 1
+            for form in normal_forms.forms(kind, value):
+                self.forms.setdefault(hash(form), index)
+                if kind == normal_forms.CODE:
+                    self.code_lengths.add(len(form))
+
+    def drop(self, kind: str, values: Iterable[str]) -> None:
+        """Values that stay (business rows of the same column) are no originals to look for."""
+        for value in values:
+            for form in normal_forms.forms(kind, value):
+                self.forms.pop(hash(form), None)
 
     def discard(self, fakes: Iterable[str]) -> None:
-        """A sampled value that occurs inside a value masking produced cannot count as a leak.
+        """An original found inside a value masking produced cannot count as a leak.
 
         Fakes are drawn from the same kind of pools as real data: at a million people, nearly every
         fake full name is also somebody's real name, and "Anna Kent" sits inside the fake "Mary Anna Kent".
         """
-        if not self.values:
-            return
-        automaton = _automaton(self)
-        for batch in _joined(fakes):
-            for value in _explained(batch, automaton):
-                self.values.pop(value, None)
+        global _SEARCH
+        _SEARCH = (self, None)
+        try:
+            for batch in _joined(fakes):
+                for found in _found(batch):
+                    self.forms.pop(found, None)
+        finally:
+            _SEARCH = None
 
 
 def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
-    """Fakes joined by NUL, which no PostgreSQL text holds (nor a sample): it stops a match and is
-    no letter, so one automaton pass searches each fake as if alone."""
+    """Fakes one per line, as cells of their own: a pair of words never spans two fakes."""
     fakes = iter(fakes)
-    while batch := "\x00".join(itertools.islice(fakes, size)):
+    while batch := "\n".join(f.replace("\n", " ").replace("\t", " ") for f in itertools.islice(fakes, size)):
         yield batch
 
 
-def _explained(batch: str, automaton: ahocorasick.Automaton | None = None) -> set[str]:
-    automaton = automaton or _SEARCH[0]
-    return {value for end, (value, _origin) in automaton.iter(batch) if _whole_word(batch, end, value)}
+def _found(text: str, copied: bool = False) -> list[int]:
+    """The hashes of the forms found in `text` (a view is made of it), one per occurrence."""
+    originals = _SEARCH[0]
+    seen = normal_forms.view(text, copied)
+    forms = originals.forms
+    return [h for h in map(hash, normal_forms.candidates(seen, originals.frozen_lengths)) if h in forms]
 
 
 @dataclass(frozen=True)
 class Leak:
     where: str  # "table.column" or "filestore:<store_fname>"
-    origin: str  # the masked column the value was sampled from
+    origin: str  # the masked column the originals came from
+    count: int = 1
 
     def __str__(self) -> str:
-        return f"{self.where}: holds a value sampled from {self.origin} before masking"
+        return f"{self.where}: {self.count:,} occurrence(s) of originals of {self.origin} survive masking"
 
 
 @dataclass(frozen=True)
@@ -92,45 +114,36 @@ class Unread:
         return f"{self.where}: cannot be searched fully ({self.why})"
 
 
-def _automaton(samples: Samples) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for value, origin in samples.values.items():
-        automaton.add_word(value, (value, origin))
-    automaton.make_automaton()
-    return automaton
+def searched(kind: str) -> bool:
+    """Text-like columns and bytea (the files of db_datas are searched as files, see scan)."""
+    return is_text(kind) or base_type(kind) == "bytea"
 
 
-def _whole_word(text: str, end: int, value: str) -> bool:
-    """The match ending at `end` is not part of a longer word ("Smith" inside "Smithson")."""
-    start = end - len(value) + 1
-    return (start == 0 or not text[start - 1].isalnum()) and (end + 1 >= len(text) or not text[end + 1].isalnum())
-
-
-def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: Samples,
+def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals: Originals,
          store: ObjectStore | None = None, produced: Iterable[str] = (),
          module_rows: dict[str, str] | None = None) -> list[Leak | Unread]:
-    """Samples explained by a fake in `produced` are dropped first (see Samples.discard). This
-    process streams every text column out of the database; forked workers search the stream
+    """Originals found in a fake in `produced` are dropped first (see Originals.discard). This
+    process streams every searched column out of the database; forked workers search the stream
     and the files, so the search runs beside PostgreSQL instead of after it. Rows matching `module_rows`
     (table -> SQL condition: module-shipped rows, formwork.masking.shipped) and asset bundles
     (ASSET_BUNDLES) are not searched: what Odoo ships is not what users wrote."""
     module_rows = module_rows or {}
-    if not samples.values:
+    if not originals.forms:
         return []
-    found: dict[tuple[str, str], None] = {}
+    counts: Counter[tuple[str, int]] = Counter()
     unread: dict[Unread, None] = {}
-    with _searchers(_automaton(samples), store) as pool:
-        explaining = [pool.submit(_explained, batch) for batch in _joined(produced, 200_000)]
+    with _searchers(originals, store) as pool:
+        explaining = [pool.submit(_found, batch) for batch in _joined(produced, 200_000)]
         jobs = []
         for table, columns in sorted(tables.items()):
-            text_columns = [c for c, kind in columns.items() if is_text(kind)]
-            if not text_columns:
+            names = [c for c, kind in columns.items() if searched(kind) and not (table == "ir_attachment" and c == "db_datas")]
+            if not names:
                 continue
             query = sql.SQL("COPY (SELECT {} FROM {}{}) TO STDOUT").format(
-                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in text_columns), sql.Identifier(table),
+                sql.SQL(", ").join(_as_text(c, columns[c]) for c in names), sql.Identifier(table),
                 sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""))
             with conn.cursor().copy(query) as copy:
-                jobs += [(table, text_columns, pool.submit(_search_rows, block)) for block in _blocks(copy)]
+                jobs += [(table, names, pool.submit(_search_rows, block)) for block in _blocks(copy)]
         skip = (f" AND NOT ({ASSET_BUNDLES})" if _has_bundles(tables) else "") + (
             f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else "")
         if store is not None and "ir_attachment" in tables:
@@ -139,15 +152,21 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], samples: S
         if "db_datas" in tables.get("ir_attachment", {}):
             jobs += [(None, None, pool.submit(_search_kept_files, batch)) for batch in _files_in_database(conn, skip)]
         for job in explaining:
-            for value in job.result():
-                samples.values.pop(value, None)
-        for table, text_columns, job in jobs:
-            for where, value in job.result():
-                if isinstance(value, Unread):
-                    unread.setdefault(value, None)
-                elif value in samples.values:
-                    found.setdefault((f"{table}.{text_columns[where]}" if table else where, samples.values[value]), None)
-    return [Leak(where, origin) for where, origin in found] + list(unread)
+            for found in job.result():
+                originals.forms.pop(found, None)
+        for table, names, job in jobs:
+            for where, found in job.result():
+                if isinstance(found, Unread):
+                    unread.setdefault(found, None)
+                elif (origin := originals.forms.get(found)) is not None:
+                    counts[(f"{table}.{names[where]}" if table else where, origin)] += 1
+    return [Leak(where, originals.origins[origin], n) for (where, origin), n in sorted(counts.items())] + list(unread)
+
+
+def _as_text(column: str, kind: str) -> sql.Composable:
+    if base_type(kind) == "bytea":  # printable bytes as they are, the others as octal escapes
+        return sql.SQL("encode({}, 'escape')").format(sql.Identifier(column))
+    return sql.SQL("{}::text").format(sql.Identifier(column))
 
 
 def asset_bundles(conn: psycopg.Connection, tables: dict[str, dict[str, str]]) -> int:
@@ -161,13 +180,13 @@ def _has_bundles(tables: dict[str, dict[str, str]]) -> bool:
 
 
 FILES_PER_JOB = 500
-_SEARCH: tuple | None = None  # (automaton, store) of the running scan: set before the workers fork
+_SEARCH: tuple | None = None  # (originals, store) of the running scan: set before the workers fork
 
 
 @contextmanager
-def _searchers(automaton: ahocorasick.Automaton, store: ObjectStore | None) -> Iterator[Executor]:
+def _searchers(originals: Originals, store: ObjectStore | None) -> Iterator[Executor]:
     global _SEARCH
-    _SEARCH = (automaton, store)
+    _SEARCH = (originals, store)
     try:
         with forked.executor() as executor:
             yield executor
@@ -175,26 +194,28 @@ def _searchers(automaton: ahocorasick.Automaton, store: ObjectStore | None) -> I
         _SEARCH = None
 
 
-def _search_rows(data: bytes) -> set[tuple[int, str]]:
-    """(column index, sample) of every sample found in a run of COPY rows."""
-    automaton = _SEARCH[0]
+def _search_rows(data: bytes) -> list[tuple[int, int]]:
+    """(column index, form hash) of every form found in a run of COPY rows. The whole run is searched
+    at once; only a run with findings is searched again cell by cell, to name the columns."""
     block = data.decode("utf-8", "replace")
-    hits = set()
-    for end, (value, _origin) in automaton.iter(block):
-        if _whole_word(block, end, value):
-            hits.add((block.count("\t", block.rfind("\n", 0, end) + 1, end), value))
+    if not _found(block, copied=True):
+        return []
+    hits = []
+    for row in block.split("\n"):
+        for index, cell in enumerate(row.split("\t")):
+            hits += [(index, found) for found in _found(cell, copied=True)]
     return hits
 
 
-def _search_files(fnames: list[str]) -> set[tuple[str, str | Unread]]:
+def _search_files(fnames: list[str]) -> list[tuple[str, int | Unread]]:
     store = _SEARCH[1]
-    hits = set()
+    hits = []
     for fname in fnames:
         try:
             content = store.get_bytes(fname)
         except ObjectNotFound:
             continue
-        hits |= _search_file(f"filestore:{fname}", content)
+        hits += _search_file(f"filestore:{fname}", content)
     return hits
 
 
@@ -213,28 +234,23 @@ def _files_in_database(conn: psycopg.Connection, skip: str = "", size: int = 1 <
         yield conn.execute("SELECT id, db_datas FROM ir_attachment WHERE id = ANY(%s)", (batch,)).fetchall()
 
 
-def _search_kept_files(rows: list[tuple[int, bytes]]) -> set[tuple[str, str | Unread]]:
-    return set().union(*(_search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data)) for attachment_id, data in rows))
+def _search_kept_files(rows: list[tuple[int, bytes]]) -> list[tuple[str, int | Unread]]:
+    return [hit for attachment_id, data in rows for hit in _search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data))]
 
 
-def _search_file(where: str, data: bytes) -> set[tuple[str, str | Unread]]:
-    """(where, sample) of every sample in the file's bytes or text, and (where, Unread) if part of it cannot be read."""
-    automaton = _SEARCH[0]
-    hits: set[tuple[str, str | Unread]] = set()
+def _search_file(where: str, data: bytes) -> list[tuple[str, int | Unread]]:
+    """(where, form hash) of every form in the file's bytes or text, and (where, Unread) if part of it cannot be read."""
+    hits: list[tuple[str, int | Unread]] = []
     try:
         for text in file_content.texts(data):
-            hits.update((where, value) for value in _found(automaton, text))
+            hits += [(where, found) for found in _found(text)]
     except file_content.Unsearchable as exc:
-        hits.add((where, Unread(where, str(exc))))
+        hits.append((where, Unread(where, str(exc))))
     return hits
 
 
-def _found(automaton: ahocorasick.Automaton, content: str) -> set[str]:
-    return {value for end, (value, _origin) in automaton.iter(content) if _whole_word(content, end, value)}
-
-
 def _blocks(copy, size: int = 1 << 20) -> Iterable[bytes]:
-    """COPY output as runs of whole rows, about `size` bytes each: one automaton pass per run, not per
+    """COPY output as runs of whole rows, about `size` bytes each: one search per run, not per
     row. COPY escapes newlines and tabs inside values, so a real newline ends a row and a tab a column."""
     parts: list[bytes] = []
     length = 0

@@ -1,0 +1,110 @@
+"""One normal form for every way a person's value can be written, so the leak check finds each spelling.
+
+Text is first reduced to a *view*: JSON and COPY escapes decoded, HTML tags dropped, entities decoded,
+case folded (Unicode casefold), accents stripped, NBSP a plain space; words are runs of letters and
+digits, so whitespace runs, punctuation and tags between them do not matter. A value's forms:
+- a name or other text of two words or more: its first three words, and for names also surname first
+  ("Smith, John" and "JOHN  SMITH" are "john smith" and "smith john");
+- a single word: itself, found only as a whole cell (a lone "Rose" inside a sentence is a plain word);
+- an email: casefolded;
+- a phone number: its last nine digits, the same with or without country code and trunk zero;
+- an IBAN, account, ID or passport number: its letters and digits, compact.
+Searching a view means looking up each candidate (word pairs and triples, whole-cell words, emails,
+digit runs, codes) in a set of forms: C-speed regular expressions and set lookups, no automaton.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+
+MIN_LENGTH = 5
+PHONE_DIGITS = 9  # compared: the national number without trunk zero or country code ends the same
+MIN_PHONE_DIGITS = 7
+MIN_CODE = 6
+
+WORDS, EMAIL, PHONE, CODE, NAME = "words", "email", "phone", "code", "name"
+KIND_OF_PROVIDER = {"name": NAME, "street_address": WORDS, "email": EMAIL, "phone_number": PHONE,
+                    "iban": CODE, "ssn": CODE, "passport_number": CODE, "license_plate": CODE}
+
+_JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COPY prints it (backslash doubled)
+_JSON_CHAR = re.compile(r"\\\\u([0-9a-fA-F]{4})")
+_COPY_ESCAPE = re.compile(r"\\(?:\\|[nrtvbf])")  # COPY's escapes inside a value: never a cell or row end
+_TAG = re.compile(r"<[^<>\t\n]{0,500}>")
+_SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+_WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_]+|[\t\n]")
+_CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+)[^\w\t\n]*(?=[\t\n]|\Z)")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
+_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
+_CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
+                   r"|(?=[a-z]*\d)[^\W_]{6,})")
+_SEPARATORS = str.maketrans("", "", " -./()+")
+
+
+def view(text: str, copied: bool = False) -> str:
+    """`text` as the search sees it; `copied`: COPY text output, whose tabs and newlines end cells and rows."""
+    if copied and "\\" in text:
+        text = _JSON_SPACE.sub(" ", text)
+        text = _JSON_CHAR.sub(_json_char, text)
+        text = _COPY_ESCAPE.sub(" ", text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(_SEPARATOR_ENTITY.sub(" ", text))
+    text = text.casefold()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return text
+
+
+def _json_char(match: re.Match) -> str:
+    char = chr(int(match.group(1), 16))
+    return " " if char in "\t\n\r" else char
+
+
+def forms(kind: str, value: str) -> set[str]:
+    """The normal forms of one original value of a column of that kind (KIND_OF_PROVIDER)."""
+    seen = view(value)
+    if kind == EMAIL and "@" in seen:
+        return {seen.strip()}
+    if kind == PHONE:
+        return _phone(seen.translate(_SEPARATORS))
+    if kind == CODE:
+        compact = "".join(_WORD.findall(seen))
+        if len(compact) < MIN_CODE:
+            return set()
+        return {compact} | (_phone(compact) if compact.isdigit() else set())
+    words = _WORD.findall(seen)
+    if len(words) == 1:
+        return {words[0]} if len(words[0]) >= MIN_LENGTH or any(c.isdigit() for c in words[0]) else set()
+    found = {" ".join(words[:3])}
+    if kind == NAME and len(words) > 1:
+        found.add(" ".join([words[-1], *words[:-1]][:3]))
+    return {form for form in found if len(form) >= MIN_LENGTH}
+
+
+def _phone(digits: str) -> set[str]:
+    return {digits[-PHONE_DIGITS:]} if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS else set()
+
+
+def candidates(seen: str, code_lengths: frozenset[int] = frozenset()) -> Iterator[str]:
+    """Every part of a view that could be a form: word pairs and triples (never across cells), words that
+    are a whole cell, emails, the last digits of digit runs, codes compact (cut to the lengths of known codes)."""
+    tokens = _TOKEN.findall(seen)
+    yield from map(" ".join, zip(tokens, tokens[1:]))
+    yield from map(" ".join, zip(tokens, tokens[1:], tokens[2:]))
+    yield from _CELL_WORD.findall(seen)
+    yield from _EMAIL.findall(seen)
+    for run in _DIGIT_RUN.findall(seen):
+        digits = run.translate(_SEPARATORS)
+        yield digits[-PHONE_DIGITS:]
+        yield digits
+    for code in _CODE.findall(seen):
+        compact = code.translate(_SEPARATORS)
+        yield compact
+        yield from (compact[:n] for n in code_lengths if n < len(compact))
