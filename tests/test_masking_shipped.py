@@ -56,7 +56,7 @@ def small_odoo(pg, tmp_path):
                 ('base', 'model_res_bank', 'ir.model', 7), ('web', 'layout', 'ir.ui.view', 1),
                 ('digest', 'digest_tip_mail_0', 'digest.tip', 1);
             INSERT INTO ir_model_data (module, name, model, res_id, create_uid, write_uid) VALUES
-                ('__export__', 'res_partner_5_0f3a', 'res.partner', 5, 2, 2), ('base', 'lena_brandt', 'res.partner', 6, 2, 2);
+                ('__export__', 'res_partner_5_0f3a', 'res.partner', 5, 2, 2), ('base', 'partner_gateway_6', 'res.partner', 6, 2, 2);
             CREATE TABLE res_partner (id integer PRIMARY KEY, name varchar, email varchar, comment text, signup_token varchar,
                                       write_uid integer);
             INSERT INTO res_partner VALUES

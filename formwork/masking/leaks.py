@@ -264,3 +264,4 @@ def _blocks(copy, size: int = 1 << 20) -> Iterable[bytes]:
             yield data[:cut]
     if length:
         yield b"".join(parts)
+

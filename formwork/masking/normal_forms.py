@@ -3,8 +3,8 @@
 Text is first reduced to a *view*: JSON and COPY escapes decoded, HTML tags dropped, entities decoded,
 case folded (Unicode casefold), accents stripped, NBSP a plain space; words are runs of letters and
 digits, so whitespace runs, punctuation and tags between them do not matter. A value's forms:
-- a name or other text of two words or more: its first three words, and for names also surname first
-  ("Smith, John" and "JOHN  SMITH" are "john smith" and "smith john");
+- a name or other text of two words or more: its first three words ("JOHN  SMITH" is "john smith"); in
+  text, "Smith, John" (surname, comma, first names) is read as "john smith" too;
 - a single word: itself, found only as a whole cell (a lone "Rose" inside a sentence is a plain word);
 - an email: casefolded;
 - a phone number: its last nine digits, the same with or without country code and trunk zero;
@@ -16,6 +16,7 @@ digit runs, codes) in a set of forms: C-speed regular expressions and set lookup
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,8 +26,8 @@ PHONE_DIGITS = 9  # compared: the national number without trunk zero or country 
 MIN_PHONE_DIGITS = 7
 MIN_CODE = 6
 
-WORDS, EMAIL, PHONE, CODE, NAME = "words", "email", "phone", "code", "name"
-KIND_OF_PROVIDER = {"name": NAME, "street_address": WORDS, "email": EMAIL, "phone_number": PHONE,
+WORDS, EMAIL, PHONE, CODE = "words", "email", "phone", "code"
+KIND_OF_PROVIDER = {"name": WORDS, "street_address": WORDS, "email": EMAIL, "phone_number": PHONE,
                     "iban": CODE, "ssn": CODE, "passport_number": CODE, "license_plate": CODE}
 
 _JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COPY prints it (backslash doubled)
@@ -36,9 +37,13 @@ _TAG = re.compile(r"<[^<>\t\n]{0,500}>")
 _SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
 _MARKS = re.compile(r"[\u0300-\u036f]")
 
-_WORD = re.compile(r"[^\W_]+")
-_TOKEN = re.compile(r"[^\W_]+|[\t\n]")
-_CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+)[^\w\t\n]*(?=[\t\n]|\Z)")
+_WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one word each
+# Words, and every other mark on its own: a pair of words is only one where nothing but space parts them
+# ("David Stanley - May 2026" holds no "Stanley May").
+_TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
+_CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[^\w\t\n]*(?=[\t\n]|\Z)")
+_NAME_WORD = r"([^\W\d_]+(?:['\-][^\W\d_]+)*)"
+_SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
 _DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
@@ -79,13 +84,21 @@ def forms(kind: str, value: str) -> set[str]:
         if len(compact) < MIN_CODE:
             return set()
         return {compact} | (_phone(compact) if compact.isdigit() else set())
-    words = _WORD.findall(seen)
-    if len(words) == 1:
-        return {words[0]} if len(words[0]) >= MIN_LENGTH or any(c.isdigit() for c in words[0]) else set()
-    found = {" ".join(words[:3])}
-    if kind == NAME and len(words) > 1:
-        found.add(" ".join([words[-1], *words[:-1]][:3]))
+    found = set(_in_order(seen))
+    words = list(itertools.takewhile(_WORD.fullmatch, _TOKEN.findall(seen)))  # up to the first mark
+    if len(words) == 1 and (len(words[0]) >= MIN_LENGTH or any(c.isdigit() for c in words[0])):
+        found.add(words[0])
+    elif len(words) > 1:
+        found.add(" ".join(words[:3]))
     return {form for form in found if len(form) >= MIN_LENGTH}
+
+
+def _in_order(seen: str) -> Iterator[str]:
+    """"Smith, John [Paul]" as "john smith" and "john paul smith"."""
+    for surname, first, middle in _SURNAME_FIRST.findall(seen):
+        yield f"{first} {surname}"
+        if middle:
+            yield f"{first} {middle} {surname}"
 
 
 def _phone(digits: str) -> set[str]:
@@ -99,6 +112,7 @@ def candidates(seen: str, code_lengths: frozenset[int] = frozenset()) -> Iterato
     yield from map(" ".join, zip(tokens, tokens[1:]))
     yield from map(" ".join, zip(tokens, tokens[1:], tokens[2:]))
     yield from _CELL_WORD.findall(seen)
+    yield from _in_order(seen)
     yield from _EMAIL.findall(seen)
     for run in _DIGIT_RUN.findall(seen):
         digits = run.translate(_SEPARATORS)
