@@ -7,8 +7,12 @@ fork is not available, one thread of this process does the jobs instead.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -18,6 +22,23 @@ MAX_WORKERS = 4
 def executor(initializer: Callable[[], None] | None = None) -> Executor:
     cores = os.cpu_count() or 1
     if "fork" in multiprocessing.get_all_start_methods() and cores > 1:
-        return ProcessPoolExecutor(max_workers=min(cores, MAX_WORKERS), initializer=initializer,
+        return ProcessPoolExecutor(max_workers=min(cores, MAX_WORKERS), initializer=functools.partial(_started, initializer, os.getpid()),
                                    mp_context=multiprocessing.get_context("fork"))
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
+
+
+def _started(initializer: Callable[[], None] | None, parent: int) -> None:
+    _die_with_parent(parent)
+    if initializer is not None:
+        initializer()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker holds copies of the parent's connection (inside the masking transaction) and of its stdout: if
+    the parent is killed, a worker left waiting for jobs would keep that transaction open and the caller's pipe
+    unclosed, for ever. On Linux the kernel kills it with its parent; elsewhere it outlives it until its queue closes."""
+    if sys.platform.startswith("linux"):
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
