@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
+import psycopg
 import pytest
 
 from formwork.errors import InputError
 from formwork.masking.model import AttachmentRule, ColumnRule, Origin, TableRule
 from formwork.masking.rules import RulesError, load_rules
-from formwork.masking.schema_check import resolve
+from formwork.masking.schema_check import check_overlaps, resolve
+from tests.support.clusters import create_database, drop_database
 
 GOOD = """\
 version: 1
@@ -284,3 +286,25 @@ def test_keep_null_and_constant_apply_to_any_type(tmp_path):
 def test_template_placeholders_are_written_without_spaces(tmp_path):
     path, message = refused(tmp_path, HEAD + "      name: {faker: name}\n      login: {template: \"{ name }\"}\n")
     assert message.startswith(f"{path}:7: tables[0].columns.login.template: placeholder {{ name }} names no column"), message
+
+
+def _entry(where: str | None, line: int) -> TableRule:
+    return TableRule("x_site", (ColumnRule("x_name", "faker", {"provider": "name"}, Origin("rules.yaml", line, "x_name")),),
+                     where=where, origin=Origin("rules.yaml", line, "tables"))
+
+
+def test_entries_rewriting_the_same_cells_are_refused_naming_both_and_disjoint_ones_pass(pg):
+    """Dozens of entries on one table (one per tracked field) are checked in one scan per shared column."""
+    name = create_database(pg, "overlaps")
+    try:
+        with psycopg.connect(pg.dsn(name), autocommit=True) as conn:
+            conn.execute("CREATE TABLE x_site (id int, kind int, x_name varchar); "
+                         "INSERT INTO x_site SELECT i, i % 40, 'n' || i FROM generate_series(1, 2000) i")
+            disjoint = [_entry(f"kind = {k}", 10 + k) for k in range(40)]
+            check_overlaps(conn, disjoint)
+            with pytest.raises(RulesError) as refused:
+                check_overlaps(conn, [*disjoint, _entry("kind IN (3, 41)", 99)])
+        assert str(refused.value).startswith("rules.yaml:99")
+        assert "rewrites x_site.x_name in rows that rules.yaml:13" in str(refused.value)
+    finally:
+        drop_database(pg, name)
