@@ -193,6 +193,6 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(items):
-    """The longest files (marked slow: two whole demos, real Odoo, the browser) start first, so the xdist workers
+    """The longest files (marked slow: the whole demo, real Odoo, the browser) start first, so the xdist workers
     (one file at a time) finish together instead of one waiting out the demo at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
