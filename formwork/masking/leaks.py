@@ -41,10 +41,6 @@ class Originals:
     counted: int = 0  # original values added
     code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
 
-    @property
-    def frozen_lengths(self) -> frozenset[int]:
-        return frozenset(self.code_lengths)
-
     def add(self, origin: str, kind: str, values: Iterable[str]) -> None:
         if origin not in self.origins:
             self.origins.append(origin)
@@ -92,7 +88,7 @@ def _found(text: str, copied: bool = False) -> list[int]:
     originals = _SEARCH[0]
     seen = normal_forms.view(text, copied)
     forms = originals.forms
-    return [h for h in map(hash, normal_forms.candidates(seen, originals.frozen_lengths)) if h in forms]
+    return [h for h in map(hash, normal_forms.candidates(seen, originals.code_lengths)) if h in forms]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 MIN_LENGTH = 5
 PHONE_DIGITS = 9  # compared: the national number without trunk zero or country code ends the same
@@ -105,7 +105,7 @@ def _phone(digits: str) -> set[str]:
     return {digits[-PHONE_DIGITS:]} if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS else set()
 
 
-def candidates(seen: str, code_lengths: frozenset[int] = frozenset()) -> Iterator[str]:
+def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
     """Every part of a view that could be a form: word pairs and triples (never across cells), words that
     are a whole cell, emails, the last digits of digit runs, codes compact (cut to the lengths of known codes)."""
     tokens = _TOKEN.findall(seen)
