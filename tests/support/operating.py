@@ -51,11 +51,27 @@ class Shell:
 
 @contextmanager
 def as_client(server: LocalPrefectServer):
-    """Prefect calls in this process (blocks, environments) go to `server`, with its credentials."""
+    """Prefect calls in this process (blocks, environments) go to `server`, with its credentials.
+
+    Prefect's event and log workers are process-wide and keep the server they started with: they are
+    drained on the way in and out, else this process's later flows send their events to a stopped server
+    and the session's server never records their task runs."""
     from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
+    _drain_prefect_workers()
     with temporary_settings({PREFECT_API_URL: server.api_url, PREFECT_API_AUTH_STRING: server.auth_string}):
-        yield
+        try:
+            yield
+        finally:
+            _drain_prefect_workers()
+
+
+def _drain_prefect_workers() -> None:
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    EventsWorker.drain_all()
+    APILogWorker.drain_all()
 
 
 def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options):
