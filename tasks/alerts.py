@@ -7,9 +7,10 @@ from prefect import task
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import OperationError
+from tasks.retries import retry_unless_refused
 
 
-@task(name="call the alert webhook", retries=3, retry_delay_seconds=5)
+@task(name="call the alert webhook", retries=3, retry_delay_seconds=5, retry_condition_fn=retry_unless_refused)
 def post_alert(env: OdooEnvironment, payload: dict) -> bool:
     """False when the environment has no webhook."""
     if env.alert_webhook is None:

@@ -27,7 +27,7 @@ from tasks.concurrency import server_slots
 from tasks.guards import refuse_production_target
 from tasks.masking import load_masking_rules
 from tasks.progress import task_progress
-from tasks.retries import retry_transient
+from tasks.retries import retry_transient, retry_unless_refused
 from tasks.rewiring import settings_for
 
 
@@ -159,7 +159,7 @@ def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratc
     return facts.tables
 
 
-@task(name="copy the filestore beside the target", retries=2, retry_delay_seconds=10)
+@task(name="copy the filestore beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_unless_refused)
 def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
     return filestore.copy_all(filestore.open_folder(src.filestore_url), filestore.open_folder(side_url), task_progress())
 

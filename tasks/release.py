@@ -17,6 +17,7 @@ from formwork.release.registry import ImageRef, Registry
 from formwork.release.rollout import Rollout, wait_for
 from formwork.release.window import wait_until_open
 from tasks.progress import task_progress
+from tasks.retries import retry_unless_refused
 
 IMAGE = "odoo"  # the image name the overlays' `images:` entries use
 MODULES = "org.odoo.modules"  # image label: {module: version}, written by the build
@@ -73,7 +74,7 @@ def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, 
     return f"EMERGENCY OVERRIDE of {freeze.name} asked for: {emergency_reason}", freeze.name
 
 
-@task(name="copy the image by digest", retries=2, retry_delay_seconds=5)
+@task(name="copy the image by digest", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_unless_refused)
 def copy_image(image: ImageRef, name: str, env: OdooEnvironment) -> str:
     target = ImageRef.parse(env.image_repository, option=f"{name} image repository")
     if target.registry != image.registry:
@@ -83,7 +84,7 @@ def copy_image(image: ImageRef, name: str, env: OdooEnvironment) -> str:
     return f"{target.registry}/{target.repository}"
 
 
-@task(name="pin the digest in the GitOps overlay", retries=2, retry_delay_seconds=5)
+@task(name="pin the digest in the GitOps overlay", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_unless_refused)
 def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str]) -> str:
     return repo(name, env).pin(env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers)
 

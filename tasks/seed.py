@@ -10,6 +10,7 @@ from formwork.production_guard import refuse_production_filestore
 from formwork.seed import builder
 from formwork.seed.plan import SeedPlan
 from tasks.progress import task_progress
+from tasks.retries import retry_unless_refused
 
 
 def _conninfo(dsn: str, dbname: str) -> dict:
@@ -26,14 +27,14 @@ def create_schema(dsn: str, building: str) -> None:
     builder.create_schema(_conninfo(dsn, building))
 
 
-@task(name="load table group", task_run_name="load {group}", retries=1, retry_delay_seconds=2)
+@task(name="load table group", task_run_name="load {group}", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_unless_refused)
 def load_group(dsn: str, building: str, group: str, scale: int, seed: int) -> dict[str, int]:
     """One group of tables in one transaction, so a retry starts from empty tables."""
     plan = SeedPlan(scale, seed)
     return builder.load(_conninfo(dsn, building), builder.group_tables(plan, group), task_progress())
 
 
-@task(name="load attachments and filestore", retries=1, retry_delay_seconds=2)
+@task(name="load attachments and filestore", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_unless_refused)
 def load_attachments(dsn: str, building: str, filestore: str | None, scale: int, seed: int) -> builder.LoadResult:
     """Filestore objects are content-addressed, so writing them again on retry is harmless."""
     if filestore:

@@ -18,6 +18,7 @@ from formwork.seed import builder, odoo_build
 from formwork.seed.odoo_bin import OdooRunner
 from formwork.seed.odoo_facts import OdooFacts, check_seeded
 from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE, ensure_role
+from tasks.retries import retry_unless_refused
 
 
 def odoo_password() -> str | None:
@@ -62,7 +63,7 @@ def restore(dsn: str, building: str, cached: Path) -> None:
     odoo_build.restore(cached, parse_dsn(dsn).on(building))
 
 
-@task(name="copy Odoo's filestore", retries=1, retry_delay_seconds=2)
+@task(name="copy Odoo's filestore", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_unless_refused)
 def copy_filestore(cached: Path, filestore: str) -> tuple[int, int]:
     """Filestore objects are content-addressed, so writing them again on retry is harmless."""
     refuse_production_filestore(filestore, "seed", label="--filestore")

@@ -11,7 +11,11 @@ from formwork.local.postgres import free_port
 from tasks.backup import take_backup
 from tasks.drill import restore_scratch
 from tasks.refresh import clone_database, restore_backup
-from tasks.retries import retry_transient
+from tasks.alerts import post_alert
+from tasks.refresh import copy_filestore
+from tasks.release import copy_image, pin
+from tasks.retries import retry_transient, retry_unless_refused
+from tasks.seed import load_attachments, load_group
 
 attempts: list[str] = []
 
@@ -48,3 +52,32 @@ def test_wrong_input_is_not_retried(pg, prefect_api):
 @pytest.mark.parametrize("step", [clone_database, restore_backup, take_backup, restore_scratch])
 def test_the_long_steps_retry_only_transient_failures(step):
     assert step.retries >= 1 and step.retry_delay_seconds and step.retry_condition_fn is retry_transient
+
+
+@task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_unless_refused)
+def copying(fail_with: str) -> str:
+    attempts.append(fail_with)
+    if fail_with == "input":
+        raise InputError("refused: the target is production")
+    if len(attempts) == 1:
+        raise ConnectionResetError("the object store hung up")
+    return "copied"
+
+
+@flow
+def run_copying(fail_with: str) -> str:
+    return copying(fail_with)
+
+
+def test_a_refusal_is_not_retried_where_any_other_failure_is(prefect_api):
+    attempts.clear()
+    assert run_copying("network") == "copied" and len(attempts) == 2
+    attempts.clear()
+    with pytest.raises(InputError):
+        run_copying("input")
+    assert len(attempts) == 1
+
+
+@pytest.mark.parametrize("step", [copy_filestore, copy_image, pin, load_group, load_attachments, post_alert])
+def test_the_other_retried_steps_never_retry_a_refusal(step):
+    assert step.retries >= 1 and step.retry_condition_fn is retry_unless_refused
