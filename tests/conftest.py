@@ -17,6 +17,23 @@ from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items):
+    """Heaviest files first (tests/support/scheduling.py), then the other slow ones; within a file, the order it
+    was written in."""
+    from tests.support.scheduling import rank
+
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (rank(item.nodeid), item.path not in slow_files))  # a file stays in one piece
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") == "loadfile":
+        from tests.support.scheduling import HeaviestFirst
+
+        return HeaviestFirst(config, log)
+    return None
+
+
 @pytest.fixture(scope="session", autouse=True)
 def production_catalogue():
     """The production guard reads the environments of the test's Prefect server; with none configured (library
@@ -160,6 +177,18 @@ def run_formwork(prefect_api, tmp_path):
     return run
 
 
+@pytest.fixture
+def formwork_here(prefect_api, capsys):
+    """Like run_formwork, in this process (tests/support/cli.py): for refusals and reads, a process each cost the
+    suite about two seconds of importing Prefect."""
+    from tests.support.cli import in_process
+
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return in_process(capsys, *args, env=env)
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def registry():
     """A real OCI registry (docker-registry 2.8) on 127.0.0.1 for the whole session."""
@@ -183,16 +212,3 @@ def secured_prefect(tmp_path_factory):
     stack, server = start_stack_server(tmp_path_factory.mktemp("stack") / ".formwork")
     yield stack, server
     server.stop()
-
-
-def pytest_configure(config):
-    """xdist orders files by their number of tests unless told not to, which undid the order below and sent the
-    one-test demo file nearly last (a worker ran it alone for minutes at the end)."""
-    if hasattr(config.option, "loadscopereorder"):
-        config.option.loadscopereorder = False
-
-
-def pytest_collection_modifyitems(items):
-    """The longest files (marked slow: the whole demo, real Odoo, the browser) start first, so the xdist workers
-    (one file at a time) finish together instead of one waiting out the demo at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -79,16 +79,16 @@ def marker(cluster, database: str) -> str:
         return conn.execute("SELECT text FROM marker").fetchone()[0]
 
 
-def test_an_address_reaching_production_is_refused_by_every_write(pg, production, run_formwork, tmp_path):
+def test_an_address_reaching_production_is_refused_by_every_write(pg, production, formwork_here, tmp_path):
     """The reported bug: a second environment reaching production as `localhost` instead of `127.0.0.1`."""
     prod, alias = name("prod"), name("alias")
     files = tmp_path / "files"
-    added = run_formwork("env", "add", prod, "--dsn", pg.dsn(production), "--filestore", f"file://{files}", "--production")
+    added = formwork_here("env", "add", prod, "--dsn", pg.dsn(production), "--filestore", f"file://{files}", "--production")
     assert added.returncode == 0, added.stderr
     localhost = f"postgresql://postgres@localhost:{pg.port}/{production}"
-    refused(run_formwork("env", "add", alias, "--dsn", localhost, "--filestore", f"file://{tmp_path}/alias-files"),
+    refused(formwork_here("env", "add", alias, "--dsn", localhost, "--filestore", f"file://{tmp_path}/alias-files"),
             f"--dsn '{localhost}' reaches the database of production environment '{prod}'")
-    assert alias not in run_formwork("env", "list").stdout
+    assert alias not in formwork_here("env", "list").stdout
 
     # The same block saved directly (or added before production was): every write is refused by identity.
     OdooEnvironment(db_host="localhost", db_port=pg.port, db_name=production, db_user="postgres",
@@ -97,11 +97,11 @@ def test_an_address_reaching_production_is_refused_by_every_write(pg, production
         admin.execute(f'CREATE DATABASE "{swap.previous_name(production)}"')
     before = digest(pg, production)
     at_fault = f"database '{production}' is the database of production environment '{prod}'"
-    refused(run_formwork("mask", alias, "--yes", env=SALT_ENV), f"environment '{alias}'", at_fault, "never masks production")
-    refused(run_formwork("rewire", alias, "--yes"), f"environment '{alias}'", at_fault, "never rewires production")
-    refused(run_formwork("refresh", prod, alias, "--yes", env=SALT_ENV), f"environment '{alias}'", at_fault)
-    refused(run_formwork("refresh", "rollback", alias), f"environment '{alias}'", at_fault)
-    refused(run_formwork("seed", localhost, "--replace"), at_fault, "never seeds production")
+    refused(formwork_here("mask", alias, "--yes", env=SALT_ENV), f"environment '{alias}'", at_fault, "never masks production")
+    refused(formwork_here("rewire", alias, "--yes"), f"environment '{alias}'", at_fault, "never rewires production")
+    refused(formwork_here("refresh", prod, alias, "--yes", env=SALT_ENV), f"environment '{alias}'", at_fault)
+    refused(formwork_here("refresh", "rollback", alias), f"environment '{alias}'", at_fault)
+    refused(formwork_here("seed", localhost, "--replace"), at_fault, "never seeds production")
     assert digest(pg, production) == before
     assert not files.exists() and not (tmp_path / "alias-files").exists()
 
@@ -144,12 +144,12 @@ def test_seeding_refuses_a_registered_database_unless_replacing_a_lower_one(pg, 
     assert marker(pg, small) == "live"
 
 
-def test_an_unreachable_production_without_recorded_identity_refuses_every_write(pg, small, run_formwork):
+def test_an_unreachable_production_without_recorded_identity_refuses_every_write(pg, small, formwork_here):
     prod, staging = name("prod"), name("stg")
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/erp"  # nothing listens: its identity was never recorded
     environments.add(EnvironmentSpec(staging, pg.dsn(small)))
     environments.add(EnvironmentSpec(prod, down, production=True))
-    refused(run_formwork("rewire", staging, "--yes"),
+    refused(formwork_here("rewire", staging, "--yes"),
             f"refusing to rewire: production environment '{prod}' ({down}) cannot be reached",
             "no recorded identity", "cannot tell whether the target is production")
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
@@ -194,7 +194,7 @@ def test_a_derived_name_that_names_an_existing_database_is_refused(pg, small):
         drop_database(pg, taken)
 
 
-def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, small, run_formwork, tmp_path):
+def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, small, formwork_here, tmp_path):
     prod = name("prod")
     environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True, backup_store=f"file://{tmp_path}/backups"))
 
@@ -203,10 +203,10 @@ def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, s
             return {n for (n,) in admin.execute("SELECT datname FROM pg_database")}
 
     before = names(pg), names(pg_other)
-    refused(run_formwork("drill", prod), f"drill {prod}: a production environment is restored on a separate scratch server",
+    refused(formwork_here("drill", prod), f"drill {prod}: a production environment is restored on a separate scratch server",
             "--scratch-dsn")
     same = f"postgresql://postgres@localhost:{pg.port}/postgres"
-    refused(run_formwork("drill", prod, "--scratch-dsn", same),
+    refused(formwork_here("drill", prod, "--scratch-dsn", same),
             f"drill {prod}: scratch server localhost:{pg.port} is the server of production environment '{prod}'")
     assert (names(pg), names(pg_other)) == before and marker(pg, small) == "live"
     assert not (tmp_path / "backups").exists()

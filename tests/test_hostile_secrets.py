@@ -25,6 +25,7 @@ from prefect.blocks.system import Secret
 
 from formwork.errors import InputError, OperationError
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
+from tests.support.cli import command_line as formwork
 
 PASSWORD = "Pa55-w0rd-never-printed"
 
@@ -33,14 +34,6 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def formwork(capsys, *args: str) -> tuple[int, str, str]:
-    """The command line in this process (same Prefect server): `args` is exactly the argv `ps` would show."""
-    from formwork.cli.main import main
-
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- reprs and messages -----------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
         assert conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0] == before
 
 
-def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, seeded_source, run_formwork, tmp_path):
+def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, seeded_source, formwork_here, tmp_path):
     source, source_files = seeded_source
     copy(pg, source, "cli_bad_rules", source_files, tmp_path / "fs")
     try:
@@ -87,7 +87,7 @@ def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, s
             path = tmp_path / file
             path.write_text(text)
             for command in (["mask", "plan", env, "--rules", str(path)], ["mask", env, "--yes", "--rules", str(path)]):
-                result = run_formwork(*command, env=SALT_ENV)
+                result = formwork_here(*command, env=SALT_ENV)
                 assert result.returncode == 2, (file, result.stderr[-2000:])
                 assert expected in one_line(result), (file, result.stderr)
         with psycopg.connect(pg.dsn("cli_bad_rules")) as conn:

@@ -25,6 +25,7 @@ from formwork.errors import OperationError
 from tests.support.seeded import seed
 from tests.support.webhook import WebhookReceiver
 from tests.test_refresh_cli import latest_report
+from tests.support.cli import command_line as formwork
 
 
 @pytest.fixture(scope="module")
@@ -111,14 +112,6 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}.") and not Path(result.scratch).exists(), "the scratch server was not removed"
 
 
-def formwork(capsys, *args: str) -> tuple[int, str, str]:
-    """The command line in this process (same Prefect server), as a user would type it."""
-    from formwork.cli.main import main
-
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_check_lists_and_refuses_bad_input_from_the_command_line(protected, capsys):

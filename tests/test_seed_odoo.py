@@ -90,21 +90,21 @@ def test_odoo_serves_the_seeded_database(odoo, seeded, odoo_served):
         served.filestore.unlink()
 
 
-def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, run_formwork, watched_odoo, tmp_path):
+def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, formwork_here, watched_odoo, tmp_path):
     name, data_dir, *_ = seeded
     wrapper, started = watched_odoo
     before, files = digest(pg, name), sorted((data_dir / "filestore" / name).rglob("*"))
     target = f"file://{tmp_path}/filestore/{name}"
     lower = f"so-staging-{uuid.uuid4().hex[:6]}"
     OdooEnvironment(db_host="127.0.0.1", db_port=pg.port, db_name=name, db_user="postgres").save(lower)
-    refused(run_formwork("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--filestore", target),
+    refused(formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--filestore", target),
             f"database '{name}' is the database of environment '{lower}'", "add --replace")
     prod = f"so-prod-{uuid.uuid4().hex[:6]}"
     OdooEnvironment(db_host="localhost", db_port=pg.port, db_name=name, db_user="postgres", production=True,
                     filestore_url=f"file://{data_dir}/filestore/{name}").save(prod)
-    refused(run_formwork("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--replace"),
+    refused(formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--replace"),
             f"database '{name}' is the database of production environment '{prod}'", "never seeds production")
-    refused(run_formwork("seed", pg.dsn(f"so_new_{uuid.uuid4().hex[:6]}"), "--odoo-bin", str(wrapper), "--filestore",
+    refused(formwork_here("seed", pg.dsn(f"so_new_{uuid.uuid4().hex[:6]}"), "--odoo-bin", str(wrapper), "--filestore",
                          f"file://{data_dir}/filestore"), f"--filestore 'file://{data_dir}/filestore' overlaps", f"'{prod}'")
     assert not started.exists(), started.read_text()
     assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files
@@ -120,17 +120,17 @@ def test_odoo_gets_its_own_password_in_its_environment_and_no_other_secret(seede
     assert "role odoo's password in PGPASSWORD" in result.stdout
 
 
-def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, run_formwork, tmp_path):
+def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, formwork_here, tmp_path):
     target = f"so_bad_{uuid.uuid4().hex[:6]}"
     missing = str(tmp_path / "no-such" / "odoo-bin")
     not_odoo = tmp_path / "not-odoo"
     not_odoo.write_text("#!/bin/sh\necho 'Python 3.11'\n")
     not_odoo.chmod(0o755)
-    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", missing), f"--odoo-bin '{missing}': not an executable file")
-    refused(run_formwork("seed", pg.dsn(target), env={"FORMWORK_ODOO_BIN": missing}), f"FORMWORK_ODOO_BIN '{missing}'")
-    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", str(not_odoo)),
+    refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", missing), f"--odoo-bin '{missing}': not an executable file")
+    refused(formwork_here("seed", pg.dsn(target), env={"FORMWORK_ODOO_BIN": missing}), f"FORMWORK_ODOO_BIN '{missing}'")
+    refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", str(not_odoo)),
             f"--odoo-bin '{not_odoo}': `--version` says 'Python 3.11', not Odoo Server 17.0")
-    refused(run_formwork("seed", pg.dsn(target), "--odoo-bin", str(not_odoo), "--scale", "2"), "--scale and --seed")
+    refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", str(not_odoo), "--scale", "2"), "--scale and --seed")
     with psycopg.connect(pg.dsn()) as conn:
         assert not conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{target}%",)).fetchall()
 

@@ -23,6 +23,7 @@ from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.masking.staging_login import NO_PASSWORD, UNUSED, odoo_password_hash
 from tests.support.login_rules import login_rules
+from tests.support.cli import command_line as formwork
 
 SALT = b"staging-login-tests-salt"
 STAGING = "St4ging-never-printed"
@@ -150,13 +151,6 @@ def test_a_refresh_to_a_target_with_a_blank_staging_password_stops_at_its_guards
 
 # -- env add: the staging password from stdin, a variable or a file, into a Secret block ------------------------------
 
-def formwork(capsys, *args: str) -> tuple[int, str, str]:
-    from formwork.cli.main import main
-
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_line(prefect_api, capsys, monkeypatch):
