@@ -50,13 +50,13 @@ def started(prefect_api: str, requested_by: str) -> tuple[threading.Thread, dict
     raise AssertionError("the run never paused")
 
 
-def test_approve_follows_the_run_to_its_next_approval_and_prefects_refusal_is_one_line(prefect_api, run_formwork):
+def test_approve_follows_the_run_to_its_next_approval_and_prefects_refusal_is_one_line(formwork_here, prefect_api, run_formwork):
     thread, outcome, run_id, name = started(prefect_api, requested_by="bob")
     approved = run_formwork("approve", run_id, "--approver", "alice", "--change", "CR-1")
     assert approved.returncode == 0, approved.stderr
     assert f"approved two-approvals/{name} as alice (CR-1): resumed" in approved.stdout and "now waits for: Link the change ticket" in approved.stdout
 
-    refused = run_formwork("approve", run_id, "--approver", "alice", "--change", "CR-1")
+    refused = formwork_here("approve", run_id, "--approver", "alice", "--change", "CR-1")
     assert refused.returncode == 2
     assert one_line(refused).endswith(f"({run_id}): Prefect refused the answer: 'ticket_url' is a required property")
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
@@ -70,9 +70,9 @@ def test_approve_follows_the_run_to_its_next_approval_and_prefects_refusal_is_on
         waiting_run(ApiSettings(prefect_api), run_id)
 
 
-def test_the_flows_refusal_of_an_approver_is_shown_with_exit_2(prefect_api, run_formwork):
+def test_the_flows_refusal_of_an_approver_is_shown_with_exit_2(formwork_here, prefect_api):
     thread, outcome, run_id, name = started(prefect_api, requested_by="bob")
-    refused = run_formwork("approve", run_id, "--approver", "bob", "--change", "CR-2")
+    refused = formwork_here("approve", run_id, "--approver", "bob", "--change", "CR-2")
     thread.join(timeout=60)
     assert refused.returncode == 2, refused.stderr
     assert refused.stderr.strip().splitlines()[-1] == (f"formwork: two-approvals/{name} failed: {name.removeprefix('two-approvals-')}: "

@@ -82,8 +82,8 @@ def test_deploy_registers_every_flow_with_schedules_pool_and_limits_idempotently
         assert set(schedules_by_slug(api, redeployed["backup"])) == set(backups)
 
 
-def test_bad_input_is_one_line_and_exit_2(estate, run_formwork):
-    result = run_formwork("deploy", "--timezone", "Mars/Olympus")
+def test_bad_input_is_one_line_and_exit_2(formwork_here, estate):
+    result = formwork_here("deploy", "--timezone", "Mars/Olympus")
     assert result.returncode == 2 and result.stderr == "formwork: --timezone 'Mars/Olympus': not an IANA time zone (e.g. Europe/London, America/Chicago)\n"
 
 

@@ -27,7 +27,7 @@ def register(pg, db: str, files, *extra: str) -> str:
     return name
 
 
-def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path):
+def test_plan_then_mask_an_environment(formwork_here, pg, seeded_source, run_formwork, tmp_path):
     source, source_files = seeded_source
     copy(pg, source, "cli_staging", source_files, tmp_path / "fs")
     try:
@@ -36,7 +36,7 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         assert plan.returncode == 0, plan.stderr
         assert "res_partner.name: faker name (8,052 rows" in plan.stdout
         assert "kept: ir_mail_server.smtp_pass: rewiring replaces it" in plan.stdout
-        refused = run_formwork("mask", env, env=SALT_ENV)
+        refused = formwork_here("mask", env, env=SALT_ENV)
         assert refused.returncode == 2 and "--yes" in one_line(refused)
         masked = run_formwork("mask", env, "--yes", env=SALT_ENV)
         assert masked.returncode == 0, masked.stderr[-3000:]
@@ -53,12 +53,12 @@ def test_plan_then_mask_an_environment(pg, seeded_source, run_formwork, tmp_path
         drop_database(pg, "cli_staging")
 
 
-def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
+def test_production_is_refused_and_untouched(formwork_here, pg, seeded_source):
     source, source_files = seeded_source
     env = register(pg, source, source_files, "--production")
     with psycopg.connect(pg.dsn(source)) as conn:
         before = conn.execute("SELECT md5(string_agg(name, ',' ORDER BY id)) FROM res_partner").fetchone()[0]
-    result = run_formwork("mask", env, "--yes", env=SALT_ENV)
+    result = formwork_here("mask", env, "--yes", env=SALT_ENV)
     assert result.returncode == 2
     assert f"environment '{env}' is flagged production" in one_line(result)
     with psycopg.connect(pg.dsn(source)) as conn:

@@ -99,15 +99,15 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
     assert (tmp_path / "filestore" / db / "old-file").exists()
 
 
-def test_production_target_and_the_source_itself_are_refused(pg, seeded_source, run_formwork, tmp_path):
+def test_production_target_and_the_source_itself_are_refused(formwork_here, pg, seeded_source, tmp_path):
     source, source_files = seeded_source
     prod, alias, other_prod = (f"{kind}-{uuid.uuid4().hex[:6]}" for kind in ("p", "a", "q"))
     env_add(alias, f"postgresql://postgres@localhost:{pg.port}/{source}", tmp_path / "fs-a")  # before prod, which refuses it
     env_add(prod, pg.dsn(source), source_files, "--production")
     env_add(other_prod, pg.dsn("postgres"), tmp_path / "fs-q", "--production")
-    refused = run_formwork("refresh", prod, other_prod, "--yes")
+    refused = formwork_here("refresh", prod, other_prod, "--yes")
     assert refused.returncode == 2 and "is flagged production: Formwork never writes to production" in one_line(refused)
-    itself = run_formwork("refresh", prod, alias, "--yes")
+    itself = formwork_here("refresh", prod, alias, "--yes")
     assert itself.returncode == 2, itself.stderr[-2000:]
     assert f"database '{source}' is the database of production environment '{prod}'" in one_line(itself)  # by identity, not address
 
@@ -158,7 +158,7 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
     assert marker(pg_other, f"{db}__prev") == "the old staging"
 
 
-def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
+def test_a_refresh_from_a_backup_never_reaches_production(formwork_here, pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
     (_, staging, db), (source, files) = pair, seeded_source
     unreachable = f"u-{uuid.uuid4().hex[:6]}"
     env_add(unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
@@ -182,5 +182,5 @@ def test_a_refresh_from_a_backup_never_reaches_production(pg, pg_other, seeded_s
     assert run_formwork("rewire", "check", staging).returncode == 0
     assert (tmp_path / "filestore" / db).is_dir() and any((tmp_path / "filestore" / db).rglob("*"))
 
-    missing = run_formwork("refresh", unreachable, staging, "--yes", "--from-backup", "20990101T000000Z-000000")
+    missing = formwork_here("refresh", unreachable, staging, "--yes", "--from-backup", "20990101T000000Z-000000")
     assert missing.returncode == 2 and "--backup '20990101T000000Z-000000': no such complete backup" in one_line(missing)

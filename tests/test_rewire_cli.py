@@ -11,7 +11,7 @@ from tests.support.seeded import copy
 from tests.test_mask_cli import one_line, register
 
 
-def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwork, tmp_path):
+def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_source, run_formwork, tmp_path):
     source, source_files = seeded_source
     copy(pg, source, "cli_rewire", source_files, tmp_path / "fs")
     try:
@@ -23,7 +23,7 @@ def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwor
         assert "skip  websites: module website not installed" in before.stdout
         assert "kind(s) of live endpoint found" in one_line(before)
         assert "Wh4rf" not in before.stdout + before.stderr  # no secret is ever printed
-        refused = run_formwork("rewire", env)
+        refused = formwork_here("rewire", env)
         assert refused.returncode == 2 and "--yes" in one_line(refused)
         done = run_formwork("rewire", env, "--yes")
         assert done.returncode == 0, done.stderr[-3000:]
@@ -43,7 +43,7 @@ def test_check_fails_rewire_succeeds_check_passes(pg, seeded_source, run_formwor
         drop_database(pg, "cli_rewire")
 
 
-def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
+def test_production_is_refused_and_untouched(formwork_here, pg, seeded_source, run_formwork):
     source, source_files = seeded_source
     env = register(pg, source, source_files, "--production")
     digest = "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM ir_mail_server t"
@@ -52,12 +52,12 @@ def test_production_is_refused_and_untouched(pg, seeded_source, run_formwork):
     result = run_formwork("rewire", env, "--yes")
     assert result.returncode == 2
     assert one_line(result) == f"formwork: environment '{env}' is flagged production: Formwork never rewires it (rewire a copy instead)"
-    assert run_formwork("rewire", "check", env).returncode == 1  # reading production is allowed
+    assert formwork_here("rewire", "check", env).returncode == 1  # reading production is allowed
     with psycopg.connect(pg.dsn(source)) as conn:
         assert conn.execute(digest).fetchone()[0] == before
 
 
-def test_bad_environment_settings_are_refused_before_saving(pg, run_formwork, tmp_path):
+def test_bad_environment_settings_are_refused_before_saving(formwork_here, pg, tmp_path):
     bad_rules = tmp_path / "site.yaml"
     bad_rules.write_text("version: 1\nrules:\n  - name: x\n    about: y\n    table: ir_cron\n")
     cases = [
@@ -66,6 +66,6 @@ def test_bad_environment_settings_are_refused_before_saving(pg, run_formwork, tm
         (("--rewiring-rules", str(bad_rules)), f"{bad_rules}:3: rules[0]: a rule does exactly one of"),
     ]
     for extra, says in cases:
-        result = run_formwork("env", "add", "bad-settings", "--dsn", pg.dsn("postgres"), *extra)
+        result = formwork_here("env", "add", "bad-settings", "--dsn", pg.dsn("postgres"), *extra)
         assert result.returncode == 2 and says in one_line(result), result.stderr
-    assert "bad-settings" not in run_formwork("env", "list").stdout
+    assert "bad-settings" not in formwork_here("env", "list").stdout

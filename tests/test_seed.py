@@ -162,13 +162,13 @@ def test_same_seed_same_data_other_seed_other_data(pg, run_formwork, seeded):
         drop_database(pg, "other")
 
 
-def test_existing_database_is_refused_then_replaced(pg, run_formwork):
+def test_existing_database_is_refused_then_replaced(formwork_here, pg, run_formwork):
     with psycopg.connect(pg.dsn(), autocommit=True) as conn:
         conn.execute("CREATE DATABASE keepme")
     with psycopg.connect(pg.dsn("keepme"), autocommit=True) as conn:
         conn.execute("CREATE TABLE precious (x int)")
     try:
-        refused = run_formwork("seed", pg.dsn("keepme"))
+        refused = formwork_here("seed", pg.dsn("keepme"))
         assert refused.returncode == 2
         assert refused.stderr.strip().count("\n") == 0 and "'keepme' already exists" in refused.stderr
         with psycopg.connect(pg.dsn("keepme")) as conn:
@@ -223,10 +223,10 @@ def test_the_flow_run_leaves_a_report(seeded, prefect_api):
     assert ours and "| res_partner |" in ours[0].data and "Personal data to mask" in ours[0].data
 
 
-def test_bad_input_is_refused_before_anything_is_created(pg, run_formwork):
-    result = run_formwork("seed", pg.dsn("never"), "--filestore", "ftp://x/y")
+def test_bad_input_is_refused_before_anything_is_created(formwork_here, pg):
+    result = formwork_here("seed", pg.dsn("never"), "--filestore", "ftp://x/y")
     assert result.returncode == 2 and "unsupported URL scheme 'ftp'" in result.stderr
-    result = run_formwork("seed", "mysql://localhost/never")
+    result = formwork_here("seed", "mysql://localhost/never")
     assert result.returncode == 2 and "DSN 'mysql://localhost/never'" in result.stderr
     with psycopg.connect(pg.dsn()) as conn:
         assert one(conn, "SELECT count(*) FROM pg_database WHERE datname LIKE 'never%'") == 0
