@@ -39,6 +39,16 @@ def running(name: str, env: OdooEnvironment) -> str | None:
     return repo(name, env).current(env.gitops_overlay, IMAGE)
 
 
+@task(name="read what to roll back to")
+def rollback_pins(name: str, env: OdooEnvironment) -> tuple[str | None, str]:
+    """The digest the overlay pins now, and the one it pinned before (what a rollback goes back to)."""
+    gitops = repo(name, env)
+    current, previous = gitops.current(env.gitops_overlay, IMAGE), gitops.previous(env.gitops_overlay, IMAGE)
+    if not previous:
+        raise InputError(f"{name}: no earlier digest to roll back to")
+    return current, previous
+
+
 @task(name="check the release passed upstream")
 def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_name: str, upstream: OdooEnvironment) -> None:
     """The same digest, not a rebuild: production takes only what staging runs."""
