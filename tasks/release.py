@@ -62,7 +62,7 @@ def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_na
 def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, wait: bool = False) -> tuple[str, str | None]:
     """What the report says of the release window, and the freeze an emergency override is asked for (None when open).
     A freeze refuses the release, naming the next open slot, unless the caller gives a reason to override it (which
-    stands only with two approvers besides the requester: the flow collects them, formwork.approvers decides), or
+    stands only with two approvers besides the requester: the flow collects them, formwork.release.policy decides), or
     asked to wait for that slot (see formwork.release.window)."""
     if not env.release_calendar:
         return "no release calendar: always open", None

@@ -83,6 +83,10 @@ def rollback(environment: str, yes: bool, approver: str | None, change_reference
     """Pin ENVIRONMENT's overlay back to the digest it ran before."""
     if yes and not approver:
         raise InputError("--yes: name the approver with --approver NAME")
+    from formwork import environments
+    from tasks.release import rollback_pins
+
+    rollback_pins.fn(environment, environments.load(environment))  # nothing to roll back to: one line, before a run starts
     from flows.release_rollback import release_rollback
 
     report = release_rollback(environment=environment, requested_by=requester(), approver=approver if yes else None,
