@@ -31,6 +31,8 @@ FLOWS = (
     FlowEntry("build", "flows/release.py:build_and_scan", "Addons check, build one image, push, scan."),
     FlowEntry("promote", "flows/promote.py:promote", "Promote one image digest to an environment through GitOps."),
     FlowEntry("release", "flows/release.py:release", "Build, scan and promote on merge: what CI triggers."),
+    FlowEntry("release_rollback", "flows/release_rollback.py:release_rollback", "Pin an environment back to the digest it ran before; production waits for an approver."),
+    FlowEntry("refresh_rollback", "flows/refresh_rollback.py:refresh_rollback", "Swap a refreshed environment's previous copy back in."),
 )
 
 

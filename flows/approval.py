@@ -4,12 +4,14 @@ before a change lands."""
 from __future__ import annotations
 
 import getpass
+from typing import Protocol
 
 from prefect import get_client, pause_flow_run, suspend_flow_run
 from prefect.context import FlowRunContext
 from prefect.input import RunInput
 from prefect.runtime import deployment
 
+from flows.reports import Report, publish
 from formwork.errors import InputError, OperationError
 
 APPROVAL_TIMEOUT = 24 * 3600
@@ -34,6 +36,22 @@ def wait_for_approval(description: str, key: str = "approval") -> Approval:
     if deployment.get_id():
         return suspend_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, key=key)
     return pause_flow_run(wait_for_input=request, timeout=APPROVAL_TIMEOUT, poll_interval=POLL_SECONDS, key=key)
+
+
+class Reviewed(Report, Protocol):
+    def rejected(self, step: str, approver: str, change_reference: str, said: str) -> None:
+        """Record that the form `step` was answered no, by whom and why."""
+
+
+def approval_step(report: Reviewed, description: str, key: str = "approval") -> Approval:
+    """Wait for the answer in the form `key`: approved, the answer; rejected, the report records who and why
+    and is published, and the run fails with Rejected, having changed nothing."""
+    answer = wait_for_approval(description, key=key)
+    if not answer.approve:
+        report.rejected(key, answer.approver, answer.change_reference, rejection(answer))
+        publish(report)
+        raise Rejected(report.summary())
+    return answer
 
 
 def parameter_approvals(standing: bool = False, **given: str | None) -> str | None:

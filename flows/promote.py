@@ -9,55 +9,30 @@ manifest is copied by digest into the environment's repository, the overlay pinn
 to that digest in a commit that records who and why, and the rollout watched (Odoo's
 health endpoints, or the Kubernetes Deployment when the environment names a
 namespace). A rollout that does not come up is rolled back by a second commit to the
-previous digest.
+previous digest. Who may approve what is formwork.release.policy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import partial
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
 
-from flows.approval import Approval, Rejected, parameter_approvals, rejection, wait_for_approval
+from blocks.odoo_environment import OdooEnvironment
+from flows.approval import approval_step, parameter_approvals
 from flows.backup import backup
+from flows.release_approval import approve_release
+from flows.reports import publish
 from formwork import environments
-from formwork.approvers import check_approver, check_second_approver, recorded
+from formwork.approvers import recorded
 from formwork.errors import InputError, OperationError
+from formwork.release.policy import ReleasePolicy
 from formwork.release.registry import ImageRef
+from formwork.release.report import PromotionReport
+from formwork.release.rollout import Rollout
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
 
 ROLLOUT_TIMEOUT = 600.0
-
-
-@dataclass
-class PromotionReport:
-    image: str
-    to: str
-    outcome: str = "running"
-    previous: str | None = None
-    approver: str = ""
-    change_reference: str = ""
-    requested_by: str = ""
-    window: str = ""
-    commits: list[str] = field(default_factory=list)
-    rollout: str = ""
-    schema_changes: list[str] = field(default_factory=list)
-    database_approver: str = ""
-    checkpoint: str = ""
-    approvals: list[str] = field(default_factory=list)  # how each was given: in the form, or on the command line by whom
-
-    def summary(self) -> str:
-        return f"promote {self.image} to {self.to}: {self.outcome}"
-
-    def markdown(self) -> str:
-        rows = [("image", f"`{self.image}`"), ("previous digest", f"`{self.previous or '-'}`"), ("requested by", self.requested_by or "-"),
-                ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
-                ("database change", "; ".join(self.schema_changes) or "none"), ("database change approved by", self.database_approver or "-"),
-                ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
-                ("approvals", "; ".join(self.approvals) or "-"), ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
-        return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
-                         [f"| {k} | {v} |" for k, v in rows])
 
 
 @flow(name="promote", flow_run_name="promote-to-{to}", log_prints=True)
@@ -67,91 +42,85 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
     """`approver`, `second_approver` and `database_approver` approve up front on a shell only (the CLI's --yes);
     a deployed run refuses them and waits for each approval in its form (flows.approval.parameter_approvals)."""
     shell = parameter_approvals(approver=approver, second_approver=second_approver, database_approver=database_approver)
-    ref = ImageRef.parse(image)
-    if not ref.digest:
-        raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
-    env = environments.load(to)
-    what = f"promote to {to}"
-    report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference)
-    if env.promotes_from:
-        check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
-    report.window, overriding = check_window(to, env, emergency_reason, wait_for_window)
+    ref, env = _by_digest(image), environments.load(to)
+    policy = ReleasePolicy(f"promote to {to}", env.production, requested_by)
+    report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference, promoted_from=env.promotes_from or "")
+    window = partial(check_window, to, env, emergency_reason, wait_for_window)
+
+    _check_passed_upstream(ref, to, env)
+    report.window, overriding = window()
     report.previous = running(to, env)
-
-    given_by = shell  # who typed the approvals given as parameters; None for those answered in the form
-    if approver is None and (env.production or overriding):
-        answer = _approval(report, f"Promote `{ref}` to **{to}** (now running `{report.previous or 'nothing'}`); {report.window}.")
-        approver, change_reference, given_by = answer.approver, answer.change_reference, None
-        # an approval can take hours: the window must still be open when the change is made
-        report.window, overriding = check_window(to, env, emergency_reason, wait_for_window)
-    if approver is not None:
-        approver = check_approver(approver, requested_by, what)
-        report.approvals.append(recorded(approver, given_by))
-    if env.production and not change_reference:
-        raise InputError(f"{what}: a production release needs a change reference")
-    report.approver, report.change_reference = approver or "", change_reference
-
+    if approve_release(report, policy, approver, shell, _asking(report), overriding):
+        report.window, overriding = window()  # an approval can take hours: the window must still be open
     if overriding:
-        given_by = shell
-        if second_approver is None:
-            second_approver, given_by = _approval(report, f"Emergency override of **{overriding}** on **{to}** for `{ref}`: {emergency_reason}. "
-                                                          f"A second approver, neither {approver} nor {requested_by or 'the requester'}.",
-                                                  key="emergency-override").approver, None
-        second_approver = check_second_approver(second_approver, approver or "", requested_by, what)
-        report.approvals.append("emergency override " + recorded(second_approver, given_by))
-        report.window = f"EMERGENCY OVERRIDE of {overriding} by {approver} and {second_approver}: {emergency_reason}"
-
+        _override_freeze(report, policy, overriding, emergency_reason or "", second_approver, shell)
     report.schema_changes = schema_changes(ref, to, env, report.previous)
     if report.schema_changes:
-        given_by = shell
-        if database_approver is None:
-            database_approver, given_by = _approval(report, f"Database change on **{to}**: {'; '.join(report.schema_changes)}. "
-                                                            "A backup checkpoint is taken before the release.", key="database-change").approver, None
-        report.database_approver = check_approver(database_approver, requested_by, what, "database-change approver")
-        report.approvals.append("database change " + recorded(report.database_approver, given_by))
+        _approve_database_change(report, policy, database_approver, shell)
         report.checkpoint = backup(environment=to).id
 
     new_name = copy_image(ref, to, env)
-    trailers = {"Image": str(ref), "From": env.promotes_from or "-", "To": to,
-                "Requested-by": requested_by or "-", "Approved-by": report.approver or "-", "Change": change_reference or "-",
-                "Window": report.window, **({"Database-change": "; ".join(report.schema_changes), "Database-approved-by": report.database_approver,
-                                            "Backup-checkpoint": report.checkpoint} if report.schema_changes else {})}
-    report.commits.append(pin(to, env, ref.digest, new_name, f"promote {to} to {ref.digest}", trailers))
-    rolled = wait_for_rollout(to, env, ref.digest, rollout_timeout)
+    rolled = _pin_and_watch(report, env, ref.digest, new_name, rollout_timeout)
+    if not rolled.done:
+        _roll_back(report, env, ref.digest, new_name, rolled.detail, rollout_timeout)
+        publish(report)
+        raise OperationError(report.summary() + f": {rolled.detail}")
+    report.outcome = "done"
+    return publish(report)
+
+
+def _by_digest(image: str) -> ImageRef:
+    ref = ImageRef.parse(image)
+    if not ref.digest:
+        raise InputError(f"IMAGE '{image}': promote by digest (registry/repo@sha256:...), never by tag")
+    return ref
+
+
+def _check_passed_upstream(ref: ImageRef, to: str, env: OdooEnvironment) -> None:
+    if env.promotes_from:
+        check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
+
+
+def _asking(report: PromotionReport) -> str:
+    return f"Promote `{report.image}` to **{report.to}** (now running `{report.previous or 'nothing'}`); {report.window}."
+
+
+def _override_freeze(report: PromotionReport, policy: ReleasePolicy, freeze: str, reason: str, second: str | None, shell: str | None) -> None:
+    """An emergency override stands with a second approver, given up front or asked for in the form."""
+    given_by = shell
+    if second is None:
+        second, given_by = approval_step(report, f"Emergency override of **{freeze}** on **{report.to}** for `{report.image}`: {reason}. "
+                                                 f"A second approver, neither {report.approver} nor {report.requested_by or 'the requester'}.",
+                                         key="emergency-override").approver, None
+    second = policy.second_approver(second, report.approver)
+    report.approvals.append("emergency override " + recorded(second, given_by))
+    report.window = policy.override(freeze, report.approver, second, reason)
+
+
+def _approve_database_change(report: PromotionReport, policy: ReleasePolicy, approver: str | None, shell: str | None) -> None:
+    """Odoo will migrate the schema: a database-change approver, given up front or asked for in the form."""
+    given_by = shell
+    if approver is None:
+        approver, given_by = approval_step(report, f"Database change on **{report.to}**: {'; '.join(report.schema_changes)}. "
+                                                   "A backup checkpoint is taken before the release.", key="database-change").approver, None
+    report.database_approver = policy.database_approver(approver)
+    report.approvals.append("database change " + recorded(report.database_approver, given_by))
+
+
+def _pin_and_watch(report: PromotionReport, env: OdooEnvironment, digest: str, new_name: str, timeout: float) -> Rollout:
+    """The one change: the overlay pinned to the digest in a commit carrying the report's trailers; then its rollout."""
+    report.commits.append(pin(report.to, env, digest, new_name, f"promote {report.to} to {digest}", report.trailers()))
+    rolled = wait_for_rollout(report.to, env, digest, timeout)
     report.rollout = f"{rolled.detail} ({rolled.seconds:.0f} s)"
-    if rolled.done:
-        report.outcome = "done"
-        return _publish(report)
+    return rolled
 
-    if report.previous:
-        report.commits.append(pin(to, env, report.previous, new_name, f"roll back {to} to {report.previous}",
-                                  {**trailers, "Rollback-of": ref.digest, "Reason": rolled.detail}))
-        back = wait_for_rollout(to, env, report.previous, rollout_timeout)
-        report.outcome = f"FAILED, rolled back to {report.previous}" + ("" if back.done else f" (which is not up either: {back.detail})")
-    else:
+
+def _roll_back(report: PromotionReport, env: OdooEnvironment, digest: str, new_name: str, reason: str, timeout: float) -> None:
+    """A digest that did not come up is replaced by the previous one, in a second commit."""
+    if not report.previous:
         report.outcome = "FAILED, nothing to roll back to"
-    _publish(report)
-    raise OperationError(report.summary() + f": {rolled.detail}")
-
-
-def _approval(report: PromotionReport, description: str, key: str = "approval") -> Approval:
-    """The answer given in the form; a rejection is published and fails the run, having changed nothing."""
-    answer = wait_for_approval(description, key=key)
-    if not answer.approve:
-        report.outcome = f"{_STEPS[key]}{rejection(answer)}; nothing changed"
-        if key == "approval":
-            report.approver, report.change_reference = answer.approver, answer.change_reference
-        elif key == "database-change":
-            report.database_approver = answer.approver
-        _publish(report)
-        raise Rejected(report.summary())
-    return answer
-
-
-_STEPS = {"approval": "", "emergency-override": "emergency override ", "database-change": "database change "}
-
-
-def _publish(report: PromotionReport) -> PromotionReport:
-    create_markdown_artifact(report.markdown(), key="promotion-report", description=report.summary())
-    print(report.summary())
-    return report
+        return
+    report.commits.append(pin(report.to, env, report.previous, new_name, f"roll back {report.to} to {report.previous}",
+                              report.rollback_trailers(digest, reason)))
+    back = wait_for_rollout(report.to, env, report.previous, timeout)
+    report.outcome = f"FAILED, rolled back to {report.previous}" + ("" if back.done else f" (which is not up either: {back.detail})")

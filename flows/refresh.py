@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.approval import Rejected, parameter_approvals, rejection, wait_for_approval
+from flows.approval import approval_step, parameter_approvals
+from flows.reports import publish
 from formwork import environments
 from formwork.approvers import check_approver, recorded
 from formwork.refresh import dump_folder, filestore, swap
@@ -40,7 +40,7 @@ class _Steps:
             why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             after = "the next run completes the swap" if name == "swap" else "the target is untouched"
             self.report.outcome = f"FAILED at {name} ({why}); {after}"
-            _publish(self.report)
+            publish(self.report)
             raise
         self.report.steps.append((name, time.monotonic() - started))
         return result
@@ -62,12 +62,8 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
         report.notes += step("clean up earlier runs", clean_up, target, dst)
 
     if approver is None:
-        answer = wait_for_approval(f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
+        answer = approval_step(report, f"Refresh **{target}** from **{source}**: {describe_target(dst)}")
         approver, change_reference = answer.approver, answer.change_reference
-        if not answer.approve:
-            report.outcome, report.approver, report.change_reference = f"{rejection(answer)}; target untouched", approver, change_reference
-            _publish(report)
-            raise Rejected(report.summary())
     elif shell:
         report.notes.append(recorded(approver, shell))
     report.approver, report.change_reference = check_approver(approver, "", f"refresh {target}"), change_reference
@@ -95,11 +91,6 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     report.outcome, report.rows, report.files = "done", rows, files
     report.add_masking(masked)
     report.add_rewiring(rewired)
-    _publish(report)
+    publish(report)
     get_run_logger().info(report.summary())
     return report
-
-
-def _publish(report: RefreshReport) -> None:
-    create_markdown_artifact(report.markdown(), key="refresh-report", description=report.summary())
-    print(report.summary())

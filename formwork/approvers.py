@@ -1,4 +1,5 @@
-"""Who may approve a change, whoever answered and however the answer came (form, API, shell).
+"""Who may approve a change, whoever answered and however the answer came (form, API, shell); which
+approvals a release needs is formwork.release.policy.
 
 Names are compared trimmed and case-insensitively, so ' Alice ' and 'alice' are one person: an
 approver is never the person who asked, and the second approver of an emergency override is

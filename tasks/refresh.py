@@ -85,9 +85,9 @@ def find_backup(source: str, src: OdooEnvironment, backup_id: str) -> Manifest:
     return catalog.read(store, source).find(None if backup_id == "latest" else backup_id, store.url())
 
 
-def _connect_or_none(env: OdooEnvironment) -> psycopg.Connection | None:
+def _connect_or_none(env: OdooEnvironment, database: str | None = None) -> psycopg.Connection | None:
     try:
-        return psycopg.connect(**env.connection().kwargs())
+        return psycopg.connect(**side_spec(env, database or env.db_name).kwargs())
     except psycopg.OperationalError:
         return None  # the target database does not exist yet: it cannot be the source
 
@@ -102,7 +102,7 @@ def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
     dumps = dump_folder.remove_left(target)
     if dumps:
         notes.append(f"removed the dump folder {dumps}, left by an earlier run that did not finish")
-    swapped = _swapped_run(dst)
+    swapped = refresh_run_of(dst)
     with admin(dst) as conn:
         for name in swap.leftovers(conn, dst.db_name):
             swap.drop(conn, name)
@@ -117,9 +117,9 @@ def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
     return notes
 
 
-def _swapped_run(dst: OdooEnvironment) -> str | None:
-    """The refresh run whose copy is the live target (rewire_copy marks every copy)."""
-    conn = _connect_or_none(dst)
+def refresh_run_of(dst: OdooEnvironment, database: str | None = None) -> str | None:
+    """The refresh run whose copy is the live target, or `database` beside it (rewire_copy marks every copy)."""
+    conn = _connect_or_none(dst, database)
     if conn is None:
         return None
     with conn:

@@ -40,6 +40,16 @@ def running(name: str, env: OdooEnvironment) -> str | None:
     return repo(name, env).current(env.gitops_overlay, IMAGE)
 
 
+@task(name="read what to roll back to")
+def rollback_pins(name: str, env: OdooEnvironment) -> tuple[str | None, str]:
+    """The digest the overlay pins now, and the one it pinned before (what a rollback goes back to)."""
+    gitops = repo(name, env)
+    current, previous = gitops.current(env.gitops_overlay, IMAGE), gitops.previous(env.gitops_overlay, IMAGE)
+    if not previous:
+        raise InputError(f"{name}: no earlier digest to roll back to")
+    return current, previous
+
+
 @task(name="check the release passed upstream")
 def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_name: str, upstream: OdooEnvironment) -> None:
     """The same digest, not a rebuild: production takes only what staging runs."""
@@ -53,7 +63,7 @@ def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_na
 def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, wait: bool = False) -> tuple[str, str | None]:
     """What the report says of the release window, and the freeze an emergency override is asked for (None when open).
     A freeze refuses the release, naming the next open slot, unless the caller gives a reason to override it (which
-    stands only with two approvers besides the requester: the flow collects them, formwork.approvers decides), or
+    stands only with two approvers besides the requester: the flow collects them, formwork.release.policy decides), or
     asked to wait for that slot (see formwork.release.window)."""
     if not env.release_calendar:
         return "no release calendar: always open", None

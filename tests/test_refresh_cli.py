@@ -20,6 +20,7 @@ from tests.support.clusters import drop_database
 from tests.support.env_add import env_add
 from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV, one_line
+from tests.test_release_promote import runs_and_reports
 
 DIGEST = ("SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s', c.relname, "
           "(xpath('/row/n/text()', query_to_xml(format('SELECT md5(string_agg(t::text, '','' ORDER BY t::text)) AS n FROM %I t', c.relname), false, true, '')))[1]::text) AS x "
@@ -97,6 +98,10 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
     assert rolled.returncode == 0, rolled.stderr
     assert marker(pg_other, db) == "the old staging"
     assert (tmp_path / "filestore" / db / "old-file").exists()
+    assert f"{staging}: previous copy swapped back in (the replaced one is now {db}__prev)" in rolled.stdout
+    [(state, rollback_report)] = runs_and_reports(prefect_api, f"refresh-rollback-{staging}", "refresh-rollback-report")
+    assert state == "COMPLETED" and f"**refresh rollback of {staging}: done**" in rollback_report, rollback_report
+    assert f"rolled back from | database `{db}` (refresh run " in rollback_report and f"swapped in as `{db}`" in rollback_report
 
 
 def test_production_target_and_the_source_itself_are_refused(formwork_here, pg, seeded_source, tmp_path):

@@ -133,7 +133,7 @@ def test_a_failed_rollout_is_rolled_back_to_the_previous_digest(estate, registry
     assert pins[0].trailers["Rollback-of"] == bad.split("@")[1]
 
 
-def test_release_status_and_rollback_from_the_command_line(estate, registry, run_formwork):
+def test_release_status_and_rollback_from_the_command_line(estate, registry, run_formwork, prefect_api):
     names, repo, odoo = estate
     first, second = build(registry, "ci-a"), build(registry, "ci-b")
     for image in (first, second):
@@ -144,6 +144,77 @@ def test_release_status_and_rollback_from_the_command_line(estate, registry, run
     assert rolled.returncode == 0, rolled.stderr
     assert odoo.running("dev") == first.split("@")[1]
     assert subprocess.run(["git", "-C", repo, "log", "-1", "--format=%B", "main"], capture_output=True, text=True).stdout.count("INC-7") == 1
+    assert f"{names['dev']}: pinned back to {first.split('@')[1]} (commit " in rolled.stdout, rolled.stdout
+    [(state, report)] = runs_and_reports(prefect_api, f"release-rollback-{names['dev']}")  # a run, with its report
+    assert state == "COMPLETED" and "**release rollback of " in report, report
+    for expected in (f"rolled back from | {second.split('@')[1]}", f"rolled back to | {first.split('@')[1]}", "INC-7", "requested by"):
+        assert expected in report, expected
+
+
+def runs_and_reports(prefect_api: str, run_name: str, key: str = "release-rollback-report") -> list[tuple[str, str]]:
+    """The state and the report of each run named `run_name`, oldest first, read over the Prefect API."""
+    import httpx
+
+    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+        runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}}, "sort": "START_TIME_ASC"}).json()
+        found = []
+        for run in runs:
+            artifacts = api.post("/artifacts/filter", json={"flow_runs": {"id": {"any_": [run["id"]]}}, "artifacts": {"key": {"any_": [key]}}}).json()
+            found.append((run["state"]["type"], artifacts[0]["data"] if artifacts else ""))
+    return found
+
+
+def prod_pins(repo: str) -> list[str]:
+    return [pin.commit for pin in GitOpsRepo(repo).history("overlays/prod", "odoo", limit=5)]
+
+
+def test_a_production_rollback_waits_for_an_approver_other_than_the_requester(estate, prefect_api):
+    import threading
+
+    from flows.approval import Rejected
+    from flows.release_rollback import release_rollback
+
+    names, repo, odoo = estate
+    prod, gitops = names["prod"], GitOpsRepo(repo)
+    first, second = (f"sha256:{c * 64}" for c in "ab")
+    for digest in (first, second):
+        gitops.pin("overlays/prod", digest, new_name="odoo/prod", message=f"pin {digest}", trailers={})
+    before = prod_pins(repo)
+
+    def rollback(**given):
+        return release_rollback(environment=prod, requested_by="bob", **given)
+
+    with pytest.raises(InputError, match=rf"^roll back {prod}: the approver \(Bob\) must not be the person who asked"):
+        rollback(approver="Bob", change_reference="INC-1")
+    with pytest.raises(InputError, match=rf"^roll back {prod}: a production release needs a change reference$"):
+        rollback(approver="alice")
+    assert prod_pins(repo) == before
+
+    outcome: dict = {}
+
+    def in_the_background() -> None:
+        try:
+            outcome["report"] = rollback()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = exc
+
+    answers = ({"approver": "carol", "change_reference": "INC-2", "approve": False, "reason": "not during close"},
+               {"approver": "alice", "change_reference": "INC-3", "approve": True})
+    for answer in answers:
+        worker = threading.Thread(target=in_the_background)
+        worker.start()
+        resume_paused(prefect_api, f"release-rollback-{prod}", answer)
+        worker.join(timeout=120)
+        if not answer["approve"]:
+            assert isinstance(outcome.pop("error"), Rejected) and prod_pins(repo) == before  # rejected: nothing changed
+    assert outcome["report"].outcome == "done" and odoo.running("prod") == first
+    last = gitops.history("overlays/prod", "odoo", limit=1)[0]
+    assert (last.trailers["Rollback-of"], last.trailers["Approved-by"], last.trailers["Change"], last.trailers["Requested-by"]) == (
+        second, "alice", "INC-3", "bob")
+    reports = runs_and_reports(prefect_api, f"release-rollback-{prod}")
+    assert [state for state, _ in reports] == ["FAILED", "FAILED", "FAILED", "COMPLETED"]
+    assert "rejected by carol (INC-2): not during close; nothing changed" in reports[2][1]
+    assert "approved by alice through the approval form" in reports[3][1]
 
 
 def test_production_waits_for_a_typed_approval_from_someone_else(estate, registry, prefect_api):

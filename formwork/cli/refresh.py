@@ -42,16 +42,13 @@ def run(source: str, target: str, yes: bool, change_reference: str, rules: str |
 def rollback(target: str) -> None:
     """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
     from formwork import environments
-    from formwork.refresh import filestore, swap
-    from tasks.guards import refuse_production_target
-    from tasks.refresh import admin
+    from formwork.cli.release import requester
+    from formwork.refresh import swap
+    from tasks.refresh_rollback import check_rollback_guards
 
     env = environments.load(target)
-    refuse_production_target(target, env)
-    if env.filestore_url:
-        filestore.refuse_production(env.filestore_url, "move")  # before the databases move
-    with admin(env) as conn:
-        swap.swap_back(conn, env.db_name)
-    if env.filestore_url:
-        filestore.swap_back(env.filestore_url)
+    check_rollback_guards(target, env)  # before a run starts
+    from flows.refresh_rollback import refresh_rollback
+
+    refresh_rollback(target=target, requested_by=requester())
     click.echo(f"{target}: previous copy swapped back in (the replaced one is now {swap.previous_name(env.db_name)})")

@@ -76,17 +76,19 @@ def status() -> None:
 
 @release.command("rollback")
 @click.argument("environment")
+@click.option("--yes", is_flag=True, help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.")
+@click.option("--approver", help="Who approves (with --yes).")
 @click.option("--change", "change_reference", default="", help="Change reference recorded in the rollback commit.")
-def rollback(environment: str, change_reference: str) -> None:
+def rollback(environment: str, yes: bool, approver: str | None, change_reference: str) -> None:
     """Pin ENVIRONMENT's overlay back to the digest it ran before."""
+    if yes and not approver:
+        raise InputError("--yes: name the approver with --approver NAME")
     from formwork import environments
-    from tasks.release import IMAGE, repo
+    from tasks.release import rollback_pins
 
-    env = environments.load(environment)
-    gitops = repo(environment, env)
-    current, previous = gitops.current(env.gitops_overlay, IMAGE), gitops.previous(env.gitops_overlay, IMAGE)
-    if not previous:
-        raise InputError(f"{environment}: no earlier digest to roll back to")
-    commit = gitops.pin(env.gitops_overlay, previous, new_name=env.image_repository, image=IMAGE, message=f"roll back {environment} to {previous}",
-                        trailers={"Rollback-of": current or "-", "Requested-by": requester(), "Change": change_reference or "-"})
-    click.echo(f"{environment}: pinned back to {previous} (commit {commit[:12]})")
+    rollback_pins.fn(environment, environments.load(environment))  # nothing to roll back to: one line, before a run starts
+    from flows.release_rollback import release_rollback
+
+    report = release_rollback(environment=environment, requested_by=requester(), approver=approver if yes else None,
+                              change_reference=change_reference)
+    click.echo(f"{environment}: pinned back to {report.previous} (commit {report.commit[:12]})")

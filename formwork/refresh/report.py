@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from formwork.masking.engine import MaskReport
 from formwork.rewiring.engine import RewireReport
@@ -23,9 +24,13 @@ class RefreshReport:
     rewired: list[tuple[str, str, int, str]] = field(default_factory=list)  # rule, table, rows changed, what it ensures
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    artifact_key: ClassVar[str] = "refresh-report"
 
     def summary(self) -> str:
         return f"refresh {self.source} -> {self.target}: {self.outcome} in {sum(s for _, s in self.steps):.1f} s"
+
+    def rejected(self, step: str, approver: str, change_reference: str, said: str) -> None:
+        self.outcome, self.approver, self.change_reference = f"{said}; target untouched", approver, change_reference
 
     def add_masking(self, masked: MaskReport) -> None:
         self.masked, self.deleted = dict(masked.columns), dict(masked.deleted)

@@ -1,0 +1,62 @@
+"""What a promotion did, for the person who approved it and the one who audits it; the GitOps trailers of its commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+_STEPS = {"approval": "", "emergency-override": "emergency override ", "database-change": "database change "}  # approval form keys
+
+
+@dataclass
+class PromotionReport:
+    image: str
+    to: str
+    outcome: str = "running"
+    previous: str | None = None
+    approver: str = ""
+    change_reference: str = ""
+    requested_by: str = ""
+    window: str = ""
+    commits: list[str] = field(default_factory=list)
+    rollout: str = ""
+    schema_changes: list[str] = field(default_factory=list)
+    database_approver: str = ""
+    checkpoint: str = ""
+    approvals: list[str] = field(default_factory=list)  # how each was given: in the form, or on the command line by whom
+    promoted_from: str = ""  # the upstream environment, when the target has one
+    artifact_key: ClassVar[str] = "promotion-report"
+
+    def summary(self) -> str:
+        return f"promote {self.image} to {self.to}: {self.outcome}"
+
+    def rejected(self, step: str, approver: str, change_reference: str, said: str) -> None:
+        """The answer to the form `step` was no: who and why, and that nothing changed."""
+        self.outcome = f"{_STEPS[step]}{said}; nothing changed"
+        if step == "approval":
+            self.approver, self.change_reference = approver, change_reference
+        elif step == "database-change":
+            self.database_approver = approver
+
+    def trailers(self) -> dict[str, str]:
+        """The promotion commit's trailers: what, from where, who asked, who approved and why; a database change
+        adds its approver and the backup checkpoint taken before it."""
+        trailers = {"Image": self.image, "From": self.promoted_from or "-", "To": self.to, "Requested-by": self.requested_by or "-",
+                    "Approved-by": self.approver or "-", "Change": self.change_reference or "-", "Window": self.window}
+        if self.schema_changes:
+            trailers |= {"Database-change": "; ".join(self.schema_changes), "Database-approved-by": self.database_approver,
+                         "Backup-checkpoint": self.checkpoint}
+        return trailers
+
+    def rollback_trailers(self, digest: str, reason: str) -> dict[str, str]:
+        """The trailers of the commit that pins the previous digest back after `digest` did not come up."""
+        return {**self.trailers(), "Rollback-of": digest, "Reason": reason}
+
+    def markdown(self) -> str:
+        rows = [("image", f"`{self.image}`"), ("previous digest", f"`{self.previous or '-'}`"), ("requested by", self.requested_by or "-"),
+                ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
+                ("database change", "; ".join(self.schema_changes) or "none"), ("database change approved by", self.database_approver or "-"),
+                ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
+                ("approvals", "; ".join(self.approvals) or "-"), ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
+        return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
+                         [f"| {k} | {v} |" for k, v in rows])
