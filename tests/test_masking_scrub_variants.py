@@ -194,7 +194,8 @@ def _styled(fake: str, style: str) -> str:
 
 
 def _without_tags(text: str) -> str:
-    return re.sub(r"<[^>]*>", "", text)
+    """The words as a reader sees them: tags dropped, every run of white space (NBSP too) one space."""
+    return " ".join(re.sub(r"<[^>]*>", "", text).replace("&nbsp;", " ").split())
 
 
 @pytest.mark.parametrize("label", list(VARIANTS))

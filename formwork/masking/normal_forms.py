@@ -33,9 +33,9 @@ KIND_OF_PROVIDER = {"name": WORDS, "street_address": WORDS, "email": EMAIL, "pho
 _JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COPY prints it (backslash doubled)
 _JSON_CHAR = re.compile(r"\\\\u([0-9a-fA-F]{4})")
 _COPY_ESCAPE = re.compile(r"\\(?:\\|[nrtvbf])")  # COPY's escapes inside a value: never a cell or row end
-_TAG = re.compile(r"<[^<>\t\n]{0,500}>")
-_SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
-_MARKS = re.compile(r"[\u0300-\u036f]")
+TAG = re.compile(r"<[^<>\t\n]{0,500}>")
+SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
+MARKS = re.compile(r"[\u0300-\u036f]")
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one word each
 # Words, and every other mark on its own: a pair of words is only one where nothing but space parts them
@@ -43,7 +43,7 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one w
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
 _CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[^\w\t\n]*(?=[\t\n]|\Z)")
 _NAME_WORD = r"([^\W\d_]+(?:['\-][^\W\d_]+)*)"
-_SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
+SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
 _DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
@@ -58,12 +58,17 @@ def view(text: str, copied: bool = False) -> str:
         text = _JSON_CHAR.sub(_json_char, text)
         text = _COPY_ESCAPE.sub(" ", text)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = TAG.sub(" ", text)
     if "&" in text:
-        text = html.unescape(_SEPARATOR_ENTITY.sub(" ", text))
+        text = html.unescape(SEPARATOR_ENTITY.sub(" ", text))
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """Letters as the search compares them: casefolded, compatibility forms decomposed, accents dropped."""
     text = text.casefold()
     if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+        text = MARKS.sub("", unicodedata.normalize("NFKD", text))
     return text
 
 
@@ -95,7 +100,7 @@ def forms(kind: str, value: str) -> set[str]:
 
 def _in_order(seen: str) -> Iterator[str]:
     """"Smith, John [Paul]" as "john smith" and "john paul smith"."""
-    for surname, first, middle in _SURNAME_FIRST.findall(seen):
+    for surname, first, middle in SURNAME_FIRST.findall(seen):
         yield f"{first} {surname}"
         if middle:
             yield f"{first} {middle} {surname}"
