@@ -4,9 +4,10 @@ The scrubber looks for known names in the folded text and replaces the words the
 original. Folded: tags and runs of white space (NBSP, line breaks, `&nbsp;`, '_') are one space, entities
 are decoded, letters casefolded and stripped of accents (normal_forms.fold), so 'JOHN  Smith',
 '<b>John</b> Smith', 'Ren&eacute;e' and 'Strauß' read as 'john smith', 'renee', 'strauss'.
-Most texts need no map: with single spaces and no tag or entity, folding keeps the length (ASCII is only
-lower-cased). Only the spans that change length (tags, entities, white-space runs, 'ß', combining marks)
-are visited in Python, once each; the rest is str.lower/str.translate and regular expressions.
+`searched` gives the folded text alone, at C speed (normal_forms.view, a byte table, a regex): most texts
+hold no known name and need nothing more. `fold` also keeps the way back to the original's offsets, for
+the few that do: only the spans that change length (tags, entities, white-space runs, 'ß', combining
+marks) are visited in Python, once each.
 """
 
 from __future__ import annotations
@@ -20,17 +21,29 @@ from dataclasses import dataclass
 from formwork.masking import normal_forms
 
 _SPACE = r"[\s_]"  # \s holds NBSP and the other Unicode spaces; '_' parts words for the check too
-_SPACE_ENTITY = (r"(?i:&(?:nbsp|ensp|emsp|thinsp|tab|newline|#0*(?:9|10|13|32|160)|#x0*(?:9|a|d|20|a0));)")
+_SPACE_ENTITY_NAME = r"(?i:(?:nbsp|ensp|emsp|thinsp|tab|newline|#0*(?:9|10|13|32|160)|#x0*(?:9|a|d|20|a0));)"
 _TAG = normal_forms.TAG.pattern
-_GAP = rf"(?:{_SPACE}|{_TAG}|{_SPACE_ENTITY})"
+_GAP = rf"(?:{_SPACE}|{_TAG}|&{_SPACE_ENTITY_NAME})"
 # The character references html.unescape decodes (its own pattern), as view() decodes them.
-_ENTITY = r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
-_ASCII_SPECIAL = rf"(?P<gap>{_GAP}{{2,}}|{_TAG}|{_SPACE_ENTITY})|(?P<entity>{_ENTITY})"
-SPECIAL = re.compile(_ASCII_SPECIAL)
+_ENTITY_NAME = r"(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)"
+
+
+def _special(changing: str = "") -> re.Pattern:
+    """Spans whose fold changes the length: a gap (white space run, tag, `&nbsp;`...: one space), an entity,
+    one of the `changing` characters. Every one starts with a character of one class, which lets the
+    regular expression engine skip to the next such character in C; which one it is, a lookbehind says."""
+    return re.compile(rf"[\s_<&{changing}](?:(?<=[\s_]){_GAP}+|(?<=<){_TAG[1:]}{_GAP}*|(?<=&){_SPACE_ENTITY_NAME}{_GAP}*"
+                      rf"|(?<=&)(?P<entity>{_ENTITY_NAME})" + (rf"|(?<=[{changing}])(?P<char>)" if changing else "") + ")")
+
+
+SPECIAL = _special()
 # Where the words of a matched name part: kept as they are when the fake's words take the name's places.
 GAPS = re.compile(rf"({_GAP}+)")
-ENTITY = re.compile(_ENTITY)
-_ASCII_SPACES = {code: " " for code in range(128) if re.fullmatch(_SPACE, chr(code))}
+ENTITY = re.compile(f"&{_ENTITY_NAME}")
+# ASCII letters lower-cased and white space (and '_') as a space, byte for byte.
+_ASCII = bytes(32 if re.fullmatch(_SPACE, chr(b)) else ord(chr(b).lower()) for b in range(128)) + bytes(range(128, 256))
+_ODD_SPACE = re.compile("[_\t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]")  # the white space NFKD leaves
+_SPACES = re.compile(" {2,}")
 
 
 class _Fold(dict):
@@ -59,7 +72,7 @@ def _special_any() -> re.Pattern:
         if i + 1 == len(changing) or changing[i + 1] != code + 1:
             ranges.append(f"\\u{first:04x}-\\u{code:04x}" if code > first else f"\\u{code:04x}")
             first = None
-    return re.compile(rf"{_ASCII_SPECIAL}|(?P<char>[{''.join(ranges)}])")
+    return _special("".join(ranges))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +98,21 @@ class Folded:
         return begin + at - self.starts[i] if same else end
 
 
+def searched(text: str) -> str:
+    """The folded text alone: what `fold(text).folded` is, without the map."""
+    if text.isascii() and "<" not in text and "&" not in text:
+        seen = _letters(text)
+    else:
+        seen = normal_forms.view(text)
+        seen = _letters(seen) if seen.isascii() else _ODD_SPACE.sub(" ", seen)
+    return _SPACES.sub(" ", seen) if "  " in seen else seen
+
+
 def fold(text: str) -> Folded:
+    if text.isascii() and "<" not in text and "&" not in text:
+        folded = _letters(text)
+        if "  " not in folded:
+            return Folded(folded)
     special = SPECIAL if text.isascii() else _special_any()
     first = special.search(text)
     if first is None:
@@ -118,15 +145,15 @@ def fold(text: str) -> Folded:
 
 def _replacement(match: re.Match) -> str | None:
     """What a special span folds to; None for an '&' that is no entity (left as it is)."""
-    if match.lastgroup == "gap":
-        return " "
     if match.lastgroup == "entity":
         decoded = html.unescape(match.group())
         return None if decoded == match.group() else normal_forms.fold(decoded).translate(_FOLD)
-    return normal_forms.fold(match.group())
+    if match.lastgroup == "char":
+        return normal_forms.fold(match.group())
+    return " "
 
 
 def _letters(text: str) -> str:
     """Fold each character to one: same length, same offsets."""
-    return text.lower().translate(_ASCII_SPACES) if text.isascii() else text.translate(_FOLD)
+    return text.encode().translate(_ASCII).decode() if text.isascii() else text.translate(_FOLD)
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 import ahocorasick
 
 from formwork.masking import normal_forms
-from formwork.masking.folded import ENTITY, GAPS, Folded, fold
+from formwork.masking.folded import ENTITY, GAPS, Folded, fold, searched
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
@@ -77,6 +77,7 @@ class Scrubber:
         self.automaton = ahocorasick.Automaton()  # folded form -> (its length, the original whose fake it gets)
         self.whole: dict[str, Callable[[str], str]] = {}  # known original -> its fake, for texts that are one
         self.single: dict[str, str] = {}  # folded one-word form -> original: replaced where it is a whole text
+        self._firsts: set[str] = set()  # first words of the forms: only a comma before one can start "Smith, John"
         self._heads: dict[str, str] = {}  # the company part of "Company, Person" texts, scrubbed
         self._built = False
 
@@ -94,6 +95,7 @@ class Scrubber:
             self.whole[original] = fake
             for form in _forms(original):
                 if " " in form:
+                    self._firsts.add(form.partition(" ")[0])
                     current = self.automaton.get(form, None)
                     if current is None or _first(original, current[1]):
                         self.automaton.add_word(form, (len(form), original))
@@ -104,6 +106,7 @@ class Scrubber:
         if not self._built:
             if len(self.automaton):
                 self.automaton.make_automaton()
+            fold("Strauß")  # builds the folding tables (formwork.masking.folded) once, before workers fork
             self._built = True
 
     def scrub(self, text: str) -> str:
@@ -130,12 +133,17 @@ class Scrubber:
             if known is None:
                 known = self._heads[head] = self._known(head)
             return known + comma + self.whole[tail](tail)
-        searched = len(self.automaton) and self.automaton.kind == ahocorasick.AHOCORASICK
-        if not searched and not self.single:
+        in_text = len(self.automaton) and self.automaton.kind == ahocorasick.AHOCORASICK
+        if not in_text and not self.single:
             return text
-        folded = fold(text)
-        hits = self._alone(folded.folded) or (self._hits(folded.folded) if searched else [])
-        return self._replaced(text, folded, hits) if hits else text
+        seen = searched(text)
+        hits = self._alone(seen) or (self._hits(seen) if in_text else [])
+        if not hits:
+            return text
+        folded = fold(text)  # a name is there: now the way back to the original's words
+        if folded.folded != seen:
+            hits = self._alone(folded.folded) or (self._hits(folded.folded) if in_text else [])
+        return self._replaced(text, folded, hits)
 
     def _alone(self, seen: str) -> list[tuple[int, int, str, bool]]:
         """A text that is one known one-word form, marks around it allowed."""
@@ -153,7 +161,13 @@ class Scrubber:
             if (start == 0 or not seen[start - 1].isalnum()) and (end + 1 == len(seen) or not seen[end + 1].isalnum()):
                 hits.append((start, end + 1, original, False))
         if "," in seen:  # "Smith, John [Paul]", as the leak check reads it (normal_forms._in_order)
-            for match in normal_forms.SURNAME_FIRST.finditer(seen):
+            for comma in _COMMA.finditer(seen):
+                if comma.group(1) not in self._firsts:
+                    continue
+                begin = seen.rfind(" ", 0, max(comma.start() - 1, 0)) + 1  # the word before the comma (and a space)
+                match = normal_forms.SURNAME_FIRST.search(seen, begin, comma.end() + _LONGEST_NAME)
+                if match is None or match.start(2) != comma.start(1):
+                    continue
                 surname, first, middle = match.groups()
                 tries = [(f"{first} {middle} {surname}", match.end())] if middle else []
                 for form, stop in tries + [(f"{first} {surname}", match.end(2))]:
@@ -179,6 +193,8 @@ class Scrubber:
         return "".join(out)
 
 
+_COMMA = re.compile(r",[^\S\t\n]*([^\W\d_]+(?:['\-][^\W\d_]+)*)")  # a comma and the name word after it
+_LONGEST_NAME = 80
 _ALONE = re.compile(r"[^\w]*([^\W_]+(?:['\-][^\W_]+)*)[^\w]*")
 _LONGEST_WORD = 100
 # Originals whose forms are their plain lower-case spelling: ASCII words, single spaces, at most three words.
@@ -187,10 +203,10 @@ _PLAIN = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*(?: [A-Za-z0-9]+(?:['\-]
 
 def _forms(original: str) -> set[str]:
     """The folded original (if two words or more) and the leak check's forms of it."""
-    if _PLAIN.fullmatch(original):
+    if _PLAIN.fullmatch(original):  # what normal_forms.forms would give, without its cost
         form = original.lower()
-        return {form} if len(form) >= normal_forms.MIN_LENGTH and (" " in form or normal_forms.forms(normal_forms.WORDS, original)) else set()
-    whole = fold(original).folded.strip()
+        return {form} if len(form) >= normal_forms.MIN_LENGTH else set()
+    whole = searched(original).strip()
     found = normal_forms.forms(normal_forms.WORDS, original)
     return found | {whole} if " " in whole and len(whole) >= normal_forms.MIN_LENGTH else found
 
