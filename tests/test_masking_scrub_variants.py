@@ -276,3 +276,12 @@ def scrubber():
 ])
 def test_the_scrubber_replaces_each_spelling_in_place(scrubber, text, expected):
     assert scrubber.scrub(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("iban gb29 nwbk 6016 1331 9268 19.", "iban <iban>."),  # check digits right: an IBAN in any case
+    ("room ab12 from 2026 on", "room ab12 from 2026 on"),  # IBAN-shaped words, check digits wrong: text
+    ("call (07700) 900-123 or +447700900123", "call <phone_number> or <phone_number>"),
+])
+def test_the_detectors_take_every_layout_and_leave_lookalikes(scrubber, text, expected):
+    assert scrubber.scrub(text) == expected

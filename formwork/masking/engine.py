@@ -338,8 +338,7 @@ class Masker:
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
                 self.scrubber.add_known(self.dictionaries[kind].originals, self.dictionaries[kind].get)
-        # Builds the automaton and the folding tables (formwork.masking.folded) once, before the workers fork.
-        self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com, Renée Strauß")
+        self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
         return values
 
     def _read(self, entry: TableRule) -> EntryValues:

@@ -34,8 +34,8 @@ _JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COP
 _JSON_CHAR = re.compile(r"\\\\u([0-9a-fA-F]{4})")
 _COPY_ESCAPE = re.compile(r"\\(?:\\|[nrtvbf])")  # COPY's escapes inside a value: never a cell or row end
 TAG = re.compile(r"<[^<>\t\n]{0,500}>")
-SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
-MARKS = re.compile(r"[\u0300-\u036f]")
+_SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
+_MARKS = re.compile(r"[\u0300-\u036f]")
 
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one word each
 # Words, and every other mark on its own: a pair of words is only one where nothing but space parts them
@@ -60,7 +60,7 @@ def view(text: str, copied: bool = False) -> str:
     if "<" in text:
         text = TAG.sub(" ", text)
     if "&" in text:
-        text = html.unescape(SEPARATOR_ENTITY.sub(" ", text))
+        text = html.unescape(_SEPARATOR_ENTITY.sub(" ", text))
     return fold(text)
 
 
@@ -68,7 +68,7 @@ def fold(text: str) -> str:
     """Letters as the search compares them: casefolded, compatibility forms decomposed, accents dropped."""
     text = text.casefold()
     if not text.isascii():
-        text = MARKS.sub("", unicodedata.normalize("NFKD", text))
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
     return text
 
 
