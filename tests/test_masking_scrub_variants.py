@@ -91,6 +91,8 @@ PHONES = {
     "phone e164": ("mail_tracking_value.new_value_text", "call +447700900123"),
     "phone compact": ("ir_attachment.index_content", "call 07700900123"),
     "phone brackets": ("mail_message.body", "<p>call (07700) 900-123</p>"),
+    "phone without trunk zero": ("res_partner.comment", "mobile 7700 900123"),
+    "phone dotted": ("mail_tracking_value.old_value_char", "07700.900.123"),
 }
 IBANS = {
     "iban grouped": ("mail_message.body", "<p>paid to GB29 NWBK 6016 1331 9268 19</p>"),

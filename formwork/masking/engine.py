@@ -338,6 +338,8 @@ class Masker:
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
                 self.scrubber.add_known(self.dictionaries[kind].originals, self.dictionaries[kind].get)
+        if "phone_number" in self.dictionaries:
+            self.scrubber.add_known_numbers(self.dictionaries["phone_number"].originals)
         self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
         return values
 

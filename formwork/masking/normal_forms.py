@@ -45,7 +45,7 @@ _CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[
 _NAME_WORD = r"([^\W\d_]+(?:['\-][^\W\d_]+)*)"
 SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
-_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
+DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
                    r"|(?=[a-z]*\d)[^\W_]{6,})")
 _SEPARATORS = str.maketrans("", "", " -./()+")
@@ -119,7 +119,7 @@ def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
     yield from _CELL_WORD.findall(seen)
     yield from _in_order(seen)
     yield from _EMAIL.findall(seen)
-    for run in _DIGIT_RUN.findall(seen):
+    for run in DIGIT_RUN.findall(seen):
         digits = run.translate(_SEPARATORS)
         yield digits[-PHONE_DIGITS:]
         yield digits

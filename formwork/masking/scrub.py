@@ -13,7 +13,8 @@ Paul'); the words of the fake take the places of the name's words, so the tags a
 them stay. Emails, phones and IBANs get the fake of their normal form whatever their layout
 (formwork.masking.fakes: the fake is a function of the casefolded email, of a phone's last nine digits,
 of an IBAN's compact upper-case form); an IBAN not written in upper case is only taken as one when
-its check digits are right.
+its check digits are right. A known phone number in a layout the PHONE detector does not take ('7700
+900123', '07700.900.123') is found as the leak check finds it, by its last digits.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Scrubber:
         self.automaton = ahocorasick.Automaton()  # folded form -> (its length, the original whose fake it gets)
         self.whole: dict[str, Callable[[str], str]] = {}  # known original -> its fake, for texts that are one
         self.single: dict[str, str] = {}  # folded one-word form -> original: replaced where it is a whole text
+        self.numbers: set[str] = set()  # known phone numbers, as the leak check compares them (last digits)
         self._firsts: set[str] = set()  # first words of the forms: only a comma before one can start "Smith, John"
         self._heads: dict[str, str] = {}  # the company part of "Company, Person" texts, scrubbed
         self._built = False
@@ -102,6 +104,12 @@ class Scrubber:
                 elif form not in self.single or _first(original, self.single[form]):
                     self.single[form] = original
 
+    def add_known_numbers(self, originals: Iterable[str]) -> None:
+        """Phone numbers the masked columns held: found in layouts the PHONE detector does not know
+        ('7700 900123', '07700.900.123') wherever the leak check would find them, and replaced as phones."""
+        for original in originals:
+            self.numbers.update(normal_forms.forms(normal_forms.PHONE, original))
+
     def _ensure_built(self) -> None:
         if not self._built:
             if len(self.automaton):
@@ -115,12 +123,18 @@ class Scrubber:
         detector = detector_for(text)
         if detector is not None:
             text = detector.sub(self._detected, text)
+            if self.numbers:
+                text = normal_forms.DIGIT_RUN.sub(self._number, text)
         text = self._known(text)
         return SALUTATION.sub(lambda m: f"{m.group(1)} {self.first_name(m.group(2))}", text)
 
     def _detected(self, match: re.Match) -> str:
         kind = kind_of(match)
         return match.group(0) if kind is None else self.replace(kind, match.group(0))
+
+    def _number(self, match: re.Match) -> str:
+        known = self.numbers.intersection(normal_forms.forms(normal_forms.PHONE, match.group(0)))
+        return self.replace("phone_number", match.group(0)) if known else match.group(0)
 
     def _known(self, text: str) -> str:
         self._ensure_built()
