@@ -287,3 +287,10 @@ def test_the_scrubber_replaces_each_spelling_in_place(scrubber, text, expected):
 ])
 def test_the_detectors_take_every_layout_and_leave_lookalikes(scrubber, text, expected):
     assert scrubber.scrub(text) == expected
+
+
+def test_a_known_number_is_never_looked_for_inside_what_a_detector_replaced():
+    """A fake IBAN's digits can end like somebody's phone number: rewriting them as a phone broke the IBAN."""
+    scrubber = Scrubber(lambda kind, original: "GB91 ABBY 7702 6390 5717 73" if kind == "iban" else f"<{kind}>", str.upper)
+    scrubber.add_known_numbers(["01632 390571773", "07700 900123"])
+    assert scrubber.scrub("Bank: GB29 NWBK 6016 1331 9268 19, mobile 7700 900123") == "Bank: GB91 ABBY 7702 6390 5717 73, mobile <phone_number>"
