@@ -29,7 +29,7 @@ from formwork.masking.pay import Pay
 from formwork.masking.rewrite import (Expression, Hidden, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows,
                                       load_value, rewrite)
 from formwork.masking.schema_check import check_overlaps, resolve_database
-from formwork.masking.scrub import KINDS, DETECTORS, EMAIL, Scrubber, detector_for
+from formwork.masking.scrub import DETECTORS, EMAIL, Scrubber, detector_for, kind_of
 from formwork.masking.staging_login import NO_PASSWORD, STRATEGY as STAGING_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.production_guard import refuse_production
@@ -338,6 +338,8 @@ class Masker:
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
                 self.scrubber.add_known(self.dictionaries[kind].originals, self.dictionaries[kind].get)
+        if "phone_number" in self.dictionaries:
+            self.scrubber.add_known_numbers(self.dictionaries["phone_number"].originals)
         self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
         return values
 
@@ -525,8 +527,8 @@ def _unmasked(text: str, made: list[str]) -> Iterable[str]:
     """Kinds of email/IBAN/phone/NI number left in scrubbed text that masking did not put there."""
     detector = detector_for(text)
     for match in detector.finditer(text) if detector is not None else ():
-        hit, kind = match.group(0), KINDS[int(match.lastgroup[1:])]
-        if hit not in made and not (kind == "email" and _role_mailbox(hit)):
+        hit, kind = match.group(0), kind_of(match)
+        if kind is not None and hit not in made and not (kind == "email" and _role_mailbox(hit)):
             yield kind
 
 

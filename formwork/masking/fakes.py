@@ -14,6 +14,7 @@ from collections.abc import Callable
 from faker import Faker
 
 from formwork.masking.keyed import Keyed
+from formwork.masking.normal_forms import PHONE_DIGITS
 from formwork.seed.iban import check_digits
 
 POOL = 4000
@@ -97,8 +98,9 @@ class Fakes:
         return " ".join([self.first_name(t) for t in tokens[:-1]] + [self.last_name(tokens[-1])])
 
     def email(self, original: str, domain: str = "keep") -> str:
-        """The local part's name tokens go through the name maps, so john.smith@ follows John Smith."""
-        local, at, host = original.partition("@")
+        """The local part's name tokens go through the name maps, so john.smith@ follows John Smith.
+        Made from the casefolded address: every case of an address gets the one fake."""
+        local, at, host = original.casefold().partition("@")
         if not at:
             return original  # not an address (e.g. the login 'admin'): nothing personal to replace
         new_local = self._locals.get(local)
@@ -124,11 +126,14 @@ class Fakes:
         return new_local
 
     def phone(self, original: str) -> str:
-        """Keep the country/area prefix and the layout; new digits after it."""
+        """Keep the country/area prefix and the layout; new digits after it. The new digits come from the
+        number's last PHONE_DIGITS digits, as the leak check compares numbers: "+44 7700 900123",
+        "07700900123" and "(07700) 900-123" get the same fake number, each in its own layout."""
         raw = original.encode()
         digits = raw.translate(None, _NOT_DIGITS).decode()
-        keep = 4 if original.lstrip().startswith("+") else 2
-        fresh = (digits[:keep] + self.keyed.chars("phone", digits, "0123456789", len(digits))[keep:]).encode()
+        # The country code or trunk zero and the number's first digit stay: a mobile still looks like one.
+        head = digits[:len(digits) - PHONE_DIGITS + 1] if len(digits) >= PHONE_DIGITS else digits[:2]
+        fresh = (head + self.keyed.chars("phone", digits[-PHONE_DIGITS:], "0123456789", PHONE_DIGITS)[:len(digits) - len(head)]).encode()
         return (raw.replace(b"%", b"%%").translate(_DIGIT_TO_MARK).replace(b"\x00", b"%c") % tuple(fresh)).decode()
 
     def iban(self, original: str) -> str:

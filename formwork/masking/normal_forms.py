@@ -33,7 +33,7 @@ KIND_OF_PROVIDER = {"name": WORDS, "street_address": WORDS, "email": EMAIL, "pho
 _JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COPY prints it (backslash doubled)
 _JSON_CHAR = re.compile(r"\\\\u([0-9a-fA-F]{4})")
 _COPY_ESCAPE = re.compile(r"\\(?:\\|[nrtvbf])")  # COPY's escapes inside a value: never a cell or row end
-_TAG = re.compile(r"<[^<>\t\n]{0,500}>")
+TAG = re.compile(r"<[^<>\t\n]{0,500}>")
 _SEPARATOR_ENTITY = re.compile(r"&(?:#0*(?:9|10|13)|#x0*(?:9|a|d)|tab|newline);", re.IGNORECASE)
 _MARKS = re.compile(r"[\u0300-\u036f]")
 
@@ -43,9 +43,9 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one w
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
 _CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[^\w\t\n]*(?=[\t\n]|\Z)")
 _NAME_WORD = r"([^\W\d_]+(?:['\-][^\W\d_]+)*)"
-_SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
+SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
-_DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
+DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
                    r"|(?=[a-z]*\d)[^\W_]{6,})")
 _SEPARATORS = str.maketrans("", "", " -./()+")
@@ -58,9 +58,14 @@ def view(text: str, copied: bool = False) -> str:
         text = _JSON_CHAR.sub(_json_char, text)
         text = _COPY_ESCAPE.sub(" ", text)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(_SEPARATOR_ENTITY.sub(" ", text))
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """Letters as the search compares them: casefolded, compatibility forms decomposed, accents dropped."""
     text = text.casefold()
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
@@ -95,7 +100,7 @@ def forms(kind: str, value: str) -> set[str]:
 
 def _in_order(seen: str) -> Iterator[str]:
     """"Smith, John [Paul]" as "john smith" and "john paul smith"."""
-    for surname, first, middle in _SURNAME_FIRST.findall(seen):
+    for surname, first, middle in SURNAME_FIRST.findall(seen):
         yield f"{first} {surname}"
         if middle:
             yield f"{first} {middle} {surname}"
@@ -114,7 +119,7 @@ def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
     yield from _CELL_WORD.findall(seen)
     yield from _in_order(seen)
     yield from _EMAIL.findall(seen)
-    for run in _DIGIT_RUN.findall(seen):
+    for run in DIGIT_RUN.findall(seen):
         digits = run.translate(_SEPARATORS)
         yield digits[-PHONE_DIGITS:]
         yield digits
