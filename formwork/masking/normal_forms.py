@@ -42,12 +42,12 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one w
 # ("David Stanley - May 2026" holds no "Stanley May").
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
 _CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[^\w\t\n]*(?=[\t\n]|\Z)")
-_NAME_WORD = r"([^\W\d_]+(?:['\-][^\W\d_]+)*)"
-SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*,[^\S\t\n]*{_NAME_WORD}(?:[^\S\t\n]+{_NAME_WORD})?")
-_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}")
+_NAME_WORD = r"([^\W\d_]++(?:['\-][^\W\d_]++)*+)"  # possessive: a word is never tried again shorter
+SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*+,[^\S\t\n]*+{_NAME_WORD}(?:[^\S\t\n]++{_NAME_WORD})?")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}")
 DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
-                   r"|(?=[a-z]*\d)[^\W_]{6,})")
+                   r"|(?=[a-z]*+\d)[^\W_]{6,})")
 _SEPARATORS = str.maketrans("", "", " -./()+")
 
 
