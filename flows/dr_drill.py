@@ -17,9 +17,17 @@ from flows.pitr_drill import pitr_drill
 from formwork import environments
 from formwork.backup import catalog, drill, scratch_server
 from formwork.backup.drill import DrillResult, check
+from formwork.errors import first_line
 from tasks.backup import backup_store
 from tasks.concurrency import environment_lock
-from tasks.drill import check_restore, clean_up_drills, drop_scratch, report, restore_scratch, verify_files
+from tasks.drill import (
+    check_restore,
+    clean_up_drills,
+    drop_scratch,
+    report,
+    restore_scratch,
+    verify_files,
+)
 
 
 @flow(name="dr_drill", flow_run_name="drill-{environment}", log_prints=True)
@@ -50,7 +58,7 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
                     if result.passed:
                         result.rto = datetime.now(UTC) - started
                 except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
-                    result.add(check("restore and checks", [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]))
+                    result.add(check("restore and checks", [first_line(exc)]))
                 finally:
                     clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()

@@ -12,12 +12,23 @@ from prefect import flow
 from formwork import environments
 from formwork.backup import catalog
 from formwork.backup.drill import Stopwatch, check
-from formwork.pitr import backups, protection, scratch, target as targets
+from formwork.errors import first_line
+from formwork.pitr import backups, protection, scratch
+from formwork.pitr import target as targets
 from formwork.pitr.archive import archived_segments, newest
 from formwork.pitr.result import PitrDrillResult
 from tasks.backup import backup_store
 from tasks.drill import report
-from tasks.pitr import archive_gaps, check_point, recovered, remove_leftovers, remove_scratch, restore_point, stanza_info, start_scratch
+from tasks.pitr import (
+    archive_gaps,
+    check_point,
+    recovered,
+    remove_leftovers,
+    remove_scratch,
+    restore_point,
+    stanza_info,
+    start_scratch,
+)
 
 
 @flow(name="pitr_drill", flow_run_name="pitr-drill-{environment}", log_prints=True)
@@ -50,7 +61,7 @@ def pitr_drill(environment: str, target_time: str = targets.RANDOM):
             if result.passed:
                 result.rto = datetime.now(UTC) - started
         except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
-            result.add(check("recovery and checks", [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]))
+            result.add(check("recovery and checks", [first_line(exc)]))
         finally:
             clock("remove scratch", remove_scratch, cluster)
     result.measure()

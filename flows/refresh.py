@@ -17,12 +17,24 @@ from flows.approval import approval_step, parameter_approvals
 from flows.reports import publish
 from formwork import environments
 from formwork.approvers import check_approver, recorded
+from formwork.errors import first_line
 from formwork.refresh import dump_folder, filestore, swap
 from formwork.refresh.report import RefreshReport
 from tasks.concurrency import environment_lock
 from tasks.masking import DEFAULT_RULES
-from tasks.refresh import (build_indexes, check_guards, clean_up, clone_database, copy_filestore, describe_target, mask_copy,
-                           restore_backup, rewire_copy, swap_in, verify_counts)
+from tasks.refresh import (
+    build_indexes,
+    check_guards,
+    clean_up,
+    clone_database,
+    copy_filestore,
+    describe_target,
+    mask_copy,
+    restore_backup,
+    rewire_copy,
+    swap_in,
+    verify_counts,
+)
 
 
 class _Steps:
@@ -37,7 +49,7 @@ class _Steps:
             result = function(*args)
         except Exception as exc:
             self.report.steps.append((name, time.monotonic() - started))
-            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            why = first_line(exc)
             after = "the next run completes the swap" if name == "swap" else "the target is untouched"
             self.report.outcome = f"FAILED at {name} ({why}); {after}"
             publish(self.report)

@@ -8,6 +8,8 @@ from typing import Protocol, TypeVar
 
 from prefect.artifacts import create_markdown_artifact
 
+from formwork.errors import first_line
+
 
 class Report(Protocol):
     @property
@@ -38,6 +40,6 @@ def published_when_failing(report: _Outcome) -> Iterator[None]:
         yield
     except Exception as exc:
         if report.outcome == "running":
-            report.outcome = f"FAILED ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            report.outcome = f"FAILED ({first_line(exc)})"
             publish(report)
         raise

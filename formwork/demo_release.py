@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from formwork.errors import OperationError
+from formwork.errors import OperationError, last_line
 from formwork.local.gitops_repo import git
 from formwork.local.stack import LocalStack
 
@@ -104,7 +104,7 @@ def build(demo: Demo, stack: LocalStack) -> str:
     if built.returncode == 0:
         click.echo("   built once, pushed, scanned (syft SBOM, offline OSV advisories): nothing blocks it")
         return built.stdout.strip().splitlines()[-1]
-    reason = (built.stderr.strip().splitlines() or ["no output"])[-1]
+    reason = last_line(built.stderr, "no output")
     if "container engine" not in reason:  # the engine is missing or cannot run here (not: the build itself failed)
         click.echo(built.stderr.rstrip(), err=True)
         raise OperationError(f"demo step failed: formwork release build: {reason}")
@@ -128,7 +128,7 @@ def run(demo: Demo, stack: LocalStack) -> None:
     write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2))
     approval = ("--yes", "--approver", "alice", "--change", "DEMO-7", "--rollout-timeout", "30")
     refused = demo.run("release", "promote", image, "--to", "prod", *approval, check=False, quiet=True)
-    click.echo((refused.stderr.strip().splitlines() or ["(no message)"])[-1])
+    click.echo(last_line(refused.stderr, "(no message)"))
     click.secho(f"   finance closes the books early (the freeze now ends in {FREEZE_SECONDS} s); the promotion waits for that slot:", fg="yellow")
     write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=FREEZE_SECONDS))
     demo.run("release", "promote", image, "--to", "prod", *approval, "--wait-for-window")

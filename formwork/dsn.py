@@ -14,7 +14,7 @@ from urllib.parse import quote
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from formwork.errors import InputError
+from formwork.errors import InputError, first_line
 
 _PASSWORD_IN_URI = re.compile(r"(://[^:/@]*:)([^@]*)(@)")
 # `?password=`, `&sslpassword=` in a URI's query, `password=...` in a key=value conninfo string
@@ -77,7 +77,7 @@ def parse_dsn(uri: str, *, option: str = "--dsn") -> ConnectionSpec:
     try:
         params = conninfo_to_dict(uri)
     except psycopg.ProgrammingError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else "malformed URI"
+        reason = first_line(exc, "malformed URI")
         raise InputError(f"{option} '{shown}': malformed URI ({redact(reason)})") from None
     host = params.pop("host", None)
     dbname = params.pop("dbname", None)

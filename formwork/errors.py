@@ -16,3 +16,17 @@ class InputError(FormworkError):
 
 class OperationError(FormworkError):
     exit_code = 1
+
+
+def first_line(exc: BaseException, default: str | None = None) -> str:
+    """What a one-line message quotes of another error: the first line of its text (libraries such as psycopg
+    and git put details below it), else `default`, else the error's type."""
+    text = str(exc).strip()
+    if text:
+        return text.splitlines()[0].strip()
+    return type(exc).__name__ if default is None else default
+
+
+def last_line(output: str, default: str) -> str:
+    """The last line a failed program printed (its error, after any progress), else `default`."""
+    return (output.strip().splitlines() or [default])[-1]

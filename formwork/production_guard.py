@@ -24,7 +24,7 @@ import psycopg
 from psycopg import errors
 
 from formwork.dsn import ConnectionSpec
-from formwork.errors import InputError
+from formwork.errors import InputError, first_line
 from formwork.locations import overlaps
 
 CONNECT_TIMEOUT = 10
@@ -86,7 +86,9 @@ def catalogue(environments: Iterable[KnownEnvironment]) -> Iterator[None]:
 def known_environments() -> list[KnownEnvironment]:
     if _catalogue is not None:
         return list(_catalogue())
-    from formwork.environments import known_environments as from_blocks  # Prefect blocks: the default catalogue
+    from formwork.environments import (
+        known_environments as from_blocks,  # Prefect blocks: the default catalogue
+    )
 
     return from_blocks()
 
@@ -124,7 +126,7 @@ def environment_databases(action: str, *, production_only: bool = True) -> list[
             if not env.production:
                 continue
             if env.identity is None:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                reason = first_line(exc)
                 raise InputError(
                     f"refusing to {action}: production environment '{env.name}' ({env.connection.uri()}) cannot be reached "
                     f"({reason}) and has no recorded identity, so Formwork cannot tell whether the target is production") from None

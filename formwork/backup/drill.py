@@ -20,10 +20,17 @@ from pathlib import Path
 
 import psycopg
 
-from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals, safe_key
+from blocks.object_store import (
+    ObjectNotFound,
+    ObjectStore,
+    UnsafeKey,
+    refusals,
+    safe_key,
+)
 from formwork.backup.manifest import FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
+from formwork.errors import first_line
 from formwork.progress import NoProgress, Progress
 
 SCRATCH = "__drill_"
@@ -199,7 +206,7 @@ def sanity_problems(conn: psycopg.Connection) -> list[str]:
             problems += [f"{what}: {row[0]}" for row in conn.execute(query)]
         except psycopg.errors.UndefinedTable as exc:
             conn.rollback()
-            problems.append(f"{what}: {str(exc).splitlines()[0]}")
+            problems.append(f"{what}: {first_line(exc)}")
     return problems
 
 

@@ -26,7 +26,7 @@ from formwork.cli.rewire import rewire
 from formwork.cli.seed import seed
 from formwork.cli.store import store
 from formwork.cli.trigger import trigger
-from formwork.errors import FormworkError
+from formwork.errors import FormworkError, first_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"formwork: {exc}", err=True)
         return exc.exit_code
     except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         click.echo(f"formwork: database unreachable: {first}", err=True)
         return 1
     return 0

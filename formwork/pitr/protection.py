@@ -16,13 +16,13 @@ import subprocess
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 from prefect.exceptions import ObjectNotFound
+from psycopg import sql
 
 from blocks.odoo_environment import OdooEnvironment
 from blocks.pitr_protection import PitrProtection, block_name
 from formwork.dsn import connect_maintenance
-from formwork.errors import InputError, OperationError
+from formwork.errors import InputError, OperationError, first_line
 from formwork.locations import parse_location
 from formwork.pitr import config, pgbackrest
 from formwork.pitr.pgbackrest import as_account, server_account
@@ -82,7 +82,7 @@ def _data_directory(env: OdooEnvironment) -> str:
         with connect_maintenance(env.connection()) as conn:
             return conn.execute("SHOW data_directory").fetchone()[0]
     except psycopg.Error as exc:
-        raise InputError(f"--pg-data: not given, and the server would not say ({str(exc).strip().splitlines()[0]})") from None
+        raise InputError(f"--pg-data: not given, and the server would not say ({first_line(exc)})") from None
 
 
 def socket_directory(env: OdooEnvironment) -> str | None:

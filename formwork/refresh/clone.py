@@ -19,7 +19,7 @@ from psycopg.conninfo import make_conninfo
 
 from formwork import databases
 from formwork.dsn import ConnectionSpec, connect_maintenance
-from formwork.errors import OperationError
+from formwork.errors import OperationError, last_line
 from formwork.local.pgbin import program
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
@@ -86,7 +86,7 @@ def _entries(directory: Path, database: str) -> list[str]:
     """The dump's table of contents, one line per entry."""
     listing = subprocess.run([program("pg_restore"), "--list", str(directory)], capture_output=True, text=True)
     if listing.returncode != 0:
-        reason = (listing.stderr.strip().splitlines() or ["no message"])[-1]
+        reason = last_line(listing.stderr, "no message")
         raise OperationError(f"restore {database} failed: {directory} is not a readable dump: {reason}")
     return [line for line in listing.stdout.splitlines() if line and not line.startswith(";")]
 

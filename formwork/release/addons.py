@@ -13,7 +13,7 @@ import ast
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from formwork.errors import OperationError
+from formwork.errors import OperationError, first_line
 
 MANIFEST = "__manifest__.py"
 DATA_DIRECTORIES = frozenset({"models", "data", "security", "views"})
@@ -45,7 +45,7 @@ def parse_manifest(text: str, path: str) -> tuple[dict | None, str | None]:
     except SyntaxError as exc:
         return None, f"{path}:{exc.lineno or 1}: does not parse: {exc.msg}"
     except (ValueError, TypeError, MemoryError, RecursionError) as exc:
-        return None, f"{path}: not a literal dictionary ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        return None, f"{path}: not a literal dictionary ({type(exc).__name__}: {first_line(exc, '')})"
     if not isinstance(manifest, dict):
         return None, f"{path}: must be a dictionary, got {type(manifest).__name__}"
     version = manifest.get("version")

@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
-from formwork.errors import InputError, OperationError
+from formwork.errors import InputError, OperationError, first_line
 
 KUSTOMIZATION = "kustomization.yaml"
 PREVIOUS_DIGEST = "Previous-digest"  # trailer written by `pin`: the digest the commit replaced
@@ -403,7 +403,7 @@ def _load_mapping(text: str, where: str) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = first_line(exc)
         raise InputError(f"{where}: not valid YAML ({reason})") from None
     if data is None:
         return {}

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formwork.errors import InputError, OperationError
+from formwork.errors import InputError, OperationError, last_line
 
 VARIABLE = "FORMWORK_ODOO_BIN"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def available_odoo() -> tuple[Path | None, str]:
         built = subprocess.run([str(script), str(cache_root() / "odoo-17.0")], check=False, capture_output=True, text=True,
                                timeout=ENSURE_TIMEOUT)
     if built.returncode != 0:
-        return None, f"{script} failed: {(built.stderr.strip().splitlines() or ['no output'])[-1]}"
+        return None, f"{script} failed: {last_line(built.stderr, 'no output')}"
     return Path(built.stdout.strip().splitlines()[-1]), ""
 
 

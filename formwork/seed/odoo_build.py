@@ -24,7 +24,7 @@ from psycopg.conninfo import make_conninfo
 
 from formwork import databases
 from formwork.dsn import ConnectionSpec
-from formwork.errors import OperationError
+from formwork.errors import OperationError, last_line
 from formwork.local.pgbin import program
 from formwork.seed.odoo_bin import OdooRunner, cache_root, locked
 from formwork.seed.odoo_role import ROLE
@@ -123,5 +123,5 @@ def _pg(name: str, args: list[str], database: ConnectionSpec) -> None:
     result = subprocess.run([program(name), f"--dbname={conninfo}", *args], check=False, capture_output=True, text=True,
                             env=env, timeout=BUILD_TIMEOUT)
     if result.returncode != 0:
-        raise OperationError(f"{name} {database.dbname} failed: {(result.stderr.strip().splitlines() or ['no message'])[-1]}")
+        raise OperationError(f"{name} {database.dbname} failed: {last_line(result.stderr, 'no message')}")
 
