@@ -183,7 +183,7 @@ def main() -> None:
             whole = measured(cluster.dsn("formwork"), rules, SALT, str(work / "files-formwork"))
         report = whole.report
         results["formwork"] = whole.seconds
-        assert not report.leaks
+        assert not report.leaks, report.leaks
 
         with fresh_copy(cluster, "constant_subset", work), psycopg.connect(cluster.dsn("constant_subset")) as conn:
             results["constant_subset"] = constant_rewrite(conn, entries, only=pynonymizer_column, set_aside=False)

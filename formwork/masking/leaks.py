@@ -13,9 +13,9 @@ cannot be read fully, which fails the run like a finding.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -129,34 +129,48 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals:
     counts: Counter[tuple[str, int]] = Counter()
     unread: dict[Unread, None] = {}
     with _searchers(originals, store) as pool:
-        explaining = [pool.submit(_found, batch) for batch in _joined(produced, 200_000)]
-        jobs = []
-        for table, columns in sorted(tables.items()):
-            names = [c for c, kind in columns.items() if searched(kind) and not (table == "ir_attachment" and c == "db_datas")]
-            if not names:
-                continue
-            query = sql.SQL("COPY (SELECT {} FROM {}{}) TO STDOUT").format(
-                sql.SQL(", ").join(_as_text(c, columns[c]) for c in names), sql.Identifier(table),
-                sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""))
-            with conn.cursor().copy(query) as copy:
-                jobs += [(table, names, pool.submit(_search_rows, block)) for block in _blocks(copy)]
-        skip = (f" AND NOT ({ASSET_BUNDLES})" if _has_bundles(tables) else "") + (
-            f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else "")
-        if store is not None and "ir_attachment" in tables:
-            fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL" + skip)]
-            jobs += [(None, None, pool.submit(_search_files, fnames[i:i + FILES_PER_JOB])) for i in range(0, len(fnames), FILES_PER_JOB)]
-        if "db_datas" in tables.get("ir_attachment", {}):
-            jobs += [(None, None, pool.submit(_search_kept_files, batch)) for batch in _files_in_database(conn, skip)]
-        for job in explaining:
-            for found in job.result():
-                originals.forms.pop(found, None)
-        for table, names, job in jobs:
-            for where, found in job.result():
-                if isinstance(found, Unread):
-                    unread.setdefault(found, None)
-                elif (origin := originals.forms.get(found)) is not None:
-                    counts[(f"{table}.{names[where]}" if table else where, origin)] += 1
+        for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))):
+            for form in found:
+                originals.forms.pop(form, None)
+        for where, found in itertools.chain.from_iterable(_windowed(pool, _jobs(conn, tables, store, module_rows))):
+            if isinstance(found, Unread):
+                unread.setdefault(found, None)
+            elif (origin := originals.forms.get(found)) is not None:
+                counts[(where, origin)] += 1
     return [Leak(where, originals.origins[origin], n) for (where, origin), n in sorted(counts.items())] + list(unread)
+
+
+def _jobs(conn: psycopg.Connection, tables: dict[str, dict[str, str]], store: ObjectStore | None,
+          module_rows: dict[str, str]) -> Iterator[tuple[Callable, tuple]]:
+    """(function, arguments) of every search: runs of COPY rows of each table, then files a batch at a time."""
+    for table, columns in sorted(tables.items()):
+        names = [c for c, kind in columns.items() if searched(kind) and not (table == "ir_attachment" and c == "db_datas")]
+        if not names:
+            continue
+        query = sql.SQL("COPY (SELECT {} FROM {}{}) TO STDOUT").format(
+            sql.SQL(", ").join(_as_text(c, columns[c]) for c in names), sql.Identifier(table),
+            sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""))
+        with conn.cursor().copy(query) as copy:
+            yield from ((_search_rows, ([f"{table}.{name}" for name in names], block)) for block in _blocks(copy))
+    skip = (f" AND NOT ({ASSET_BUNDLES})" if _has_bundles(tables) else "") + (
+        f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else "")
+    if store is not None and "ir_attachment" in tables:
+        fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL" + skip)]
+        yield from ((_search_files, (fnames[i:i + FILES_PER_JOB],)) for i in range(0, len(fnames), FILES_PER_JOB))
+    if "db_datas" in tables.get("ir_attachment", {}):
+        yield from ((_search_kept_files, (batch,)) for batch in _files_in_database(conn, skip))
+
+
+def _windowed(pool: Executor, jobs: Iterable[tuple[Callable, tuple]]) -> Iterator:
+    """The jobs' results in order, with at most WINDOW jobs handed out and not yet taken back: the text of a
+    whole database, read faster than it is searched, would otherwise wait in this process's memory."""
+    pending: deque[Future] = deque()
+    for function, arguments in jobs:
+        pending.append(pool.submit(function, *arguments))
+        if len(pending) > WINDOW:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _as_text(column: str, kind: str) -> sql.Composable:
@@ -176,6 +190,7 @@ def _has_bundles(tables: dict[str, dict[str, str]]) -> bool:
 
 
 FILES_PER_JOB = 500
+WINDOW = 2 * forked.MAX_WORKERS
 _SEARCH: tuple | None = None  # (originals, store) of the running scan: set before the workers fork
 
 
@@ -190,16 +205,16 @@ def _searchers(originals: Originals, store: ObjectStore | None) -> Iterator[Exec
         _SEARCH = None
 
 
-def _search_rows(data: bytes) -> list[tuple[int, int]]:
-    """(column index, form hash) of every form found in a run of COPY rows. The whole run is searched
-    at once; only a run with findings is searched again cell by cell, to name the columns."""
+def _search_rows(columns: list[str], data: bytes) -> list[tuple[str, int]]:
+    """("table.column", form hash) of every form found in a run of COPY rows of these columns. The whole run
+    is searched at once; only a run with findings is searched again cell by cell, to name the columns."""
     block = data.decode("utf-8", "replace")
     if not _found(block, copied=True):
         return []
     hits = []
     for row in block.split("\n"):
         for index, cell in enumerate(row.split("\t")):
-            hits += [(index, found) for found in _found(cell, copied=True)]
+            hits += [(columns[index], found) for found in _found(cell, copied=True)]
     return hits
 
 
