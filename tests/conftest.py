@@ -26,6 +26,11 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (rank(item.nodeid), item.path not in slow_files))  # a file stays in one piece
 
 
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):  # xdist would order the files by their number of tests
+        config.option.loadscopereorder = False
+
+
 def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") == "loadfile":
         from tests.support.scheduling import HeaviestFirst

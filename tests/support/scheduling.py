@@ -32,11 +32,8 @@ def rank(nodeid: str) -> int:
 
 
 class HeaviestFirst(LoadFileScheduling):
-    """Units in collection order (the collection is sorted by `rank`), real-Odoo files as one unit."""
-
-    def __init__(self, config, log=None):
-        super().__init__(config, log)
-        config.option.loadscopereorder = False
+    """Real-Odoo files as one unit; units in collection order (sorted by `rank`; conftest turns xdist's own
+    reordering off)."""
 
     def _split_scope(self, nodeid: str) -> str:
         return unit(nodeid)
