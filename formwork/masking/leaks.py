@@ -60,21 +60,6 @@ class Originals:
             for form in normal_forms.forms(kind, value):
                 self.forms.pop(hash(form), None)
 
-    def discard(self, fakes: Iterable[str]) -> None:
-        """An original found inside a value masking produced cannot count as a leak.
-
-        Fakes are drawn from the same kind of pools as real data: at a million people, nearly every
-        fake full name is also somebody's real name, and "Anna Kent" sits inside the fake "Mary Anna Kent".
-        """
-        global _SEARCH
-        _SEARCH = (self, None)
-        try:
-            for batch in _joined(fakes):
-                for found in _found(batch):
-                    self.forms.pop(found, None)
-        finally:
-            _SEARCH = None
-
 
 def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
     """Fakes one per line, as cells of their own: a pair of words never spans two fakes."""
@@ -118,8 +103,9 @@ def searched(kind: str) -> bool:
 def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals: Originals,
          store: ObjectStore | None = None, produced: Iterable[str] = (),
          module_rows: dict[str, str] | None = None) -> list[Leak | Unread]:
-    """Originals found in a fake in `produced` are dropped first (see Originals.discard). This
-    process streams every searched column out of the database; forked workers search the stream
+    """Originals found inside a fake in `produced` are dropped first: fakes come from the same pools as
+    real data (at a million people nearly every fake name is somebody's; "Anna Kent" sits inside the fake
+    "Mary Anna Kent"). This process streams every searched column out of the database; forked workers search the stream
     and the files, so the search runs beside PostgreSQL instead of after it. Rows matching `module_rows`
     (table -> SQL condition: module-shipped rows, formwork.masking.shipped) and asset bundles
     (ASSET_BUNDLES) are not searched: what Odoo ships is not what users wrote."""
