@@ -26,6 +26,7 @@ import ahocorasick
 
 from formwork.masking import normal_forms
 from formwork.masking.folded import ENTITY, GAPS, Folded, fold, searched
+from formwork.seed.iban import check_digits
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
@@ -65,9 +66,9 @@ def kind_of(match: re.Match) -> str | None:
 
 
 def iban_like(text: str) -> bool:
-    """ISO 13616 check digits: the account moved behind the country, letters as numbers, mod 97 is 1."""
+    """Its ISO 13616 check digits are the ones its country and account give."""
     compact = text.replace(" ", "").upper()
-    return int("".join(str(int(c, 36)) for c in compact[4:] + compact[:4])) % 97 == 1
+    return compact[2:4] == check_digits(compact[:2], compact[4:])
 
 
 class Scrubber:

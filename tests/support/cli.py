@@ -4,10 +4,9 @@ what only a process shows (its argv, a kill, another server or PREFECT_HOME) sta
 
 from __future__ import annotations
 
-import os
 import subprocess
-from contextlib import contextmanager
-from collections.abc import Iterator
+
+import pytest
 
 
 def in_process(capsys, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -17,7 +16,9 @@ def in_process(capsys, *args: str, env: dict[str, str] | None = None) -> subproc
     if any(key.startswith("PREFECT_") for key in env or {}):
         raise ValueError("another Prefect server or home needs a process of its own (run_formwork)")
     capsys.readouterr()
-    with _environment(env or {}):
+    with pytest.MonkeyPatch.context() as patched:
+        for key, value in (env or {}).items():
+            patched.setenv(key, value)
         code = main(list(args))
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(["formwork", *args], code, out, err)
@@ -27,17 +28,3 @@ def command_line(capsys, *args: str) -> tuple[int, str, str]:
     """in_process as (exit code, stdout, stderr)."""
     done = in_process(capsys, *args)
     return done.returncode, done.stdout, done.stderr
-
-
-@contextmanager
-def _environment(added: dict[str, str]) -> Iterator[None]:
-    before = {key: os.environ.get(key) for key in added}
-    os.environ.update(added)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
