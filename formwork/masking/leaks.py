@@ -1,8 +1,8 @@
 """After masking: prove that no original survives, anywhere, in any spelling.
 
 Every original of every identifying column is kept, in memory only (this process and the workers it
-forks), as the keyed hashes of its normal forms (formwork.masking.normal_forms; Python's string hash is
-SipHash keyed per process, and forked workers inherit the key): not a sample, and not the values.
+forks), as its normal forms (formwork.masking.normal_forms, searched as formwork.masking.originals says):
+not a sample.
 Every text-like and bytea column of every table is streamed out with COPY and its normalised view
 searched, as is every file the attachments point to or hold in the database (db_datas): its bytes and
 the text inside it (formwork.masking.file_content: PDF streams, archive members). A finding names table
@@ -17,48 +17,22 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
 from blocks.object_store import ObjectNotFound, ObjectStore
-from formwork.masking import file_content, forked, normal_forms
+from formwork.masking import file_content, forked
 from formwork.masking.introspect import base_type, is_text
+from formwork.masking.originals import Originals
+
+Form = tuple[str, int]  # a form found, and the index of the column its original came from
 
 # The web client's asset bundles: Odoo builds them from module sources as SUPERUSER_ID
 # (odoo/addons/base/models/assetsbundle.py, save_attachment); a user's upload has another create_uid.
 ASSET_BUNDLES = ("res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') AND public AND create_uid = 1 "
                  "AND COALESCE(write_uid, 1) = 1")
-
-
-@dataclass
-class Originals:
-    """The normal forms of every original the check looks for, as keyed hashes, by where they came from."""
-
-    forms: dict[int, int] = field(default_factory=dict)  # hash of a normal form -> index in `origins`
-    origins: list[str] = field(default_factory=list)  # "table.column"
-    counted: int = 0  # original values added
-    code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
-
-    def add(self, origin: str, kind: str, values: Iterable[str]) -> None:
-        if origin not in self.origins:
-            self.origins.append(origin)
-        index = self.origins.index(origin)
-        for value in values:
-            if not isinstance(value, str):
-                continue
-            self.counted += 1
-            for form in normal_forms.forms(kind, value):
-                self.forms.setdefault(hash(form), index)
-                if kind == normal_forms.CODE:
-                    self.code_lengths.add(len(form))
-
-    def drop(self, kind: str, values: Iterable[str]) -> None:
-        """Values that stay (business rows of the same column) are no originals to look for."""
-        for value in values:
-            for form in normal_forms.forms(kind, value):
-                self.forms.pop(hash(form), None)
 
 
 def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
@@ -68,12 +42,8 @@ def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
         yield batch
 
 
-def _found(text: str, copied: bool = False) -> list[int]:
-    """The hashes of the forms found in `text` (a view is made of it), one per occurrence."""
-    originals = _SEARCH[0]
-    seen = normal_forms.view(text, copied)
-    forms = originals.forms
-    return [h for h in map(hash, normal_forms.candidates(seen, originals.code_lengths)) if h in forms]
+def _found(text: str, copied: bool = False) -> list[Form]:
+    return _SEARCH[0].found(text, copied)
 
 
 @dataclass(frozen=True)
@@ -110,19 +80,20 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals:
     (table -> SQL condition: module-shipped rows, formwork.masking.shipped) and asset bundles
     (ASSET_BUNDLES) are not searched: what Odoo ships is not what users wrote."""
     module_rows = module_rows or {}
-    if not originals.forms:
+    if not len(originals):
         return []
+    originals.ready()
     counts: Counter[tuple[str, int]] = Counter()
     unread: dict[Unread, None] = {}
     with _searchers(originals, store) as pool:
-        for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))):
-            for form in found:
-                originals.forms.pop(form, None)
+        originals.forget({form for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))) for form, _ in found})
+    originals.ready()
+    with _searchers(originals, store) as pool:  # workers forked anew, with the originals no fake explains
         for where, found in itertools.chain.from_iterable(_windowed(pool, _jobs(conn, tables, store, module_rows))):
             if isinstance(found, Unread):
                 unread.setdefault(found, None)
-            elif (origin := originals.forms.get(found)) is not None:
-                counts[(where, origin)] += 1
+            else:
+                counts[(where, found[1])] += 1
     return [Leak(where, originals.origins[origin], n) for (where, origin), n in sorted(counts.items())] + list(unread)
 
 
@@ -191,8 +162,8 @@ def _searchers(originals: Originals, store: ObjectStore | None) -> Iterator[Exec
         _SEARCH = None
 
 
-def _search_rows(columns: list[str], data: bytes) -> list[tuple[str, int]]:
-    """("table.column", form hash) of every form found in a run of COPY rows of these columns. The whole run
+def _search_rows(columns: list[str], data: bytes) -> list[tuple[str, Form]]:
+    """("table.column", form found) of every form found in a run of COPY rows of these columns. The whole run
     is searched at once; only a run with findings is searched again cell by cell, to name the columns."""
     block = data.decode("utf-8", "replace")
     if not _found(block, copied=True):
@@ -204,7 +175,7 @@ def _search_rows(columns: list[str], data: bytes) -> list[tuple[str, int]]:
     return hits
 
 
-def _search_files(fnames: list[str]) -> list[tuple[str, int | Unread]]:
+def _search_files(fnames: list[str]) -> list[tuple[str, Form | Unread]]:
     store = _SEARCH[1]
     hits = []
     for fname in fnames:
@@ -231,13 +202,13 @@ def _files_in_database(conn: psycopg.Connection, skip: str = "", size: int = 1 <
         yield conn.execute("SELECT id, db_datas FROM ir_attachment WHERE id = ANY(%s)", (batch,)).fetchall()
 
 
-def _search_kept_files(rows: list[tuple[int, bytes]]) -> list[tuple[str, int | Unread]]:
+def _search_kept_files(rows: list[tuple[int, bytes]]) -> list[tuple[str, Form | Unread]]:
     return [hit for attachment_id, data in rows for hit in _search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data))]
 
 
-def _search_file(where: str, data: bytes) -> list[tuple[str, int | Unread]]:
-    """(where, form hash) of every form in the file's bytes or text, and (where, Unread) if part of it cannot be read."""
-    hits: list[tuple[str, int | Unread]] = []
+def _search_file(where: str, data: bytes) -> list[tuple[str, Form | Unread]]:
+    """(where, form found) of every form in the file's bytes or text, and (where, Unread) if part of it cannot be read."""
+    hits: list[tuple[str, Form | Unread]] = []
     try:
         for text in file_content.texts(data):
             hits += [(where, found) for found in _found(text)]

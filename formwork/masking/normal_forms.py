@@ -9,8 +9,8 @@ digits, so whitespace runs, punctuation and tags between them do not matter. A v
 - an email: casefolded;
 - a phone number: its last nine digits, the same with or without country code and trunk zero;
 - an IBAN, account, ID or passport number: its letters and digits, compact.
-Searching a view means looking up each candidate (word pairs and triples, whole-cell words, emails,
-digit runs, codes) in a set of forms: C-speed regular expressions and set lookups, no automaton.
+formwork.masking.originals searches a view for them: names with an automaton, emails, phone numbers and
+codes by looking up each candidate (emails, digit runs, codes) in a set.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one w
 # Words, and every other mark on its own: a pair of words is only one where nothing but space parts them
 # ("David Stanley - May 2026" holds no "Stanley May").
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
-_CELL_WORD = re.compile(r"(?:(?<=[\t\n])|^)[^\w\t\n]*([^\W_]+(?:['\-][^\W_]+)*)[^\w\t\n]*(?=[\t\n]|\Z)")
 _NAME_WORD = r"([^\W\d_]++(?:['\-][^\W\d_]++)*+)"  # possessive: a word is never tried again shorter
 SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*+,[^\S\t\n]*+{_NAME_WORD}(?:[^\S\t\n]++{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}")
@@ -111,13 +110,8 @@ def _phone(digits: str) -> set[str]:
 
 
 def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
-    """Every part of a view that could be a form: word pairs and triples (never across cells), words that
-    are a whole cell, emails, the last digits of digit runs, codes compact (cut to the lengths of known codes)."""
-    tokens = _TOKEN.findall(seen)
-    yield from map(" ".join, zip(tokens, tokens[1:]))
-    yield from map(" ".join, zip(tokens, tokens[1:], tokens[2:]))
-    yield from _CELL_WORD.findall(seen)
-    yield from _in_order(seen)
+    """Every part of a view that could be an email, phone or code form: emails, the last digits of digit
+    runs, codes compact (cut to the lengths of known codes)."""
     yield from _EMAIL.findall(seen)
     for run in DIGIT_RUN.findall(seen):
         digits = run.translate(_SEPARATORS)

@@ -1,0 +1,107 @@
+"""The originals the leak check looks for, and where their forms occur in a text.
+
+Names and other text (normal_forms.WORDS) sit in an Aho-Corasick automaton, which finds every one of
+them in a single pass in C, at any place of the text; only a hit is looked at in Python, to see that it
+starts and ends on word bounds (and, for one word alone, that it is the whole cell). Each name is also
+put in as "Surname, First", the order lists and letters use. Emails, phone numbers and codes (IBANs,
+ID numbers) sit in a set, looked up with what normal_forms.candidates finds: their spellings vary in
+separators, not in words. The forms stay in this process's memory (and its forked workers'): never
+written, logged or named in a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from formwork.masking import normal_forms
+
+# The view as the automaton reads it: words parted by white space (or '_') once; "Smith ,John" as "smith, john".
+_SPACES = re.compile(r"[ \xa0_]+")
+_COMMA = re.compile(r"[^\S\t\n]*,[^\S\t\n]*")
+_NAME = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")  # a word of letters: the words normal_forms.SURNAME_FIRST reads
+_NOT_A_WORD = re.compile(r"[^\w\t\n]*")  # what may stand beside a word that is a whole cell
+
+
+@dataclass
+class Originals:
+    """The normal forms of every original the check looks for, by where they came from."""
+
+    words: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)  # spelling -> (form, origin, length, whole cell)
+    coded: dict[str, int] = field(default_factory=dict)  # email, phone and code forms -> index in `origins`
+    origins: list[str] = field(default_factory=list)  # "table.column"
+    counted: int = 0  # original values added
+    code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
+
+    def __len__(self) -> int:
+        return len(self.words) + len(self.coded)
+
+    def add(self, origin: str, kind: str, values: Iterable[str]) -> None:
+        if origin not in self.origins:
+            self.origins.append(origin)
+        index = self.origins.index(origin)
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            self.counted += 1
+            for form in normal_forms.forms(kind, value):
+                if kind != normal_forms.WORDS:
+                    self.coded.setdefault(form, index)
+                    if kind == normal_forms.CODE:
+                        self.code_lengths.add(len(form))
+                    continue
+                for spelling in _spellings(form):
+                    if not self.words.exists(spelling):
+                        self.words.add_word(spelling, (form, index, len(spelling), " " not in form))
+
+    def drop(self, kind: str, values: Iterable[str]) -> None:
+        """Values that stay (business rows of the same column) are no originals to look for."""
+        for value in values:
+            self.forget(normal_forms.forms(kind, value))
+
+    def forget(self, forms: Iterable[str]) -> None:
+        """Forms that are not to be looked for (found inside a fake, see formwork.masking.leaks.scan); ready() again after."""
+        for form in forms:
+            self.coded.pop(form, None)
+            for spelling in _spellings(form):
+                self.words.remove_word(spelling)
+
+    def ready(self) -> None:
+        """Build the automaton once every original is in, before the search (and before its workers fork)."""
+        if len(self.words):
+            self.words.make_automaton()
+
+    def found(self, text: str, copied: bool = False) -> list[tuple[str, int]]:
+        """(form, origin index) of every form found in `text` (a view is made of it), one per occurrence."""
+        seen = normal_forms.view(text, copied)
+        hits = [(form, self.coded[form]) for form in normal_forms.candidates(seen, self.code_lengths) if form in self.coded]
+        if len(self.words):
+            spaced = _COMMA.sub(", ", _SPACES.sub(" ", seen))
+            hits += [(form, origin) for end, (form, origin, length, alone) in self.words.iter(spaced)
+                     if _bounded(spaced, end + 1 - length, end + 1, alone)]
+        return hits
+
+
+def _spellings(form: str) -> list[str]:
+    """A name as written, and as "Surname, First [Middle]" when all its words are words of letters."""
+    words = form.split(" ")
+    if len(words) > 1 and all(_NAME.fullmatch(word) for word in words):
+        return [form, f"{words[-1]}, {' '.join(words[:-1])}"]
+    return [form]
+
+
+def _bounded(text: str, start: int, end: int, alone: bool) -> bool:
+    """Does text[start:end] start and end a word (normal_forms' words: letters and digits, joined by ' or -)?
+    `alone`: and is it the only word of its cell (a tab or a line ends a cell)?"""
+    if start and (text[start - 1].isalnum() or text[start - 1] in "'-" and start > 1 and text[start - 2].isalnum()):
+        return False
+    if end < len(text) and (text[end].isalnum() or text[end] in "'-" and end + 1 < len(text) and text[end + 1].isalnum()):
+        return False
+    if not alone:
+        return True
+    cell_start = max(text.rfind("\t", 0, start), text.rfind("\n", 0, start)) + 1
+    cell_end = min((at for at in (text.find("\t", end), text.find("\n", end)) if at >= 0), default=len(text))
+    return bool(_NOT_A_WORD.fullmatch(text, cell_start, start) and _NOT_A_WORD.fullmatch(text, end, cell_end))

@@ -1,0 +1,65 @@
+"""Where the leak check's automaton finds an original name, and where a look-alike is no finding.
+
+No database: formwork.masking.originals alone, on the spellings people write and on the near misses
+that would fail a clean copy (a longer word, a hyphenated name, a single word inside a sentence)."""
+
+from __future__ import annotations
+
+import pytest
+
+from formwork.masking import normal_forms
+from formwork.masking.originals import Originals
+
+
+@pytest.fixture(scope="module")
+def originals() -> Originals:
+    originals = Originals()
+    originals.add("hr_employee.name", normal_forms.WORDS, ["John Smith", "Mary Ann O'Brien-Lee", "Rosalind"])
+    originals.add("res_partner.email", normal_forms.EMAIL, ["John.Smith@Example.com"])
+    originals.ready()
+    return originals
+
+
+FOUND = {
+    "as written": ("Site visit by John Smith.", "john smith"),
+    "surname first": ("Foreman: Smith, John", "john smith"),
+    "surname first without space": ("Smith,John (site)", "john smith"),
+    "surname first with space before the comma": ("SMITH , JOHN", "john smith"),
+    "underscore": ("john_smith signed", "john smith"),
+    "three words of a longer name": ("Mary Ann O'Brien-Lee, foreman", "mary ann o'brien-lee"),
+    "surname first of three words": ("O'Brien-Lee, Mary Ann", "mary ann o'brien-lee"),
+    "one word, a whole cell": ("x\t Rosalind \ty", "rosalind"),
+    "one word, the whole text": ("(Rosalind)", "rosalind"),
+    "email": ("mail JOHN.SMITH@example.COM today", "john.smith@example.com"),
+}
+NOT_FOUND = {
+    "longer word": "John Smithson",
+    "word before": "Littlejohn Smith",
+    "hyphenated before": "Mary-John Smith",
+    "hyphenated after": "John Smith-Jones",
+    "parted by a mark": "John. Smith",
+    "parted by a cell": "John\tSmith",
+    "one word inside a sentence": "Rosalind called",
+    "one word inside a longer one": "Rosalinda",
+    "another address": "xjohn.smith@example.com",
+}
+
+
+@pytest.mark.parametrize("label", list(FOUND))
+def test_a_spelling_of_an_original_is_found(originals, label):
+    text, form = FOUND[label]
+    assert form in [found for found, _ in originals.found(text, copied=True)]
+
+
+@pytest.mark.parametrize("label", list(NOT_FOUND))
+def test_a_look_alike_is_no_finding(originals, label):
+    assert originals.found(NOT_FOUND[label], copied=True) == []
+
+
+def test_a_forgotten_form_is_no_longer_looked_for(originals):
+    forgetful = Originals()
+    forgetful.add("hr_employee.name", normal_forms.WORDS, ["John Smith", "Anna Kent"])
+    forgetful.ready()
+    forgetful.forget({"john smith"})
+    forgetful.ready()
+    assert [form for form, _ in forgetful.found("John Smith and Kent, Anna")] == ["anna kent"]
