@@ -30,7 +30,8 @@ _NOT_A_WORD = re.compile(r"[^\w\t\n]*")  # what may stand beside a word that is 
 class Originals:
     """The normal forms of every original the check looks for, by where they came from."""
 
-    words: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)  # spelling -> (form, origin, length, whole cell)
+    # spelling -> origin index, length and whether it must be a whole cell, packed in one C integer (see _packed)
+    words: ahocorasick.Automaton = field(default_factory=lambda: ahocorasick.Automaton(ahocorasick.STORE_INTS))
     coded: dict[str, int] = field(default_factory=dict)  # email, phone and code forms -> index in `origins`
     origins: list[str] = field(default_factory=list)  # "table.column"
     counted: int = 0  # original values added
@@ -55,7 +56,7 @@ class Originals:
                     continue
                 for spelling in _spellings(form):
                     if not self.words.exists(spelling):
-                        self.words.add_word(spelling, (form, index, len(spelling), " " not in form))
+                        self.words.add_word(spelling, _packed(index, len(spelling), " " not in form))
 
     def drop(self, kind: str, values: Iterable[str]) -> None:
         """Values that stay (business rows of the same column) are no originals to look for."""
@@ -80,9 +81,15 @@ class Originals:
         hits = [(form, self.coded[form]) for form in normal_forms.candidates(seen, self.code_lengths) if form in self.coded]
         if len(self.words):
             spaced = _COMMA.sub(", ", _SPACES.sub(" ", seen))
-            hits += [(form, origin) for end, (form, origin, length, alone) in self.words.iter(spaced)
-                     if _bounded(spaced, end + 1 - length, end + 1, alone)]
+            for end, packed in self.words.iter(spaced):
+                origin, length, alone = packed >> 33, packed >> 1 & 0xFFFFFFFF, packed & 1
+                if _bounded(spaced, end + 1 - length, end + 1, alone):
+                    hits.append((_form(spaced[end + 1 - length:end + 1]), origin))
         return hits
+
+
+def _packed(origin: int, length: int, alone: bool) -> int:
+    return origin << 33 | length << 1 | alone  # a C long: up to a million origins, spellings up to 4 GB
 
 
 def _spellings(form: str) -> list[str]:
@@ -91,6 +98,12 @@ def _spellings(form: str) -> list[str]:
     if len(words) > 1 and all(_NAME.fullmatch(word) for word in words):
         return [form, f"{words[-1]}, {' '.join(words[:-1])}"]
     return [form]
+
+
+def _form(spelling: str) -> str:
+    """The form a spelling found stands for: "smith, john paul" is "john paul smith"."""
+    surname, comma, first = spelling.partition(", ")
+    return f"{first} {surname}" if comma else spelling
 
 
 def _bounded(text: str, start: int, end: int, alone: bool) -> bool:
