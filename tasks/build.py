@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
 
 from prefect import task
 
+from formwork import commands
 from formwork.release.addons import check_addons, module_versions
 from formwork.release.build import build_image
 from formwork.release.engine import container_engine
@@ -18,7 +18,7 @@ from formwork.release.scan import Verdict, choose_scanner, evaluate, load_waiver
 
 
 def git_commit(context: Path) -> str | None:
-    found = subprocess.run(["git", "-C", str(context), "rev-parse", "HEAD"], capture_output=True, text=True)
+    found = commands.run(["git", "-C", context, "rev-parse", "HEAD"], f"git rev-parse in {context}", check=False, timeout=60)
     return found.stdout.strip() if found.returncode == 0 else None
 
 

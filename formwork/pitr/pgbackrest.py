@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from blocks.pitr_protection import PitrProtection
-from formwork.errors import OperationError
+from formwork import commands
 from formwork.pitr.config import pgbackrest_binary
 
 
@@ -39,16 +39,14 @@ def as_account(account: str | None, args: list[str]) -> list[str]:
 def run(protection: PitrProtection, command: str, *options: str, timeout: float = 3600) -> str:
     """One pgBackRest command; its first error line becomes the OperationError."""
     args = [pgbackrest_binary(), f"--config={protection.config_path}", f"--stanza={protection.stanza}", command, *options]
-    try:
-        done = subprocess.run(as_account(server_account(protection.pg_data), args), capture_output=True, text=True,
-                              timeout=timeout, cwd="/")
-    except FileNotFoundError:
-        raise OperationError("pgBackRest is not installed: run tools/ensure-pgbackrest.sh (apt-get install pgbackrest)") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-        first = next((line for line in lines if line.startswith(("ERROR", "FATAL"))), lines[0] if lines else f"exit {done.returncode}")
-        raise OperationError(f"pgbackrest {command} (stanza {protection.stanza}) failed: {first}")
-    return done.stdout
+    return commands.run(as_account(server_account(protection.pg_data), args), f"pgbackrest {command} (stanza {protection.stanza})",
+                        timeout=timeout, cwd="/", reason=_error_line, install="run tools/ensure-pgbackrest.sh: apt-get install pgbackrest").stdout
+
+
+def _error_line(done: subprocess.CompletedProcess) -> str:
+    """pgBackRest's first ERROR or FATAL line (it goes on logging after it)."""
+    lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
+    return next((line for line in lines if line.startswith(("ERROR", "FATAL"))), lines[0] if lines else f"exit {done.returncode}")
 
 
 def info(protection: PitrProtection) -> dict:

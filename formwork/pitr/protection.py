@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import psycopg
@@ -21,8 +20,9 @@ from psycopg import sql
 
 from blocks.odoo_environment import OdooEnvironment
 from blocks.pitr_protection import PitrProtection, block_name
+from formwork import commands
 from formwork.dsn import connect_maintenance
-from formwork.errors import InputError, OperationError, first_line
+from formwork.errors import InputError, first_line
 from formwork.locations import parse_location
 from formwork.pitr import config, pgbackrest
 from formwork.pitr.pgbackrest import as_account, server_account
@@ -140,10 +140,8 @@ def restart(protection: PitrProtection) -> None:
 
     log = Path(protection.pg_data).parent / "postgres.log"  # where Formwork's own clusters log (LocalCluster)
     args = [program("pg_ctl"), "-D", protection.pg_data, "-l", str(log), "-m", "fast", "-w", "-t", "120", "restart"]
-    done = subprocess.run(as_account(server_account(protection.pg_data), args), capture_output=True, text=True, cwd="/",
-                          env={**os.environ, "PGCTLTIMEOUT": "120"})
-    if done.returncode != 0:
-        raise OperationError(f"restarting the server in {protection.pg_data} failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+    commands.run(as_account(server_account(protection.pg_data), args), f"restarting the server in {protection.pg_data}", cwd="/",
+                 env={**os.environ, "PGCTLTIMEOUT": "120"}, timeout=300)
 
 
 def create_stanza(protection: PitrProtection) -> None:

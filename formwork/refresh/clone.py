@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from formwork import databases
+from formwork import commands, databases
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError, last_line
 from formwork.local.pgbin import program
@@ -84,10 +84,8 @@ def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: 
 
 def _entries(directory: Path, database: str) -> list[str]:
     """The dump's table of contents, one line per entry."""
-    listing = subprocess.run([program("pg_restore"), "--list", str(directory)], capture_output=True, text=True)
-    if listing.returncode != 0:
-        reason = last_line(listing.stderr, "no message")
-        raise OperationError(f"restore {database} failed: {directory} is not a readable dump: {reason}")
+    listing = commands.run([program("pg_restore"), "--list", directory], f"restore {database}",
+                           reason=lambda done: f"{directory} is not a readable dump: {last_line(done.stderr, 'no message')}")
     return [line for line in listing.stdout.splitlines() if line and not line.startswith(";")]
 
 

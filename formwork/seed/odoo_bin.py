@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formwork import commands
 from formwork.errors import InputError, OperationError, last_line
 
 VARIABLE = "FORMWORK_ODOO_BIN"
@@ -50,8 +51,7 @@ def available_odoo() -> tuple[Path | None, str]:
     if not script.is_file():
         return None, f"{VARIABLE} is unset and {script} does not exist"
     with locked(cache_root() / "odoo-17.0.lock"):
-        built = subprocess.run([str(script), str(cache_root() / "odoo-17.0")], check=False, capture_output=True, text=True,
-                               timeout=ENSURE_TIMEOUT)
+        built = commands.run([script, cache_root() / "odoo-17.0"], str(script), check=False, timeout=ENSURE_TIMEOUT)
     if built.returncode != 0:
         return None, f"{script} failed: {last_line(built.stderr, 'no output')}"
     return Path(built.stdout.strip().splitlines()[-1]), ""
@@ -79,10 +79,9 @@ class OdooRunner:
     def version(self, option: str = "--odoo-bin") -> str:
         """`odoo-bin --version`, refused (naming the option) unless it is Odoo 17.0."""
         try:
-            result = subprocess.run([str(self.bin), "--version"], check=False, capture_output=True, text=True, timeout=120,
-                                    env=self.environment())
-        except OSError as exc:
-            raise InputError(f"{option} '{self.bin}': cannot run it ({exc.strerror})") from None
+            result = commands.run([self.bin, "--version"], f"{option} '{self.bin}'", check=False, timeout=120, env=self.environment())
+        except OperationError as exc:
+            raise InputError(str(exc)) from None
         said = (result.stdout.strip().splitlines() or ["nothing"])[-1]
         if result.returncode != 0 or not said.startswith(VERSION):
             raise InputError(f"{option} '{self.bin}': `--version` says {said!r}, not {VERSION}")
@@ -103,11 +102,8 @@ class OdooRunner:
         """Runs odoo-bin to the end, keeping its output in `log`; OperationError when it fails or logs an ERROR."""
         extra = ["--max-cron-threads=0"] if subcommand == "server" else []
         log.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            result = subprocess.run(self.command(subcommand, *args, *extra, data_dir=data_dir), check=False, input=stdin,
-                                    capture_output=True, text=True, timeout=timeout, env=self.environment())
-        except subprocess.TimeoutExpired:
-            raise OperationError(f"odoo-bin {subcommand} did not finish within {timeout:.0f} s") from None
+        result = commands.run(self.command(subcommand, *args, *extra, data_dir=data_dir), f"odoo-bin {subcommand}", check=False,
+                              input=stdin, timeout=timeout, env=self.environment())
         output = result.stdout + result.stderr
         log.write_text(output)
         if result.returncode != 0 or LOG_ERROR.search(output):

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -22,9 +21,8 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from formwork import databases
+from formwork import commands, databases
 from formwork.dsn import ConnectionSpec
-from formwork.errors import OperationError, last_line
 from formwork.local.pgbin import program
 from formwork.seed.odoo_bin import OdooRunner, cache_root, locked
 from formwork.seed.odoo_role import ROLE
@@ -120,8 +118,5 @@ def _pg(name: str, args: list[str], database: ConnectionSpec) -> None:
     """pg_dump / pg_restore on `database`, its password through the environment."""
     conninfo = make_conninfo(**{k: v for k, v in database.kwargs().items() if k != "password"})
     env = {**os.environ, **({"PGPASSWORD": database.password} if database.password else {})}
-    result = subprocess.run([program(name), f"--dbname={conninfo}", *args], check=False, capture_output=True, text=True,
-                            env=env, timeout=BUILD_TIMEOUT)
-    if result.returncode != 0:
-        raise OperationError(f"{name} {database.dbname} failed: {last_line(result.stderr, 'no message')}")
+    commands.run([program(name), f"--dbname={conninfo}", *args], f"{name} {database.dbname}", env=env, timeout=BUILD_TIMEOUT)
 
