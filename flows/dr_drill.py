@@ -1,5 +1,7 @@
 """Prove a backup restores: verify every file, restore into scratch, isolate, check, measure RPO and RTO.
 
+The database's files are verified first; the filestore's are verified while the database restores.
+
 The scratch database is dropped whatever happens; a failed drill fails the run
 (and calls the environment's alert webhook) after its report is written.
 """
@@ -17,6 +19,7 @@ from flows.pitr_drill import pitr_drill
 from formwork import environments
 from formwork.backup import catalog, drill, scratch_server
 from formwork.backup.drill import DrillResult, check
+from formwork.backup.manifest import DATABASE, FILESTORE
 from formwork.errors import first_line
 from tasks.backup import backup_store
 from tasks.concurrency import environment_lock
@@ -50,16 +53,20 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
 
         with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
             files = Path(scratch_files)
-            problems = clock("verify files", verify_files, store, manifest, files)
-            if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
-                try:
+            problems = clock("verify database files", verify_files, store, manifest, files, DATABASE)
+            filestore = verify_files.submit(store, manifest, files, FILESTORE)  # beside the restore
+            try:
+                if not problems:
                     clock("restore", restore_scratch, environment, env, server, result.scratch, files, manifest)
+                problems = list(dict.fromkeys(problems + clock("wait for the filestore's verification", filestore.result)))
+                if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
                     result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
                     if result.passed:
                         result.rto = datetime.now(UTC) - started
-                except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
-                    result.add(check("restore and checks", [first_line(exc)]))
-                finally:
-                    clock("drop scratch", drop_scratch, server, result.scratch)
+            except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
+                result.add(check("restore and checks", [first_line(exc)]))
+            finally:
+                filestore.wait()  # its files are in the folder about to go
+                clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()
     return report(env, store, result)

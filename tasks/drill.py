@@ -40,9 +40,9 @@ def clean_up_drills(server: ConnectionSpec, database: str, run: str) -> tuple[li
         return names, databases.new_name(admin, database, drill.SCRATCH + run)
 
 
-@task(name="verify the backup's files")
-def verify_files(store: ObjectStore, manifest: Manifest, into: Path) -> list[str]:
-    return drill.fetch(store, manifest, into, task_progress())
+@task(name="verify the backup's files", task_run_name="verify the backup's files ({part})")
+def verify_files(store: ObjectStore, manifest: Manifest, into: Path, part: str) -> list[str]:
+    return drill.fetch(store, manifest, into, task_progress(), part)
 
 
 @task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)

@@ -1,7 +1,8 @@
 """A disaster-recovery drill: prove a backup restores into a usable database, and how fast.
 
-Every file is checked against the manifest before anything is restored, so a
-corrupt, truncated or missing file fails the drill by name. The restore goes into
+Every file of the database is checked against the manifest before it is restored,
+and the filestore's while it is, so a corrupt, truncated or missing file fails the
+drill by name. The restore goes into
 a new scratch database (`<db>__drill_<run>`), never an existing one; it is
 rewired so it cannot reach the outside, checked, and dropped whatever happens.
 RPO is the age of the restored point when the drill started; RTO is the time from
@@ -27,7 +28,7 @@ from blocks.object_store import (
     refusals,
     safe_key,
 )
-from formwork.backup.manifest import FILESTORE, MANIFEST, FileEntry, Manifest
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import sha256_of
 from formwork.errors import first_line
@@ -114,13 +115,18 @@ class DrillResult:
         return "\n".join(lines)
 
 
-def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None) -> list[str]:
+def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None, part: str | None = None) -> list[str]:
     """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file.
-    Every key is checked first: when one could leave the backup's folder (or `into`), nothing is downloaded."""
+    `part`: only the database's files (DATABASE), or only the others (FILESTORE), so that a drill can restore
+    the database while the filestore is verified. Every key of the manifest is checked first: when one could
+    leave the backup's folder (or `into`), nothing is downloaded."""
     progress = progress or NoProgress()
     refused = refusals(manifest.files)
     if refused:
         return [f"{store.url(manifest.id)}/{MANIFEST}: {problem}" for problem in refused]
+    in_database = f"{DATABASE}/"
+    chosen = sorted((key, entry) for key, entry in manifest.files.items()
+                    if part is None or key.startswith(in_database) == (part == DATABASE))
 
     def verify_one(item: tuple[str, FileEntry]) -> tuple[int, str | None]:
         key, entry = item
@@ -138,9 +144,9 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
         return size, None
 
     problems = []
-    progress.start(f"verify {manifest.id}", manifest.size)
+    progress.start(f"verify {manifest.id}" + (f" ({part})" if part else ""), sum(entry.size for _, entry in chosen))
     with ThreadPoolExecutor(DOWNLOADS, thread_name_prefix="formwork-verify") as pool:
-        for size, problem in pool.map(verify_one, sorted(manifest.files.items())):
+        for size, problem in pool.map(verify_one, chosen):
             problems += [problem] if problem else []
             progress.advance(size)
     progress.finish()

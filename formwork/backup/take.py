@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, Attachment, FileEntry, Manifest, started
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
@@ -37,68 +37,90 @@ def sha256_of(path: Path) -> str:
 
 def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, store: ObjectStore,
          jobs: int = 2, progress: Progress | None = None) -> tuple[Manifest, list[str]]:
-    """Dump, upload, copy the referenced files, then the manifest. Returns it and the warnings."""
+    """Dump, upload, copy the referenced files, then the manifest. Returns it and the warnings.
+
+    The files are copied while the database is dumped, and the dump's parts are hashed and uploaded in
+    parallel: a backup costs little more than its dump. Copying early is safe: Odoo names a stored file
+    by its content and never rewrites one, and the list comes from the dump's own snapshot."""
     progress = progress or NoProgress()
     warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="formwork-backup-") as scratch:
-        dump = Path(scratch) / DATABASE
-        with snapshot(spec, environment) as (snapshot_id, manifest):
-            store.put_bytes(f"{manifest.id}/{STARTED}", started(environment, datetime.now(UTC)))
-            clone.dump(spec, dump, jobs=jobs, progress=progress, snapshot=snapshot_id)
-        files = sorted(p for p in dump.rglob("*") if p.is_file())
-        progress.start(f"upload {manifest.id}", sum(p.stat().st_size for p in files))
-        for path in files:
-            key = f"{DATABASE}/{path.relative_to(dump).as_posix()}"
-            manifest.files[key] = FileEntry(sha256_of(path), path.stat().st_size)
-            store.put_file(f"{manifest.id}/{key}", path, progress=progress.advance)
-        progress.finish()
-    if filestore is not None:
-        missing, refused = _copy_attachments(manifest, filestore, store, progress)
-        warnings += [f"attachment {key} is referenced by the database but missing from the filestore" for key in missing]
-        warnings += [f"ir_attachment.store_fname {problem.removeprefix('key ')}; not read" for problem in refused]
-    elif manifest.attachments:
+    with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-backup") as pool:
+        try:
+            with tempfile.TemporaryDirectory(prefix="formwork-backup-") as scratch:
+                dump = Path(scratch) / DATABASE
+                with snapshot(spec, environment) as (snapshot_id, manifest):
+                    store.put_bytes(f"{manifest.id}/{STARTED}", started(environment, datetime.now(UTC)))
+                    copies = [pool.submit(_copy_attachment, a.store_fname, filestore, store, manifest.id)
+                              for a in manifest.attachments] if filestore is not None else []
+                    clone.dump(spec, dump, jobs=jobs, progress=progress, snapshot=snapshot_id)
+                _upload_dump(dump, manifest, store, progress)
+            if filestore is not None:
+                missing, refused = _copied(copies, manifest, progress)
+                warnings += [f"attachment {key} is referenced by the database but missing from the filestore" for key in missing]
+                warnings += [f"ir_attachment.store_fname {problem.removeprefix('key ')}; not read" for problem in refused]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+    if filestore is None and manifest.attachments:
         warnings.append(f"{len(manifest.attachments)} attachments not backed up: the environment has no filestore")
     manifest.finished_at = datetime.now(UTC)
     store.put_bytes(f"{manifest.id}/{MANIFEST}", manifest.to_json())
     return manifest, warnings
 
 
-def _copy_attachments(manifest: Manifest, filestore: ObjectStore, store: ObjectStore, progress: Progress) -> tuple[list[str], list[str]]:
-    """The referenced files into the backup; returns the store_fnames missing, and the refusals of those
-    that could name a file outside the filestore (never read)."""
-    def copy(attachment: Attachment) -> tuple[str, FileEntry | str | None]:
-        key = attachment.store_fname
-        try:
-            return key, fetch_and_put(safe_key(key))
-        except UnsafeKey as exc:
-            return key, str(exc)
+def _upload_dump(dump: Path, manifest: Manifest, store: ObjectStore, progress: Progress) -> None:
+    """Every part of the dump hashed and uploaded, several at once (pg_dump -j writes one file per table)."""
+    files = sorted(p for p in dump.rglob("*") if p.is_file())
+    progress.start(f"upload {manifest.id}", sum(p.stat().st_size for p in files))
 
-    def fetch_and_put(key: str) -> FileEntry | None:
+    def upload(path: Path) -> tuple[str, FileEntry]:
+        key = f"{DATABASE}/{path.relative_to(dump).as_posix()}"
+        store.put_file(f"{manifest.id}/{key}", path)
+        return key, FileEntry(sha256_of(path), path.stat().st_size)
+
+    with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-upload") as pool:
+        for key, entry in pool.map(upload, files):
+            manifest.files[key] = entry
+            progress.advance(entry.size)
+    progress.finish()
+
+
+def _copy_attachment(key: str, filestore: ObjectStore, store: ObjectStore, backup_id: str) -> FileEntry | str | None:
+    """One referenced file into the backup: its entry, None when the filestore lacks it, or why its
+    store_fname is refused (it could name a file outside the filestore: never read)."""
+    try:
+        key = safe_key(key)
         if isinstance(filestore, LocalDirectoryStore):  # read in place: no temporary copy
-            return put_hashed(key, filestore.resolve(key))
+            return _put_hashed(store, f"{backup_id}/{FILESTORE}/{key}", filestore.resolve(key))
         with tempfile.TemporaryDirectory(prefix="formwork-file-") as scratch:
             try:
                 filestore.get_file(key, Path(scratch) / "f")
             except ObjectNotFound:
                 return None
-            return put_hashed(key, Path(scratch) / "f")
+            return _put_hashed(store, f"{backup_id}/{FILESTORE}/{key}", Path(scratch) / "f")
+    except UnsafeKey as exc:
+        return str(exc)
 
-    def put_hashed(key: str, path: Path) -> FileEntry | None:
-        if not path.is_file():
-            return None
-        store.put_file(f"{manifest.id}/{FILESTORE}/{key}", path)
-        return FileEntry(sha256_of(path), path.stat().st_size)
 
+def _put_hashed(store: ObjectStore, key: str, path: Path) -> FileEntry | None:
+    if not path.is_file():
+        return None
+    store.put_file(key, path)
+    return FileEntry(sha256_of(path), path.stat().st_size)
+
+
+def _copied(copies: list[Future], manifest: Manifest, progress: Progress) -> tuple[list[str], list[str]]:
+    """The copies started during the dump, waited for: the store_fnames missing, and the refusals."""
     missing, refused = [], []
     progress.start("filestore", len(manifest.attachments))
-    with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-backup") as pool:
-        for key, entry in pool.map(copy, manifest.attachments):
-            if entry is None:
-                missing.append(key)
-            elif isinstance(entry, str):
-                refused.append(entry)
-            else:
-                manifest.files[f"{FILESTORE}/{key}"] = entry
-            progress.advance(1)
+    for attachment, copy in zip(manifest.attachments, copies):
+        entry = copy.result()
+        if entry is None:
+            missing.append(attachment.store_fname)
+        elif isinstance(entry, str):
+            refused.append(entry)
+        else:
+            manifest.files[f"{FILESTORE}/{attachment.store_fname}"] = entry
+        progress.advance(1)
     progress.finish()
     return missing, refused
