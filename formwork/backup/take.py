@@ -25,6 +25,7 @@ from formwork.refresh import clone
 
 UPLOADS = 8  # parallel object uploads: latency-bound for S3, harmless locally
 _CHUNK = 1024 * 1024
+IN_MEMORY = 8 * _CHUNK  # files up to this size are read once, into memory, to be hashed and written
 
 
 def sha256_of(path: Path) -> str:
@@ -75,8 +76,7 @@ def _upload_dump(dump: Path, manifest: Manifest, store: ObjectStore, progress: P
 
     def upload(path: Path) -> tuple[str, FileEntry]:
         key = f"{DATABASE}/{path.relative_to(dump).as_posix()}"
-        store.put_file(f"{manifest.id}/{key}", path)
-        return key, FileEntry(sha256_of(path), path.stat().st_size)
+        return key, _put_hashed(store, f"{manifest.id}/{key}", path)
 
     with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-upload") as pool:
         for key, entry in pool.map(upload, files):
@@ -103,8 +103,14 @@ def _copy_attachment(key: str, filestore: ObjectStore, store: ObjectStore, backu
 
 
 def _put_hashed(store: ObjectStore, key: str, path: Path) -> FileEntry | None:
+    """Uploaded and hashed from one read when it is small (most attachments are): a backup of a filestore
+    is a hundred thousand files, where every extra open and read shows."""
     if not path.is_file():
         return None
+    if path.stat().st_size <= IN_MEMORY:
+        data = path.read_bytes()
+        store.put_bytes(key, data)
+        return FileEntry(hashlib.sha256(data).hexdigest(), len(data))
     store.put_file(key, path)
     return FileEntry(sha256_of(path), path.stat().st_size)
 
