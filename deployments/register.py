@@ -22,9 +22,10 @@ from deployments.schedules import DEFAULT_NIGHTLY, DEFAULT_TIMEZONE, PlannedSche
 from deployments.work_pools import PoolPlan, check_pool, ensure_pool
 from formwork import environments
 from formwork.errors import InputError
-from formwork.pitr import protection
 from formwork.local.worker import DEFAULT_POOL
+from formwork.pitr import protection
 from tasks.concurrency import DEFAULT_SERVER_SLOTS
+
 
 @dataclass
 class DeployOptions:

@@ -49,7 +49,7 @@ class ConnectionSpec:
         out.update(self.options)
         return out
 
-    def on(self, dbname: str) -> "ConnectionSpec":
+    def on(self, dbname: str) -> ConnectionSpec:
         """The same server and credentials, another database (a refresh's side copy, `postgres`)."""
         return replace(self, dbname=dbname)
 

@@ -20,8 +20,13 @@ from formwork.dsn import ConnectionSpec, parse_dsn, redact
 from formwork.errors import InputError
 from formwork.locations import parse_base_url, parse_location
 from formwork.masking.staging_login import check_staging_password
-from formwork.production_guard import (DatabaseIdentity, KnownEnvironment, identify_spec, production_databases,
-                                       refuse_production_filestore)
+from formwork.production_guard import (
+    DatabaseIdentity,
+    KnownEnvironment,
+    identify_spec,
+    production_databases,
+    refuse_production_filestore,
+)
 from formwork.tiers import check_tier
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

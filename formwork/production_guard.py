@@ -36,17 +36,17 @@ class DatabaseIdentity:
     system: str | None
     oid: str
 
-    def same_server(self, other: "DatabaseIdentity") -> bool:
+    def same_server(self, other: DatabaseIdentity) -> bool:
         return self.started == other.started and (self.system is None or other.system is None or self.system == other.system)
 
-    def same_database(self, other: "DatabaseIdentity") -> bool:
+    def same_database(self, other: DatabaseIdentity) -> bool:
         return self.same_server(other) and self.oid == other.oid
 
     def recorded(self) -> dict[str, str | None]:
         return {"started": self.started, "system": self.system, "oid": self.oid}
 
     @classmethod
-    def from_record(cls, record: dict) -> "DatabaseIdentity":
+    def from_record(cls, record: dict) -> DatabaseIdentity:
         return cls(str(record["started"]), record.get("system"), str(record["oid"]))
 
 

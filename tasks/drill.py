@@ -19,7 +19,8 @@ from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.refresh import clone
 from formwork.rewiring.engine import Rewirer, Settings
-from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING
+from formwork.rewiring.rules import load_rules as load_rewiring_rules
 from tasks.alerts import post_alert
 from tasks.concurrency import server_slots
 from tasks.progress import task_progress

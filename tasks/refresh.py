@@ -20,8 +20,9 @@ from formwork.masking.engine import Masker, MaskReport
 from formwork.masking.staging_login import check_staging_password
 from formwork.refresh import clone, dump_folder, filestore, space, swap
 from formwork.refresh.same_database import same_database
-from formwork.rewiring.engine import RewireReport, Rewirer
-from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING, load_rules as load_rewiring_rules
+from formwork.rewiring.engine import Rewirer, RewireReport
+from formwork.rewiring.rules import DEFAULT_RULES as DEFAULT_REWIRING
+from formwork.rewiring.rules import load_rules as load_rewiring_rules
 from tasks.backup import backup_store
 from tasks.concurrency import server_slots
 from tasks.guards import refuse_production_target

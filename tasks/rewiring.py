@@ -6,7 +6,7 @@ import psycopg
 from prefect import task
 
 from blocks.odoo_environment import OdooEnvironment
-from formwork.rewiring.engine import Live, RewireReport, Rewirer, Settings
+from formwork.rewiring.engine import Live, Rewirer, RewireReport, Settings
 from formwork.rewiring.model import Rule
 from formwork.rewiring.rules import DEFAULT_RULES, load_rules
 from tasks.guards import refuse_production

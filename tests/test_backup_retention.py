@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from formwork.backup.retention import RetentionPolicy, plan
 from formwork.errors import InputError
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @dataclass(frozen=True)

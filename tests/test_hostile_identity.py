@@ -108,9 +108,9 @@ def test_an_address_reaching_production_is_refused_by_every_write(pg, production
 
 def test_library_writes_refuse_production_under_another_address(pg, production, prefect_api):
     """Whatever calls them: drop, rename, index build and seeding check identity on their own connection."""
+    from formwork.dsn import parse_dsn
     from formwork.refresh import clone
     from formwork.seed.builder import check_target
-    from formwork.dsn import parse_dsn
 
     prod = name("prod")
     environments.add(EnvironmentSpec(prod, pg.dsn(production), production=True))
@@ -224,8 +224,8 @@ def test_a_scratch_server_with_a_password_or_on_production_is_refused_at_registr
 
 
 def test_a_point_in_time_scratch_folder_never_touches_production_data(tmp_path):
-    from formwork.pitr import scratch
     from formwork.local.postgres import LocalCluster
+    from formwork.pitr import scratch
 
     pg_data = tmp_path / "prod" / "data"
     (pg_data / "base").mkdir(parents=True)

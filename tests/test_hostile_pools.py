@@ -12,7 +12,7 @@ import json
 import re
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
                           json={"parameters": {"environment": "no-such-env"}, "job_variables": variables})
             assert refused.status_code == 422 and "Additional properties are not allowed" in refused.text, refused.text
             assert repr(next(iter(variables))) in refused.json()["detail"]
-        later = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+        later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
         waiting = ask("POST", f"/deployments/{backup['id']}/create_flow_run", json={
             "parameters": {"environment": "no-such-env"}, "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": later}}}).json()
         patched = ask("PATCH", f"/flow_runs/{waiting['id']}", json={"job_variables": {"command": f"touch {marker}"}})

@@ -24,8 +24,8 @@ import pytest
 from prefect.blocks.system import Secret
 
 from formwork.errors import InputError, OperationError
-from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
 from tests.support.cli import command_line as formwork
+from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
 
 PASSWORD = "Pa55-w0rd-never-printed"
 
@@ -267,11 +267,10 @@ def test_no_credentials_at_all_is_one_line_naming_bucket_and_action(s3_server, m
 def test_s3_failures_reach_the_command_line_as_one_line(prefect_api, s3_server, capsys):
     from pydantic import SecretStr
 
-    from formwork import environments
-    from formwork.environments import EnvironmentSpec
-
     from blocks.s3_store import S3Store
     from blocks.stores import s3_block_name
+    from formwork import environments
+    from formwork.environments import EnvironmentSpec
 
     name, bucket = unique("s3err"), unique("fw-gone")
     S3Store(bucket=bucket, endpoint_url=s3_server.endpoint, region="us-east-1", access_key_id=SecretStr(ACCESS_KEY),

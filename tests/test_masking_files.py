@@ -22,8 +22,8 @@ from formwork.masking.engine import Masker, MaskingLeak
 from formwork.masking.rules import load_rules
 from formwork.seed.documents import page
 from tests.support.clusters import create_database, drop_database
-from tests.support.odoo_base import installed
 from tests.support.leak_findings import counted
+from tests.support.odoo_base import installed
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 SALT = b"files-masking-salt-0123456789abcdef"

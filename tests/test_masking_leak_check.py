@@ -87,7 +87,7 @@ VARIANTS = {
     "iban lower grouped": ("x_note", "iban gb29 nwbk 6016 1331 9268 19"),
     "jsonb": ("x_title", '{"en_US": "Slab", "fr_FR": "Dalle de JOHN SMITH"}'),
     "jsonb escaped": ("x_title", '{"en_US": "Jo\\u0068n Smith"}'),
-    "bytea": ("x_blob", "\\x" + "Smith, John".encode().hex()),
+    "bytea": ("x_blob", "\\x" + b"Smith, John".hex()),
 }
 
 

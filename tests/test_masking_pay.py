@@ -89,7 +89,7 @@ def test_payslips_contracts_and_history_agree(masked):
         assert line["GROSS"] + sum(line[code] for code in structure.DEDUCTIONS) == pytest.approx(line["NET"], abs=0.001)
         assert line == pytest.approx(structure.lines({"BASIC": basic, "OT": line["OT"]}), abs=0.001)
     newest = {}
-    for contract, old, new in after["tracked"]:
+    for contract, _old, new in after["tracked"]:
         newest.setdefault(contract, new)
     assert len(newest) == 50 and all(abs(newest[c] - wage[c]) < 0.001 for c in newest)
 

@@ -139,7 +139,7 @@ def _schema(conn) -> None:
 def _masked_texts(conn) -> dict[str, str]:
     """label -> the planted text after masking."""
     found = {}
-    for label, (where, planted, _, _) in PLANTED.items():
+    for label, (where, _planted, _, _) in PLANTED.items():
         table, column = where.split(".")
         if table == "res_partner":
             continue

@@ -17,8 +17,8 @@ from formwork.masking.engine import Masker, MaskingLeak
 from formwork.masking.files import PLACEHOLDER_TEXT, placeholder
 from formwork.masking.rules import load_rules
 from tests.support.clusters import create_database, drop_database
-from tests.support.odoo_base import installed
 from tests.support.leak_findings import counted
+from tests.support.odoo_base import installed
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds Odoo and its database first
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"

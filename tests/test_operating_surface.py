@@ -62,8 +62,9 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
 
 
 def _masking_salt() -> str:
-    from blocks.masking_salt import BLOCK_NAME
     from prefect.blocks.system import Secret
+
+    from blocks.masking_salt import BLOCK_NAME
 
     salt = Secret.load(BLOCK_NAME).get()
     assert len(salt) >= 16

@@ -22,10 +22,10 @@ import pytest
 from formwork import environments
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
+from tests.support.cli import command_line as formwork
 from tests.support.seeded import seed
 from tests.support.webhook import WebhookReceiver
 from tests.test_refresh_cli import latest_report
-from tests.support.cli import command_line as formwork
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 
 from formwork.errors import OperationError
-from formwork.refresh.space import Room, database_room, download_room, source_sizes
 from formwork.refresh.same_database import same_database, same_server
+from formwork.refresh.space import Room, database_room, download_room, source_sizes
 from formwork.refresh.swap import building_name, drop, exists, leftovers, previous_name, swap_back, swap_in
 
 

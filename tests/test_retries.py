@@ -8,11 +8,10 @@ from prefect import flow, task
 
 from formwork.errors import InputError
 from formwork.local.postgres import free_port
+from tasks.alerts import post_alert
 from tasks.backup import take_backup
 from tasks.drill import restore_scratch
-from tasks.refresh import clone_database, restore_backup
-from tasks.alerts import post_alert
-from tasks.refresh import copy_filestore
+from tasks.refresh import clone_database, copy_filestore, restore_backup
 from tasks.release import copy_image, pin
 from tasks.retries import retry_transient, retry_unless_refused
 from tasks.seed import load_attachments, load_group

@@ -6,7 +6,6 @@ A small hand-made res_users table on a throwaway database, masked with the defau
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import logging
 import sys
@@ -22,8 +21,8 @@ from formwork.errors import InputError
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.masking.staging_login import NO_PASSWORD, UNUSED, odoo_password_hash
-from tests.support.login_rules import login_rules
 from tests.support.cli import command_line as formwork
+from tests.support.login_rules import login_rules
 
 SALT = b"staging-login-tests-salt"
 STAGING = "St4ging-never-printed"

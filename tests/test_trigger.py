@@ -26,10 +26,11 @@ SECRET_PATH = "/hook/sEcReT-t0ken"
 @pytest.fixture(scope="module")
 def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     """Two environments, every flow deployed on a pool of its own, a worker serving it, notifications on."""
+    from prefect import get_client
+
     from deployments.notifications import AUTOMATION
     from formwork import environments
     from formwork.environments import EnvironmentSpec
-    from prefect import get_client
 
     source, files = seeded_source
     tmp = tmp_path_factory.mktemp("operated")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from formwork.errors import InputError
@@ -84,7 +84,7 @@ def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: Retentio
         when = taken_at(item)
         if when.tzinfo is None or when.utcoffset() is None:
             raise ValueError(f"backup {item!r} has a naive timestamp {when.isoformat()}; need a timezone")
-        stamps.append(when.astimezone(timezone.utc))
+        stamps.append(when.astimezone(UTC))
     newest_first = sorted(range(len(items)), key=lambda i: (stamps[i], i), reverse=True)
 
     why: dict[int, list[str]] = {}

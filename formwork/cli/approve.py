@@ -7,7 +7,7 @@ The flows themselves enforce who may approve (never the requester); their refusa
 from __future__ import annotations
 
 import getpass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 
@@ -72,7 +72,7 @@ def pending() -> None:
     if not runs:
         click.echo("no runs wait for approval")
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     click.echo(f"{len(runs)} run{'s' if len(runs) > 1 else ''} wait{'' if len(runs) > 1 else 's'} for approval:")
     for run in runs:
         how = "suspended (holds no worker)" if run.suspended else "paused"

@@ -29,9 +29,8 @@ def list_backups(environment: str) -> None:
     """Complete backups, oldest first, folders of backups that never finished, and invalid ones."""
     from formwork import environments
     from formwork.backup import catalog
-    from tasks.backup import backup_store
-
     from formwork.pitr.listing import physical_lines
+    from tasks.backup import backup_store
 
     env = environments.load(environment)
     extra = physical_lines(environment)

@@ -26,11 +26,24 @@ from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.pay import Pay
-from formwork.masking.rewrite import (Expression, Hidden, Literal, Mapped, Rewrite, RowValues, Scaled, delete, load_map, load_rows,
-                                      load_value, rewrite)
+from formwork.masking.rewrite import (
+    Expression,
+    Hidden,
+    Literal,
+    Mapped,
+    Rewrite,
+    RowValues,
+    Scaled,
+    delete,
+    load_map,
+    load_rows,
+    load_value,
+    rewrite,
+)
 from formwork.masking.schema_check import check_overlaps, resolve_database
 from formwork.masking.scrub import DETECTORS, EMAIL, Scrubber, detector_for, kind_of
-from formwork.masking.staging_login import NO_PASSWORD, STRATEGY as STAGING_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
+from formwork.masking.staging_login import NO_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
+from formwork.masking.staging_login import STRATEGY as STAGING_PASSWORD
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress

@@ -41,7 +41,7 @@ def _case_like(template: str, value: str) -> str:
 class Fakes:
     """Deterministic fakes for one salt and locale."""
 
-    def __init__(self, keyed: Keyed, locale: str, pools: "Fakes | None" = None):
+    def __init__(self, keyed: Keyed, locale: str, pools: Fakes | None = None):
         self.keyed = keyed
         self.locale = locale
         self._pools = pools or self
@@ -52,7 +52,7 @@ class Fakes:
         self._last: dict[str, str] = {}
         self._locals: dict[str, str] = {}
 
-    def variant(self, n: int) -> "Fakes":
+    def variant(self, n: int) -> Fakes:
         """The same fakes drawn again under an independent key, sharing the Faker pools."""
         if n not in self._variants:
             self._variants[n] = Fakes(self.keyed.with_variant(n), self.locale, pools=self._pools)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import string
 
-
 _TABLES: dict[str, bytes] = {}  # alphabet -> byte translation table
 
 
@@ -20,9 +19,9 @@ class Keyed:
         self.salt = salt[:64]
         self.variant = variant
         self._suffix = f"\x00#{variant}" if variant else ""
-        self._started: dict[tuple[str, int], "hashlib._Hash"] = {}
+        self._started: dict[tuple[str, int], hashlib._Hash] = {}
 
-    def with_variant(self, variant: int) -> "Keyed":
+    def with_variant(self, variant: int) -> Keyed:
         """Another, independent draw under the same salt (used when a fake must be drawn again)."""
         return Keyed(self.salt, variant)
 

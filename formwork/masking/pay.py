@@ -108,7 +108,7 @@ class Pay:
             new.setdefault("BASIC", round((basic or 0.0) * k, 2))  # a slip paying no basic line keeps its basic's share of the wage
             for column, code in (("basic_wage", "BASIC"), ("gross_wage", "GROSS"), ("net_wage", "NET")):
                 columns[("hr_payslip", column)].append((str(slip), _text(new[code])))
-            for line_id, _, code, amount, _, quantity, rate in lines.get(slip, []):
+            for line_id, _, code, _amount, _, quantity, rate in lines.get(slip, []):
                 if code not in new:
                     raise OperationError(f"hr_payslip_line {line_id}: code {code!r} is not in the pay structure "
                                          f"(formwork/pay_structure.py: {', '.join(structure.CODES)}); cannot recompute it; nothing was changed")

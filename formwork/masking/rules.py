@@ -19,10 +19,10 @@ from faker import Faker
 from faker.generator import Generator
 from jsonschema import Draft202012Validator
 
-from formwork.rulefile import TYPE_NAMES, Map, RulesError, Source, show, value_range  # noqa: F401 (RulesError: the error this module raises)
 from formwork.masking.model import STRATEGIES, AttachmentRule, ColumnRule, KeptColumn, RuleSet, TableRule
 from formwork.masking.rules_schema import FAKER_OPTIONS, OPTIONLESS, SCHEMA
 from formwork.masking.transform import FILTERS_SQL
+from formwork.rulefile import TYPE_NAMES, Map, RulesError, Source, show, value_range  # noqa: F401 (RulesError: the error this module raises)
 
 TEMPLATE_FILTERS = tuple(FILTERS_SQL)
 

@@ -15,8 +15,8 @@ import psycopg
 
 from formwork import databases
 from formwork.errors import OperationError
-from formwork.refresh import access
 from formwork.production_guard import refuse_production
+from formwork.refresh import access
 
 BUILDING = "__formwork_"
 PREVIOUS = "__prev"

@@ -53,7 +53,7 @@ class Counts:
     payslip_months: int = 12
 
     @classmethod
-    def for_scale(cls, scale: int) -> "Counts":
+    def for_scale(cls, scale: int) -> Counts:
         return cls(
             users=10 + 10 * scale,
             employees=50 * scale,
