@@ -26,7 +26,8 @@ demo: install  ## Start the embedded stack, seed production, register environmen
 stop:  ## Stop what `make demo` started (data under .formwork/ is kept).
 	@test -x $(BIN)/formwork && $(BIN)/formwork local down || true
 
-test: install  ## The whole suite, with real PostgreSQL, S3 (moto server) and Prefect.
+test: install  ## Lint, then the whole suite, with real PostgreSQL, S3 (moto server) and Prefect.
+	@$(BIN)/ruff check --quiet . || { echo "error: ruff check found problems (ruff check --fix . repairs most)" >&2; exit 1; }
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.
