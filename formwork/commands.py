@@ -1,6 +1,6 @@
 """Every program Formwork runs, started one way: its command line logged, a timeout, a failure in one line.
 
-A secret never goes on a command line (any local user reads it in the process list): passwords travel
+A program never waits on the terminal (stdin is empty unless `input` is given). A secret never goes on a command line (any local user reads it in the process list): passwords travel
 in the environment (PGPASSWORD) or in files, and a `--dbname=` conninfo is built without its password.
 What is logged is still redacted (a `user:password@` in an address), in case a caller slips. A failure
 becomes an OperationError naming what ran and the line of the program's output that says why.
@@ -35,8 +35,8 @@ def run(args: Sequence[str | Path], what: str, *, timeout: float | None = 3600, 
     command = [str(arg) for arg in args]
     log.debug("running %s", redacted(command))
     try:
-        done = subprocess.run(command, input=input, env=None if env is None else dict(env), cwd=cwd, capture_output=True,
-                              text=text, timeout=timeout, check=False)
+        done = subprocess.run(command, input=input, stdin=subprocess.DEVNULL if input is None else None, cwd=cwd,
+                              env=None if env is None else dict(env), capture_output=True, text=text, timeout=timeout, check=False)
     except FileNotFoundError:
         raise OperationError(f"{what} failed: {command[0]} is not installed" + (f" ({install})" if install else "")) from None
     except OSError as exc:

@@ -10,10 +10,10 @@ exactly what was committed.
 from __future__ import annotations
 
 import ast
-import subprocess
 from pathlib import Path, PurePosixPath
 
-from formwork.errors import OperationError, first_line
+from formwork import commands
+from formwork.errors import first_line
 
 MANIFEST = "__manifest__.py"
 DATA_DIRECTORIES = frozenset({"models", "data", "security", "views"})
@@ -21,16 +21,7 @@ DATA_SUFFIXES = (".xml", ".csv")
 
 
 def _git(repo: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise OperationError("git not found") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        raise OperationError(f"git {' '.join(args[:2])} in {repo} failed: {(lines or ['no output'])[-1]}")
-    return done.stdout
+    return commands.run(["git", "-C", repo, *args], f"git {' '.join(args[:2])} in {repo}", timeout=600).stdout
 
 
 def _manifest_paths(repo: Path, commit: str) -> list[str]:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from formwork import commands
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef, Registry
 
@@ -39,11 +39,9 @@ DEFAULT_SERIES = "17.0"
 def git_revision(context: Path) -> str:
     """The commit checked out at `context`, or "unknown" when it is not a git checkout."""
     try:
-        result = subprocess.run(
-            ["git", "-C", str(context), "rev-parse", "--verify", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        result = commands.run(["git", "-C", context, "rev-parse", "--verify", "HEAD"], f"git rev-parse in {context}",
+                              check=False, timeout=10)
+    except OperationError:
         return "unknown"
     commit = result.stdout.strip()
     return commit if result.returncode == 0 and commit else "unknown"

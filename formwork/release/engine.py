@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from formwork import commands
 from formwork.errors import OperationError
 
 INSECURE_LOOPBACK = ("127.0.0.1", "localhost")
@@ -162,7 +163,7 @@ def _unmount_under(root: Path) -> None:
     if not umount or os.geteuid() != 0:
         return
     for point in _mount_points_under(root):
-        subprocess.run([umount, point], capture_output=True, check=False, timeout=30)
+        commands.run([umount, point], f"umount {point}", check=False, timeout=30)
 
 
 def _stop(process: subprocess.Popen) -> None:

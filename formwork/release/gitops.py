@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import yaml
 
+from formwork import commands
 from formwork.errors import InputError, OperationError, first_line
 
 KUSTOMIZATION = "kustomization.yaml"
@@ -194,7 +195,7 @@ class GitOpsRepo:
                 self._fetch()
                 moved = self._rev(f"refs/remotes/origin/{self.branch}") != base
                 if not (moved or _RACE.search(said)):
-                    raise OperationError(self._failure("push", pushed))
+                    raise OperationError(f"{self.shown}: git push failed: {self._reason(pushed)}")
             raise OperationError(f"{self.shown}: push to {self.branch} refused {PUSH_RETRIES + 1} times "
                                  f"(others keep pushing first); last: {_last_line(said, self._secrets)}")
 
@@ -221,22 +222,13 @@ class GitOpsRepo:
 
     def _git(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         command = ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args]
-        try:
-            done = subprocess.run(command, cwd=self.workdir, env=self._env(), input=input, capture_output=True,
-                                  text=True, timeout=GIT_TIMEOUT, check=False,
-                                  stdin=None if input is not None else subprocess.DEVNULL)
-        except FileNotFoundError:
-            raise OperationError("git is not installed (the `git` command was not found)") from None
-        except subprocess.TimeoutExpired:
-            raise OperationError(f"{self.shown}: git {args[0]} did not finish within {GIT_TIMEOUT:.0f}s") from None
-        if check and done.returncode != 0:
-            raise OperationError(self._failure(args[0], done))
-        return done
+        return commands.run(command, f"{self.shown}: git {args[0]}", cwd=self.workdir, env=self._env(), input=input,
+                            timeout=GIT_TIMEOUT, check=check, reason=self._reason)
 
-    def _failure(self, what: str, done: subprocess.CompletedProcess) -> str:
+    def _reason(self, done: subprocess.CompletedProcess) -> str:
         err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode("utf-8", "replace")
         out = done.stdout if isinstance(done.stdout, str) else done.stdout.decode("utf-8", "replace")
-        return f"{self.shown}: git {what} failed: {_last_line(err or out, self._secrets)}"
+        return _last_line(err or out, self._secrets)
 
     def _rev(self, ref: str) -> str:
         return self._git("rev-parse", "--verify", "--quiet", ref + "^{commit}").stdout.strip()
@@ -310,13 +302,8 @@ class GitOpsRepo:
 
     def _cat_file(self, specs: list[str]) -> list[str | None]:
         command = ["git", "cat-file", "--batch"]
-        try:
-            done = subprocess.run(command, cwd=self.workdir, env=self._env(), input=("\n".join(specs) + "\n").encode(),
-                                  capture_output=True, timeout=GIT_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise OperationError(f"{self.shown}: git cat-file did not finish within {GIT_TIMEOUT:.0f}s") from None
-        if done.returncode != 0:
-            raise OperationError(self._failure("cat-file", done))
+        done = commands.run(command, f"{self.shown}: git cat-file", cwd=self.workdir, env=self._env(), text=False,
+                            input=("\n".join(specs) + "\n").encode(), timeout=GIT_TIMEOUT, reason=self._reason)
         out, pos, result = done.stdout, 0, []
         for _ in specs:
             end = out.index(b"\n", pos)

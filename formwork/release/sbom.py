@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from formwork import commands
 from formwork.errors import OperationError
 from formwork.release.registry import ImageRef, default_insecure
 
@@ -103,17 +103,8 @@ def sbom(image: str, out: Path) -> list[Component]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [syft_binary(), "scan", f"registry:{image.strip()}", "--quiet", "-o", f"cyclonedx-json={out}"]
-    try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=SYFT_TIMEOUT, stdin=subprocess.DEVNULL, check=False,
-        )
-    except FileNotFoundError:
-        raise OperationError(f"syft not found at {command[0]}") from None
-    except subprocess.TimeoutExpired:
-        raise OperationError(f"syft did not finish scanning {image} within {SYFT_TIMEOUT} s") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in (done.stderr or done.stdout or "").splitlines() if line.strip()]
-        raise OperationError(f"syft could not scan {image} (exit {done.returncode}): {(lines or ['no output'])[-1][:300]}")
+    commands.run(command, f"syft scan of {image}", env=env, timeout=SYFT_TIMEOUT,
+                 reason=lambda done: f"exit {done.returncode}: {commands.last_output_line(done)[:300]}")
     try:
         document = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from typing import Any, Protocol
 
 from packaging.version import InvalidVersion, Version
 
+from formwork import commands
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef, default_insecure
 from formwork.release.sbom import Component
@@ -312,15 +312,8 @@ class OsvDirectoryScanner:
 
 
 def _run_json(command: list[str], env: dict[str, str], what: str) -> Any:
-    try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=SCANNER_TIMEOUT, stdin=subprocess.DEVNULL, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise OperationError(f"{what} did not finish within {SCANNER_TIMEOUT} s") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        raise OperationError(f"{what} failed (exit {done.returncode}): {(lines or ['no output'])[-1][:300]}")
+    done = commands.run(command, what, env=env, timeout=SCANNER_TIMEOUT,
+                        reason=lambda done: f"exit {done.returncode}: {commands.last_output_line(done)[:300]}")
     try:
         return json.loads(done.stdout)
     except ValueError:
