@@ -7,9 +7,10 @@ or Flux would sync it; here the Odoo stand-in reads it (formwork.local.odoo_stan
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 from pathlib import Path
+
+from formwork import commands
 
 BASE_KUSTOMIZATION = """\
 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -69,12 +70,9 @@ def git_env() -> dict[str, str]:
 
 
 def git(cwd: Path | str, *args: str, env: dict[str, str] | None = None) -> str:
-    """Run git in `cwd`; its stdout (raises CalledProcessError with stderr on failure)."""
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env={**git_env(), **(env or {})},
-                          capture_output=True, text=True, timeout=60, check=False)
-    if done.returncode != 0:
-        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
-    return done.stdout
+    """Run git in `cwd`; its stdout (OperationError with git's last line on failure)."""
+    return commands.run(["git", "-c", "commit.gpgsign=false", *args], f"git {args[0]} in {cwd}", cwd=cwd,
+                        env={**git_env(), **(env or {})}, timeout=60).stdout
 
 
 def create_gitops_repo(bare: Path, overlays: tuple[str, ...] = OVERLAYS) -> str:
@@ -103,8 +101,8 @@ def pinned_digest(bare: str | Path, overlay: str, image: str = "odoo", branch: s
     """The digest `overlays/<overlay>` pins for `image` on `branch` right now, as a sync would read it."""
     import yaml
 
-    shown = subprocess.run(["git", "-C", str(bare), "show", f"{branch}:overlays/{overlay}/kustomization.yaml"],
-                           capture_output=True, text=True, env=git_env(), check=False)
+    shown = commands.run(["git", "-C", bare, "show", f"{branch}:overlays/{overlay}/kustomization.yaml"], f"git show in {bare}",
+                         env=git_env(), check=False, timeout=60)
     if shown.returncode != 0:
         return None
     images = (yaml.safe_load(shown.stdout) or {}).get("images") or []

@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formwork import commands
 from formwork.errors import OperationError
 from formwork.local.pgbin import program
 
@@ -63,11 +64,12 @@ class LocalCluster:
             auth += ":" + (self.password if with_password else "***")
         return f"postgresql://{auth}@127.0.0.1:{self.port}/{dbname}"
 
-    def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    def _run(self, args: list[str]) -> subprocess.CompletedProcess:
+        """The server's programs run as its account; the caller reads the exit code."""
         account = _server_account()
         if account:
             args = ["runuser", "-u", account, "--", *args]
-        return subprocess.run(args, capture_output=True, text=True, **kwargs)
+        return commands.run(args, Path(args[0]).name, check=False, timeout=300)
 
     def _ensure_reachable_by(self, account: str) -> None:
         """The unprivileged account must be able to reach root through every parent directory."""
@@ -141,7 +143,7 @@ def reachable_by_server(directory: Path) -> bool:
         return True
     while not directory.exists():
         directory = directory.parent
-    probe = subprocess.run(["runuser", "-u", account, "--", "test", "-x", str(directory)], capture_output=True)
+    probe = commands.run(["runuser", "-u", account, "--", "test", "-x", directory], f"probe of {directory}", check=False, timeout=30)
     return probe.returncode == 0
 
 
