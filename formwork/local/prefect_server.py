@@ -18,6 +18,11 @@ from formwork.errors import OperationError
 from formwork.local.daemon import Daemon
 
 
+def default_home() -> Path:
+    """FORMWORK_HOME, else .formwork in the current folder: where the embedded stack keeps its files."""
+    return Path(os.environ.get("FORMWORK_HOME", ".formwork")).resolve()
+
+
 @dataclass
 class LocalPrefectServer:
     home: Path  # becomes PREFECT_HOME; holds the SQLite database and the log

@@ -21,13 +21,9 @@ from pathlib import Path
 from formwork.local.gitops_repo import create_gitops_repo
 from formwork.local.odoo_standin import OdooStandInService
 from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
-from formwork.local.prefect_server import LocalPrefectServer
+from formwork.local.prefect_server import LocalPrefectServer, default_home
 from formwork.local.registry import LocalRegistry
 from formwork.local.worker import DEFAULT_POOL, LocalWorker
-
-
-def default_home() -> Path:
-    return Path(os.environ.get("FORMWORK_HOME", ".formwork")).resolve()
 
 
 @dataclass
