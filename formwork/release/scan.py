@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +21,12 @@ from functools import cmp_to_key
 from pathlib import Path
 from typing import Any, Protocol
 
+import semver
+from cvss import CVSS3, CVSSError
+from debian.debian_support import version_compare
 from packaging.version import InvalidVersion, Version
 
+from formwork import commands
 from formwork.errors import InputError, OperationError
 from formwork.release.registry import ImageRef, default_insecure
 from formwork.release.sbom import Component
@@ -69,29 +72,12 @@ def rating(score: float) -> str:
     return "LOW"
 
 
-def _roundup(value: float) -> float:
-    scaled = round(value * 100000)
-    return scaled / 100000.0 if scaled % 10000 == 0 else (scaled // 10000 + 1) / 10.0
-
-
 def cvss3_base_score(vector: str) -> float | None:
     """Base score of a `CVSS:3.x/AV:../AC:../PR:../UI:../S:../C:../I:../A:..` vector; None if malformed."""
     try:
-        metrics = dict(part.split(":", 1) for part in vector.strip().split("/")[1:])
-        changed = metrics["S"] == "C"
-        av = {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2}[metrics["AV"]]
-        ac = {"L": 0.77, "H": 0.44}[metrics["AC"]]
-        pr = {"N": 0.85, "L": 0.68 if changed else 0.62, "H": 0.5 if changed else 0.27}[metrics["PR"]]
-        ui = {"N": 0.85, "R": 0.62}[metrics["UI"]]
-        cia = [{"H": 0.56, "L": 0.22, "N": 0.0}[metrics[key]] for key in ("C", "I", "A")]
-    except (KeyError, ValueError):
+        return float(CVSS3(vector.strip()).base_score)
+    except CVSSError:
         return None
-    iss = 1 - (1 - cia[0]) * (1 - cia[1]) * (1 - cia[2])
-    impact = 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02) ** 15 if changed else 6.42 * iss
-    if impact <= 0:
-        return 0.0
-    exploitability = 8.22 * av * ac * pr * ui
-    return _roundup(min((1.08 if changed else 1.0) * (impact + exploitability), 10))
 
 
 def _advisory_severity(advisory: dict, affected: dict) -> str:
@@ -114,79 +100,22 @@ def _advisory_severity(advisory: dict, affected: dict) -> str:
 
 # --- versions --------------------------------------------------------------------------------------------------
 
-def _dpkg_order(char: str) -> int:
-    if char.isdigit():
-        return 0
-    if char.isalpha():
-        return ord(char)
-    if char == "~":
-        return -1
-    return ord(char) + 256
-
-
-def _verrevcmp(a: str, b: str) -> int:
-    """dpkg's comparison of an upstream version or a revision."""
-    i = j = 0
-    while i < len(a) or j < len(b):
-        first_diff = 0
-        while (i < len(a) and not a[i].isdigit()) or (j < len(b) and not b[j].isdigit()):
-            ac = _dpkg_order(a[i]) if i < len(a) else 0
-            bc = _dpkg_order(b[j]) if j < len(b) else 0
-            if ac != bc:
-                return ac - bc
-            i, j = i + 1, j + 1
-        while i < len(a) and a[i] == "0":
-            i += 1
-        while j < len(b) and b[j] == "0":
-            j += 1
-        while i < len(a) and a[i].isdigit() and j < len(b) and b[j].isdigit():
-            if not first_diff:
-                first_diff = ord(a[i]) - ord(b[j])
-            i, j = i + 1, j + 1
-        if i < len(a) and a[i].isdigit():
-            return 1
-        if j < len(b) and b[j].isdigit():
-            return -1
-        if first_diff:
-            return first_diff
-    return 0
-
-
-def _split_debian(version: str) -> tuple[int, str, str]:
-    version = version.strip()
-    epoch, colon, rest = version.partition(":")
-    if colon and epoch.isdigit():
-        number = int(epoch)
-    else:
-        number, rest = 0, version
-    upstream, dash, revision = rest.rpartition("-")
-    return (number, upstream, revision) if dash else (number, rest, "")
-
-
 def debian_compare(a: str, b: str) -> int:
     """<0, 0, >0 as dpkg --compare-versions orders Debian versions `[epoch:]upstream[-revision]`."""
-    ea, ua, ra = _split_debian(a)
-    eb, ub, rb = _split_debian(b)
-    if ea != eb:
-        return -1 if ea < eb else 1
-    result = _verrevcmp(ua, ub) or _verrevcmp(ra, rb)
+    result = version_compare(a.strip(), b.strip())
     return (result > 0) - (result < 0)
 
 
-def _semver_key(version: str) -> tuple:
-    core, _, pre = version.strip().lstrip("vV").partition("+")[0].partition("-")
-    numbers = tuple(int(part) if part.isdigit() else 0 for part in core.split("."))
-    numbers = numbers + (0,) * (3 - len(numbers))
-    if not pre:
-        return (numbers, 1, ())
-    return (numbers, 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split(".")))
+def semver_key(text: str) -> semver.Version:
+    """Semantic version order, tolerating a leading `v` and a missing minor or patch; ValueError otherwise."""
+    return semver.Version.parse(text.strip().lstrip("vV"), optional_minor_and_patch=True)
 
 
 def _key_function(ecosystem: str, range_type: str):
     """A sort key for versions of `ecosystem`; raises ValueError on a version it cannot read."""
     base = ecosystem.split(":")[0]
     if range_type == "SEMVER":
-        return _semver_key
+        return semver_key
     if base in ("Debian", "Ubuntu"):
         return cmp_to_key(debian_compare)
     if base == "PyPI":
@@ -200,7 +129,7 @@ def _key_function(ecosystem: str, range_type: str):
         try:
             return (0, Version(text))
         except InvalidVersion:
-            return (1, _semver_key(text))
+            return (1, semver_key(text))
     return generic
 
 
@@ -312,15 +241,7 @@ class OsvDirectoryScanner:
 
 
 def _run_json(command: list[str], env: dict[str, str], what: str) -> Any:
-    try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=SCANNER_TIMEOUT, stdin=subprocess.DEVNULL, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise OperationError(f"{what} did not finish within {SCANNER_TIMEOUT} s") from None
-    if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        raise OperationError(f"{what} failed (exit {done.returncode}): {(lines or ['no output'])[-1][:300]}")
+    done = commands.run(command, what, env=env, timeout=SCANNER_TIMEOUT, input="")
     try:
         return json.loads(done.stdout)
     except ValueError:
