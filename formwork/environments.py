@@ -149,7 +149,7 @@ def check_scratch_dsn(value: str) -> str:
 
 
 def check_image_repository(value: str) -> str:
-    from formwork.release.registry import ImageRef
+    from formwork.release.reference import ImageRef
 
     ImageRef.parse(value, option="--image-repository")
     return value

@@ -13,7 +13,8 @@ from formwork.errors import InputError
 from formwork.release.calendar import load_calendar
 from formwork.release.gitops import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
-from formwork.release.registry import ImageRef, Registry
+from formwork.release.reference import ImageRef
+from formwork.release.registry import Registry
 from formwork.release.rollout import Rollout, wait_for
 from formwork.release.window import wait_until_open
 from tasks.progress import task_progress

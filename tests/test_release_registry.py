@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from formwork.errors import InputError, OperationError
-from formwork.release.registry import OCI_INDEX, OCI_MANIFEST, ImageRef, Registry
+from formwork.release.reference import ImageRef
+from formwork.release.registry import OCI_INDEX, OCI_MANIFEST, Registry
 from tests.support.registry import push_synthetic_image, push_synthetic_index
 
 DIGEST = "sha256:" + "ab" * 32

@@ -28,7 +28,8 @@ from packaging.version import InvalidVersion, Version
 
 from formwork import commands
 from formwork.errors import InputError, OperationError
-from formwork.release.registry import ImageRef, default_insecure
+from formwork.release.reference import ImageRef
+from formwork.release.registry import default_insecure
 from formwork.release.sbom import Component
 from formwork.rulefile import Map, RulesError, Seq, Source, show
 
