@@ -157,7 +157,7 @@ def check_image_repository(value: str) -> str:
 
 def check_calendar(path: str) -> str:
     """The file must load; errors name file, key and value."""
-    from formwork.release.calendar import load_calendar
+    from formwork.release.calendar_file import load_calendar
 
     load_calendar(path)
     return str(Path(path).resolve())

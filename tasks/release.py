@@ -10,7 +10,7 @@ from prefect import task
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import InputError
-from formwork.release.calendar import load_calendar
+from formwork.release.calendar_file import load_calendar
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
 from formwork.release.reference import ImageRef
