@@ -27,7 +27,7 @@ from formwork import environments
 from formwork.approvers import recorded
 from formwork.errors import InputError, OperationError
 from formwork.release.policy import ReleasePolicy
-from formwork.release.registry import ImageRef
+from formwork.release.reference import ImageRef
 from formwork.release.report import PromotionReport
 from formwork.release.rollout import Rollout
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout

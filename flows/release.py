@@ -14,7 +14,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from flows.promote import promote
 from formwork.errors import OperationError
-from formwork.release.registry import ImageRef
+from formwork.release.reference import ImageRef
 from tasks.build import addons_problems, build, git_commit, scan
 
 

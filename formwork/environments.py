@@ -154,7 +154,7 @@ def check_scratch_dsn(value: str) -> str:
 
 
 def check_image_repository(value: str) -> str:
-    from formwork.release.registry import ImageRef
+    from formwork.release.reference import ImageRef
 
     ImageRef.parse(value, option="--image-repository")
     return value
@@ -162,7 +162,7 @@ def check_image_repository(value: str) -> str:
 
 def check_calendar(path: str) -> str:
     """The file must load; errors name file, key and value."""
-    from formwork.release.calendar import load_calendar
+    from formwork.release.calendar_file import load_calendar
 
     load_calendar(path)
     return str(Path(path).resolve())

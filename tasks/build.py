@@ -14,7 +14,9 @@ from formwork.release.addons import check_addons, module_versions
 from formwork.release.build import build_image
 from formwork.release.engine import container_engine
 from formwork.release.sbom import sbom
-from formwork.release.scan import Verdict, choose_scanner, evaluate, load_waivers
+from formwork.release.scan.scanners import choose_scanner
+from formwork.release.scan.verdict import Verdict, evaluate
+from formwork.release.scan.waivers import load_waivers
 
 
 def git_commit(context: Path) -> str | None:

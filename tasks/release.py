@@ -10,10 +10,11 @@ from prefect import task
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.errors import InputError
-from formwork.release.calendar import load_calendar
-from formwork.release.gitops import GitOpsRepo
+from formwork.release.calendar_file import load_calendar
+from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
-from formwork.release.registry import ImageRef, Registry
+from formwork.release.reference import ImageRef
+from formwork.release.registry import Registry
 from formwork.release.rollout import Rollout, wait_for
 from formwork.release.window import wait_until_open
 from tasks.progress import task_progress

@@ -22,7 +22,7 @@ from formwork.approvers import check_approver, check_second_approver, same_perso
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
 from formwork.prefect_api import ApiSettings
-from formwork.release.gitops import GitOpsRepo
+from formwork.release.gitops.repository import GitOpsRepo
 from formwork.trigger import create_run, find_deployment
 from tests.support.clusters import create_database, drop_database
 from tests.support.operating import wait_until_final

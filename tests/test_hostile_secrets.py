@@ -308,7 +308,7 @@ class _AuthRecorder(BaseHTTPRequestHandler):
 
 
 def test_a_git_token_goes_through_a_credential_helper_never_argv_or_config(monkeypatch, tmp_path):
-    from formwork.release.gitops import GitOpsRepo
+    from formwork.release.gitops.repository import GitOpsRepo
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _AuthRecorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -11,7 +11,8 @@ import pytest
 from formwork.errors import OperationError
 from formwork.release.build import CREATED, REVISION, SERIES, build_image
 from formwork.release.engine import container_engine
-from formwork.release.registry import ACCEPT, valid_digest
+from formwork.release.reference import valid_digest
+from formwork.release.registry import IMAGE_MANIFESTS, INDEXES
 
 EPOCH = "1700000000"
 
@@ -37,7 +38,7 @@ def context(tmp_path):
 
 def image_config(host: str, repository: str, digest: str) -> dict:
     base = f"http://{host}/v2/{repository}"
-    manifest = httpx.get(f"{base}/manifests/{digest}", headers={"Accept": ACCEPT}).json()
+    manifest = httpx.get(f"{base}/manifests/{digest}", headers={"Accept": ", ".join(IMAGE_MANIFESTS + INDEXES)}).json()
     return httpx.get(f"{base}/blobs/{manifest['config']['digest']}", follow_redirects=True).json()
 
 

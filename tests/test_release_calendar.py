@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from formwork.errors import InputError
-from formwork.release.calendar import Freeze, load_calendar
+from formwork.release.calendar import Freeze
+from formwork.release.calendar_file import load_calendar
 
 LONDON = ZoneInfo("Europe/London")
 NORTHBRIDGE = Path(__file__).resolve().parent.parent / "calendars" / "northbridge.yaml"

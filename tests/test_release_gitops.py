@@ -11,7 +11,10 @@ import pytest
 import yaml
 
 from formwork.errors import InputError, OperationError
-from formwork.release.gitops import PREVIOUS_DIGEST, GitOpsRepo, redact, set_image
+from formwork.release.gitops.credentials import redact
+from formwork.release.gitops.kustomization import set_image
+from formwork.release.gitops.repository import GitOpsRepo
+from formwork.release.gitops.trailers import PREVIOUS_DIGEST
 from tests.support.gitops import clone, commit_files, git, make_gitops_repo
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from formwork import environments
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
 from formwork.local.gitops_repo import pinned_digest
-from formwork.release.gitops import GitOpsRepo
+from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
 from tasks.release import kubernetes_block_name
 from tests.support.gitops import make_gitops_repo

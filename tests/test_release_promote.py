@@ -14,7 +14,7 @@ from formwork import environments
 from formwork.backup import catalog
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
-from formwork.release.gitops import GitOpsRepo
+from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.registry import Registry
 from tasks.release import MODULES
 from tests.support.approvals import resume_paused

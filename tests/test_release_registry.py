@@ -1,8 +1,7 @@
-"""Promotion by digest against a real registry (docker-registry 2.8) over the distribution API."""
+"""Promotion by digest against a real registry (docker-registry 2.8) through skopeo."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 
@@ -10,7 +9,8 @@ import httpx
 import pytest
 
 from formwork.errors import InputError, OperationError
-from formwork.release.registry import OCI_INDEX, OCI_MANIFEST, ImageRef, Registry
+from formwork.release.reference import ImageRef
+from formwork.release.registry import OCI_INDEX, OCI_MANIFEST, Registry
 from tests.support.registry import push_synthetic_image, push_synthetic_index
 
 DIGEST = "sha256:" + "ab" * 32
@@ -130,24 +130,6 @@ def test_copy_of_an_index_copies_children_and_keeps_the_digest(registry, client)
     assert client.tags(prod) == ["multi"]  # children are copied by digest, without tags
 
 
-def test_copy_falls_back_to_streaming_when_the_registry_will_not_mount(registry):
-    mounts: list[int] = []
-
-    class NoMount(Registry):
-        def _start_mount(self, digest, source, target):
-            # Ask to mount from a repository that lacks the blob: the registry opens a plain upload (202).
-            response = super()._start_mount(digest, "nowhere/empty", target)
-            mounts.append(response.status_code)
-            return response
-
-    dev, prod = repo("dev"), repo("prod")
-    digest = push_synthetic_image(registry.host, dev, "build-1", content=b"streamed\n")
-    with NoMount(registry.host) as reg:
-        assert reg.copy(digest, dev, prod, "prod") == digest
-        assert reg.resolve(prod, "prod") == digest
-    assert mounts == [202, 202]
-
-
 def test_copy_of_an_unknown_digest_names_it(registry, client):
     name = repo("app")
     push_synthetic_image(registry.host, name, "build-1")
@@ -181,7 +163,7 @@ def test_unreachable_registry_is_one_operation_error():
         reg.resolve("odoo/app", "prod")
 
 
-# -- transport choice and authentication ---------------------------------------------------
+# -- transport choice ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -203,45 +185,3 @@ def test_insecure_list_from_environment(monkeypatch):
     assert Registry("build.lan:443").base_url == "http://build.lan:443"
     assert Registry("mirror.lan:6000").base_url == "https://mirror.lan:6000"
     assert Registry("localhost:5000", insecure=False).base_url == "https://localhost:5000"
-
-
-def test_bearer_challenge_fetches_a_token_with_the_basic_credentials():
-    digest = "sha256:" + "cd" * 32
-    seen: list[tuple[str, str, str | None]] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append((request.method, str(request.url), request.headers.get("Authorization")))
-        if request.url.host == "auth.example.com":
-            expected = "Basic " + base64.b64encode(b"robot:s3cret-pass").decode()
-            assert request.headers.get("Authorization") == expected
-            assert request.url.params.get_list("scope") == ["repository:odoo/app:pull"]
-            assert request.url.params["service"] == "registry.example.com"
-            return httpx.Response(200, json={"token": "tok-1", "expires_in": 300})
-        if request.headers.get("Authorization") != "Bearer tok-1":
-            return httpx.Response(401, headers={"WWW-Authenticate": (
-                'Bearer realm="https://auth.example.com/token",service="registry.example.com",'
-                'scope="repository:odoo/app:pull"'
-            )}, json={"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]})
-        return httpx.Response(200, headers={"Docker-Content-Digest": digest})
-
-    reg = Registry("registry.example.com", username="robot", password="s3cret-pass")
-    reg._client = httpx.Client(base_url=reg.base_url, transport=httpx.MockTransport(handler))
-    assert reg.resolve("odoo/app", "prod") == digest
-    assert reg.resolve("odoo/app", "dev") == digest  # the cached token is sent straight away
-    assert [method for method, _, _ in seen] == ["HEAD", "GET", "HEAD", "HEAD"]
-    assert seen[0][1] == "https://registry.example.com/v2/odoo/app/manifests/prod"
-
-
-def test_registry_errors_never_carry_credentials():
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.host == "auth.example.com":
-            return httpx.Response(401, json={"errors": [{"code": "UNAUTHORIZED", "message": "bad credentials"}]})
-        return httpx.Response(401, headers={"WWW-Authenticate": 'Bearer realm="https://auth.example.com/token",service="r"'})
-
-    reg = Registry("registry.example.com", username="robot", password="s3cret-pass")
-    reg._client = httpx.Client(base_url=reg.base_url, transport=httpx.MockTransport(handler))
-    with pytest.raises(OperationError) as caught:
-        reg.tags("odoo/app")
-    message = str(caught.value)
-    assert "401 UNAUTHORIZED: bad credentials" in message
-    assert "s3cret" not in message and "robot" not in message and "\n" not in message

@@ -13,15 +13,13 @@ import pytest
 from formwork.errors import OperationError
 from formwork.release.addons import check_addons, module_versions
 from formwork.release.sbom import Component, ecosystem_of, sbom, syft_binary
-from formwork.release.scan import (
-    Finding,
-    OsvDirectoryScanner,
-    choose_scanner,
-    cvss3_base_score,
-    debian_compare,
-    evaluate,
-    load_waivers,
-)
+from formwork.release.scan.finding import Finding
+from formwork.release.scan.osv import OsvDirectoryScanner
+from formwork.release.scan.scanners import choose_scanner
+from formwork.release.scan.severity import cvss3_base_score
+from formwork.release.scan.verdict import evaluate
+from formwork.release.scan.versions import debian_compare
+from formwork.release.scan.waivers import load_waivers
 from formwork.rulefile import RulesError
 from tests.support.registry import push_image_with_files, python_dist_info
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
-from formwork.release.registry import OCI_MANIFEST, sha256_digest
+from formwork.release.reference import sha256_digest
+from formwork.release.registry import OCI_MANIFEST
 
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from formwork import commands
 from formwork.errors import InputError, OperationError
-from formwork.release.registry import ImageRef, Registry
+from formwork.release.reference import ImageRef
+from formwork.release.registry import Registry
 
 REVISION = "org.opencontainers.image.revision"
 CREATED = "org.opencontainers.image.created"

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 from formwork import commands
 from formwork.errors import OperationError
-from formwork.release.registry import ImageRef, default_insecure
+from formwork.release.reference import ImageRef
+from formwork.release.registry import default_insecure
 
 SYFT_ENV = "FORMWORK_SYFT"
 SYFT_TIMEOUT = 600
