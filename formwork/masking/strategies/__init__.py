@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from formwork.masking.introspect import TEXT_TYPES
+
+TEXT = frozenset(TEXT_TYPES)
+NUMBERS = frozenset({"numeric", "integer", "smallint", "bigint", "double precision", "real"})
+# "timestamp" is what remains of "timestamp(3) without time zone" once the precision is cut off.
+DATES = frozenset({"date", "timestamp", "timestamp without time zone", "timestamp with time zone"})
 REGISTRY: dict[str, Strategy] = {}
 
 
@@ -18,6 +24,11 @@ class Strategy:
     shown = False  # the report shows its options
     by_row = False  # new values are computed in Python for every row (`function`), in the workers
     memo = True  # by_row: compute each distinct value once
+    types: frozenset[str] | None = None  # the column types it can rewrite; None: any
+
+    def misfit(self, table: str, column: str) -> str | None:
+        """Why it cannot rewrite this column whatever its type (checked against the database), or None."""
+        return None
 
     def options(self, src, path: list, spec: Any, siblings: dict) -> dict:
         """Its options from a column's spec (`path` names the column), checked: one-line src.error."""

@@ -10,7 +10,7 @@ from faker import Faker
 from faker.generator import Generator
 
 from formwork.masking import normal_forms
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import TEXT, Strategy, register
 
 _NAME = {"type": "string", "minLength": 1}
 # Values that identify a person on their own; cities or postcodes alone don't, and would only
@@ -21,6 +21,7 @@ IDENTIFYING = ("name", "email", "phone_number", "iban", "ssn", "passport_number"
 @register
 class FakerStrategy(Strategy):
     name = "faker"
+    types = TEXT
     schema = _NAME
     beside = {"locale": _NAME, "unique": {"type": "boolean"}, "kind": _NAME, "domain": _NAME}
     by_row = True

@@ -2,7 +2,7 @@
 codes. `of`: tracked history hashes as its column does."""
 
 from formwork.masking import normal_forms
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import TEXT, Strategy, register
 
 ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef",
              "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ"}
@@ -11,6 +11,7 @@ ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef",
 @register
 class Hash(Strategy):
     name = "hash"
+    types = TEXT
     schema = {
         "type": ["boolean", "object"],
         "if": {"type": "boolean"},

@@ -5,12 +5,13 @@ whatever table they are in; without a key each row moves on its own."""
 from psycopg import sql
 
 from formwork.masking.rewrite import Scaled, load_map
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import NUMBERS, Strategy, register
 
 
 @register
 class Noise(Strategy):
     name = "noise"
+    types = NUMBERS
     schema = {
         "type": "object",
         "required": ["percent"],

@@ -2,13 +2,20 @@
 
 from psycopg import sql
 
+from formwork.masking.pay import COLUMNS
 from formwork.masking.rewrite import Mapped, load_map
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import NUMBERS, Strategy, register
 
 
 @register
 class Pay(Strategy):
     name = "pay"
+    types = NUMBERS
+
+    def misfit(self, table, column):
+        if (table, column) not in COLUMNS:
+            return f"pay cannot rewrite {table}.{column} (it rewrites only: {', '.join(f'{t}.{c}' for t, c in COLUMNS)})"
+        return None
 
     def read(self, masker, entry, rule):
         return masker.pay.pairs(entry.table, rule.column)  # (row id, new value)

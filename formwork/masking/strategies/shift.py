@@ -4,12 +4,13 @@ use (tracked history); `date`: key a midnight datetime by its date, as Odoo trac
 from datetime import datetime, timedelta
 
 from formwork.masking.rewrite import Mapped, load_map
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import DATES, Strategy, register
 
 
 @register
 class Shift(Strategy):
     name = "shift"
+    types = DATES
     schema = {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}},
               "additionalProperties": False}
     shown = True

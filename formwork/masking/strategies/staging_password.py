@@ -9,6 +9,7 @@ from formwork.masking.strategies import Strategy, register
 @register
 class StagingPassword(Strategy):
     name = STRATEGY
+    types = frozenset({"character varying", "text"})
 
     def column(self, masker, rule, pairs):
         return Hidden(load_value(masker.conn, masker.login_hash)) if masker.login_hash else Literal(None)

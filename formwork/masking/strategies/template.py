@@ -6,7 +6,7 @@ import re
 from psycopg import sql
 
 from formwork.masking.rewrite import Expression
-from formwork.masking.strategies import Strategy, register
+from formwork.masking.strategies import TEXT, Strategy, register
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 FILTERS_SQL: dict[str, str] = {
@@ -32,6 +32,7 @@ def parse(text: str) -> list[str | tuple[str, tuple[str, ...]]]:
 @register
 class Template(Strategy):
     name = "template"
+    types = TEXT
     schema = {"type": "string", "minLength": 1}
     shown = True
 
