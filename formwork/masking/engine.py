@@ -26,37 +26,19 @@ from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
 from formwork.masking.pay import Pay
-from formwork.masking.rewrite import (
-    Expression,
-    Hidden,
-    Literal,
-    Mapped,
-    Rewrite,
-    RowValues,
-    Scaled,
-    delete,
-    load_map,
-    load_rows,
-    load_value,
-    rewrite,
-)
+from formwork.masking.rewrite import Rewrite, RowValues, delete, load_rows, rewrite
 from formwork.masking.schema_check import check_overlaps, resolve_database
 from formwork.masking.scrub import DETECTORS, EMAIL, Scrubber, detector_for, kind_of
 from formwork.masking.staging_login import NO_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
 from formwork.masking.staging_login import STRATEGY as STAGING_PASSWORD
-from formwork.masking.transform import hashed, noise_factor, shift, template_sql
+from formwork.masking.strategies import REGISTRY
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 
 # Dictionaries whose originals the scrubber looks for inside free text.
 KNOWN_IN_TEXT = ("name", "street_address")
-# Values that identify a person on their own; cities or postcodes alone don't, and would only
-# make the leak check cry wolf wherever a company shares them.
-IDENTIFYING = ("name", "email", "phone_number", "iban", "ssn", "passport_number", "street_address", "license_plate")
 # What the scrubber finds in free text that is personal by nature (company phones and IBANs are not).
 IDENTIFYING_IN_TEXT = ("email", "ssn")
-# Strategies whose new values Python computes row by row (the others are small maps or SQL).
-ROW_STRATEGIES = ("faker", "scrub", "hash")
 # Rows per worker job: big enough to keep per-job costs small, small enough to share a big table's
 # columns evenly between the workers.
 CHUNK = 200_000
@@ -152,12 +134,7 @@ class MaskReport:
 
 
 def _strategy(rule: ColumnRule) -> str:
-    if rule.strategy == "faker":
-        extra = ", unique" if rule.options.get("unique") else ""
-        return f"faker {rule.options['provider']}{extra}"
-    if rule.strategy in ("noise", "shift", "hash", "template"):
-        return f"{rule.strategy} {rule.options}"
-    return rule.strategy
+    return REGISTRY[rule.strategy].describe(rule.options)
 
 
 class Masker:
@@ -299,7 +276,7 @@ class Masker:
         if report.leaks:
             raise MaskingLeak(report)
 
-    def _dictionary(self, rule: ColumnRule) -> Dictionary:
+    def dictionary(self, rule: ColumnRule) -> Dictionary:
         provider = rule.options["provider"]
         locale = rule.options.get("locale")
         domain = rule.options.get("domain", "keep")
@@ -307,6 +284,10 @@ class Masker:
         if kind not in self.dictionaries:
             self.dictionaries[kind] = self._new_dictionary(kind, provider, locale=locale, domain=domain)
         return self.dictionaries[kind]
+
+    @staticmethod
+    def texts(values: list[str | None], json: bool) -> Iterable[str]:
+        return _texts(values, json)
 
     def _new_dictionary(self, kind: str, provider: str, **options) -> Dictionary:
         makers: dict[int, Callable[[str], str]] = {}
@@ -327,18 +308,13 @@ class Masker:
         staying: list[tuple[str, list[str]]] = []
         for i, entry in enumerate(self.entries):
             for rule in entry.columns:
-                if rule.strategy not in ("faker", "hash"):
+                strategy = REGISTRY[rule.strategy]
+                if not strategy.by_row:
                     continue
                 json = self.tables[entry.table][rule.column].startswith("jsonb")
                 column = values[i].rows[rule.column]
-                if rule.strategy == "faker":
-                    dictionary = self._dictionary(rule)
-                    found = set(_texts(column, json)) if json else set(column) - {None}
-                    dictionary.add_originals(found)
-                    if rule.options.get("unique"):
-                        dictionary.in_unique_columns.update(found)
-                if _identifying(rule):
-                    kind = _form_kind(rule)
+                strategy.prepare(self, rule, column, json)
+                if kind := strategy.leak_kind(rule):
                     originals.add(f"{entry.table}.{rule.column}", kind, _texts(column, json))
                     if entry.where and not json:
                         staying.append((kind, self._staying(entry, rule.column)))
@@ -370,14 +346,8 @@ class Masker:
             with self.conn.cursor(name=f"fw_read_{entry.table}", binary=True) as cursor:
                 read.keys, read.rows = _columns_of(cursor.execute(query), in_python)
         for rule in entry.columns:
-            if rule.strategy == "shift":
-                read.distinct[rule.column] = self._distinct_typed(entry, rule.column)
-            elif rule.strategy == "noise":
-                keys = self.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_noise_key(rule), sql.Identifier(entry.table))
-                                         + _where(entry))
-                read.distinct[rule.column] = [k for (k,) in keys if k is not None]
-            elif rule.strategy == "pay":
-                read.distinct[rule.column] = self.pay.pairs(entry.table, rule.column)
+            if (distinct := REGISTRY[rule.strategy].read(self, entry, rule)) is not None:
+                read.distinct[rule.column] = distinct
         return read
 
     def _key(self, entry: TableRule) -> tuple[sql.Composable, str]:
@@ -439,10 +409,10 @@ class Masker:
         result = workers.ColumnResult(values=[])
         marks = {kind: len(d.fakes) for kind, d in self.dictionaries.items()}
         replaced = len(self.replaced)
-        function = self._function(entry, rule, result)
+        function = REGISTRY[rule.strategy].function(self, entry, rule, result)
         if self.tables[entry.table][name].startswith("jsonb"):
             function = functools.partial(_in_json, function)
-        if rule.strategy == "faker":  # the dictionary is the memo: one lookup per row
+        if not REGISTRY[rule.strategy].memo:
             result.values = [None if value is None else function(value) for value in column]
         else:
             memo: dict[str | None, str | None] = {None: None}
@@ -457,24 +427,8 @@ class Masker:
 
     def _pairs(self, entry: TableRule, read: EntryValues) -> dict[str, list[tuple]]:
         """(original, new) for shift and noise, (row id, new) for pay: a few thousand values, worked out here."""
-        pairs: dict[str, list[tuple]] = {}
-        for rule in entry.columns:
-            if rule.strategy == "shift":
-                move = shift(rule, self.keyed)
-                pairs[rule.column] = [(text, str(move(value))) for value, text in read.distinct[rule.column]]
-            elif rule.strategy == "noise":
-                factor = noise_factor(rule, self.keyed)
-                pairs[rule.column] = [(k, factor(k)) for k in read.distinct[rule.column]]
-            elif rule.strategy == "pay":
-                pairs[rule.column] = read.distinct[rule.column]
-        return pairs
-
-    def _function(self, entry: TableRule, rule: ColumnRule, result: workers.ColumnResult):
-        if rule.strategy == "faker":
-            return self._dictionary(rule).get
-        if rule.strategy == "scrub":
-            return self._scrub_recording(entry, rule.column, result)
-        return hashed(rule, self.keyed)
+        return {rule.column: REGISTRY[rule.strategy].pairs(self, rule, read.distinct[rule.column])
+                for rule in entry.columns if rule.column in read.distinct}
 
     def _load(self, entry: TableRule, computed: Computed) -> Rewrite:
         """Row values and maps into temp tables; the Rewrite that joins them."""
@@ -486,18 +440,8 @@ class Masker:
             table = load_rows(self.conn, key_type, len(in_rows), computed.rows)
             rw.rows = RowValues(table, sql.SQL("o.") + key, {column: f"c{i}" for i, column in enumerate(in_rows)})
         for rule in entry.columns:
-            if rule.strategy == "shift":
-                rw.columns[rule.column] = Mapped(load_map(self.conn, computed.pairs[rule.column]))
-            elif rule.strategy == "noise":
-                rw.columns[rule.column] = Scaled(load_map(self.conn, computed.pairs[rule.column]), _noise_key(rule), int(rule.options.get("round", 2)))
-            elif rule.strategy == "pay":
-                rw.columns[rule.column] = Mapped(load_map(self.conn, computed.pairs[rule.column]), sql.SQL("o.id"))
-            elif rule.strategy in ("constant", "null"):
-                rw.columns[rule.column] = Literal(rule.options.get("value"))
-            elif rule.strategy == STAGING_PASSWORD:
-                rw.columns[rule.column] = Hidden(load_value(self.conn, self.login_hash)) if self.login_hash else Literal(None)
-            elif rule.strategy == "template":
-                rw.columns[rule.column] = Expression(template_sql(rule))
+            if (column := REGISTRY[rule.strategy].column(self, rule, computed.pairs.get(rule.column))) is not None:
+                rw.columns[rule.column] = column
         return rw
 
     def _apply(self, entry: TableRule, rw: Rewrite, progress: Progress) -> tuple[str, int, float]:
@@ -509,7 +453,7 @@ class Masker:
         progress.finish()
         return entry.table, rows, time.monotonic() - started
 
-    def _distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
+    def distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
         """(value, value as PostgreSQL prints it): the join key must match the server's text form."""
         query = sql.SQL("SELECT DISTINCT {c}, {c}::text FROM {t} WHERE {c} IS NOT NULL").format(
             c=sql.Identifier(column), t=sql.Identifier(entry.table))
@@ -517,7 +461,7 @@ class Masker:
             query += sql.SQL(" AND ({})").format(sql.SQL(entry.where))
         return self.conn.execute(query).fetchall()
 
-    def _scrub_recording(self, entry: TableRule, column: str, result: workers.ColumnResult):
+    def scrub_recording(self, entry: TableRule, column: str, result: workers.ColumnResult):
         """Scrub; every email and NI number replaced in text joins the leak check's originals; run the
         detectors on the result."""
         origin = f"{entry.table}.{column}"
@@ -584,7 +528,7 @@ def _columns_of(cursor: psycopg.Cursor, names: list[str]) -> tuple[list, dict[st
 
 def _row_columns(entry: TableRule) -> list[str]:
     """The columns whose new values are computed row by row, in the order of the entry's row table."""
-    return [rule.column for rule in entry.columns if rule.strategy in ROW_STRATEGIES]
+    return [rule.column for rule in entry.columns if REGISTRY[rule.strategy].by_row]
 
 
 def _where(entry: TableRule) -> sql.Composable:
@@ -611,24 +555,6 @@ def _in_json(function: Callable[[str], str], value: str) -> str:
     elif isinstance(parsed, str):
         parsed = function(parsed)
     return jsonlib.dumps(parsed, ensure_ascii=False)
-
-
-def _noise_key(rule: ColumnRule) -> sql.Composable:
-    """What rows moving together share: the row itself unless the rule names a key (e.g. employee_id)."""
-    return sql.SQL("({})::text").format(sql.SQL(rule.options["key"])) if rule.options.get("key") else sql.SQL("o.id::text")
-
-
-def _form_kind(rule: ColumnRule) -> str:
-    """How the leak check writes this identifying column's values (formwork.masking.normal_forms)."""
-    if rule.strategy == "hash":
-        return normal_forms.CODE
-    return normal_forms.KIND_OF_PROVIDER[rule.options["provider"]]
-
-
-def _identifying(rule: ColumnRule) -> bool:
-    if rule.strategy == "hash":
-        return int(rule.options.get("length", 12)) >= 8
-    return rule.options.get("provider") in IDENTIFYING
 
 
 def _role_mailbox(address: str) -> bool:

@@ -11,30 +11,13 @@ from typing import Any
 
 from formwork.rulefile import Origin
 
-STRATEGIES = ("faker", "keep", "null", "constant", "hash", "shift", "noise", "template", "scrub", "staging_password", "pay")
-
 
 @dataclass(frozen=True)
 class ColumnRule:
     column: str
-    strategy: str  # one of STRATEGIES
+    strategy: str  # a name in formwork.masking.strategies.REGISTRY; its module documents its options
     options: dict[str, Any] = field(default_factory=dict)
     origin: Origin | None = None
-
-    # Options by strategy (all optional unless marked):
-    #   faker:    provider (required, a Faker method such as name, email, iban), locale, unique (bool),
-    #             kind (dictionary shared by columns meaning the same thing; default: the provider),
-    #             domain ("keep" or a domain name, for email)
-    #   constant: value (required; may be null)
-    #   hash:     length (int, default 12), alphabet ("digits" | "hex" | "alnum" | "upper", default "alnum"), prefix (str)
-    #   shift:    days (int, required: bounded offset +/- days)
-    #   noise:    percent (number, required), round (int decimals, default 2), key (SQL expression; rows with
-    #             the same key get the same factor, e.g. employee_id)
-    #   template: template (required, e.g. "{name|slug}@example.com": other columns' masked values, with filters)
-    #   pay:      no options; masked pay on the columns formwork.masking.pay.COLUMNS lists (wage, payslips, lines, wage history)
-    #   scrub, keep, null: no options
-    #   staging_password: no options; Odoo's hash of the environment's staging password, or NULL without one
-    #             (formwork.masking.staging_login)
 
 
 @dataclass(frozen=True)

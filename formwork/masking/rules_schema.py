@@ -8,68 +8,30 @@ is checked in rules.py and schema_check.py.
 
 from __future__ import annotations
 
-from formwork.masking.transform import ALPHABETS
-
-OPTIONLESS = ("keep", "null", "scrub", "staging_password", "pay")
-FAKER_OPTIONS = ("locale", "unique", "kind", "domain")
-HASH_ALPHABETS = tuple(ALPHABETS)
+from formwork.masking.strategies import REGISTRY
 
 _NAME = {"type": "string", "minLength": 1}
 _SQL = {"type": "string", "minLength": 1}
 
-_HASH = {
-    "type": ["boolean", "object"],
-    "if": {"type": "boolean"},
-    "then": {"const": True},
-    "properties": {
-        "length": {"type": "integer", "minimum": 1, "maximum": 64},
-        "alphabet": {"enum": list(HASH_ALPHABETS)},
-        "prefix": {"type": "string"},
-    },
-    "additionalProperties": False,
-}
 
-_SHIFT = {
-    "type": "object",
-    "required": ["days"],
-    "properties": {"days": {"type": "integer", "minimum": 1}},
-    "additionalProperties": False,
-}
+def optionless() -> tuple[str, ...]:
+    return tuple(name for name, strategy in REGISTRY.items() if strategy.schema is None)
 
-_NOISE = {
-    "type": "object",
-    "required": ["percent"],
-    "properties": {
-        "percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-        "round": {"type": "integer", "minimum": 0, "maximum": 6},
-        "key": _SQL,
-    },
-    "additionalProperties": False,
-}
 
-# A column is a bare strategy name (or YAML null), or a mapping holding one strategy key;
-# faker's options sit next to it, every other strategy's options inside it.
-COLUMN = {
-    "type": ["string", "null", "object"],
-    "if": {"type": "string"},
-    "then": {"enum": list(OPTIONLESS)},
-    "else": {
-        "properties": {
-            "faker": _NAME,
-            "locale": _NAME,
-            "unique": {"type": "boolean"},
-            "kind": _NAME,
-            "domain": _NAME,
-            "constant": {"type": ["string", "number", "boolean", "null"]},
-            "hash": _HASH,
-            "shift": _SHIFT,
-            "noise": _NOISE,
-            "template": _NAME,
+def column() -> dict:
+    """A column is a bare strategy name (or YAML null), or a mapping holding one strategy key;
+    options written beside a strategy (faker's) sit next to it, every other strategy's inside it."""
+    return {
+        "type": ["string", "null", "object"],
+        "if": {"type": "string"},
+        "then": {"enum": list(optionless())},
+        "else": {
+            "properties": {name: schema for s in REGISTRY.values() for name, schema in ([(s.name, s.schema)] if s.schema else []) + list(s.beside.items())},
+            "additionalProperties": False,
+            "dependentRequired": {option: [s.name] for s in REGISTRY.values() for option in s.beside},
         },
-        "additionalProperties": False,
-        "dependentRequired": {option: ["faker"] for option in FAKER_OPTIONS},
-    },
-}
+    }
+
 
 TABLE = {
     "type": "object",
@@ -79,7 +41,7 @@ TABLE = {
         "module": _NAME,
         "where": _SQL,
         "delete": {"type": "boolean"},
-        "columns": {"type": ["object", "null"], "additionalProperties": COLUMN},
+        "columns": {"type": ["object", "null"], "additionalProperties": {"$ref": "#/$defs/column"}},
     },
     "additionalProperties": False,
     # `columns` is required unless `delete: true`: checked in rules.py, where the message can say so.
@@ -103,7 +65,13 @@ KEPT = {
     "additionalProperties": False,
 }
 
-SCHEMA = {
+
+def schema() -> dict:
+    """The whole file's schema, with the strategies registered now."""
+    return {**_SCHEMA, "$defs": {"column": column()}}
+
+
+_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Formwork masking rules",
     "type": "object",

@@ -16,20 +16,9 @@ from psycopg import sql
 from formwork import odoo_schema
 from formwork.masking import introspect
 from formwork.masking.model import AttachmentRule, ColumnRule, RuleSet, TableRule
-from formwork.masking.pay import COLUMNS as PAY_COLUMNS
 from formwork.masking.rules import RulesError
+from formwork.masking.strategies import REGISTRY
 from formwork.odoo_schema import OdooSchema, SchemaDrift
-
-TEXT_TYPES = frozenset({"character varying", "text", "jsonb", "character"})
-NUMBER_TYPES = frozenset({"numeric", "integer", "smallint", "bigint", "double precision", "real"})
-# "timestamp" is what remains of "timestamp(3) without time zone" once the precision is cut off.
-DATE_TYPES = frozenset({"date", "timestamp", "timestamp without time zone", "timestamp with time zone"})
-
-# Strategies absent from this map (keep, null, constant) apply to any type.
-COLUMN_TYPES = {
-    "faker": TEXT_TYPES, "hash": TEXT_TYPES, "template": TEXT_TYPES, "scrub": TEXT_TYPES,
-    "noise": NUMBER_TYPES, "shift": DATE_TYPES, "staging_password": frozenset({"character varying", "text"}), "pay": NUMBER_TYPES,
-}
 
 
 def resolve_database(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, str]] | None = None,
@@ -86,10 +75,10 @@ def _check_column(rule: ColumnRule, entry: TableRule, table_columns: dict[str, s
         raise SchemaDrift(f"{rule.origin}: table {table} has no column '{rule.column}' (schema drift: module {entry.module} is installed)")
     if data_type is None:
         raise RulesError(f"{rule.origin}: table {table} has no column '{rule.column}'")
-    if rule.strategy == "pay" and (table, rule.column) not in PAY_COLUMNS:
-        raise RulesError(f"{rule.origin}: pay cannot rewrite {table}.{rule.column} (it rewrites only: "
-                         f"{', '.join(f'{t}.{c}' for t, c in PAY_COLUMNS)})")
-    allowed = COLUMN_TYPES.get(rule.strategy)
+    strategy = REGISTRY[rule.strategy]
+    if misfit := strategy.misfit(table, rule.column):
+        raise RulesError(f"{rule.origin}: {misfit}")
+    allowed = strategy.types
     if allowed is not None and data_type not in allowed:
         raise RulesError(
             f"{rule.origin}: {rule.strategy} cannot apply to {table}.{rule.column} of type {data_type} "

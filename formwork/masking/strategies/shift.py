@@ -1,0 +1,33 @@
+"""shift: dates move by a keyed offset within +/- `days` (never 0). `of`: the column whose offsets to
+use (tracked history); `date`: key a midnight datetime by its date, as Odoo tracks a date field's values."""
+
+from datetime import datetime, timedelta
+
+from formwork.masking.rewrite import Mapped, load_map
+from formwork.masking.strategies import DATES, Strategy, register
+
+
+@register
+class Shift(Strategy):
+    name = "shift"
+    types = DATES
+    schema = {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}},
+              "additionalProperties": False}
+    shown = True
+
+    def read(self, masker, entry, rule):
+        return masker.distinct_typed(entry, rule.column)
+
+    def pairs(self, masker, rule, read):
+        days = int(rule.options["days"])
+        kind = f"shift/{rule.options.get('of', rule.column)}"
+        as_date = bool(rule.options.get("date"))
+
+        def move(value):
+            seed = value.date() if as_date and isinstance(value, datetime) else value
+            return value + timedelta(days=int(round((2 * masker.keyed.fraction(kind, str(seed)) - 1) * days)) or 1)
+
+        return [(text, str(move(value))) for value, text in read]
+
+    def column(self, masker, rule, pairs):
+        return Mapped(load_map(masker.conn, pairs))
