@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from pydantic import Field, PrivateAttr, SecretStr
 
 from blocks.object_store import ObjectInfo, ObjectNotFound, ObjectStore, ProgressCallback, safe_key
-from blocks.s3_errors import code_of, missing_bucket, speaking
+from formwork.stores.s3_errors import code_of, missing_bucket, speaking
 
 
 class S3Store(ObjectStore):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psycopg
 
-from blocks.object_store import (
+from formwork.stores.object_store import (
     ObjectNotFound,
     ObjectStore,
     UnsafeKey,

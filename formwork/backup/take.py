@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, FileEntry, Manifest, started
+from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from blocks.object_store import ObjectStore
+from formwork.stores.object_store import ObjectStore
 from formwork.errors import OperationError
 from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary

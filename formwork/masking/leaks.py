@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from blocks.object_store import ObjectNotFound, ObjectStore
+from formwork.stores.object_store import ObjectNotFound, ObjectStore
 from formwork.masking import file_content, forked
 from formwork.masking.introspect import base_type, is_text
 from formwork.masking.originals import Originals

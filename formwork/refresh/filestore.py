@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectStore, refusals
+from formwork.stores.object_store import ObjectStore, refusals
 from blocks.s3_store import S3Store
 from blocks.stores import open_store
 from formwork.errors import OperationError
