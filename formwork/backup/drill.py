@@ -21,6 +21,11 @@ from pathlib import Path
 
 import psycopg
 
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
+from formwork.backup.snapshot import row_counts
+from formwork.backup.take import sha256_of
+from formwork.errors import first_line
+from formwork.progress import NoProgress, Progress
 from formwork.stores.object_store import (
     ObjectNotFound,
     ObjectStore,
@@ -28,11 +33,6 @@ from formwork.stores.object_store import (
     refusals,
     safe_key,
 )
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
-from formwork.backup.snapshot import row_counts
-from formwork.backup.take import sha256_of
-from formwork.errors import first_line
-from formwork.progress import NoProgress, Progress
 
 SCRATCH = "__drill_"
 DOWNLOADS = 8  # parallel downloads: latency-bound for S3

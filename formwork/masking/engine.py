@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from formwork.stores.object_store import ObjectStore
 from formwork.errors import OperationError
 from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
@@ -47,6 +46,7 @@ from formwork.masking.staging_login import STRATEGY as STAGING_PASSWORD
 from formwork.masking.transform import hashed, noise_factor, shift, template_sql
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
+from formwork.stores.object_store import ObjectStore
 
 # Dictionaries whose originals the scrubber looks for inside free text.
 KNOWN_IN_TEXT = ("name", "street_address")
