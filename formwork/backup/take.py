@@ -15,12 +15,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from blocks.local_directory_store import LocalDirectoryStore
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
 from formwork.refresh import clone
+from formwork.stores.local_directory import LocalDirectoryStore
 from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 
 UPLOADS = 8  # parallel object uploads: latency-bound for S3, harmless locally
