@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 import psycopg
 
 from blocks.odoo_environment import OdooEnvironment
-from blocks.pitr_protection import PitrProtection
 from formwork.backup.drill import _span
 from formwork.dsn import connect_maintenance
 from formwork.pitr import archive
 from formwork.pitr.archive import ArchivedSegment
+from formwork.pitr.settings import PitrProtection
 
 
 @dataclass
