@@ -21,18 +21,18 @@ from pathlib import Path
 
 import psycopg
 
-from blocks.object_store import (
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
+from formwork.backup.snapshot import row_counts
+from formwork.backup.take import sha256_of
+from formwork.errors import first_line
+from formwork.progress import NoProgress, Progress
+from formwork.stores.object_store import (
     ObjectNotFound,
     ObjectStore,
     UnsafeKey,
     refusals,
     safe_key,
 )
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
-from formwork.backup.snapshot import row_counts
-from formwork.backup.take import sha256_of
-from formwork.errors import first_line
-from formwork.progress import NoProgress, Progress
 
 SCRATCH = "__drill_"
 DOWNLOADS = 8  # parallel downloads: latency-bound for S3

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from blocks.object_store import ObjectNotFound, ObjectStore, refusals
+from formwork.stores.object_store import ObjectNotFound, ObjectStore, refusals
 
 if TYPE_CHECKING:
     from formwork.backup.drill import DrillResult

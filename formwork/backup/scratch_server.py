@@ -10,15 +10,15 @@ on their own server unless told otherwise. Every restore checks free space first
 
 from __future__ import annotations
 
-from blocks.odoo_environment import OdooEnvironment
 from formwork.backup.manifest import Manifest
 from formwork.dsn import ConnectionSpec, connect_maintenance, parse_dsn
+from formwork.environment_settings import EnvironmentSettings
 from formwork.errors import InputError
 from formwork.production_guard import refuse_production_server
 from formwork.refresh import space
 
 
-def choose(environment: str, env: OdooEnvironment, scratch_dsn: str | None) -> ConnectionSpec:
+def choose(environment: str, env: EnvironmentSettings, scratch_dsn: str | None) -> ConnectionSpec:
     """The scratch server's maintenance database; a password in the DSN would be stored with the run's parameters."""
     option, dsn = ("--scratch-dsn", scratch_dsn) if scratch_dsn else ("scratch_dsn", env.scratch_dsn)
     if dsn is None:
@@ -32,7 +32,7 @@ def choose(environment: str, env: OdooEnvironment, scratch_dsn: str | None) -> C
     return spec
 
 
-def check(environment: str, env: OdooEnvironment, server: ConnectionSpec, manifest: Manifest | None = None) -> list[str]:
+def check(environment: str, env: EnvironmentSettings, server: ConnectionSpec, manifest: Manifest | None = None) -> list[str]:
     """Refuse a production drill onto a production server and, given the backup, a restore without room;
     returns what was measured."""
     with connect_maintenance(server) as admin:

@@ -15,13 +15,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
 from formwork.refresh import clone
+from formwork.stores.local_directory import LocalDirectoryStore
+from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 
 UPLOADS = 8  # parallel object uploads: latency-bound for S3, harmless locally
 _CHUNK = 1024 * 1024

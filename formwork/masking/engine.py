@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from blocks.object_store import ObjectStore
 from formwork.errors import OperationError
 from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
@@ -34,6 +33,7 @@ from formwork.masking.staging_login import STRATEGY as STAGING_PASSWORD
 from formwork.masking.strategies import REGISTRY
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
+from formwork.stores.object_store import ObjectStore
 
 # Dictionaries whose originals the scrubber looks for inside free text.
 KNOWN_IN_TEXT = ("name", "street_address")

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import errors, sql
 
-from blocks.object_store import ObjectStore
 from formwork.masking.placeholders import PLACEHOLDER_TEXT, placeholder, placeholder_type
 from formwork.production_guard import CONNECT_TIMEOUT, known_environments, refuse_production_filestore
+from formwork.stores.object_store import ObjectStore
 
 
 @dataclass

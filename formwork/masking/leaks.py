@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from blocks.object_store import ObjectNotFound, ObjectStore
 from formwork.masking import file_content, forked
 from formwork.masking.introspect import base_type, is_text
 from formwork.masking.originals import Originals
+from formwork.stores.object_store import ObjectNotFound, ObjectStore
 
 Form = tuple[str, int]  # a form found, and the index of the column its original came from
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from blocks.pitr_protection import PitrProtection
 from formwork.pitr import pgbackrest
+from formwork.pitr.settings import PitrProtection
 
 SEGMENT = re.compile(r"([0-9A-F]{24})-[0-9a-f]{40}(\.gz|\.lz4|\.zst|\.bz2)?")
 DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from blocks.pitr_protection import PitrProtection
+from formwork.pitr.settings import PitrProtection
 
 KINDS = ("full", "diff", "incr")
 

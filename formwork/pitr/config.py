@@ -13,9 +13,9 @@ import shlex
 import shutil
 from urllib.parse import urlsplit
 
-from blocks.pitr_protection import PitrProtection
 from formwork.errors import InputError
 from formwork.locations import Location, parse_location
+from formwork.pitr.settings import PitrProtection
 
 REDACTED = "********"
 

@@ -12,9 +12,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from blocks.pitr_protection import PitrProtection
 from formwork import commands
 from formwork.pitr.config import pgbackrest_binary
+from formwork.pitr.settings import PitrProtection
 
 
 def server_account(pg_data: str) -> str | None:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import psycopg
 
-from blocks.pitr_protection import PitrProtection
 from formwork.dsn import ConnectionSpec
 from formwork.environments import check_name
 from formwork.errors import InputError, OperationError
@@ -27,6 +26,7 @@ from formwork.local.postgres import LocalCluster, free_port
 from formwork.locations import overlaps
 from formwork.pitr import pgbackrest
 from formwork.pitr.pgbackrest import server_account
+from formwork.pitr.settings import PitrProtection
 from formwork.pitr.target import RecoveryTarget
 from formwork.refresh import space
 

@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 import psycopg
 
-from blocks.odoo_environment import OdooEnvironment
-from blocks.pitr_protection import PitrProtection
 from formwork.backup.drill import _span
 from formwork.dsn import connect_maintenance
+from formwork.environment_settings import EnvironmentSettings
 from formwork.pitr import archive
 from formwork.pitr.archive import ArchivedSegment
+from formwork.pitr.settings import PitrProtection
 
 
 @dataclass
@@ -60,7 +60,7 @@ def lsn_number(lsn: str) -> int:
     return (int(high, 16) << 32) + int(low, 16)
 
 
-def read(environment: str, env: OdooEnvironment, protection: PitrProtection, stanza_info: dict, now: datetime) -> ArchiveStatus:
+def read(environment: str, env: EnvironmentSettings, protection: PitrProtection, stanza_info: dict, now: datetime) -> ArchiveStatus:
     segments = archive.archived_segments(protection, stanza_info)
     status = ArchiveStatus(environment, now, env.rpo_target, archive.newest(segments))
     try:

@@ -26,14 +26,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from blocks.local_directory_store import LocalDirectoryStore
-from blocks.object_store import ObjectStore, refusals
-from blocks.s3_store import S3Store
 from blocks.stores import open_store
 from formwork.errors import OperationError
 from formwork.production_guard import refuse_production_filestore
 from formwork.progress import NoProgress, Progress
 from formwork.refresh.swap import BUILDING, PREVIOUS, SWAPPING
+from formwork.stores.local_directory import LocalDirectoryStore
+from formwork.stores.object_store import ObjectStore, refusals
+from formwork.stores.s3 import S3Store
 
 
 def beside(url: str, suffix: str) -> str:

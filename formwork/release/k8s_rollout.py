@@ -1,4 +1,4 @@
-"""Has the Kubernetes Deployment rolled out the promoted digest? Ask the cluster, through prefect-kubernetes.
+"""Has the Kubernetes Deployment rolled out the promoted digest? Ask the cluster.
 
 When an environment names a namespace, Argo CD or Flux applies the overlay there and
 the Deployment `odoo` says how it went, the way `kubectl rollout status` reads it:
@@ -9,17 +9,18 @@ the Deployment `odoo` says how it went, the way `kubectl rollout status` reads i
 - a `Progressing` condition with reason `ProgressDeadlineExceeded` is a failed rollout
   (crash-looping or unpullable pods): the promotion rolls back without waiting out its timeout.
 
-The client comes from a prefect-kubernetes `KubernetesCredentials` block (its kubeconfig), or,
-without one, from the pod's service account or the default kubeconfig (`KUBECONFIG`).
+The caller passes the credentials: anything whose async `get_client("apps")` gives an AppsV1 API (the task
+passes prefect-kubernetes' `KubernetesCredentials` block or a kubeconfig/service-account stand-in); the
+library itself needs no Prefect.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-
-from prefect.utilities.asyncutils import run_coro_as_sync
 
 from formwork.release.rollout import Rollout
 
@@ -69,6 +70,12 @@ async def _read(credentials: Any, namespace: str, name: str) -> DeploymentState:
         return DeploymentState.of(await apps.read_namespaced_deployment(name, namespace))
 
 
+def _read_now(credentials: Any, namespace: str, name: str) -> DeploymentState:
+    """One read on its own thread and event loop: callable from a flow whose thread already runs a loop."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-k8s") as pool:
+        return pool.submit(asyncio.run, _read(credentials, namespace, name)).result()
+
+
 def _problem(exc: Exception) -> str:
     status = getattr(exc, "status", None)
     if status:
@@ -84,7 +91,7 @@ def wait_for_deployment(credentials: Any, namespace: str, digest: str, timeout: 
     seen = "nothing yet"
     while True:
         try:
-            verdict, seen = run_coro_as_sync(_read(credentials, namespace, name)).judge(digest)
+            verdict, seen = _read_now(credentials, namespace, name).judge(digest)
         except Exception as exc:  # noqa: BLE001 - any API or network error is reported, and polled again
             verdict, seen = "waiting", _problem(exc)
         if verdict == "done":

@@ -1,0 +1,1 @@
+"""Where Formwork keeps files (filestores, backups): plain interfaces and implementations, no Prefect."""
