@@ -1,9 +1,10 @@
 """Every program Formwork runs, started one way: its command line logged, a timeout, a failure in one line.
 
-A program never waits on the terminal (stdin is empty unless `input` is given). A secret never goes on a command line (any local user reads it in the process list): passwords travel
-in the environment (PGPASSWORD) or in files, and a `--dbname=` conninfo is built without its password.
-What is logged is still redacted (a `user:password@` in an address), in case a caller slips. A failure
-becomes an OperationError naming what ran and the line of the program's output that says why.
+A program never waits on the terminal (stdin is empty unless `input` is given). A secret never goes on a
+command line (any local user reads it in the process list): passwords travel in the environment (PGPASSWORD)
+or in files, and a `--dbname=` conninfo is built without its password. What is logged is still redacted (a
+`user:password@` in an address), in case a caller slips. A failure becomes an OperationError naming what ran
+and the line of the program's output that says why.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _PASSWORD_IN_ADDRESS = re.compile(r"(://[^/\s:@]+):[^@\s]*@")
 
 def last_output_line(done: subprocess.CompletedProcess) -> str:
     """The last line the program printed on stderr (its error, after any progress), else on stdout."""
-    return last_line(_text(done.stderr), "") or last_line(_text(done.stdout), f"exit {done.returncode}, no message")
+    return last_line(output_text(done.stderr), "") or last_line(output_text(done.stdout), f"exit {done.returncode}, no message")
 
 
 def run(args: Sequence[str | Path], what: str, *, timeout: float | None = 3600, input: str | bytes | None = None,
@@ -52,5 +53,6 @@ def redacted(command: Sequence[str]) -> str:
     return _PASSWORD_IN_ADDRESS.sub(r"\1:***@", shlex.join(command))
 
 
-def _text(output: str | bytes | None) -> str:
+def output_text(output: str | bytes | None) -> str:
+    """A program's captured output as text, whether it ran with text=True or not."""
     return output.decode("utf-8", "replace") if isinstance(output, bytes) else output or ""

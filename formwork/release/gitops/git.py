@@ -52,16 +52,14 @@ class Git:
         """`git <args>`; with `check`, a failure is one OperationError `<repo>: git <verb> failed: <git's last line>`."""
         command = ["git", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", *args]
         return commands.run(command, f"{self.shown}: git {args[0]}", timeout=GIT_TIMEOUT, env=self.env(), cwd=self.workdir,
-                            input=("" if text else b"") if input is None else input, text=text, check=check,
+                            input=input, text=text, check=check,
                             reason=self._reason, install="apt-get install git")
 
     def failure(self, what: str, done: subprocess.CompletedProcess) -> str:
         return f"{self.shown}: git {what} failed: {self._reason(done)}"
 
     def _reason(self, done: subprocess.CompletedProcess) -> str:
-        err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode("utf-8", "replace")
-        out = done.stdout if isinstance(done.stdout, str) else done.stdout.decode("utf-8", "replace")
-        return last_line(err or out, self.secrets)
+        return last_line(commands.output_text(done.stderr) or commands.output_text(done.stdout), self.secrets)
 
     def cat_file(self, specs: list[str]) -> list[str | None]:
         done = self.run("cat-file", "--batch", input=("\n".join(specs) + "\n").encode(), text=False)
