@@ -1,6 +1,7 @@
 """shift: dates move by a keyed offset within +/- `days` (never 0). `of`: the column whose offsets to
 use (tracked history); `date`: key a midnight datetime by its date, as Odoo tracks a date field's values."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from formwork.masking.rewrite import Mapped, load_map
@@ -14,6 +15,10 @@ class Shift(Strategy):
     schema = {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}},
               "additionalProperties": False}
     shown = True
+    spares_shipped = True
+
+    def tracked(self, rule, kind, group):
+        return replace(rule, column="datetime", options={**rule.options, "of": rule.column, "date": kind == "date"})
 
     def read(self, masker, entry, rule):
         return masker.distinct_typed(entry, rule.column)
