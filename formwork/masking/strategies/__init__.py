@@ -58,14 +58,12 @@ class Strategy:
         """by_row: original text -> new text."""
         raise NotImplementedError
 
-    def read(self, masker, entry, rule) -> list | None:
-        """What its new values are computed from, read before any rewrite (a few thousand values)."""
+    def read(self, masker, entry, rule) -> list[tuple] | None:
+        """(original or row id, new value) pairs its column is written from, worked out before any rewrite
+        (a few thousand values); None: it needs none."""
         return None
 
-    def pairs(self, masker, rule, read: list) -> list[tuple]:
-        return read
-
-    def column(self, masker, rule, pairs: list | None):
+    def column(self, masker, rule, pairs: list[tuple] | None):
         """The rewrite.Column writing its new values; None: the column is not written (or by_row)."""
         return None
 

@@ -39,11 +39,8 @@ class Noise(Strategy):
     def read(self, masker, entry, rule):
         where = sql.SQL(" WHERE ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
         keys = masker.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_key(rule), sql.Identifier(entry.table)) + where)
-        return [k for (k,) in keys if k is not None]
-
-    def pairs(self, masker, rule, read):
         percent = float(rule.options["percent"]) / 100
-        return [(k, repr(1 + percent * (2 * masker.keyed.fraction("noise", k) - 1))) for k in read]
+        return [(k, repr(1 + percent * (2 * masker.keyed.fraction("noise", k) - 1))) for (k,) in keys if k is not None]
 
     def column(self, masker, rule, pairs):
         return Scaled(load_map(masker.conn, pairs), _key(rule), int(rule.options.get("round", 2)))
