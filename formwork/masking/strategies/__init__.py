@@ -1,6 +1,7 @@
 """Masking strategies, registered by name: one module per strategy says how its options are read
 and checked, how its new values are computed and written, and what becomes of its tracked history and
-module-shipped rows. The rules loader, its schema, the engine, history and shipped look strategies up here, so a new strategy is one new module that calls `register`."""
+module-shipped rows. The rules loader, its schema, the engine, history and shipped look strategies up
+here, so a new strategy is one new module that calls `register`."""
 
 from __future__ import annotations
 
