@@ -52,13 +52,7 @@ class EntryValues:
 
     keys: list = field(default_factory=list)  # row keys, in the order of `rows`
     rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
-    distinct: dict[str, list] = field(default_factory=dict)  # shift column -> distinct values; noise -> distinct keys; pay -> (id, new)
-
-
-@dataclass
-class Computed:
-    rows: Iterable[tuple] = ()  # (key, new value of each row column), streamed into COPY once
-    pairs: dict[str, list[tuple]] = field(default_factory=dict)  # shift/noise column -> (original, new)
+    pairs: dict[str, list[tuple]] = field(default_factory=dict)  # column -> its strategy's read (shift, noise: (original, new); pay: (id, new))
 
 
 @dataclass
@@ -333,8 +327,8 @@ class Masker:
         return values
 
     def _read(self, entry: TableRule) -> EntryValues:
-        """The values each column's new values are computed from: whole rows for faker, scrub and hash
-        (one query per entry), distinct values for shift, distinct keys for noise, each row's new value for pay."""
+        """The values each column's new values are computed from: whole rows for the by_row strategies
+        (one query per entry), the pairs each other strategy's column is written from (its `read`)."""
         read = EntryValues()
         in_python = _row_columns(entry)
         if in_python:
@@ -346,8 +340,8 @@ class Masker:
             with self.conn.cursor(name=f"fw_read_{entry.table}", binary=True) as cursor:
                 read.keys, read.rows = _columns_of(cursor.execute(query), in_python)
         for rule in entry.columns:
-            if (distinct := REGISTRY[rule.strategy].read(self, entry, rule)) is not None:
-                read.distinct[rule.column] = distinct
+            if (pairs := REGISTRY[rule.strategy].read(self, entry, rule)) is not None:
+                read.pairs[rule.column] = pairs
         return read
 
     def _key(self, entry: TableRule) -> tuple[sql.Composable, str]:
@@ -395,8 +389,8 @@ class Masker:
                             self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
                 read = values.pop(i)
                 read.rows.clear()  # the workers are done with these originals: the parent's peak is this entry's fakes
-                computed = Computed(rows=zip(read.keys, *columns.values()), pairs=self._pairs(entry, read))
-                report.tables.append(self._apply(entry, self._load(entry, computed), progress))
+                rw = self._load(entry, zip(read.keys, *columns.values()), read.pairs)
+                report.tables.append(self._apply(entry, rw, progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
@@ -425,22 +419,18 @@ class Masker:
             result.produced.extend(itertools.islice(dictionary.fakes.values(), marks.get(kind, 0), None))
         return result
 
-    def _pairs(self, entry: TableRule, read: EntryValues) -> dict[str, list[tuple]]:
-        """(original, new) for shift and noise, (row id, new) for pay: a few thousand values, worked out here."""
-        return {rule.column: REGISTRY[rule.strategy].pairs(self, rule, read.distinct[rule.column])
-                for rule in entry.columns if rule.column in read.distinct}
-
-    def _load(self, entry: TableRule, computed: Computed) -> Rewrite:
-        """Row values and maps into temp tables; the Rewrite that joins them."""
+    def _load(self, entry: TableRule, rows: Iterable[tuple], pairs: dict[str, list[tuple]]) -> Rewrite:
+        """Row values ((key, new value of each row column), streamed into COPY once) and maps into temp
+        tables; the Rewrite that joins them."""
         types = self.tables[entry.table]
         rw = Rewrite(entry.table, entry.where, types)
         in_rows = _row_columns(entry)
         if in_rows:
             key, key_type = self._key(entry)
-            table = load_rows(self.conn, key_type, len(in_rows), computed.rows)
+            table = load_rows(self.conn, key_type, len(in_rows), rows)
             rw.rows = RowValues(table, sql.SQL("o.") + key, {column: f"c{i}" for i, column in enumerate(in_rows)})
         for rule in entry.columns:
-            if (column := REGISTRY[rule.strategy].column(self, rule, computed.pairs.get(rule.column))) is not None:
+            if (column := REGISTRY[rule.strategy].column(self, rule, pairs.get(rule.column))) is not None:
                 rw.columns[rule.column] = column
         return rw
 
@@ -452,14 +442,6 @@ class Masker:
         progress.advance(rows)
         progress.finish()
         return entry.table, rows, time.monotonic() - started
-
-    def distinct_typed(self, entry: TableRule, column: str) -> list[tuple]:
-        """(value, value as PostgreSQL prints it): the join key must match the server's text form."""
-        query = sql.SQL("SELECT DISTINCT {c}, {c}::text FROM {t} WHERE {c} IS NOT NULL").format(
-            c=sql.Identifier(column), t=sql.Identifier(entry.table))
-        if entry.where:
-            query += sql.SQL(" AND ({})").format(sql.SQL(entry.where))
-        return self.conn.execute(query).fetchall()
 
     def scrub_recording(self, entry: TableRule, column: str, result: workers.ColumnResult):
         """Scrub; every email and NI number replaced in text joins the leak check's originals; run the

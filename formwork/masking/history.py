@@ -29,6 +29,7 @@ from psycopg import sql
 
 from formwork.masking.introspect import base_type
 from formwork.masking.model import ColumnRule, TableRule
+from formwork.masking.strategies import REGISTRY
 from formwork.rulefile import Origin
 
 TABLE = "mail_tracking_value"
@@ -40,8 +41,6 @@ INTEGERS = ("integer", "smallint", "bigint", "boolean")
 GROUP_OF_TYPE = {"character varying": "char", "character": "char", "text": "text", "numeric": "float", "double precision": "float",
                  "real": "float", **dict.fromkeys(INTEGERS, "integer"),
                  **dict.fromkeys(("date", "timestamp", "timestamp without time zone", "timestamp with time zone"), "datetime")}
-# Strategies whose value is made from other columns or secrets: the history keeps none of it.
-ERASED = ("template", "staging_password", "null")
 
 
 def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str, dict[str, str]],
@@ -63,18 +62,18 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
         if entry.table == TABLE or entry.delete or entry.table not in models:
             continue
         for rule in entry.columns:
-            if rule.strategy == "noise" and rule.options.get("key"):
-                notes.append(f"{TABLE}: history of {entry.table}.{rule.column} (noise keyed by {rule.options['key']}) "
-                             f"is left to the rules file's own {TABLE} entries")
-            elif rule.strategy != "keep":
-                by_field.setdefault((entry.table, rule.column), []).append((entry, rule))
+            kind = base_type(tables[entry.table][rule.column])
+            tracked = REGISTRY[rule.strategy].tracked(rule, kind, GROUP_OF_TYPE.get(kind, "char+text"))
+            if isinstance(tracked, str):
+                notes.append(f"{TABLE}: history of {entry.table}.{rule.column} ({tracked}) is left to the rules file's own {TABLE} entries")
+            elif tracked is not None:
+                by_field.setdefault((entry.table, rule.column), []).append((entry, tracked))
     merged: dict[tuple, tuple[ColumnRule, list[str], list[str]]] = {}
     for (table, column), found in by_field.items():
         for i, (entry, rule) in enumerate(found):
             where = _tracked(conn, tables, models[table], table, column, entry.where, missing_too=i == 0)
-            history = _rule(rule, base_type(tables[table][column]))
-            key = (history.strategy, repr(sorted(history.options.items())), history.column)
-            wheres, names = merged.setdefault(key, (history, [], []))[1:]
+            key = (rule.strategy, repr(sorted(rule.options.items())), rule.column)
+            wheres, names = merged.setdefault(key, (rule, [], []))[1:]
             wheres.append(where)
             names += [f"{table}.{column}"] if f"{table}.{column}" not in names else []
     derived, shown = [], {}
@@ -100,23 +99,6 @@ def _tracked(conn: psycopg.Connection, tables: dict, models: list[str], table: s
     record = sql.SQL("SELECT 1 FROM {t} fw_r WHERE fw_r.id = fw_m.res_id AND ").format(t=sql.Identifier(table)).as_string(conn)
     test = f"NOT EXISTS ({record}({where}) IS NOT TRUE)" if missing_too else f"EXISTS ({record}({where}))"
     return f"({text}) AND mail_message_id IN (SELECT fw_m.id FROM mail_message fw_m WHERE fw_m.model IN ({names.as_string(conn)}) AND {test})"
-
-
-def _rule(rule: ColumnRule, kind: str) -> ColumnRule:
-    """The column's rule, for its tracked values; `column` names the group of tracking columns it writes.
-    `of` keeps hash and shift keyed by the masked column, so equal originals get equal results."""
-    options = {k: v for k, v in rule.options.items() if k != "unique"}  # tracked values need not be unique
-    if rule.strategy in ERASED:
-        return ColumnRule("every", "null", {}, rule.origin)
-    if rule.strategy in ("faker", "hash", "scrub"):
-        return ColumnRule("char+text", rule.strategy, {**options, "of": rule.column} if rule.strategy == "hash" else options, rule.origin)
-    if rule.strategy == "shift":
-        return ColumnRule("datetime", "shift", {**options, "of": rule.column, "date": kind == "date"}, rule.origin)
-    if rule.strategy == "noise":  # unkeyed: each record moves by its own factor, as its column does
-        options["key"] = "(SELECT fw_m.res_id FROM mail_message fw_m WHERE fw_m.id = o.mail_message_id)"
-        return ColumnRule("integer" if kind in INTEGERS else "float", "noise", options, rule.origin)
-    # constant: the tracking columns of the column's type (a translated char, jsonb, may be tracked as char or text)
-    return ColumnRule(GROUP_OF_TYPE.get(kind, "char+text"), rule.strategy, options, rule.origin)
 
 
 def _columns(rule: ColumnRule) -> tuple[ColumnRule, ...]:

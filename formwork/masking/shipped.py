@@ -26,12 +26,10 @@ from psycopg import sql
 
 from formwork.masking import introspect
 from formwork.masking.model import RuleSet, TableRule
+from formwork.masking.strategies import REGISTRY
 from formwork.rulefile import RulesError
 
 SUPERUSER_ID = 1
-# Strategies shipped rows are left out of: those drawing a new value from the original (and keep). Every
-# other one (null, constant, staging_password, scrub, and any new one) still applies to them.
-LEFT_OUT = ("faker", "hash", "template", "noise", "shift", "keep")
 # The ir_model_data rows (d) that a real module's loading wrote.
 MAPPED = (f"d.res_id IS NOT NULL AND NOT starts_with(d.module, '__') AND COALESCE(d.create_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} "
           f"AND COALESCE(d.write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID}")
@@ -53,7 +51,7 @@ class ShippedRows:
                 out.append(entry)
                 continue
             parts = [(entry.columns, f"NOT {shipped}", "NOT module-shipped")]
-            if still := tuple(c for c in entry.columns if c.strategy not in LEFT_OUT):
+            if still := tuple(c for c in entry.columns if not REGISTRY[c.strategy].spares_shipped):
                 parts.append((still, shipped, "module-shipped"))
             for columns, condition, shown in parts:
                 out.append(part := replace(entry, columns=columns, where=_both(entry.where, condition)))
@@ -70,7 +68,7 @@ class ShippedRows:
         for entry in entries:
             if entry.table in self.conditions and not entry.delete:
                 masked = still_masked.setdefault(entry.table, [])
-                masked += [c.column for c in entry.columns if c.strategy not in LEFT_OUT and c.column not in masked]
+                masked += [c.column for c in entry.columns if not REGISTRY[c.strategy].spares_shipped and c.column not in masked]
         lines = [f"{table}: {self.counts[table]:,} module-shipped rows kept (ir_model_data, never edited)"
                  + (f"; {', '.join(masked)} still masked in them" if masked else "") for table, masked in sorted(still_masked.items())]
         if self.counts:

@@ -1,9 +1,11 @@
 """Masking strategies, registered by name: one module per strategy says how its options are read
-and checked, how its new values are computed and how they are written. The rules loader, its schema
-and the engine look strategies up here, so a new strategy is one new module that calls `register`."""
+and checked, how its new values are computed and written, and what becomes of its tracked history and
+module-shipped rows. The rules loader, its schema, the engine, history and shipped look strategies up
+here, so a new strategy is one new module that calls `register`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from formwork.masking.introspect import TEXT_TYPES
@@ -25,6 +27,8 @@ class Strategy:
     by_row = False  # new values are computed in Python for every row (`function`), in the workers
     memo = True  # by_row: compute each distinct value once
     types: frozenset[str] | None = None  # the column types it can rewrite; None: any
+    spares_shipped = False  # module-shipped rows keep their value (formwork.masking.shipped): it draws from the original
+    erased = False  # made from other columns or secrets: the column's tracked history keeps none of it
 
     def misfit(self, table: str, column: str) -> str | None:
         """Why it cannot rewrite this column whatever its type (checked against the database), or None."""
@@ -38,6 +42,12 @@ class Strategy:
     def describe(self, options: dict) -> str:
         return f"{self.name} {options}" if self.shown else self.name
 
+    def tracked(self, rule, kind: str, group: str):
+        """The rule for the column's tracked old values (formwork.masking.history), its `column` naming the group of
+        tracking columns it writes (`group`: those of the column's type `kind`); a str: why that history is left
+        to the rules file; None: it stays."""
+        return replace(rule, column="every", strategy="null", options={}) if self.erased else replace(rule, column=group)
+
     def leak_kind(self, rule) -> str | None:
         """by_row: how the leak check writes this column's originals (normal_forms), None: not identifying."""
         return None
@@ -49,14 +59,12 @@ class Strategy:
         """by_row: original text -> new text."""
         raise NotImplementedError
 
-    def read(self, masker, entry, rule) -> list | None:
-        """What its new values are computed from, read before any rewrite (a few thousand values)."""
+    def read(self, masker, entry, rule) -> list[tuple] | None:
+        """(original or row id, new value) pairs its column is written from, worked out before any rewrite
+        (a few thousand values); None: it needs none."""
         return None
 
-    def pairs(self, masker, rule, read: list) -> list[tuple]:
-        return read
-
-    def column(self, masker, rule, pairs: list | None):
+    def column(self, masker, rule, pairs: list[tuple] | None):
         """The rewrite.Column writing its new values; None: the column is not written (or by_row)."""
         return None
 

@@ -4,6 +4,7 @@ locale, unique (bool), kind (dictionary shared by columns meaning the same thing
 provider), domain ("keep" or a domain name, for email)."""
 
 import difflib
+from dataclasses import replace
 from functools import cache
 
 from faker import Faker
@@ -25,6 +26,7 @@ class FakerStrategy(Strategy):
     schema = _NAME
     beside = {"locale": _NAME, "unique": {"type": "boolean"}, "kind": _NAME, "domain": _NAME}
     by_row = True
+    spares_shipped = True
     memo = False  # the dictionary is the memo: one lookup per row
 
     def options(self, src, path, spec, siblings):
@@ -42,6 +44,9 @@ class FakerStrategy(Strategy):
 
     def describe(self, options):
         return f"faker {options['provider']}" + (", unique" if options.get("unique") else "")
+
+    def tracked(self, rule, kind, group):  # tracked values need not be unique
+        return replace(rule, column="char+text", options={k: v for k, v in rule.options.items() if k != "unique"})
 
     def leak_kind(self, rule):
         provider = rule.options["provider"]

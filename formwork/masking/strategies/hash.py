@@ -1,6 +1,8 @@
 """hash: a keyed code of `length` characters from `alphabet`, after `prefix`; equal values get equal
 codes. `of`: tracked history hashes as its column does."""
 
+from dataclasses import replace
+
 from formwork.masking import normal_forms
 from formwork.masking.strategies import TEXT, Strategy, register
 
@@ -22,6 +24,10 @@ class Hash(Strategy):
     }
     shown = True
     by_row = True
+    spares_shipped = True
+
+    def tracked(self, rule, kind, group):
+        return replace(rule, column="char+text", options={**rule.options, "of": rule.column})
 
     def leak_kind(self, rule):
         return normal_forms.CODE if int(rule.options.get("length", 12)) >= 8 else None

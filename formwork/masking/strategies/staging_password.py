@@ -9,6 +9,7 @@ from formwork.masking.strategies import Strategy, register
 @register
 class StagingPassword(Strategy):
     name = STRATEGY
+    erased = True
     types = frozenset({"character varying", "text"})
 
     def column(self, masker, rule, pairs):

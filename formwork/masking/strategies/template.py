@@ -32,9 +32,11 @@ def parse(text: str) -> list[str | tuple[str, tuple[str, ...]]]:
 @register
 class Template(Strategy):
     name = "template"
+    erased = True
     types = TEXT
     schema = {"type": "string", "minLength": 1}
     shown = True
+    spares_shipped = True
 
     def options(self, src, path, spec, siblings):
         text, path = spec[self.name], path + [self.name]
