@@ -15,6 +15,9 @@ from tests.support.clusters import ClusterPool, create_database, drop_database
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY, MotoServer
 
 ROOT = Path(__file__).resolve().parent.parent
+# A command run without PREFECT_API_URL would start a background Prefect server that outlives the test;
+# tests/test_cli_launch.py asks for that on purpose.
+os.environ.setdefault("FORMWORK_AUTOSTART", "0")
 
 
 def pytest_collection_modifyitems(items):

@@ -29,3 +29,27 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     assert listed.returncode == 0, listed.stderr
     assert name in listed.stdout
     assert "temporary server" not in listed.stderr and "telemetry" not in listed.stderr, listed.stderr
+
+
+def test_the_first_command_starts_the_embedded_server_once_and_later_commands_reuse_it(tmp_path):
+    from formwork.local.postgres import free_port
+    from formwork.local.stack import LocalStack
+
+    home = tmp_path / "home"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    env.update(FORMWORK_HOME=str(home), FORMWORK_PREFECT_PORT=str(free_port()), PREFECT_HOME=str(tmp_path / "ph"))
+    env.pop("FORMWORK_AUTOSTART", None)
+    try:
+        first = subprocess.run([FORMWORK, "env", "list"], env=env, capture_output=True, text=True, timeout=120)
+        assert first.returncode == 0, first.stderr
+        assert "starting the embedded Prefect server" in first.stderr
+        assert "no environments yet" in first.stdout
+        server = LocalStack(home).prefect
+        pid = server.daemon.pid()
+        assert pid is not None and server.healthy()
+        again = subprocess.run([FORMWORK, "env", "list"], env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0, again.stderr
+        assert "starting" not in again.stderr and "temporary server" not in again.stderr, again.stderr
+        assert server.daemon.pid() == pid
+    finally:
+        LocalStack(home).prefect.stop()
