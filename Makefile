@@ -32,7 +32,7 @@ test: install  ## Lint, then the whole suite, with real PostgreSQL, S3 (moto ser
 
 bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,bench]" 2>&1 | grep -v -e "^WARNING" || true
-	@$(BIN)/python -m bench
+	@$(BIN)/python -m bench --scale 10 --scale 100
 
 clean: stop
 	rm -rf $(VENV) .formwork

@@ -27,6 +27,7 @@ import psycopg
 
 from bench.cluster import throwaway_cluster
 from bench.seed import timed
+from bench.summary import record
 from formwork.local.pgbin import program
 from formwork.local.postgres import LocalCluster
 from tests.support.seeded import seed
@@ -93,6 +94,7 @@ def main() -> None:
             backed = time.perf_counter() - started
             mb = manifest.size / 1e6
             print(f"{'Formwork backup (whole flow, incl. retention)':52} {backed:8.2f} {mb:8.0f} {mb / backed:8.1f} {backed / plain:7.2f}x", flush=True)
+            record("backup, whole flow / pg_dump -Fd -j2 + copy", backed / plain, goal=GOAL)
 
             dump = store / manifest.id / DATABASE
             print(f"\n{'drill (same dump: ' + manifest.id + '/' + DATABASE + ')':52} {'seconds':>8} {'ratio':>8}")
@@ -109,5 +111,6 @@ def main() -> None:
         print(f"{'Formwork drill: restore phase':52} {restore:8.2f} {restore / restored:7.2f}x   (goal ≤ {GOAL:.1f}x)")
         print(f"{'Formwork drill: RTO (start to verified database)':52} {rto:8.2f} {rto / restored:7.2f}x")
         print(f"{'Formwork drill: whole flow':52} {drilled:8.2f} {drilled / restored:7.2f}x")
+        record("drill RTO (start to verified database) / restore", rto / restored, goal=GOAL)
         print("drill phases: " + ", ".join(f"{name} {s:.2f} s" for name, s in result.phases.items()))
         print(f"Prefect overhead outside the phases: {drilled - sum(result.phases.values()):.2f} s")

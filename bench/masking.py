@@ -33,7 +33,8 @@ import yaml
 from psycopg import sql
 
 from bench.cluster import throwaway_cluster
-from bench.measured import catalogue_server, measured
+from bench.measured import GB, catalogue_server, measured
+from bench.summary import record
 from formwork.local.postgres import LocalCluster
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
@@ -217,6 +218,8 @@ def main() -> None:
         line("Formwork masking alone (read + rewrite)", masking)
         print(f"{'leak check (every text column of every table, every file)':56} {leak_check:8.2f}")
         ratio = results["formwork"] / base
+        record("masking, whole run with leak check / constants", ratio, goal=TARGET_RATIO)
+        record("masking process peak RSS (largest of it, workers)", max(whole.peak_mb, whole.workers_peak_mb), " MB", goal=GB)
         print(f"whole run / constant baseline: {ratio:.2f}x (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
         print(f"peak RSS of the masking process: {whole.peak_mb:,.0f} MB, of its largest forked worker: {whole.workers_peak_mb:,.0f} MB "
               f"(<= 1 GB: {'yes' if whole.within_1gb else 'NO'})")
@@ -229,6 +232,7 @@ def main() -> None:
         if "pynonymizer" in results:
             line("pynonymizer 2.5 on those columns", results["pynonymizer"], sub)
             faster = results["pynonymizer"] / subset_masking
+            record("pynonymizer / Formwork on its columns (faster)", faster, goal=TARGET_FASTER, at_least=True)
             print(f"Formwork on pynonymizer's columns: {faster:.1f}x faster than pynonymizer "
                   f"(target >= {TARGET_FASTER:.0f}x: {'met' if faster >= TARGET_FASTER else 'NOT met'})")
         print("Formwork phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.phases.items()))

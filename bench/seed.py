@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 
 from bench.cluster import throwaway_cluster
+from bench.summary import record
 from formwork.local.pgbin import program
 from formwork.local.postgres import LocalCluster
 from tests.support.seeded import seed
@@ -55,3 +56,4 @@ def main() -> None:
         print(f"{'baseline: pg_dump + pg_restore -j2':34} {restore:8.2f} {seconds / restore:8.2f}x")
         print(f"{'baseline: CREATE DATABASE TEMPLATE':34} {template:8.2f} {seconds / template:8.2f}x")
         print(f"partners per second while seeding: {partners / seconds:,.0f}")
+        record("seed / pg_dump + pg_restore -j2 of its result", seconds / restore)
