@@ -31,12 +31,16 @@ FOUND = {
     "one word, a whole cell": ("x\t Rosalind \ty", "rosalind"),
     "one word, the whole text": ("(Rosalind)", "rosalind"),
     "email": ("mail JOHN.SMITH@example.COM today", "john.smith@example.com"),
+    "possessive": ("John Smith's crew", "john smith"),
+    "possessive, typographic apostrophe": ("JOHN SMITH\u2019S CREW", "john smith"),
+    "possessive at the end": ("the crew is John Smith's", "john smith"),
 }
 NOT_FOUND = {
     "longer word": "John Smithson",
     "word before": "Littlejohn Smith",
     "hyphenated before": "Mary-John Smith",
     "hyphenated after": "John Smith-Jones",
+    "apostrophe inside a longer word": "John Smith'sons",
     "parted by a mark": "John. Smith",
     "parted by a cell": "John\tSmith",
     "one word inside a sentence": "Rosalind called",

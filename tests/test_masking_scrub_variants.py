@@ -80,6 +80,7 @@ VARIANTS = {
     "sharp s": ("mail_message.body", "<p>Hans Strauß arrives</p>", 4, "as is"),
     "sharp s spelled ss": ("res_partner.comment", "Hans Strauss arrives", 4, "as is"),
     "single name as a whole value": ("mail_tracking_value.old_value_char", "MADONNA", 5, "upper"),
+    "possessive": ("mail_message.body", "<p>John Smith's crew</p>", 1, "as is"),
 }
 EMAILS = {  # label -> (table.column, planted)
     "email as written": ("mail_message.body", "<p>mail John.Smith@Example.com</p>"),

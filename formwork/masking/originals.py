@@ -113,12 +113,17 @@ def _form(spelling: str) -> str:
     return f"{first} {surname}" if comma else spelling
 
 
+# "John Smith's crew" names John Smith (as the scrubber reads it); "Smith'sons" is another word.
+_POSSESSIVE = re.compile(r"'[sS](?![^\W_])")
+
+
 def _bounded(text: str, start: int, end: int, alone: bool) -> bool:
     """Does text[start:end] start and end a word (normal_forms' words: letters and digits, joined by ' or -)?
     `alone`: and is it the only word of its cell (a tab or a line ends a cell)?"""
     if start and (text[start - 1].isalnum() or text[start - 1] in "'-" and start > 1 and text[start - 2].isalnum()):
         return False
-    if end < len(text) and (text[end].isalnum() or text[end] in "'-" and end + 1 < len(text) and text[end + 1].isalnum()):
+    if end < len(text) and (text[end].isalnum() or text[end] in "'-" and end + 1 < len(text) and text[end + 1].isalnum()
+                            and not _POSSESSIVE.match(text, end)):
         return False
     if not alone:
         return True
