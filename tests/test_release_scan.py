@@ -141,6 +141,16 @@ def test_versions_outside_the_range_are_not_findings(advisories: Path):
     assert OsvDirectoryScanner(advisories).scan("image", [other]) == []
 
 
+def test_a_version_the_ordering_cannot_read_is_treated_as_affected(advisories: Path):
+    """Fail closed: an installed version (or a range bound) no ordering can place is no proof of safety."""
+    odd = Component("requests", "2.19.0+local build", "PyPI", "pkg:pypi/requests@2.19.0%2Blocal%20build")
+    findings = {f.id: f for f in OsvDirectoryScanner(advisories).scan("image", [odd])}
+    assert set(findings) == {"GHSA-x84v-xcm2-53pg", "PYSEC-2014-old", "GHSA-medium"}
+    assert findings["PYSEC-2014-old"].severity == "CRITICAL"
+    assert "cannot be ordered" in findings["PYSEC-2014-old"].summary and "2.19.0+local build" in findings["PYSEC-2014-old"].summary
+    assert evaluate(list(findings.values()), [], TODAY).blocked
+
+
 def test_explicit_versions_list_and_pypi_name_normalisation(tmp_path: Path):
     (tmp_path / "a.json").write_text(json.dumps({
         "id": "OSV-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "Zope.Interface"}, "versions": ["5.0"]}],

@@ -66,23 +66,27 @@ class OsvDirectoryScanner:
                         distro = component.qualifiers.get("distro", "")
                         if distro and distro.partition("-")[2] not in (release, ""):
                             continue
-                    hit, fixed_in = self._affects(file, advisory, affected, ecosystem, component.version)
+                    hit, fixed_in, unordered = self._affects(file, advisory, affected, ecosystem, component.version)
                     if hit:
+                        summary = str(advisory.get("summary") or advisory.get("details") or "").strip().split("\n")[0]
                         findings.add(Finding(
                             id=advisory["id"], package=component.name, version=component.version,
                             severity=advisory_severity(advisory, affected), fixed_in=fixed_in,
-                            summary=str(advisory.get("summary") or advisory.get("details") or "").strip().split("\n")[0],
+                            summary=f"treated as affected: {unordered}; {summary}" if unordered else summary,
                             aliases=tuple(str(alias) for alias in advisory.get("aliases") or []),
                         ))
         return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.package, f.id))
 
     @staticmethod
-    def _affects(file: Path, advisory: dict, affected: dict, ecosystem: str, version: str) -> tuple[bool, str | None]:
+    def _affects(file: Path, advisory: dict, affected: dict, ecosystem: str, version: str) -> tuple[bool, str | None, str]:
+        """(affected?, the first fixed version, why it is taken as affected without proof: "" when proven).
+        A version or range bound that the ecosystem's ordering cannot read proves nothing either way, so the
+        package is taken as affected (fail closed): a waiver can accept it, silence cannot."""
         if version in (affected.get("versions") or []):
             fixed = None
             for entry in affected.get("ranges") or []:
                 fixed = fixed or next((e["fixed"] for e in entry.get("events") or [] if "fixed" in e), None)
-            return True, fixed
+            return True, fixed, ""
         for entry in affected.get("ranges") or []:
             range_type = entry.get("type")
             if range_type not in ("ECOSYSTEM", "SEMVER"):
@@ -91,7 +95,7 @@ class OsvDirectoryScanner:
             try:
                 hit, fixed_in = in_range(version, entry.get("events") or [], key)
             except (ValueError, TypeError):
-                continue  # a version this ecosystem's ordering cannot read: no claim either way
+                return True, None, f"version {version} cannot be ordered against its {range_type} range ({file.name})"
             if hit:
-                return True, fixed_in
-        return False, None
+                return True, fixed_in, ""
+        return False, None, ""
