@@ -30,6 +30,7 @@ from formwork.release.policy import ReleasePolicy
 from formwork.release.reference import ImageRef
 from formwork.release.report import PromotionReport
 from formwork.release.rollout import Rollout
+from tasks.concurrency import environment_lock
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
 
 ROLLOUT_TIMEOUT = 600.0
@@ -57,14 +58,16 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
     report.schema_changes = schema_changes(ref, to, env, report.previous)
     if report.schema_changes:
         _approve_database_change(report, policy, database_approver, shell)
-        report.checkpoint = backup(environment=to).id
 
-    new_name = copy_image(ref, to, env)
-    rolled = _pin_and_watch(report, env, ref.digest, new_name, rollout_timeout)
-    if not rolled.done:
-        _roll_back(report, env, ref.digest, new_name, rolled.detail, rollout_timeout)
-        publish(report)
-        raise OperationError(report.summary() + f": {rolled.detail}")
+    with environment_lock(to, "promote"):  # never beside a rollback, a refresh or a drill of it
+        if report.schema_changes:
+            report.checkpoint = backup(environment=to).id
+        new_name = copy_image(ref, to, env)
+        rolled = _pin_and_watch(report, env, ref.digest, new_name, rollout_timeout)
+        if not rolled.done:
+            _roll_back(report, env, ref.digest, new_name, rolled.detail, rollout_timeout)
+            publish(report)
+            raise OperationError(report.summary() + f": {rolled.detail}")
     report.outcome = "done"
     return publish(report)
 
@@ -109,7 +112,7 @@ def _approve_database_change(report: PromotionReport, policy: ReleasePolicy, app
 
 def _pin_and_watch(report: PromotionReport, env: OdooEnvironment, digest: str, new_name: str, timeout: float) -> Rollout:
     """The one change: the overlay pinned to the digest in a commit carrying the report's trailers; then its rollout."""
-    report.commits.append(pin(report.to, env, digest, new_name, f"promote {report.to} to {digest}", report.trailers()))
+    report.commits.append(pin(report.to, env, digest, new_name, f"promote {report.to} to {digest}", report.trailers(), over=report.previous))
     rolled = wait_for_rollout(report.to, env, digest, timeout)
     report.rollout = f"{rolled.detail} ({rolled.seconds:.0f} s)"
     return rolled
@@ -121,6 +124,6 @@ def _roll_back(report: PromotionReport, env: OdooEnvironment, digest: str, new_n
         report.outcome = "FAILED, nothing to roll back to"
         return
     report.commits.append(pin(report.to, env, report.previous, new_name, f"roll back {report.to} to {report.previous}",
-                              report.rollback_trailers(digest, reason)))
+                              report.rollback_trailers(digest, reason), over=digest))
     back = wait_for_rollout(report.to, env, report.previous, timeout)
     report.outcome = f"FAILED, rolled back to {report.previous}" + ("" if back.done else f" (which is not up either: {back.detail})")

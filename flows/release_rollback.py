@@ -16,7 +16,6 @@ from flows.approval import parameter_approvals
 from flows.release_approval import approve_release
 from flows.reports import publish, published_when_failing
 from formwork import environments
-from formwork.errors import OperationError
 from formwork.release.policy import ReleasePolicy
 from formwork.rollback_report import RollbackReport
 from tasks.concurrency import environment_lock
@@ -36,10 +35,7 @@ def release_rollback(environment: str, requested_by: str = "", approver: str | N
         approve_release(report, policy, approver, shell, f"Roll back **{environment}** from `{report.current or 'nothing'}` "
                                                          f"to the digest it ran before, `{report.previous}`.")
         with environment_lock(environment, "release rollback"):
-            if rollback_pins(environment, env) != (report.current, report.previous):  # moved while the approval waited
-                raise OperationError(f"roll back {environment}: the overlay no longer pins {report.current}, the digest the rollback "
-                                     "was approved for; nothing changed (ask again)")
             report.commit = pin(environment, env, report.previous, env.image_repository, f"roll back {environment} to {report.previous}",
-                                report.trailers())
+                                report.trailers(), over=report.current)  # not if it moved while the approval waited
     report.outcome = "done"
     return publish(report)

@@ -96,8 +96,9 @@ def copy_image(image: ImageRef, name: str, env: OdooEnvironment) -> str:
 
 
 @task(name="pin the digest in the GitOps overlay", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_unless_refused)
-def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str]) -> str:
-    return repo(name, env).pin(env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers)
+def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str], over: str | None) -> str:
+    """`over`: the digest the change was approved over; anything else pinned now refuses (nothing changes)."""
+    return repo(name, env).pin(env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers, over=over)
 
 
 @task(name="wait for the rollout")

@@ -149,6 +149,18 @@ def test_repinning_the_same_digest_makes_no_commit(bare):
     assert promote(GitOpsRepo(bare), PROD, A) == sha
 
 
+def test_a_pin_approved_over_one_digest_refuses_when_another_is_pinned_meanwhile(bare):
+    approved, meanwhile = GitOpsRepo(bare), GitOpsRepo(bare)
+    promote(approved, PROD, A)
+    promote(meanwhile, PROD, B, approver="bob")  # another clone moved prod while the approval waited
+    head = remote_head(bare)
+    with pytest.raises(OperationError, match=f"overlays/prod/kustomization.yaml: pins {B}, not {A}"):
+        approved.pin(PROD, C, new_name=NEW_NAME, message="promote", trailers={"Approved-by": "alice"}, over=A)
+    assert remote_head(bare) == head and approved.current(PROD) == B
+    assert approved.pin(PROD, C, new_name=NEW_NAME, message="promote", trailers={"Approved-by": "alice"}, over=B) != head
+    assert GitOpsRepo(bare).current(PROD) == C
+
+
 def test_concurrent_push_between_commit_and_push_is_rebased_and_both_survive(bare, tmp_path):
     other = clone(bare, tmp_path / "other")
     work = tmp_path / "work"

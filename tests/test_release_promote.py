@@ -133,6 +133,28 @@ def test_a_failed_rollout_is_rolled_back_to_the_previous_digest(estate, registry
     assert pins[0].trailers["Rollback-of"] == bad.split("@")[1]
 
 
+def test_a_promotion_holds_the_environment_lock_and_stops_when_it_is_switched_off(estate, registry, prefect_api):
+    from prefect import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
+
+    from tasks.concurrency import environment_limit
+
+    names, repo, odoo = estate
+    good, other = build(registry, "ci-locked-1"), build(registry, "ci-locked-2")
+    promote(good, names["dev"])
+    limit = environment_limit(names["dev"])
+    with get_client(sync_client=True) as client:  # a lock that would not hold: the promotion must not go on without it
+        client.update_global_concurrency_limit(limit, GlobalConcurrencyLimitUpdate(active=False))
+    try:
+        with pytest.raises(OperationError, match=f"concurrency limit '{limit}' is switched off"):
+            promote(other, names["dev"])
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_global_concurrency_limit_by_name(limit)
+    assert odoo.running("dev") == good.split("@")[1]
+    assert GitOpsRepo(repo).current("overlays/dev") == good.split("@")[1]
+
+
 def test_release_status_and_rollback_from_the_command_line(estate, registry, run_formwork, prefect_api):
     names, repo, odoo = estate
     first, second = build(registry, "ci-a"), build(registry, "ci-b")

@@ -40,6 +40,7 @@ from formwork.release.gitops.kustomization import KUSTOMIZATION, digest_of, load
 from formwork.release.gitops.trailers import PREVIOUS_DIGEST, check_trailers, parse_trailers, without_trailers
 
 PUSH_RETRIES = 3
+ANYTHING = object()  # pin's `over` when the caller pins over whatever is there
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 # What git says when someone else updated the branch between our fetch and our push.
@@ -125,9 +126,11 @@ class GitOpsRepo:
     # -- changing -----------------------------------------------------------------------------
 
     def pin(self, overlay: str, digest: str, *, new_name: str, image: str = "odoo", message: str,
-            trailers: dict[str, str]) -> str:
+            trailers: dict[str, str], over: str | None | object = ANYTHING) -> str:
         """Pin `image` to `new_name@digest` in the overlay, commit with `trailers`, push; the commit sha.
 
+        `over`: the digest the overlay must pin now (None: none), checked again on every attempt, so a
+        release approved over one digest never replaces another that someone pinned meanwhile.
         Pinning what is already there commits nothing and returns the current head.
         A push refused because someone else pushed first is re-applied on their
         commit and retried, up to PUSH_RETRIES times.
@@ -149,6 +152,9 @@ class GitOpsRepo:
                 text = file.read_text(encoding="utf-8")
                 where = f"{self.shown}: {path}"
                 before = digest_of(load_mapping(text, where), image)
+                if over is not ANYTHING and before != over:
+                    raise OperationError(f"{where}: pins {before or 'nothing'}, not {over or 'nothing'} as this change was approved "
+                                         "over; nothing changed (ask again)")
                 changed = set_image(text, image=image, new_name=new_name, digest=digest, where=where)
                 base = self._rev("HEAD")
                 if changed is None:
