@@ -24,6 +24,7 @@ FLOWS = (
     FlowEntry("refresh", "flows/refresh.py:refresh", "Replace a lower environment with a masked, rewired copy; waits for an approver (only its nightly schedule carries a standing approval)."),
     FlowEntry("backup", "flows/backup.py:backup", "Back up an environment's database and filestore, then apply its retention policy."),
     FlowEntry("dr_drill", "flows/dr_drill.py:dr_drill", "Restore a backup into scratch, check it, measure RPO and RTO against the tier."),
+    FlowEntry("posture", "flows/posture.py:posture", "Is every environment inside its recovery and release objectives? Report, charts, and a webhook on a change."),
     FlowEntry("pitr_watch", "flows/pitr_watch.py:pitr_watch", "Alert when the WAL archive is older than the RPO target."),
     FlowEntry("mask", "flows/mask.py:mask_environment", "Mask a non-production environment in place."),
     FlowEntry("rewire", "flows/rewire.py:rewire_environment", "Cut every live endpoint of a non-production environment."),

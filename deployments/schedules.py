@@ -3,7 +3,8 @@
 - nightly refresh of every non-production environment that names its source (`env add --refresh-from`);
 - backups at the cadence of the environment's recovery point objective (tier 1: every 15 min);
 - drills weekly for tier 1, monthly otherwise;
-- a watch of the WAL archive of every environment with point-in-time protection, three times per RPO period.
+- a watch of the WAL archive of every environment with point-in-time protection, three times per RPO period;
+- the estate's posture every 15 minutes, once there is an environment.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ DEFAULT_NIGHTLY = "02:00"
 WEEKLY_DRILL = "0 4 * * 0"  # Sunday 04:00
 MONTHLY_DRILL = "0 4 1 * *"  # the 1st, 04:00
 DAILY_BACKUP = "0 1 * * *"
+POSTURE = "*/15 * * * *"
 
 
 @dataclass(frozen=True)
@@ -91,4 +93,6 @@ def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: st
             planned.append(PlannedSchedule("dr_drill", f"drill-{name}", drill_cron(env), timezone, {"environment": name}))
         if name in archiving:
             planned.append(PlannedSchedule("pitr_watch", f"watch-{name}", watch_cron(env), timezone, {"environment": name}))
+    if environments:
+        planned.append(PlannedSchedule("posture", "estate", POSTURE, timezone))
     return planned

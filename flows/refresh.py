@@ -30,6 +30,7 @@ from tasks.refresh import (
     copy_filestore,
     describe_target,
     mask_copy,
+    record_refresh,
     restore_backup,
     rewire_copy,
     swap_in,
@@ -94,6 +95,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
                 files = step("copy filestore", copy_filestore, src, side_url)
             rewired = step("rewire", rewire_copy, target, dst, side, run)  # crons off and mail cut before anything else
             masked = step("mask", mask_copy, dst, side, side_url, rules)
+            step("record", record_refresh, dst, side, source, report.approver, report.change_reference, rules, masked, run)
             step("build indexes", build_indexes, dst, side, scratch)
         # Rewiring adds and removes rows of its own tables (parameters, the mail catcher); its check vouches for those.
         rewired_tables = {rule.table for rule, _ in rewired.applied if rule.kind != "update"}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -18,6 +21,7 @@ from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import InputError, OperationError
 from formwork.masking.engine import Masker, MaskReport
 from formwork.masking.staging_login import check_staging_password
+from formwork.posture.facts import REFRESH_RECORD
 from formwork.refresh import clone, dump_folder, filestore, space, swap
 from formwork.refresh.same_database import same_database
 from formwork.rewiring.engine import Rewirer, RewireReport
@@ -200,12 +204,26 @@ def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> Rewir
         # Production's own say on what it was rewired for must not spare a rule: this copy is new.
         conn.execute("DELETE FROM ir_config_parameter WHERE key = 'formwork.rewired_for'")
         report = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules]), settings_for(target, dst)).apply()
-        conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('formwork.refresh_run', %s) "
-                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (run,))
+        for key, value in (("formwork.refresh_run", run), (REFRESH_RECORD, "{}")):  # the record is filled in once masked
+            conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (key, value))
         conn.commit()
     if report.live:
         raise OperationError("the copy still has live endpoints: " + ", ".join(live.rule.name for live in report.live))
     return report
+
+
+@task(name="record the refresh in the copy")
+def record_refresh(dst: OdooEnvironment, side: str, source: str, approver: str, change_reference: str, rules: str,
+                   masked: MaskReport, run: str) -> None:
+    """The copy says where it came from (formwork.posture reads it): when, from where, approved by whom, which
+    masking rules, what the leak check searched. Written before the swap, so it goes live with the copy."""
+    text = Path(rules).read_bytes() if Path(rules).is_file() else b""
+    record = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "source": source, "approver": approver,
+              "change": change_reference, "rules": f"{Path(rules).name}@{hashlib.sha256(text).hexdigest()[:12]}",
+              "leak_check": f"passed: {masked.originals:,} originals searched for, none found", "run": run}
+    with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
+        conn.execute("UPDATE ir_config_parameter SET value = %s WHERE key = %s", (json.dumps(record), REFRESH_RECORD))
 
 
 @task(name="verify row counts against the source")

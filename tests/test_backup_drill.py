@@ -61,6 +61,13 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, 
         assert f"| {check} | pass |" in report, check
     assert backup_id in latest_report(prefect_api, "backup-report")
 
+    # The estate's posture: a fresh backup, drilled, well inside tier 1's objectives.
+    shown = run_formwork("status", prod, "--json")
+    [posture] = json.loads(shown.stdout)
+    assert (shown.returncode, posture["state"], posture["reasons"]) == (0, "inside", []), shown.stdout + shown.stderr
+    assert posture["drilled_backup"] == backup_id and posture["last_drill"]["passed"] and posture["backups_kept"] == 1
+    assert posture["restorable_point_age_seconds"] < posture["rpo_target_seconds"] == 15 * 60
+
 
 def backed_up(prod: str) -> tuple[str, Path]:
     from flows.backup import backup

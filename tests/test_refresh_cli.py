@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -93,6 +94,11 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
     assert marker(pg_other, f"{db}__prev") == "the old staging"
     assert (tmp_path / "filestore" / f"{db}__prev" / "old-file").exists()
     assert len(list((tmp_path / "filestore" / db).rglob("*"))) > 100
+    # The copy says where it came from: `formwork status` shows the refresh (formwork.posture reads its record).
+    [posture] = json.loads(run_formwork("status", staging, "--json").stdout)
+    refreshed = posture["last_refresh"]
+    assert (refreshed["source"], refreshed["change"]) == (prod, "CR-42") and refreshed["approver"], refreshed
+    assert refreshed["leak_check"].startswith("passed: ") and refreshed["rules"].startswith("odoo17.yaml@"), refreshed
 
     rolled = run_formwork("refresh", "rollback", staging)
     assert rolled.returncode == 0, rolled.stderr

@@ -24,7 +24,7 @@ COMMANDS = {
     "backup": "formwork.cli.backup:backup", "backups": "formwork.cli.backup:backups", "drill": "formwork.cli.backup:drill",
     "demo": "formwork.cli.demo:demo", "approve": "formwork.cli.approve:approve", "reject": "formwork.cli.approve:reject",
     "pending": "formwork.cli.approve:pending", "pitr": "formwork.cli.pitr:pitr", "deploy": "formwork.cli.deploy:deploy",
-    "trigger": "formwork.cli.trigger:trigger",
+    "trigger": "formwork.cli.trigger:trigger", "status": "formwork.cli.status:status", "metrics": "formwork.cli.metrics:metrics",
 }
 
 
