@@ -19,7 +19,7 @@ import psycopg
 
 from formwork import demo_release
 from formwork.demo_odoo import DemoOdoo
-from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
+from formwork.demo_operations import deploy_and_request_a_refresh, show_the_posture, show_the_waiting_refresh
 from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
 from formwork.local.stack import LocalStack
@@ -160,6 +160,7 @@ def run_demo() -> None:
     demo_release.run(demo, stack)
 
     show_the_waiting_refresh(demo, waiting)
+    show_the_posture(demo)
 
     click.secho("\nWhere to look", bold=True)
     click.echo(f"   Flow runs (seed, refresh, drill, promote):   {stack.prefect.ui_url}/runs")

@@ -48,6 +48,17 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
 
         outputs = [listed, refreshed] + [shell(*args) for args in (("backup", prod), ("drill", prod))]
         assert outputs[-1].returncode == 0 and "PASSED" in outputs[-1].stdout, outputs[-2].stderr[-2000:] + outputs[-1].stderr[-2000:]
+        shown = shell("status", prod, staging)
+        assert shown.returncode == 0 and "2 environments: 2 inside, 0 at risk, 0 outside" in shown.stdout, shown.stdout + shown.stderr
+        with as_client(server):
+            _posture_report([prod, staging])
+        [artifact] = api.post("/artifacts/filter", json={"artifacts": {"key": {"any_": ["posture-report"]}}, "limit": 1,
+                                                          "sort": "CREATED_DESC"}).json()
+        with browser.browser_page() as page:  # the posture report and its charts, as the UI shows them
+            browser.log_in(page, server.ui_url, server.auth_string, f"/artifacts/artifact/{artifact['id']}")
+            page.get_by_text("Estate posture").first.wait_for()
+            page.locator("img[src^='data:image/png']").first.wait_for()
+            assert page.locator("img[src^='data:image/png']").count() == 2
         recorded = everything_logged(api)
     with as_client(server):
         salt = _masking_salt()
@@ -59,6 +70,12 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
     for name, value in {"database password": db_password, "masking salt": salt, "alert webhook": webhook, "Prefect auth string": server.auth_string}.items():
         for where, text in seen.items():
             assert value not in text, f"the {name} appears in the {where}"
+
+
+def _posture_report(names: list[str]) -> None:
+    from flows.posture import posture
+
+    assert [record["state"] for record in posture(names=names)] == ["inside", "inside"]
 
 
 def _masking_salt() -> str:

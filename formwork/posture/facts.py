@@ -106,10 +106,10 @@ def gather(name: str, env: PostureSettings, store: ObjectStore | None, *, archiv
     steps: list[tuple[str, Callable[[], None]]] = [("its copy's refresh record", lambda: _refresh(facts, env.connection()))]
     if store is not None:
         steps += [("backups", lambda: _backups(facts, store)), ("drill records", lambda: _drills(facts, store))]
-    if env.gitops_repo and env.gitops_overlay:
+    if env.gitops_repo and env.gitops_overlay:  # released through GitOps: what it pins, and what its Odoo runs
         steps.append(("the digest its overlay pins", lambda: _pinned(facts, env.gitops_repo, env.gitops_overlay)))
-    if env.base_url:
-        steps.append(("what its Odoo runs", lambda: _running(facts, env.base_url)))
+        if env.base_url:
+            steps.append(("what its Odoo runs", lambda: _running(facts, env.base_url)))
     if env.production and env.release_calendar:
         steps.append(("the release calendar", lambda: _window(facts, env.release_calendar)))
     for what, step in steps:

@@ -38,14 +38,19 @@ def browser_page():
             browser.close()
 
 
-def approve_in_ui(page, ui_url: str, auth_string: str | None, run_id: str, approver: str, change: str) -> None:
-    """Log in (the server uses basic auth), open the paused run, fill the approval form and submit it."""
+def log_in(page, ui_url: str, auth_string: str | None, path: str) -> None:
+    """Open `path` of the UI, logging in first when the server uses basic auth."""
     if auth_string:
-        page.goto(f"{ui_url}/login?redirect=/runs/flow-run/{run_id}")
+        page.goto(f"{ui_url}/login?redirect={path}")
         page.locator("input[type=password]").fill(auth_string)
         page.keyboard.press("Enter")
     else:
-        page.goto(f"{ui_url}/runs/flow-run/{run_id}")
+        page.goto(f"{ui_url}{path}")
+
+
+def approve_in_ui(page, ui_url: str, auth_string: str | None, run_id: str, approver: str, change: str) -> None:
+    """Log in (the server uses basic auth), open the paused run, fill the approval form and submit it."""
+    log_in(page, ui_url, auth_string, f"/runs/flow-run/{run_id}")
     page.get_by_role("button", name="Resume").first.click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Resume Flow Run").wait_for()
