@@ -45,9 +45,10 @@ def production_catalogue():
     tests), there are no environments, rather than an ephemeral server started per process."""
     from prefect.settings import PREFECT_API_URL
 
-    from formwork import environments, production_guard
+    from blocks import catalogue
+    from formwork import production_guard
 
-    production_guard.use_catalogue(lambda: environments.known_environments() if PREFECT_API_URL.value() else [])
+    production_guard.use_catalogue(lambda: catalogue.known_environments() if PREFECT_API_URL.value() else [])
     yield
     production_guard.use_catalogue(None)
 
@@ -159,12 +160,12 @@ def environments_of_the_test(request):
         yield
         return
     request.getfixturevalue("prefect_api")
-    from formwork import environments
+    from blocks import catalogue
 
-    before = set(environments.all_environments())
+    before = set(catalogue.all_environments())
     yield
-    for name in set(environments.all_environments()) - before:
-        environments.remove(name)
+    for name in set(catalogue.all_environments()) - before:
+        catalogue.remove(name)
 
 
 @pytest.fixture

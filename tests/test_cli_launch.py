@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 
 FORMWORK = str(Path(sys.executable).with_name("formwork"))
@@ -22,7 +22,7 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     (home / "stack.json").write_text(json.dumps({"prefect_port": urlsplit(prefect_api).port, "prefect_auth": ""}))
     (home / "prefect" / "server.pid").write_text(str(os.getpid()))  # a live process: the server the stack started
     name = f"launch-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn("postgres")))
+    catalogue.add(EnvironmentSpec(name, pg.dsn("postgres")))
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
     listed = subprocess.run([FORMWORK, "env", "list"], env={**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")},
                             capture_output=True, text=True, timeout=60)

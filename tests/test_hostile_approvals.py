@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from formwork import environments
+from blocks import catalogue
 from formwork.approvals import Answer, WaitingRun, answer, waiting_run
 from formwork.approvers import check_approver, check_second_approver, same_person
 from formwork.environments import EnvironmentSpec
@@ -37,11 +37,11 @@ from prefect.schedules import Cron
 from deployments.schedules import plan
 from flows.promote import promote
 from flows.refresh import refresh
-from formwork import environments
+from blocks import catalogue
 from formwork.approvals import Answer, WaitingRun, answer, waiting_run
 
 name, source, target = sys.argv[1:]
-nightly = next(s for s in plan({n: environments.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")
+nightly = next(s for s in plan({n: catalogue.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")
                if s.deployment == "refresh")
 serve(refresh.to_deployment(name=name, schedules=[Cron(nightly.cron, timezone=nightly.timezone, slug=nightly.slug,
                                                        parameters=nightly.parameters)]),
@@ -72,7 +72,7 @@ def test_names_are_compared_trimmed_and_case_insensitively_and_an_override_needs
     prod, before = names["prod"], prod_pins(repo)
     with pytest.raises(InputError, match=rf"^promote to {prod}: the approver \(BOB\) must not be the person who asked for the release$"):
         promote(image, prod, approver=" BOB ", change_reference="CR-1")
-    freeze = environments.load(prod)
+    freeze = catalogue.load(prod)
     freeze.release_calendar = calendar(tmp_path, frozen_now=True)
     freeze.save(prod, overwrite=True)
     with pytest.raises(InputError, match=rf"^promote to {prod}: the second approver \(Bob\) must not be the person who asked for the release$"):
@@ -110,11 +110,11 @@ def nightly_pair(pg, pg_other, tmp_path):
     (tmp_path / "src-files").mkdir()
     tag = uuid.uuid4().hex[:6]
     prod, staging = f"hp-{tag}", f"hs-{tag}"
-    environments.add(EnvironmentSpec(prod, pg.dsn(source), filestore=f"file://{tmp_path}/src-files", production=True))
-    environments.add(EnvironmentSpec(staging, pg_other.dsn(target), filestore=f"file://{tmp_path}/dst-files", refresh_from=prod))
+    catalogue.add(EnvironmentSpec(prod, pg.dsn(source), filestore=f"file://{tmp_path}/src-files", production=True))
+    catalogue.add(EnvironmentSpec(staging, pg_other.dsn(target), filestore=f"file://{tmp_path}/dst-files", refresh_from=prod))
     yield prod, staging, target
     for name in (prod, staging):
-        environments.remove(name)
+        catalogue.remove(name)
     drop_database(pg, source)
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (target + "%",)).fetchall():

@@ -28,17 +28,17 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     """Two environments, every flow deployed on a pool of its own, a worker serving it, notifications on."""
     from prefect import get_client
 
+    from blocks import catalogue
     from deployments.notifications import AUTOMATION
-    from formwork import environments
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
     tmp = tmp_path_factory.mktemp("operated")
     tag = uuid.uuid4().hex[:6]
     src, dst = f"t{tag}-src", f"t{tag}-dst"
-    environments.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
+    catalogue.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
                                      production=True))
-    environments.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
+    catalogue.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
     receiver = WebhookReceiver()
     pool, said = f"w-{tag}", []
     deploy(DeployOptions(pool=pool, notify_webhook=receiver.url(SECRET_PATH), pause_schedules=True), said.append)
@@ -56,7 +56,7 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
             for limit in (server_limit("127.0.0.1", pg.port), environment_limit(src), environment_limit(dst)):
                 client.delete_global_concurrency_limit_by_name(limit)
         for name in (src, dst):
-            environments.remove(name)
+            catalogue.remove(name)
 
 
 def formwork(prefect_api: str, tmp: Path, *args: str) -> subprocess.Popen:

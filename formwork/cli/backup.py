@@ -27,13 +27,13 @@ def backups() -> None:
 @click.argument("environment")
 def list_backups(environment: str) -> None:
     """Complete backups, oldest first, folders of backups that never finished, and invalid ones."""
-    from formwork import environments
+    from blocks import catalogue, pitr_protection
     from formwork.backup import catalog
     from formwork.pitr.listing import physical_lines
     from tasks.backup import backup_store
 
-    env = environments.load(environment)
-    extra = physical_lines(environment)
+    env = catalogue.load(environment)
+    extra = physical_lines(environment, pitr_protection.find(environment))
     if env.backup_store_url or not extra:
         found = catalog.read(backup_store(environment, env), environment)
         click.echo(f"{'ID':24} {'TAKEN (UTC)':20} {'SIZE':>10} {'TABLES':>7} {'ROWS':>12} {'FILES':>8}")
@@ -59,10 +59,10 @@ def drill(environment: str, backup_id: str | None, scratch_dsn: str | None, targ
     from flows.dr_drill import dr_drill
 
     if target_time is None:  # a refused scratch server is one line, before a run starts
-        from formwork import environments
+        from blocks import catalogue
         from formwork.backup import scratch_server
 
-        env = environments.load(environment)
+        env = catalogue.load(environment)
         scratch_server.check(environment, env, scratch_server.choose(environment, env, scratch_dsn))
 
     result = dr_drill(environment=environment, backup_id=backup_id, scratch_dsn=scratch_dsn, target_time=target_time)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from formwork import environments
+from blocks import catalogue
 from formwork.backup.retention import RetentionPolicy
 from formwork.cli.password import password_options, read_password
 from formwork.environments import EnvironmentSpec
@@ -60,14 +60,14 @@ def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, pas
         gitops_repo=gitops_repo, image_repository=image_repository, promotes_from=promotes_from, release_calendar=release_calendar,
         refresh_from=refresh_from, scratch_dsn=scratch_dsn, staging_password=staging_password,
     )
-    added = environments.add(spec)
+    added = catalogue.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
 
 
 @env.command("list")
 def list_() -> None:
     """List environments, one line each."""
-    found = environments.all_environments()
+    found = catalogue.all_environments()
     if not found:
         click.echo("no environments yet: formwork env add NAME --dsn URI")
         return
@@ -83,7 +83,7 @@ def list_() -> None:
 @click.argument("name")
 def show(name: str) -> None:
     """Show one environment (secrets masked)."""
-    item = environments.load(name)
+    item = catalogue.load(name)
     rpo = item.rpo_target.total_seconds() / 60
     rto = item.rto_target.total_seconds() / 60
     lines = [
@@ -93,7 +93,7 @@ def show(name: str) -> None:
         ("rpo target", format_minutes(rpo) + ("" if item.rpo_minutes is None else " (override)")),
         ("rto target", format_minutes(rto) + ("" if item.rto_minutes is None else " (override)")),
         ("database", item.safe_dsn()),
-        ("password", f"******** (secret block '{environments.password_block_name(name)}')" if item.db_password else "none stored (PG* environment / .pgpass)"),
+        ("password", f"******** (secret block '{catalogue.password_block_name(name)}')" if item.db_password else "none stored (PG* environment / .pgpass)"),
         ("filestore", item.filestore_url or "-"),
         ("backup store", item.backup_store_url or "-"),
         ("scratch server", item.scratch_dsn or "-"),
@@ -108,8 +108,8 @@ def show(name: str) -> None:
         ("kept crons", ", ".join(item.cron_allowlist) or "-"),
         ("rewiring rules", ", ".join(["defaults", *item.rewiring_rules])),
         ("backups kept", str(RetentionPolicy.parse(item.retention))),
-        ("alert webhook", f"******** (secret block '{environments.webhook_block_name(name)}')" if item.alert_webhook else "-"),
-        ("staging login", f"******** (secret block '{environments.staging_password_block_name(name)}')" if item.staging_password
+        ("alert webhook", f"******** (secret block '{catalogue.webhook_block_name(name)}')" if item.alert_webhook else "-"),
+        ("staging login", f"******** (secret block '{catalogue.staging_password_block_name(name)}')" if item.staging_password
          else "none (masking clears passwords: nobody can log in to masked copies)"),
     ]
     for key, value in lines:
@@ -120,5 +120,5 @@ def show(name: str) -> None:
 @click.argument("name")
 def remove(name: str) -> None:
     """Remove environment NAME from the catalogue (its database is not touched)."""
-    environments.remove(name)
+    catalogue.remove(name)
     click.echo(f"removed environment '{name}' (its database and files were not touched)")

@@ -13,7 +13,9 @@ import sys
 import click
 import psycopg
 
+from formwork import production_guard
 from formwork.errors import FormworkError, first_line
+from formwork.production_guard import KnownEnvironment
 
 # Each command's module is imported when that command runs: `formwork env list` does not pay for the release
 # pipeline's or the demo's imports (the whole set takes about a second and a half).
@@ -48,9 +50,17 @@ def cli() -> None:
     """
 
 
+def _saved_environments() -> list[KnownEnvironment]:
+    """The production guard's catalogue: the saved environment blocks, read (and Prefect imported) only when a guard asks."""
+    from blocks.catalogue import known_environments
+
+    return known_environments()
+
+
 def main(argv: list[str] | None = None) -> int:
     # Prefect's event worker announces its exit-time flush as a warning; it is routine here.
     logging.getLogger("EventsWorker").setLevel(logging.ERROR)
+    production_guard.use_catalogue(_saved_environments)
     try:
         cli.main(args=argv, prog_name="formwork", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -22,10 +22,10 @@ def _rules_option(function):
 @_rules_option
 def plan(environment: str, rules: str | None) -> None:
     """Dry run: every column to be masked, its strategy and row count, kept and uncovered personal-looking columns (a run refuses while any is uncovered)."""
-    from formwork import environments
+    from blocks import catalogue
     from tasks.masking import DEFAULT_RULES, plan_masking
 
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     for line in plan_masking.fn(environment, env, rules or DEFAULT_RULES).lines():
         click.echo(line)
 
@@ -36,12 +36,12 @@ def plan(environment: str, rules: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Confirm: the environment's database and filestore are changed in place.")
 def run(environment: str, rules: str | None, yes: bool) -> None:
     """Mask ENVIRONMENT's database and filestore in place, then check nothing leaked."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.production_guard import refuse_production_filestore
     from tasks.guards import refuse_production
     from tasks.masking import DEFAULT_RULES, check_rules
 
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     refuse_production(environment, env, "mask")
     if env.filestore_url:
         refuse_production_filestore(env.filestore_url, "mask")

@@ -26,12 +26,11 @@ def pitr() -> None:
 @click.option("--archive-timeout-seconds", type=int, help="Force a WAL switch at least this often under activity [default: 60].")
 def setup(environment: str, repo, stanza, pg_data, config_path, managed, **schedule) -> None:
     """Declare ENVIRONMENT's archiving, print the configuration, and apply it where Formwork runs the server."""
+    from blocks import catalogue, pitr_protection
     from flows.pitr_setup import instructions, pitr_setup
-    from formwork import environments
-    from formwork.pitr import protection
 
-    protection.declare(environment, environments.load(environment), repo=repo, stanza=stanza, pg_data=pg_data,
-                       config_path=config_path, managed=managed, **schedule)
+    pitr_protection.declare(environment, catalogue.load(environment), repo=repo, stanza=stanza, pg_data=pg_data,
+                           config_path=config_path, managed=managed, **schedule)
     click.echo(instructions(environment))
     click.echo(pitr_setup(environment=environment))
 

@@ -23,11 +23,11 @@ def refresh() -> None:
 @click.option("--from-backup", help="Restore this backup of SOURCE (an id, or 'latest'), verified first, instead of reading production.")
 def run(source: str, target: str, yes: bool, change_reference: str, rules: str | None, from_backup: str | None) -> None:
     """Clone SOURCE beside TARGET, mask, rewire, verify, then swap it in atomically."""
-    from formwork import environments
+    from blocks import catalogue
     from tasks.masking import DEFAULT_RULES
     from tasks.refresh import check_guards
 
-    check_guards.fn(source, environments.load(source), target, environments.load(target), rules or DEFAULT_RULES, from_backup)  # before a run starts
+    check_guards.fn(source, catalogue.load(source), target, catalogue.load(target), rules or DEFAULT_RULES, from_backup)  # before a run starts
     from flows.refresh import refresh as refresh_flow
 
     report = refresh_flow(source=source, target=target, rules=rules or DEFAULT_RULES,
@@ -41,12 +41,12 @@ def run(source: str, target: str, yes: bool, change_reference: str, rules: str |
 @click.argument("target")
 def rollback(target: str) -> None:
     """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.cli.release import requester
     from formwork.refresh import swap
     from tasks.refresh_rollback import check_rollback_guards
 
-    env = environments.load(target)
+    env = catalogue.load(target)
     check_rollback_guards(target, env)  # before a run starts
     from flows.refresh_rollback import refresh_rollback
 

@@ -61,11 +61,11 @@ def promote(image, to, yes, approver, change_reference, emergency_reason, second
 @release.command("status")
 def status() -> None:
     """What every release-managed environment runs, and who approved it."""
-    from formwork import environments
+    from blocks import catalogue
     from tasks.release import IMAGE, repo
 
     click.echo(f"{'ENVIRONMENT':14} {'DIGEST':20} {'APPROVED BY':16} CHANGE")
-    for name, env in sorted(environments.all_environments().items()):
+    for name, env in sorted(catalogue.all_environments().items()):
         if not (env.gitops_repo and env.gitops_overlay):
             continue
         history = repo(name, env).history(env.gitops_overlay, IMAGE, limit=1)
@@ -83,10 +83,10 @@ def rollback(environment: str, yes: bool, approver: str | None, change_reference
     """Pin ENVIRONMENT's overlay back to the digest it ran before."""
     if yes and not approver:
         raise InputError("--yes: name the approver with --approver NAME")
-    from formwork import environments
+    from blocks import catalogue
     from tasks.release import rollback_pins
 
-    rollback_pins.fn(environment, environments.load(environment))  # nothing to roll back to: one line, before a run starts
+    rollback_pins.fn(environment, catalogue.load(environment))  # nothing to roll back to: one line, before a run starts
     from flows.release_rollback import release_rollback
 
     report = release_rollback(environment=environment, requested_by=requester(), approver=approver if yes else None,

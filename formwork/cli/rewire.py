@@ -17,10 +17,10 @@ def rewire() -> None:
 @click.argument("environment")
 def check(environment: str) -> None:
     """List every live endpoint left in ENVIRONMENT's database; exit 1 if there is any. Changes nothing."""
-    from formwork import environments
+    from blocks import catalogue
     from tasks.rewiring import check_rules, find_live
 
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     check_rules(env)
     live, skipped = find_live.fn(environment, env)
     for item in live:
@@ -37,11 +37,11 @@ def check(environment: str) -> None:
 @click.option("--yes", is_flag=True, help="Confirm: the environment's database is changed in place.")
 def run(environment: str, yes: bool) -> None:
     """Rewire ENVIRONMENT in place (never production), then check nothing live remains."""
-    from formwork import environments
+    from blocks import catalogue
     from tasks.guards import refuse_production
     from tasks.rewiring import check_rules
 
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     refuse_production(environment, env, "rewire")
     if not yes:
         raise InputError(f"rewire {environment}: this changes the database in place; add --yes to confirm")

@@ -76,7 +76,7 @@ def _drain_prefect_workers() -> None:
 
 def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options):
     """(prod, staging, staging's database) on `server`: the seeded source as production, an empty staging on the other cluster."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
@@ -84,8 +84,8 @@ def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: 
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     with as_client(server):
-        environments.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
-        environments.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
+        catalogue.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
+        catalogue.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
                                          base_url="https://staging.example.com"))
     return prod, staging, db
 
