@@ -16,8 +16,8 @@ from pathlib import Path
 import psycopg
 
 from bench.cluster import throwaway_cluster
-from formwork.local.pgbin import program
-from formwork.local.postgres import LocalCluster
+from formwork.pgbin import program
+from formwork.postgres_cluster import LocalCluster
 from tests.support.seeded import seed
 
 

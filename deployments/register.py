@@ -22,7 +22,7 @@ from deployments.notifications import check_webhook, ensure_notifications
 from deployments.schedules import DEFAULT_NIGHTLY, DEFAULT_TIMEZONE, PlannedSchedule, check_timezone, plan
 from deployments.work_pools import PoolPlan, check_pool, ensure_pool
 from formwork.errors import InputError
-from formwork.local.worker import DEFAULT_POOL
+from local.worker import DEFAULT_POOL
 from tasks.concurrency import DEFAULT_SERVER_SLOTS
 
 

@@ -16,11 +16,11 @@ from formwork.backup.catalog import Catalog
 from formwork.backup.drill import Check, check
 from formwork.backup.snapshot import row_counts
 from formwork.dsn import ConnectionSpec
-from formwork.local.postgres import LocalCluster
 from formwork.pitr import archive, backups, pgbackrest, protection, scratch, status
 from formwork.pitr.backups import PhysicalBackup
 from formwork.pitr.result import PitrDrillResult
 from formwork.pitr.target import RecoveryTarget
+from formwork.postgres_cluster import LocalCluster
 from tasks.drill import usable_checks
 from tasks.retries import retry_transient
 

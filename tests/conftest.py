@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -170,14 +169,16 @@ def environments_of_the_test(request):
 
 @pytest.fixture
 def run_formwork(prefect_api, tmp_path):
-    """Run the `formwork` command as a user would: a subprocess with the project's console script."""
+    """Run the `formwork` command as a user would: a subprocess running what the console script runs."""
+
+    from tests.support.cli import FORMWORK, checkout_env
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         full_env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
         full_env.update(env or {})
         return subprocess.run(
-            [str(Path(sys.executable).with_name("formwork")), *args],
-            capture_output=True, text=True, env=full_env, timeout=timeout, cwd=tmp_path,
+            [*FORMWORK, *args],
+            capture_output=True, text=True, env=checkout_env(full_env), timeout=timeout, cwd=tmp_path,
         )
 
     return run

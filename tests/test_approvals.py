@@ -13,10 +13,10 @@ import pytest
 from prefect import flow, pause_flow_run
 from prefect.input import RunInput
 
+from cli.runs.api import ApiSettings
+from cli.runs.approvals import waiting_run
 from flows.approval import wait_for_approval
-from formwork.approvals import waiting_run
 from formwork.errors import InputError
-from formwork.prefect_api import ApiSettings
 from tests.test_mask_cli import one_line
 
 

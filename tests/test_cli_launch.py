@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from blocks import catalogue
 from formwork.environments import EnvironmentSpec
-
-FORMWORK = str(Path(sys.executable).with_name("formwork"))
+from tests.support.cli import FORMWORK, checkout_env
 
 
 def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(prefect_api, pg, tmp_path):
@@ -24,7 +21,7 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     name = f"launch-{uuid.uuid4().hex[:6]}"
     catalogue.add(EnvironmentSpec(name, pg.dsn("postgres")))
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    listed = subprocess.run([FORMWORK, "env", "list"], env={**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")},
+    listed = subprocess.run([*FORMWORK, "env", "list"], env=checkout_env({**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")}),
                             capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert name in listed.stdout

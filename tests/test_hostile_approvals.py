@@ -17,13 +17,13 @@ import psycopg
 import pytest
 
 from blocks import catalogue
-from formwork.approvals import Answer, WaitingRun, answer, waiting_run
+from cli.runs.api import ApiSettings
+from cli.runs.approvals import Answer, WaitingRun, answer, waiting_run
+from cli.runs.trigger import create_run, find_deployment
 from formwork.approvers import check_approver, check_second_approver, same_person
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
-from formwork.prefect_api import ApiSettings
 from formwork.release.gitops.repository import GitOpsRepo
-from formwork.trigger import create_run, find_deployment
 from tests.support.clusters import create_database, drop_database
 from tests.support.operating import wait_until_final
 from tests.test_mask_cli import SALT_ENV
@@ -38,7 +38,7 @@ from deployments.schedules import plan
 from flows.promote import promote
 from flows.refresh import refresh
 from blocks import catalogue
-from formwork.approvals import Answer, WaitingRun, answer, waiting_run
+from cli.runs.approvals import Answer, WaitingRun, answer, waiting_run
 
 name, source, target = sys.argv[1:]
 nightly = next(s for s in plan({n: catalogue.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")

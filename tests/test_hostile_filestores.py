@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.production_guard import KnownEnvironment
 from formwork.refresh import filestore
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import create_database, drop_database
 from tests.support.odoo_base import installed
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
@@ -203,7 +203,7 @@ def test_masking_keeps_files_a_production_database_without_a_filestore_on_record
 def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subprocess.CompletedProcess]:
     """Each command as its own `formwork` process, all at once: a CLI start costs seconds."""
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home)}
-    running = [(command, subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *command], env=env, text=True,
+    running = [(command, subprocess.Popen([*FORMWORK, *command], env=checkout_env(env), text=True,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)) for command in commands]
     done = []
     for command, process in running:

@@ -17,7 +17,7 @@ from blocks.pitr_protection import PitrProtection
 from formwork import databases
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 from formwork.refresh import swap
 from tests.support.clusters import drop_database
 from tests.test_mask_cli import SALT_ENV, one_line
@@ -225,8 +225,8 @@ def test_a_scratch_server_with_a_password_or_on_production_is_refused_at_registr
 
 
 def test_a_point_in_time_scratch_folder_never_touches_production_data(tmp_path):
-    from formwork.local.postgres import LocalCluster
     from formwork.pitr import scratch
+    from formwork.postgres_cluster import LocalCluster
 
     pg_data = tmp_path / "prod" / "data"
     (pg_data / "base").mkdir(parents=True)

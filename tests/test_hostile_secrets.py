@@ -41,7 +41,7 @@ def unique(prefix: str) -> str:
 def test_no_password_in_reprs_or_redacted_uris():
     from formwork.dsn import parse_dsn, redact
     from formwork.environments import EnvironmentSpec
-    from formwork.local.postgres import LocalCluster
+    from formwork.postgres_cluster import LocalCluster
 
     spec = parse_dsn(f"postgresql://odoo:{PASSWORD}@db.internal:5433/erp?sslmode=require")
     assert spec.password == PASSWORD
@@ -112,8 +112,8 @@ def test_env_add_refuses_ambiguous_or_missing_passwords_and_saves_nothing(prefec
 
 
 def test_the_demo_passes_no_password_on_a_command_line(tmp_path):
-    from formwork.demo import Demo
-    from formwork.local.stack import LocalStack
+    from demo.estate import Demo
+    from local.stack import LocalStack
 
     stack = LocalStack(tmp_path / ".formwork")
     demo = Demo(stack)

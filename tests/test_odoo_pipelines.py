@@ -11,16 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from blocks import catalogue
 from formwork.environments import EnvironmentSpec
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.odoo import OdooCopy
 from tests.support.odoo_results import (
     check_copy_serves,
@@ -61,8 +60,8 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
 
     def formwork(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(work / "prefect-home")}
-        return subprocess.run([str(Path(sys.executable).with_name("formwork")), *args], capture_output=True, text=True,
-                              env=env, cwd=work, timeout=600, check=False)
+        return subprocess.run([*FORMWORK, *args], capture_output=True, text=True,
+                              env=checkout_env(env), cwd=work, timeout=600, check=False)
 
     register("prod", production=True)
     register("backed", backup_store=f"file://{work}/backups")

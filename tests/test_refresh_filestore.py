@@ -9,7 +9,7 @@ import pytest
 
 from blocks.odoo_environment import OdooEnvironment
 from blocks.stores import open_folder, s3_block_name
-from formwork.local.postgres import SUPERUSER
+from formwork.postgres_cluster import SUPERUSER
 from formwork.refresh import filestore
 from tasks.refresh import clean_up
 from tests.test_object_store import s3_store

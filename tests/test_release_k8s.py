@@ -10,9 +10,9 @@ from prefect_kubernetes.credentials import KubernetesClusterConfig, KubernetesCr
 from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
-from formwork.local.gitops_repo import pinned_digest
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
+from local.gitops_repo import pinned_digest
 from tasks.release import kubernetes_block_name
 from tests.support.gitops import make_gitops_repo
 from tests.support.kubernetes_standin import KubernetesStandIn

@@ -11,9 +11,9 @@ import pytest
 from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
-from formwork.local.gitops_repo import pinned_digest
 from formwork.release.calendar import BusinessCalendar, Freeze
 from formwork.release.window import wait_until_open
+from local.gitops_repo import pinned_digest
 from tests.support.approvals import resume_paused
 from tests.support.gitops import make_gitops_repo
 from tests.test_release_promote import build, promote

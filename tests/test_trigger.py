@@ -4,7 +4,6 @@ failed runs and runs waiting for approval call the notification webhook."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,11 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli.runs.trigger import check_parameters, find_deployment
 from deployments.register import DeployOptions, deploy
 from formwork.errors import InputError
-from formwork.local.worker import LocalWorker
-from formwork.trigger import check_parameters, find_deployment
+from local.worker import LocalWorker
 from tasks.concurrency import environment_limit, server_limit
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.webhook import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
 
 def formwork(prefect_api: str, tmp: Path, *args: str) -> subprocess.Popen:
     env = {"PATH": "/usr/bin:/bin", "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "ci-home")}  # what a CI job has
-    return subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *args], env=env, cwd=tmp,
+    return subprocess.Popen([*FORMWORK, *args], env=checkout_env(env), cwd=tmp,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -110,7 +110,7 @@ def test_wait_exits_with_the_runs_final_state_and_failures_are_notified(operated
 def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies(operated, prefect_api):
     from prefect.concurrency.sync import concurrency
 
-    from formwork.trigger import create_run
+    from cli.runs.trigger import create_run
 
     receiver = operated["receiver"]
     with httpx.Client(base_url=prefect_api, timeout=10) as api:

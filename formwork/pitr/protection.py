@@ -22,8 +22,8 @@ from formwork import commands
 from formwork.dsn import connect_maintenance
 from formwork.environment_settings import EnvironmentSettings
 from formwork.errors import InputError, first_line
-from formwork.local.pgbin import program
 from formwork.locations import parse_location
+from formwork.pgbin import program
 from formwork.pitr import config, pgbackrest
 from formwork.pitr.pgbackrest import as_account, server_account
 from formwork.pitr.settings import PitrProtection

@@ -20,13 +20,13 @@ from formwork.production_guard import KnownEnvironment
 # Each command's module is imported when that command runs: `formwork env list` does not pay for the release
 # pipeline's or the demo's imports (the whole set takes about a second and a half).
 COMMANDS = {
-    "env": "formwork.cli.env:env", "seed": "formwork.cli.seed:seed", "store": "formwork.cli.store:store",
-    "local": "formwork.cli.local:local", "mask": "formwork.cli.mask:mask", "rewire": "formwork.cli.rewire:rewire",
-    "refresh": "formwork.cli.refresh:refresh", "release": "formwork.cli.release:release",
-    "backup": "formwork.cli.backup:backup", "backups": "formwork.cli.backup:backups", "drill": "formwork.cli.backup:drill",
-    "demo": "formwork.cli.demo:demo", "approve": "formwork.cli.approve:approve", "reject": "formwork.cli.approve:reject",
-    "pending": "formwork.cli.approve:pending", "pitr": "formwork.cli.pitr:pitr", "deploy": "formwork.cli.deploy:deploy",
-    "trigger": "formwork.cli.trigger:trigger",
+    "env": "cli.env:env", "seed": "cli.seed:seed", "store": "cli.store:store",
+    "local": "cli.local:local", "mask": "cli.mask:mask", "rewire": "cli.rewire:rewire",
+    "refresh": "cli.refresh:refresh", "release": "cli.release:release",
+    "backup": "cli.backup:backup", "backups": "cli.backup:backups", "drill": "cli.backup:drill",
+    "demo": "cli.demo:demo", "approve": "cli.approve:approve", "reject": "cli.approve:reject",
+    "pending": "cli.approve:pending", "pitr": "cli.pitr:pitr", "deploy": "cli.deploy:deploy",
+    "trigger": "cli.trigger:trigger",
 }
 
 

@@ -1,7 +1,7 @@
 """A local GitOps repository: a bare git repo with a Kustomize base and one overlay per environment.
 
 The demo's stack keeps one under FORMWORK_HOME; the tests make throwaway ones. Argo CD
-or Flux would sync it; here the Odoo stand-in reads it (formwork.local.odoo_standin).
+or Flux would sync it; here the Odoo stand-in reads it (local.odoo_standin).
 """
 
 from __future__ import annotations

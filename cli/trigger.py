@@ -14,15 +14,15 @@ import click
 def trigger(deployment: str, params: tuple[str, ...], wait: bool, timeout: float | None, idempotency_key: str | None) -> None:
     """Start a run of DEPLOYMENT (FLOW/NAME, or NAME when both are the same) with its parameters checked first.
     Uses PREFECT_API_URL, and PREFECT_API_AUTH_STRING (basic auth) or PREFECT_API_KEY when set."""
-    from formwork.errors import OperationError
-    from formwork.prefect_api import ApiSettings
-    from formwork.trigger import (
+    from cli.runs.api import ApiSettings
+    from cli.runs.trigger import (
         check_parameters,
         create_run,
         find_deployment,
         parse_params,
         wait_for_final,
     )
+    from formwork.errors import OperationError
 
     given = parse_params(params)
     settings = ApiSettings.current()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from formwork import commands
 from formwork.errors import OperationError
-from formwork.local.pgbin import program
+from formwork.pgbin import program
 
 SUPERUSER = "postgres"
 

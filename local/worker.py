@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formwork.errors import OperationError
-from formwork.local.daemon import Daemon
+from local.daemon import Daemon
 
 DEFAULT_POOL = "formwork-process"  # the process pool `formwork deploy` targets by default
 POLL_SECONDS = "3"  # how often the worker asks for runs: a button press starts a run within seconds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from formwork.cli.groups import DefaultToRun
+from cli.groups import DefaultToRun
 from formwork.errors import InputError, OperationError
 
 

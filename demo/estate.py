@@ -17,17 +17,17 @@ from pathlib import Path
 import click
 import psycopg
 
-from formwork import demo_release
-from formwork.demo_odoo import DemoOdoo
-from formwork.demo_operations import deploy_and_request_a_refresh, show_the_waiting_refresh
+from demo import release as demo_release
+from demo.odoo import DemoOdoo
+from demo.operations import deploy_and_request_a_refresh, show_the_waiting_refresh
 from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
-from formwork.local.stack import LocalStack
 from formwork.seed.odoo_bin import available_odoo
+from local.stack import LocalStack
 
 ENVIRONMENTS = {
     # name: (database, extra `env add` options); prod is drilled on the stack's scratch server (added in `register`)
-    "prod": ("prod", ["--tier", "1", "--production"]),  # base URL: the Odoo stand-in (formwork/demo_release.py)
+    "prod": ("prod", ["--tier", "1", "--production"]),  # base URL: the Odoo stand-in (demo/release.py)
     "staging": ("staging", ["--tier", "2", "--refresh-from", "prod"]),
     "dr": ("dr", ["--tier", "1", "--base-url", "http://dr.odoo.localhost:8069"]),
 }
@@ -42,11 +42,11 @@ class Demo:
         self.env = {**os.environ, **stack.client_env()}
         if stack.postgres.password:
             self.env[PASSWORD_VARIABLE] = stack.postgres.password
-        self.formwork = str(Path(sys.executable).with_name("formwork"))
+        self.formwork = [sys.executable, "-m", "cli"]  # the `formwork` command, from this checkout
 
     def run(self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
-        result = subprocess.run([self.formwork, *args], env={**self.env, **(env or {})}, text=True, stdout=subprocess.PIPE,
+        result = subprocess.run([*self.formwork, *args], env={**self.env, **(env or {})}, text=True, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE if quiet else None)
         if result.stdout and not quiet:
             click.echo(result.stdout.rstrip())
@@ -92,7 +92,7 @@ class Demo:
     def forget_environments(self, names: list[str]) -> None:
         """An earlier run's environments, removed before production is seeded again: a registered production
         database is never seeded over, and `register` adds them all back."""
-        listed = subprocess.run([self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
+        listed = subprocess.run([*self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
         for name in names:
             if any(line.split()[:1] == [name] for line in listed.splitlines()):
                 self.run("env", "remove", name)

@@ -7,7 +7,7 @@ as if the sync were instant). Digests in `broken` never come up: health answers
 the demo machine; this is what lets the demo watch real rollouts and rollbacks.
 
 Run in a thread (`OdooStandIn(repo)`, the tests) or as a process of the local stack
-(`python -m formwork.local.odoo_standin REPO PORT`, see `OdooStandInService`).
+(`python -m local.odoo_standin REPO PORT`, see `OdooStandInService`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
-from formwork.local.daemon import Daemon
-from formwork.local.gitops_repo import pinned_digest
-from formwork.local.json_http import JsonHandler, serve
+from local.daemon import Daemon
+from local.gitops_repo import pinned_digest
+from local.json_http import JsonHandler, serve
 
 
 class OdooStandIn:
@@ -86,7 +86,7 @@ class OdooStandInService:
             return
         if self.healthy():
             raise OperationError(f"port {self.port} already answers HTTP, and not from this stack's Odoo stand-in")
-        process = self.daemon.spawn([sys.executable, "-m", "formwork.local.odoo_standin", str(self.gitops_repo), str(self.port)])
+        process = self.daemon.spawn([sys.executable, "-m", "local.odoo_standin", str(self.gitops_repo), str(self.port)])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and process.poll() is None:
             if self.healthy():

@@ -7,10 +7,10 @@ import re
 
 import click
 
+from cli.runs.api import FINAL, ApiSettings
+from cli.runs.trigger import wait_for_final
 from formwork.errors import OperationError
-from formwork.local.worker import DEFAULT_POOL
-from formwork.prefect_api import FINAL, ApiSettings
-from formwork.trigger import wait_for_final
+from local.worker import DEFAULT_POOL
 
 APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import httpx
 import jsonschema
 
+from cli.runs.api import FINAL, call
 from formwork.errors import InputError, OperationError
-from formwork.prefect_api import FINAL, call
 
 
 def find_deployment(api: httpx.Client, ref: str) -> dict:

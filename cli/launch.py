@@ -16,14 +16,14 @@ def run() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if "PREFECT_API_URL" not in os.environ:
         os.environ.update(embedded_server_env())
-    from formwork.cli.main import run as main
+    from cli.main import run as main
 
     main()
 
 
 def embedded_server_env(home: Path | None = None) -> dict[str, str]:
     """The client settings of the stack under `home` (FORMWORK_HOME) while its Prefect server answers, else none."""
-    from formwork.local.prefect_server import LocalPrefectServer, default_home
+    from local.prefect_server import LocalPrefectServer, default_home
 
     home = home or default_home()
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from blocks import catalogue
+from cli.password import password_options, read_password
 from formwork.backup.retention import RetentionPolicy
-from formwork.cli.password import password_options, read_password
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
 from formwork.tiers import format_minutes

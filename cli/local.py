@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from formwork.local.stack import LocalStack
+from local.stack import LocalStack
 
 
 @click.group()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
-from formwork.local.postgres import new_password
-from formwork.local.stack import LocalStack
+from formwork.postgres_cluster import new_password
 from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE
+from local.stack import LocalStack
 
 
 class DemoOdoo:

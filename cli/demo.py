@@ -8,6 +8,6 @@ import click
 @click.command()
 def demo() -> None:
     """Start the embedded stack, seed production, register prod/staging/dr and run every pipeline."""
-    from formwork.demo import run_demo
+    from demo.estate import run_demo
 
     run_demo()

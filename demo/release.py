@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import click
 
 from formwork.errors import OperationError, last_line
-from formwork.local.gitops_repo import git
-from formwork.local.stack import LocalStack
+from local.gitops_repo import git
+from local.stack import LocalStack
 
 if TYPE_CHECKING:
-    from formwork.demo import Demo
+    from demo.estate import Demo
 
 CHAIN = ("dev", "test", "staging", "prod")
 RELEASE_ONLY = ("dev", "test")  # environments the demo registers only for releases (no database of their own)
@@ -108,7 +108,7 @@ def build(demo: Demo, stack: LocalStack) -> str:
     if "container engine" not in reason:  # the engine is missing or cannot run here (not: the build itself failed)
         click.echo(built.stderr.rstrip(), err=True)
         raise OperationError(f"demo step failed: formwork release build: {reason}")
-    from formwork.local.stub_image import push_synthetic_image
+    from local.stub_image import push_synthetic_image
 
     click.secho(f"   {reason}\n   so the demo pushes a stub image manifest over the registry API instead", fg="yellow")
     manifest = "addons/fw_site_diary/__manifest__.py"

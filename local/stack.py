@@ -18,12 +18,12 @@ import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from formwork.local.gitops_repo import create_gitops_repo
-from formwork.local.odoo_standin import OdooStandInService
-from formwork.local.postgres import LocalCluster, free_port, new_password, reachable_by_server
-from formwork.local.prefect_server import LocalPrefectServer, default_home
-from formwork.local.registry import LocalRegistry
-from formwork.local.worker import DEFAULT_POOL, LocalWorker
+from formwork.postgres_cluster import LocalCluster, free_port, new_password, reachable_by_server
+from local.gitops_repo import create_gitops_repo
+from local.odoo_standin import OdooStandInService
+from local.prefect_server import LocalPrefectServer, default_home
+from local.registry import LocalRegistry
+from local.worker import DEFAULT_POOL, LocalWorker
 
 
 @dataclass

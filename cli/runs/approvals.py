@@ -18,8 +18,8 @@ from uuid import UUID
 
 import httpx
 
+from cli.runs.api import FINAL, ApiSettings, call
 from formwork.errors import InputError, OperationError
-from formwork.prefect_api import FINAL, ApiSettings, call
 
 FORM_WAIT_SECONDS = 10  # Prefect marks a run paused a moment before it saves the run's form
 

@@ -28,8 +28,8 @@ _approver = click.option("--approver", default=getpass.getuser, show_default="yo
 @_timeout
 def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeout: float) -> None:
     """Approve RUN_ID, a run waiting for approval (see `formwork pending`): it resumes and carries on."""
-    from formwork.approvals import Answer, answer, waiting_run
-    from formwork.prefect_api import ApiSettings
+    from cli.runs.api import ApiSettings
+    from cli.runs.approvals import Answer, answer, waiting_run
 
     settings = ApiSettings.current()
     run = waiting_run(settings, run_id)
@@ -47,8 +47,8 @@ def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeo
 @_timeout
 def reject(run_id: str, reason: str, approver: str, change_reference: str, wait: bool, timeout: float) -> None:
     """Reject RUN_ID, a run waiting for approval: it fails with your reason, having changed nothing."""
-    from formwork.approvals import Answer, answer, waiting_run
-    from formwork.prefect_api import ApiSettings
+    from cli.runs.api import ApiSettings
+    from cli.runs.approvals import Answer, answer, waiting_run
 
     if not reason.strip():
         raise InputError("--reason: say why the run is rejected")
@@ -64,8 +64,8 @@ def reject(run_id: str, reason: str, approver: str, change_reference: str, wait:
 @click.command()
 def pending() -> None:
     """List the runs waiting for approval: what each waits for, since when, and where to answer it."""
-    from formwork.approvals import waiting_runs
-    from formwork.prefect_api import ApiSettings
+    from cli.runs.api import ApiSettings
+    from cli.runs.approvals import waiting_runs
 
     settings = ApiSettings.current()
     runs = waiting_runs(settings)
@@ -88,7 +88,7 @@ def pending() -> None:
 
 
 def _follow(settings, run, wait: bool, timeout: float, rejecting: bool) -> None:
-    from formwork.approvals import follow
+    from cli.runs.approvals import follow
 
     url = settings.run_url(run.id)
     if not wait:

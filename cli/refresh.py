@@ -6,7 +6,7 @@ import getpass
 
 import click
 
-from formwork.cli.groups import DefaultToRun
+from cli.groups import DefaultToRun
 
 
 @click.group(cls=DefaultToRun)
@@ -42,7 +42,7 @@ def run(source: str, target: str, yes: bool, change_reference: str, rules: str |
 def rollback(target: str) -> None:
     """Swap TARGET's previous copy back in (and keep the current one as the previous copy)."""
     from blocks import catalogue
-    from formwork.cli.release import requester
+    from cli.release import requester
     from formwork.refresh import swap
     from tasks.refresh_rollback import check_rollback_guards
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from formwork.errors import OperationError
-from formwork.local.daemon import Daemon
+from local.daemon import Daemon
 
 DEFAULT_BINARY = "/usr/bin/docker-registry"
 
