@@ -1,6 +1,7 @@
 """`formwork approve`, `reject` and `pending`: answer the runs that wait for a person, as the UI's form does.
 
-They talk to the Prefect server in PREFECT_API_URL (with PREFECT_API_AUTH_STRING when it uses basic auth).
+They talk to the Prefect server in PREFECT_API_URL through Prefect's client (with PREFECT_API_AUTH_STRING when it
+uses basic auth).
 The flows themselves enforce who may approve (never the requester); their refusal is shown here.
 """
 
@@ -28,14 +29,14 @@ _approver = click.option("--approver", default=getpass.getuser, show_default="yo
 @_timeout
 def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeout: float) -> None:
     """Approve RUN_ID, a run waiting for approval (see `formwork pending`): it resumes and carries on."""
-    from cli.runs.api import ApiSettings
+    from cli.runs.api import prefect_client
     from cli.runs.approvals import Answer, answer, waiting_run
 
-    settings = ApiSettings.current()
-    run = waiting_run(settings, run_id)
-    answer(settings, run, Answer(approver, change_reference, approve=True))
-    click.echo(f"approved {run.label} as {approver} ({change_reference}): resumed{' (a worker starts it again)' if run.suspended else ''}")
-    _follow(settings, run, wait, timeout, rejecting=False)
+    with prefect_client() as client:
+        run = waiting_run(client, run_id)
+        answer(client, run, Answer(approver, change_reference, approve=True))
+        click.echo(f"approved {run.label} as {approver} ({change_reference}): resumed{' (a worker starts it again)' if run.suspended else ''}")
+        _follow(client, run, wait, timeout, rejecting=False)
 
 
 @click.command()
@@ -47,28 +48,28 @@ def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeo
 @_timeout
 def reject(run_id: str, reason: str, approver: str, change_reference: str, wait: bool, timeout: float) -> None:
     """Reject RUN_ID, a run waiting for approval: it fails with your reason, having changed nothing."""
-    from cli.runs.api import ApiSettings
+    from cli.runs.api import prefect_client
     from cli.runs.approvals import Answer, answer, waiting_run
 
     if not reason.strip():
         raise InputError("--reason: say why the run is rejected")
-    settings = ApiSettings.current()
-    run = waiting_run(settings, run_id)
-    answer(settings, run, Answer(approver, change_reference, approve=False, reason=reason))
-    click.echo(f"rejected {run.label} as {approver}: {reason}")
-    if "reason" not in run.fields:
-        click.echo("note: this run's form has no reason field; the reason is not recorded with the run", err=True)
-    _follow(settings, run, wait, timeout, rejecting=True)
+    with prefect_client() as client:
+        run = waiting_run(client, run_id)
+        answer(client, run, Answer(approver, change_reference, approve=False, reason=reason))
+        click.echo(f"rejected {run.label} as {approver}: {reason}")
+        if "reason" not in run.fields:
+            click.echo("note: this run's form has no reason field; the reason is not recorded with the run", err=True)
+        _follow(client, run, wait, timeout, rejecting=True)
 
 
 @click.command()
 def pending() -> None:
     """List the runs waiting for approval: what each waits for, since when, and where to answer it."""
-    from cli.runs.api import ApiSettings
+    from cli.runs.api import prefect_client, run_url
     from cli.runs.approvals import waiting_runs
 
-    settings = ApiSettings.current()
-    runs = waiting_runs(settings)
+    with prefect_client() as client:
+        runs = waiting_runs(client)
     if not runs:
         click.echo("no runs wait for approval")
         return
@@ -82,19 +83,20 @@ def pending() -> None:
         if run.parameters.get("requested_by"):
             click.echo(f"  asked by    {run.parameters['requested_by']}")
         click.echo(f"  form        {', '.join(run.fields) or '(none)'}")
-        click.echo(f"  open        {settings.run_url(run.id)}")
+        click.echo(f"  open        {run_url(run.id)}")
         click.echo(f"  approve     formwork approve {run.id} --approver NAME --change REF")
         click.echo(f"  reject      formwork reject {run.id} --reason TEXT")
 
 
-def _follow(settings, run, wait: bool, timeout: float, rejecting: bool) -> None:
+def _follow(client, run, wait: bool, timeout: float, rejecting: bool) -> None:
+    from cli.runs.api import run_url
     from cli.runs.approvals import follow
 
-    url = settings.run_url(run.id)
+    url = run_url(run.id)
     if not wait:
         click.echo(f"follow it at {url}")
         return
-    outcome = follow(settings, run, timeout, on_state=lambda state: click.echo(f"  {run.label}: {state}", err=True))
+    outcome = follow(client, run, timeout, on_state=lambda state: click.echo(f"  {run.label}: {state}", err=True))
     if outcome.state == "COMPLETED":
         click.echo(f"{run.label}: completed")
     elif outcome.state == "PAUSED":

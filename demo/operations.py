@@ -4,10 +4,11 @@ and a refresh started the way CI starts it, waiting for an approver."""
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
 import click
 
-from cli.runs.api import FINAL, ApiSettings
+from cli.runs.api import FINAL, prefect_client
 from cli.runs.trigger import wait_for_final
 from formwork.errors import OperationError
 from local.worker import DEFAULT_POOL
@@ -15,12 +16,15 @@ from local.worker import DEFAULT_POOL
 APPROVE = "formwork approve {run_id} --approver YOUR-NAME --change DEMO-2"
 
 
-def wait_until_waiting(api_url: str, auth: str | None, run_id: str, timeout: float = 180) -> dict:
+def wait_until_waiting(api_url: str, auth: str | None, run_id: str, timeout: float = 180):
     """The run as soon as it waits for its approver (suspended, holding no worker)."""
-    with ApiSettings(api_url, auth).client() as api:
-        run = wait_for_final(api, run_id, lambda run: None, timeout, interval=1, until=FINAL | {"PAUSED"})
-    if run["state"]["type"] != "PAUSED":
-        raise OperationError(f"the demo refresh ended {run['state']['name']} instead of waiting for approval: {run['state'].get('message')}")
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
+    settings = {PREFECT_API_URL: api_url, **({PREFECT_API_AUTH_STRING: auth} if auth else {})}
+    with temporary_settings(settings), prefect_client() as client:
+        run = wait_for_final(client, UUID(run_id), lambda run: None, timeout, interval=1, until=FINAL | {"PAUSED"})
+    if not run.state.is_paused():
+        raise OperationError(f"the demo refresh ended {run.state.name} instead of waiting for approval: {run.state.message}")
     return run
 
 
@@ -40,6 +44,6 @@ def show_the_waiting_refresh(demo, run_id: str) -> None:
     stack = demo.stack
     click.secho("\n9. A refresh waiting for approval in the Prefect UI", bold=True)
     run = wait_until_waiting(stack.prefect.api_url, demo.env.get("PREFECT_API_AUTH_STRING"), run_id)
-    click.echo(f"   {run['name']} is {run['state']['name']}: it holds no worker while it waits. Approve it")
+    click.echo(f"   {run.name} is {run.state.name}: it holds no worker while it waits. Approve it")
     click.secho(f"     in the UI:        {stack.prefect.ui_url}/runs/flow-run/{run_id}", fg="green")
     click.secho(f"     or from a shell:  {APPROVE.format(run_id=run_id)}", fg="green")

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from blocks import catalogue
-from cli.runs.api import ApiSettings
+from cli.runs.api import prefect_client
 from cli.runs.approvals import Answer, WaitingRun, answer, waiting_run
 from cli.runs.trigger import create_run, find_deployment
 from formwork.approvers import check_approver, check_second_approver, same_person
@@ -138,15 +138,17 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
     runner = subprocess.Popen([sys.executable, "-c", SERVE, name, prod, staging], env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:
-            refresh, promotion = find_served(api, f"refresh/{name}", runner), find_served(api, f"promote/{name}", runner)
+        with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
+            refresh, promotion = find_served(client, f"refresh/{name}", runner), find_served(client, f"promote/{name}", runner)
             asked = {"image": image, "to": names["prod"], "requested_by": "bob", "change_reference": "CR-7"}
             refused = {  # what each one-line refusal names
-                "parameter approver='alice'": create_run(api, refresh, {"source": prod, "target": staging, "approver": "alice", "change_reference": "CR-7"}),
-                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(api, promotion, {
-                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol", "database_approver": "dana"}),
+                "parameter approver='alice'": create_run(client, refresh, {"source": prod, "target": staging, "approver": "alice",
+                                                                           "change_reference": "CR-7"}).model_dump(mode="json"),
+                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(client, promotion, {
+                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol",
+                    "database_approver": "dana"}).model_dump(mode="json"),
             }
-            scheduled, edited = scheduled_runs(api, refresh)
+            scheduled, edited = scheduled_runs(api, refresh.model_dump(mode="json"))
             assert scheduled["parameters"] == edited["parameters"] == {"source": prod, "target": staging, "approver": STANDING,
                                                                        "change_reference": f"nightly refresh of {staging}"}
             # the standing approval, carried over to a run whose parameters were edited after the schedule created it
@@ -192,13 +194,12 @@ def refusal(promotion) -> Exception | None:
 
 def answer_when_waiting(prefect_api: str, run_name: str, key: str, approver: str) -> WaitingRun:
     """Approve the run named `run_name` once it waits in the form `key`, as `formwork approve` does."""
-    settings = ApiSettings(prefect_api)
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         for _ in range(240):
             runs = call(api, "POST", "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}})
             if runs and key in (runs[0]["state"]["state_details"].get("run_input_keyset") or {}).get("response", ""):
-                run = waiting_run(settings, runs[0]["id"])
-                answer(settings, run, Answer(approver, "CR-4", approve=True))
+                run = waiting_run(client, runs[0]["id"])
+                answer(client, run, Answer(approver, "CR-4", approve=True))
                 return run
             time.sleep(0.5)
     raise AssertionError(f"{run_name} never waited for {key}")
@@ -208,10 +209,10 @@ def prod_pins(repo: str) -> list[str]:
     return [pin.commit for pin in GitOpsRepo(repo).history("overlays/prod", "odoo", limit=5)]
 
 
-def find_served(api: httpx.Client, ref: str, runner: subprocess.Popen) -> dict:
+def find_served(client, ref: str, runner: subprocess.Popen):
     for _ in range(240):
         try:
-            return find_deployment(api, ref)
+            return find_deployment(client, ref)
         except InputError:
             assert runner.poll() is None, runner.communicate()[1][-3000:]
             time.sleep(0.5)

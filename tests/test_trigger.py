@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli.runs.api import prefect_client
 from cli.runs.trigger import check_parameters, find_deployment
 from deployments.register import DeployOptions, deploy
 from formwork.errors import InputError
@@ -78,7 +79,8 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         assert err == "formwork: --param 'colour': deployment 'backup' has no such parameter (it takes: environment, kind)\n"
         assert runs_of(api, "backup") == before
 
-        seed = find_deployment(api, "seed")
+    with prefect_client() as client:
+        seed = find_deployment(client, "seed")
         with pytest.raises(InputError, match="--param 'scale=many': expected integer"):
             check_parameters(seed, {"dsn": "postgresql://x@h/db", "scale": "many"})
         with pytest.raises(InputError, match=r"missing --param dsn=\.\.\."):
@@ -86,7 +88,7 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         assert check_parameters(seed, {"dsn": "postgresql://x@h/db", "scale": "2", "replace": "true"}) == {
             "dsn": "postgresql://x@h/db", "scale": 2, "replace": True}
         with pytest.raises(InputError, match="deployment 'nosuch': not found"):
-            find_deployment(api, "nosuch")
+            find_deployment(client, "nosuch")
 
 
 def test_wait_exits_with_the_runs_final_state_and_failures_are_notified(operated, prefect_api):
@@ -113,9 +115,9 @@ def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies
     from cli.runs.trigger import create_run
 
     receiver = operated["receiver"]
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         with concurrency(f"environment:{operated['dst']}"):  # a drill of the target holds it
-            run = create_run(api, find_deployment(api, "refresh"), {"source": operated["src"], "target": operated["dst"]})
+            run = create_run(client, find_deployment(client, "refresh"), {"source": operated["src"], "target": operated["dst"]}).model_dump(mode="json")
             deadline = time.monotonic() + 120
             while api.get(f"/flow_runs/{run['id']}").json()["state"]["type"] != "RUNNING" and time.monotonic() < deadline:
                 time.sleep(0.5)

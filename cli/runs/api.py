@@ -1,76 +1,59 @@
-"""The Prefect REST API over plain httpx, as an operator's shell or CI reaches it.
+"""Prefect's own client, as an operator's shell or CI reaches the server.
 
-The URL and credentials are Prefect's own settings (PREFECT_API_URL, PREFECT_API_AUTH_STRING for a server
-behind basic auth, PREFECT_API_KEY for Prefect Cloud), from the environment or the active profile, so the
-CLI needs nothing Prefect's own client would not.
+The URL and credentials are Prefect's settings (PREFECT_API_URL, PREFECT_API_AUTH_STRING for a server behind
+basic auth, PREFECT_API_KEY for Prefect Cloud), from the environment or the active profile. Prefect's client
+asks a busy server again itself (429, 502, 503); what is left becomes one line here, never with the credentials.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 
 from formwork.errors import InputError, OperationError
 
-
-@dataclass(frozen=True)
-class ApiSettings:
-    url: str
-    auth_string: str | None = field(default=None, repr=False)  # user:password
-    api_key: str | None = field(default=None, repr=False)
-    ui_url: str | None = None  # PREFECT_UI_URL; else the API's address without /api
-
-    @classmethod
-    def current(cls) -> ApiSettings:
-        from prefect.settings import get_current_settings
-
-        current = get_current_settings()
-        api = current.api
-        if not api.url:
-            raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api "
-                             "(for the local stack: set -a; . .formwork/client.env; set +a)")
-        secret = lambda value: value.get_secret_value() if value is not None else None  # noqa: E731
-        return cls(api.url.rstrip("/"), secret(api.auth_string), secret(api.key), current.ui_url)
-
-    def client(self) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        auth = tuple(self.auth_string.split(":", 1)) if self.auth_string and ":" in self.auth_string else None
-        return httpx.Client(base_url=self.url, auth=auth, headers=headers, timeout=30)
-
-    def run_url(self, run_id: str) -> str:
-        """The flow run's page in the UI (the V1 pages, which deep-link without a redirect)."""
-        base = self.ui_url or (self.url[: -len("/api")] if self.url.endswith("/api") else self.url)
-        return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
-
+if TYPE_CHECKING:
+    from prefect.client.orchestration import SyncPrefectClient
 
 FINAL = frozenset({"COMPLETED", "FAILED", "CRASHED", "CANCELLED"})  # a flow run's state types that end it
-RETRY_STATUSES = frozenset({429, 502, 503})  # busy, not wrong: Prefect's own client retries these too
-RETRIES = 5
 
 
-def call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
-    """One request; unreachable and refused-credentials become one clear line (never with the credentials).
+def api_url() -> str:
+    from prefect.settings import get_current_settings
 
-    A busy server (a locked SQLite database answers 503) is asked again with backoff, as Prefect's
-    client does: the refused request changed nothing, so asking again is safe.
-    """
-    for attempt in range(RETRIES + 1):
-        try:
-            response = api.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise OperationError(f"Prefect API unreachable at {api.base_url}: {type(exc).__name__}") from None
-        if response.status_code not in RETRY_STATUSES or attempt == RETRIES:
-            break
-        time.sleep(_retry_after(response) or min(0.5 * 2**attempt, 8.0))
-    if response.status_code == 401:
-        raise InputError("the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)")
-    return response
+    url = get_current_settings().api.url
+    if not url:  # Prefect would start a temporary server of its own, which knows none of our runs
+        raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api "
+                         "(for the local stack: set -a; . .formwork/client.env; set +a)")
+    return url.rstrip("/")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+@contextlib.contextmanager
+def prefect_client() -> Iterator[SyncPrefectClient]:
+    """Prefect's client of the server in PREFECT_API_URL; its HTTP failures become one line."""
+    from prefect.client.orchestration import get_client
+
+    url = api_url()
     try:
-        return min(float(response.headers.get("Retry-After", "")), 30.0)
-    except ValueError:
-        return None
+        with get_client(sync_client=True) as client:
+            yield client
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 401:
+            raise InputError("the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password "
+                             "(or PREFECT_API_KEY)") from None
+        raise OperationError(f"Prefect API {exc.request.method} {exc.request.url.path}: HTTP {exc.response.status_code}: "
+                             f"{exc.response.text[:200]}") from None
+    except httpx.TransportError as exc:
+        raise OperationError(f"Prefect API unreachable at {url}: {type(exc).__name__}") from None
+
+
+def run_url(run_id: object) -> str:
+    """The flow run's page in the UI (the V1 pages, which deep-link without a redirect)."""
+    from prefect.settings import get_current_settings
+
+    url = api_url()
+    base = get_current_settings().ui_url or (url[: -len("/api")] if url.endswith("/api") else url)
+    return f"{base.rstrip('/')}/runs/flow-run/{run_id}"
