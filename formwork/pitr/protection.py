@@ -60,7 +60,7 @@ def declare(environment: str, env: EnvironmentSettings, current: PitrProtection 
                 raise InputError(f"--{key.replace('_', '-')} '{value}': must be 1 or more")
             values[key] = value
     protection = PitrProtection(**{k: v for k, v in values.items() if k in PitrProtection.model_fields})
-    config.render(protection, open_repo(protection.repo_url), env.connection().port, None, redact=True)  # S3 settings must resolve
+    config.render(protection, open_repo(protection.repo_url), env.db_port, None, redact=True)  # S3 settings must resolve
     return protection
 
 
@@ -74,8 +74,8 @@ def _data_directory(env: EnvironmentSettings) -> str:
 
 def socket_directory(env: EnvironmentSettings) -> str | None:
     """Where pgBackRest finds the server's socket (it connects locally, never over TCP)."""
-    if env.connection().host.startswith("/"):
-        return env.connection().host
+    if env.db_host.startswith("/"):
+        return env.db_host
     with connect_maintenance(env.connection()) as conn:
         directories = conn.execute("SHOW unix_socket_directories").fetchone()[0]
     return directories.split(",")[0].strip() or None
@@ -97,7 +97,7 @@ def write_config(protection: PitrProtection, env: EnvironmentSettings, repo: Obj
     path = Path(protection.config_path)
     path.touch(mode=0o600)
     path.chmod(0o600)  # before the keys go in
-    path.write_text(config.render(protection, repo, env.connection().port, socket_directory(env), redact=False))
+    path.write_text(config.render(protection, repo, env.db_port, socket_directory(env), redact=False))
     if account:
         shutil.chown(path, user=account)
     return path
