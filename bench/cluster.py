@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from formwork.local.postgres import LocalCluster, free_port
+from formwork.postgres_cluster import LocalCluster, free_port
 
 
 @contextmanager

@@ -28,8 +28,8 @@ import psycopg
 from bench.cluster import throwaway_cluster
 from bench.seed import timed
 from bench.summary import record
-from formwork.local.pgbin import program
-from formwork.local.postgres import LocalCluster
+from formwork.pgbin import program
+from formwork.postgres_cluster import LocalCluster
 from tests.support.seeded import seed
 
 GOAL = 1.2
@@ -65,10 +65,11 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from the temporary server
     from prefect.testing.utilities import prefect_test_harness
 
+    from blocks import catalogue
     from flows.backup import backup
     from flows.dr_drill import dr_drill
-    from formwork import environments
     from formwork.backup.manifest import DATABASE
+    from formwork.environments import EnvironmentSpec
 
     with throwaway_cluster("formwork-bench-drill-") as (cluster, work):
         print(f"seeding --scale {scale} ...", flush=True)
@@ -82,7 +83,7 @@ def main() -> None:
         with prefect_test_harness(server_startup_timeout=60):
             # Tier 3 (24 h RPO/RTO): the targets never fail the bench, which measures time, not the policy. Not
             # production: a production drill restores on a separate scratch server, and the bench has one server.
-            environments.add(environments.EnvironmentSpec(ENVIRONMENT, cluster.dsn("source"), filestore=f"file://{source_files}",
+            catalogue.add(EnvironmentSpec(ENVIRONMENT, cluster.dsn("source"), filestore=f"file://{source_files}",
                                                           backup_store=f"file://{store}", tier=3))
             print(f"{'backup':52} {'seconds':>8} {'MB':>8} {'MB/s':>8} {'ratio':>8}")
             started = time.perf_counter()

@@ -35,11 +35,11 @@ from psycopg import sql
 from bench.cluster import throwaway_cluster
 from bench.measured import GB, catalogue_server, measured
 from bench.summary import record
-from formwork.local.postgres import LocalCluster
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
 from formwork.masking.model import KeptColumn, RuleSet, TableRule
 from formwork.masking.rules import load_rules
+from formwork.postgres_cluster import LocalCluster
 from tests.support.clusters import drop_database
 from tests.support.seeded import copy, seed
 

@@ -27,8 +27,8 @@ import psycopg
 from bench.cluster import throwaway_cluster
 from bench.seed import timed
 from bench.summary import record
-from formwork.local.pgbin import program
-from formwork.local.postgres import LocalCluster
+from formwork.pgbin import program
+from formwork.postgres_cluster import LocalCluster
 from tests.support.seeded import seed
 
 GOAL = 1.2
@@ -47,12 +47,13 @@ def baseline(prod: LocalCluster, staging: LocalCluster, source_files: Path, work
 def formwork_refresh(prod: LocalCluster, staging: LocalCluster, source_files: Path, work: Path):
     from prefect.testing.utilities import prefect_test_harness
 
+    from blocks import catalogue
     from flows.refresh import refresh
-    from formwork import environments
+    from formwork.environments import EnvironmentSpec
 
     with prefect_test_harness(server_startup_timeout=60):
-        environments.add(environments.EnvironmentSpec("bench-prod", prod.dsn("source"), filestore=f"file://{source_files}", production=True))
-        environments.add(environments.EnvironmentSpec("bench-staging", staging.dsn("staging"), filestore=f"file://{work / 'files-staging'}",
+        catalogue.add(EnvironmentSpec("bench-prod", prod.dsn("source"), filestore=f"file://{source_files}", production=True))
+        catalogue.add(EnvironmentSpec("bench-staging", staging.dsn("staging"), filestore=f"file://{work / 'files-staging'}",
                                                       base_url="https://staging.example.com"))
         started = time.perf_counter()
         report = refresh(source="bench-prod", target="bench-staging", approver="bench")

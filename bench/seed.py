@@ -17,8 +17,8 @@ import psycopg
 
 from bench.cluster import throwaway_cluster
 from bench.summary import record
-from formwork.local.pgbin import program
-from formwork.local.postgres import LocalCluster
+from formwork.pgbin import program
+from formwork.postgres_cluster import LocalCluster
 from tests.support.seeded import seed
 
 

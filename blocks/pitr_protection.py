@@ -6,8 +6,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from prefect.blocks.core import Block
+from prefect.exceptions import ObjectNotFound
 
-from formwork.pitr import settings
+from blocks.stores import open_store
+from formwork.environment_settings import EnvironmentSettings
+from formwork.errors import InputError
+from formwork.pitr import protection, settings
 
 
 class PitrProtection(settings.PitrProtection, Block):
@@ -18,3 +22,31 @@ class PitrProtection(settings.PitrProtection, Block):
 
 def block_name(environment: str) -> str:
     return f"{environment}-pitr"
+
+
+def find(environment: str) -> PitrProtection | None:
+    try:
+        return PitrProtection.load(block_name(environment))
+    except (ValueError, ObjectNotFound):
+        return None
+
+
+def load(environment: str) -> PitrProtection:
+    found = find(environment)
+    if found is None:
+        raise InputError(f"environment '{environment}' has no point-in-time protection: declare it with "
+                         f"formwork pitr setup {environment} --repo URL")
+    return found
+
+
+def declare(environment: str, env: EnvironmentSettings, **given) -> PitrProtection:
+    """The saved declaration updated with what was given (formwork.pitr.protection.declare checks it all), then saved."""
+    declared = protection.declare(environment, env, find(environment), open_repo=open_repo, **given)
+    saved = PitrProtection(**declared.model_dump())
+    saved.save(block_name(environment), overwrite=True)
+    return saved
+
+
+def open_repo(url: str):
+    """A repository URL as a store: on S3, with the bucket's saved keys."""
+    return open_store(url, option="--repo")

@@ -46,6 +46,11 @@ def open_store(url: str, *, option: str = "store URL") -> ObjectStore:
     return connection.model_copy(update={"prefix": location.path})
 
 
+def open_folder(url: str) -> ObjectStore:
+    """A filestore folder (or prefix) as a store."""
+    return open_store(url, option="filestore")
+
+
 def _saved_connection(bucket: str) -> S3Store | None:
     found = _load(s3_block_name(bucket))
     if found is None and not _PLAIN.fullmatch(bucket):

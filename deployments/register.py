@@ -15,15 +15,14 @@ from prefect.client.schemas.actions import DeploymentScheduleCreate
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.utilities.callables import parameter_schema
 
+from blocks import catalogue, pitr_protection
 from deployments.catalogue import FLOWS, FlowEntry, load_flow
 from deployments.limits import check_slots, ensure_limit, planned_limits
 from deployments.notifications import check_webhook, ensure_notifications
 from deployments.schedules import DEFAULT_NIGHTLY, DEFAULT_TIMEZONE, PlannedSchedule, check_timezone, plan
 from deployments.work_pools import PoolPlan, check_pool, ensure_pool
-from formwork import environments
 from formwork.errors import InputError
-from formwork.local.worker import DEFAULT_POOL
-from formwork.pitr import protection
+from local.worker import DEFAULT_POOL
 from tasks.concurrency import DEFAULT_SERVER_SLOTS
 
 
@@ -50,8 +49,8 @@ def deploy(options: DeployOptions, say: Callable[[str], None]) -> list[str]:
     check_slots(options.server_slots)
     if options.notify_webhook is not None:
         check_webhook(options.notify_webhook)
-    found = environments.all_environments()
-    archiving = frozenset(name for name in found if protection.find(name) is not None)
+    found = catalogue.all_environments()
+    archiving = frozenset(name for name in found if pitr_protection.find(name) is not None)
     schedules = plan(found, options.timezone, options.nightly_at, getpass.getuser(), archiving)
 
     names = []

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from formwork import environments
+from blocks import catalogue, pitr_protection
 from formwork.backup.report import backup_markdown
 from formwork.errors import InputError
-from formwork.pitr import backups, protection
+from formwork.pitr import backups
 from tasks.backup import apply_retention, backup_store, take_backup
 from tasks.concurrency import backup_lock
 from tasks.pitr import stanza_info, take_physical_backup
@@ -26,10 +26,10 @@ def backup(environment: str, kind: str = "auto"):
     pgbackrest (its schedule picks full/diff/incr), or full, diff, incr."""
     if kind not in KINDS:
         raise InputError(f"--type '{kind}': choose one of {', '.join(KINDS)}")
-    env = environments.load(environment)
-    declared = protection.load(environment) if kind in ("pgbackrest", *backups.KINDS) else None
+    env = catalogue.load(environment)
+    declared = pitr_protection.load(environment) if kind in ("pgbackrest", *backups.KINDS) else None
     if kind == "auto":
-        declared = protection.find(environment)
+        declared = pitr_protection.find(environment)
     logical = kind == "logical" or (kind == "auto" and (env.backup_store_url or declared is None))
     if logical:
         backup_store(environment, env)  # no store: refused before anything is read

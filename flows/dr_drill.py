@@ -15,8 +15,8 @@ from pathlib import Path
 from prefect import flow
 from prefect.runtime import flow_run
 
+from blocks import catalogue
 from flows.pitr_drill import pitr_drill
-from formwork import environments
 from formwork.backup import catalog, drill, scratch_server
 from formwork.backup.drill import DrillResult, check
 from formwork.backup.manifest import DATABASE, FILESTORE
@@ -40,7 +40,7 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
         with environment_lock(environment, "drill"):  # never beside a refresh of this environment
             return pitr_drill(environment, target_time)
     started = datetime.now(UTC)
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     store = backup_store(environment, env)
     server = scratch_server.choose(environment, env, scratch_dsn)
     manifest = catalog.read(store, environment).find(backup_id, store.url())

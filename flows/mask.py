@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from formwork import environments
+from blocks import catalogue
 from formwork.masking.engine import MaskingLeak
 from tasks.guards import refuse_production
 from tasks.masking import DEFAULT_RULES, mask_database, plan_masking
@@ -15,7 +15,7 @@ from tasks.masking import DEFAULT_RULES, mask_database, plan_masking
 def mask_environment(environment: str, rules: str = DEFAULT_RULES):
     """Guard, plan (validates rules before any data is touched), mask + leak check, report.
     RULES: deployed, a file in the project's masking_rules/ (or one the environment's configuration names)."""
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     refuse_production(environment, env, "mask")
     plan = plan_masking(environment, env, rules)
     for note in plan.skipped:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from formwork import environments
-from formwork.pitr import backups, protection
+from blocks import catalogue, pitr_protection
+from formwork.pitr import backups
 from tasks.pitr import archive_status, check_archiving, stanza_info
 
 
 @flow(name="pitr_check", flow_run_name="pitr-check-{environment}", log_prints=True)
 def pitr_check(environment: str):
-    env, declared = environments.load(environment), protection.load(environment)
+    env, declared = catalogue.load(environment), pitr_protection.load(environment)
     check_archiving(declared)
     info = stanza_info(declared)
     found = archive_status(environment, env, declared, info)

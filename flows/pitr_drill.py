@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from prefect import flow
 
-from formwork import environments
+from blocks import catalogue, pitr_protection
 from formwork.backup import catalog
 from formwork.backup.drill import Stopwatch, check
 from formwork.errors import first_line
-from formwork.pitr import backups, protection, scratch
+from formwork.pitr import backups, scratch
 from formwork.pitr import target as targets
 from formwork.pitr.archive import archived_segments, newest
 from formwork.pitr.result import PitrDrillResult
@@ -35,8 +35,8 @@ from tasks.pitr import (
 def pitr_drill(environment: str, target_time: str = targets.RANDOM):
     """TARGET_TIME: an ISO time, 'random' (inside the retention window) or 'latest' (the end of the archive)."""
     started = datetime.now(UTC)
-    env = environments.load(environment)
-    declared = protection.load(environment)
+    env = catalogue.load(environment)
+    declared = pitr_protection.load(environment)
     info = stanza_info(declared)
     found = backups.from_info(info)
     archived = newest(archived_segments(declared, info))

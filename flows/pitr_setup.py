@@ -9,8 +9,8 @@ import shlex
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from formwork import environments
-from formwork.pitr import config, protection
+from blocks import catalogue, pitr_protection
+from formwork.pitr import config
 from tasks.pitr import apply_archiving, check_archiving
 
 
@@ -21,18 +21,18 @@ def _literal(value: str) -> str:
 
 def instructions(environment: str) -> str:
     """What an administrator applies by hand (keys redacted)."""
-    env, declared = environments.load(environment), protection.load(environment)
+    env, declared = catalogue.load(environment), pitr_protection.load(environment)
     settings = "\n".join(f"ALTER SYSTEM SET {name} = {_literal(value)};" for name, value in config.server_settings(declared).items())
     socket = env.db_host if env.db_host.startswith("/") else "/var/run/postgresql"
     return (f"# {declared.config_path} (owned by the server's account, mode 0600)\n"
-            f"{config.render(declared, env.db_port, socket, redact=True)}\n"
+            f"{config.render(declared, pitr_protection.open_repo(declared.repo_url), env.db_port, socket, redact=True)}\n"
             f"-- on the server (archive_mode and wal_level need a restart), then: pgbackrest {shlex.quote(f'--config={declared.config_path}')} "
             f"--stanza={declared.stanza} stanza-create\n{settings}\nSELECT pg_reload_conf();\n")
 
 
 @flow(name="pitr_setup", flow_run_name="pitr-setup-{environment}", log_prints=True)
 def pitr_setup(environment: str) -> str:
-    env, declared = environments.load(environment), protection.load(environment)
+    env, declared = catalogue.load(environment), pitr_protection.load(environment)
     if not declared.managed:
         summary = f"{environment}: apply the configuration above on the database server, then run formwork pitr check {environment}"
     else:

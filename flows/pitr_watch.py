@@ -12,16 +12,15 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from formwork import environments
-from formwork.pitr import protection
+from blocks import catalogue, pitr_protection
 from tasks.alerts import post_alert
 from tasks.pitr import archive_status, stanza_info
 
 
 @flow(name="pitr_watch", flow_run_name="pitr-watch-{environment}", log_prints=True)
 def pitr_watch(environment: str):
-    env = environments.load(environment)
-    declared = protection.load(environment)
+    env = catalogue.load(environment)
+    declared = pitr_protection.load(environment)
     found = archive_status(environment, env, declared, stanza_info(declared))
     alerted = False
     if found.at_risk:

@@ -12,7 +12,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.variables import Variable
 
-from formwork import environments
+from blocks import catalogue
 from formwork.posture import charts, render
 from formwork.posture.verdict import INSIDE, Posture
 from tasks.alerts import post_alert
@@ -55,7 +55,7 @@ def announce_changes(postures: list[Posture]) -> list[str]:
     for p in postures:
         was = before.get(p.environment, INSIDE)
         if p.state != was:
-            sent = post_alert(environments.load(p.environment), {
+            sent = post_alert(catalogue.load(p.environment), {
                 "text": f"{p.environment} is now {p.state} its objectives (was {was}): {'; '.join(p.reasons) or 'all objectives met'}",
                 "environment": p.environment, "state": p.state, "previous_state": was, "reasons": p.reasons})
             announced.append(p.environment + ("" if sent else " (no webhook)"))

@@ -18,12 +18,12 @@ from functools import partial
 
 from prefect import flow
 
+from blocks import catalogue
 from blocks.odoo_environment import OdooEnvironment
 from flows.approval import approval_step, parameter_approvals
 from flows.backup import backup
 from flows.release_approval import approve_release
 from flows.reports import publish
-from formwork import environments
 from formwork.approvers import recorded
 from formwork.errors import InputError, OperationError
 from formwork.release.policy import ReleasePolicy
@@ -43,7 +43,7 @@ def promote(image: str, to: str, requested_by: str = "", approver: str | None = 
     """`approver`, `second_approver` and `database_approver` approve up front on a shell only (the CLI's --yes);
     a deployed run refuses them and waits for each approval in its form (flows.approval.parameter_approvals)."""
     shell = parameter_approvals(approver=approver, second_approver=second_approver, database_approver=database_approver)
-    ref, env = _by_digest(image), environments.load(to)
+    ref, env = _by_digest(image), catalogue.load(to)
     policy = ReleasePolicy(f"promote to {to}", env.production, requested_by)
     report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference, promoted_from=env.promotes_from or "")
     window = partial(check_window, to, env, emergency_reason, wait_for_window)
@@ -81,7 +81,7 @@ def _by_digest(image: str) -> ImageRef:
 
 def _check_passed_upstream(ref: ImageRef, to: str, env: OdooEnvironment) -> None:
     if env.promotes_from:
-        check_upstream(ref, to, env, env.promotes_from, environments.load(env.promotes_from))
+        check_upstream(ref, to, env, env.promotes_from, catalogue.load(env.promotes_from))
 
 
 def _asking(report: PromotionReport) -> str:

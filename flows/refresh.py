@@ -13,12 +13,13 @@ import time
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
+from blocks import catalogue
+from blocks.stores import open_folder
 from flows.approval import approval_step, parameter_approvals
 from flows.reports import publish
-from formwork import environments
 from formwork.approvers import check_approver, recorded
 from formwork.errors import first_line
-from formwork.refresh import dump_folder, filestore, swap
+from formwork.refresh import dump_folder, swap
 from formwork.refresh.report import RefreshReport
 from tasks.concurrency import environment_lock
 from tasks.masking import DEFAULT_RULES
@@ -67,7 +68,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production.
     `rules`, deployed: a file in the project's masking_rules/ (or one the target's configuration names)."""
     shell = parameter_approvals(standing=True, approver=approver)
-    src, dst = environments.load(source), environments.load(target)
+    src, dst = catalogue.load(source), catalogue.load(target)
     report = RefreshReport(source, target)
     step = _Steps(report)
     report.notes += step("guards", check_guards, source, src, target, dst, rules, from_backup)
@@ -84,7 +85,7 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     with environment_lock(target, "refresh"):  # never beside a drill or another refresh of the target
         run = (flow_run.get_id() or "local")[:8]
         side = swap.building_name(dst.db_name, run)
-        side_url = filestore.beside(dst.filestore_url, side[len(dst.db_name):])
+        side_url = open_folder(dst.filestore_url).beside(side[len(dst.db_name):]).url()
         with dump_folder.holding(target, run) as scratch:  # the unmasked dump, until its indexes are built
             if from_backup:
                 manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from prefect import flow
 
+from blocks import catalogue
 from flows.reports import publish, published_when_failing
-from formwork import environments
 from formwork.rollback_report import RollbackReport
 from tasks.concurrency import environment_lock
 from tasks.refresh_rollback import check_rollback_guards, describe_copies, swap_back
@@ -20,7 +20,7 @@ from tasks.refresh_rollback import check_rollback_guards, describe_copies, swap_
 
 @flow(name="refresh_rollback", flow_run_name="refresh-rollback-{target}", log_prints=True)
 def refresh_rollback(target: str, requested_by: str = ""):
-    env = environments.load(target)
+    env = catalogue.load(target)
     report = RollbackReport("refresh", target, requested_by=requested_by)
     with published_when_failing(report):
         check_rollback_guards(target, env)

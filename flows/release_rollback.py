@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from prefect import flow
 
+from blocks import catalogue
 from flows.approval import parameter_approvals
 from flows.release_approval import approve_release
 from flows.reports import publish, published_when_failing
-from formwork import environments
 from formwork.release.policy import ReleasePolicy
 from formwork.rollback_report import RollbackReport
 from tasks.concurrency import environment_lock
@@ -26,7 +26,7 @@ from tasks.release import pin, rollback_pins
 def release_rollback(environment: str, requested_by: str = "", approver: str | None = None, change_reference: str = ""):
     """`approver` approves up front on a shell only (the CLI's --yes); a deployed run waits for the form."""
     shell = parameter_approvals(approver=approver)
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     policy = ReleasePolicy(f"roll back {environment}", env.production, requested_by)
     report = RollbackReport("release", environment, requested_by=requested_by, change_reference=change_reference)
 

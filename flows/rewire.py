@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from formwork import environments
+from blocks import catalogue
 from formwork.errors import OperationError
 from tasks.guards import refuse_production
 from tasks.rewiring import check_rules, find_live, rewire_database
@@ -14,7 +14,7 @@ from tasks.rewiring import check_rules, find_live, rewire_database
 @flow(name="rewire", flow_run_name="rewire-{environment}", log_prints=True)
 def rewire_environment(environment: str):
     """Guard, look, cut (one transaction, live rows only), look again, report."""
-    env = environments.load(environment)
+    env = catalogue.load(environment)
     refuse_production(environment, env, "rewire")
     check_rules(env)
     before, _ = find_live(environment, env)

@@ -12,6 +12,8 @@ from formwork.dsn import ConnectionSpec
 class EnvironmentSettings(Protocol):
     production: bool
     scratch_dsn: str | None
+    db_host: str  # a path: the server's socket directory
+    db_port: int
 
     @property
     def rpo_target(self) -> timedelta: ...

@@ -1,7 +1,8 @@
-"""The catalogue of Odoo environments, kept as Prefect blocks.
+"""What `formwork env add` is given, checked: the settings of a new Odoo environment, ready to save.
 
-Every check happens before anything is saved, so a refused `env add` leaves the
-catalogue exactly as it was.
+Every check happens here, before anything is saved, so a refused `env add` leaves the
+catalogue exactly as it was. Where the settings are kept (Prefect blocks: `blocks/catalogue.py`)
+is the caller's business.
 """
 
 from __future__ import annotations
@@ -10,11 +11,6 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from prefect import get_client
-from prefect.blocks.system import Secret
-from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
-
-from blocks.odoo_environment import OdooEnvironment
 from formwork.backup.retention import RetentionPolicy
 from formwork.dsn import ConnectionSpec, parse_dsn, redact
 from formwork.errors import InputError
@@ -22,7 +18,6 @@ from formwork.locations import parse_base_url, parse_location
 from formwork.masking.staging_login import check_staging_password
 from formwork.production_guard import (
     DatabaseIdentity,
-    KnownEnvironment,
     identify_spec,
     production_databases,
     refuse_production_filestore,
@@ -30,7 +25,6 @@ from formwork.production_guard import (
 from formwork.tiers import check_tier
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SLUG = OdooEnvironment.get_block_type_slug()
 
 
 def check_name(name: str) -> str:
@@ -39,18 +33,6 @@ def check_name(name: str) -> str:
             f"environment name '{name}': use 1-40 lowercase letters, digits and dashes, starting with a letter or digit"
         )
     return name
-
-
-def password_block_name(name: str) -> str:
-    return f"{name}-db-password"
-
-
-def webhook_block_name(name: str) -> str:
-    return f"{name}-alert-webhook"
-
-
-def staging_password_block_name(name: str) -> str:
-    return f"{name}-staging-password"
 
 
 @dataclass
@@ -94,8 +76,8 @@ def connection(spec: EnvironmentSpec) -> ConnectionSpec:
     return replace(conn, password=spec.password)
 
 
-def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
-    """Validate a spec; return the block (without its secret) and the password, if any."""
+def build(spec: EnvironmentSpec) -> tuple[dict, str | None]:
+    """Validate a spec; return the settings to save (without secrets) and the password, if any."""
     check_name(spec.name)
     conn = connection(spec)
     for option, value in (("--filestore", spec.filestore), ("--backup-store", spec.backup_store)):
@@ -105,7 +87,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
     for option, minutes in (("--rpo-minutes", spec.rpo_minutes), ("--rto-minutes", spec.rto_minutes)):
         if minutes is not None and minutes <= 0:
             raise InputError(f"{option} '{minutes}': must be a positive number of minutes")
-    env = OdooEnvironment(
+    settings = dict(
         tier=check_tier(spec.tier),
         rpo_minutes=spec.rpo_minutes,
         rto_minutes=spec.rto_minutes,
@@ -137,7 +119,7 @@ def build(spec: EnvironmentSpec) -> tuple[OdooEnvironment, str | None]:
         if spec.production:
             raise InputError("staging password: production is never masked, so it has no staging password (leave it out)")
         check_staging_password(spec.staging_password)
-    return env, conn.password
+    return settings, conn.password
 
 
 def check_refresh_from(source: str, production: bool) -> str:
@@ -189,44 +171,21 @@ def check_rewiring_rules(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def exists(name: str) -> bool:
-    with get_client(sync_client=True) as client:
-        try:
-            client.read_block_document_by_name(name=name, block_type_slug=SLUG, include_secrets=False)
-            return True
-        except ObjectNotFound:
-            return False
-
-
-def add(spec: EnvironmentSpec) -> OdooEnvironment:
-    env, password = build(spec)
-    if exists(spec.name):
-        raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
-    if env.filestore_url and not spec.production:
-        refuse_production_filestore(env.filestore_url, "write", label="--filestore")
-    if env.backup_store_url:
-        refuse_production_filestore(env.backup_store_url, "write", label="--backup-store")
+def vet(spec: EnvironmentSpec) -> tuple[dict, str | None]:
+    """`build`, then what would make the new environment dangerous: a store inside production's, a non-production
+    DSN that reaches a production database, a production drilled on its own server."""
+    settings, password = build(spec)
+    if settings["filestore_url"] and not spec.production:
+        refuse_production_filestore(settings["filestore_url"], "write", label="--filestore")
+    if settings["backup_store_url"]:
+        refuse_production_filestore(settings["backup_store_url"], "write", label="--backup-store")
     identity = _reachable_identity(connection(spec))
     if spec.production:
-        env.db_identity = identity.recorded() if identity else None
+        settings["db_identity"] = identity.recorded() if identity else None
         _refuse_scratch_on_production(spec, identity)
     elif identity is not None:
         _refuse_reaching_production(spec, identity)
-    secrets = [("db_password", password_block_name(spec.name), password),
-               ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook),
-               ("staging_password", staging_password_block_name(spec.name), spec.staging_password)]
-    try:
-        for attribute, block_name, value in secrets:
-            if value:
-                secret = Secret(value=value)
-                secret.save(block_name, overwrite=True)
-                setattr(env, attribute, secret)
-        env.save(spec.name)
-    except BaseException:
-        for _, block_name, _ in secrets:
-            _delete_block(Secret, block_name)
-        raise
-    return env
+    return settings, password
 
 
 def _reachable_identity(conn) -> DatabaseIdentity | None:
@@ -248,51 +207,3 @@ def _refuse_scratch_on_production(spec: EnvironmentSpec, identity: DatabaseIdent
     scratch = _reachable_identity(parse_dsn(spec.scratch_dsn)) if spec.scratch_dsn and identity else None
     if scratch is not None and scratch.same_server(identity):
         raise InputError(f"--scratch-dsn '{spec.scratch_dsn}' reaches the server of --dsn: production is drilled on another server")
-
-
-def known_environments() -> list[KnownEnvironment]:
-    """The production guard's default catalogue: every environment, with its database and filestore."""
-    found = []
-    for name in all_environments():
-        env = load(name)  # with its password: the listing leaves secrets out
-        found.append(KnownEnvironment(name, env.production, env.connection(), env.filestore_url,
-                                      DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None))
-    return found
-
-
-def load(name: str) -> OdooEnvironment:
-    check_name(name)
-    try:
-        return OdooEnvironment.load(name)
-    except (ValueError, ObjectNotFound):
-        raise InputError(f"unknown environment '{name}' (formwork env list shows the known ones)") from None
-
-
-def all_environments() -> dict[str, OdooEnvironment]:
-    with get_client(sync_client=True) as client:
-        try:
-            documents = client.read_block_documents_by_type(SLUG, include_secrets=False)
-        except (ObjectNotFound, PrefectHTTPStatusError) as exc:
-            if isinstance(exc, PrefectHTTPStatusError) and exc.response.status_code != 404:
-                raise
-            return {}  # block type not registered yet: no environment was ever added
-    return {
-        doc.name: OdooEnvironment._from_block_document(doc)
-        for doc in sorted(documents, key=lambda d: d.name or "")
-        if doc.name and not doc.is_anonymous
-    }
-
-
-def remove(name: str) -> None:
-    load(name)
-    _delete_block(OdooEnvironment, name)
-    _delete_block(Secret, password_block_name(name))
-    _delete_block(Secret, webhook_block_name(name))
-    _delete_block(Secret, staging_password_block_name(name))
-
-
-def _delete_block(block_class, name: str) -> None:
-    try:
-        block_class.delete(name)
-    except (ValueError, ObjectNotFound):
-        pass

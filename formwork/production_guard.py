@@ -7,9 +7,8 @@ role) and, where the role may read it, its `system_identifier`; a database is th
 plus its oid. A restored copy of production (a PITR scratch server) shares the
 system identifier and the oid but not the start time, so it is not production.
 
-Which environments exist comes from a catalogue. The default one reads Formwork's
-environments (Prefect blocks); tests and embedders install their own with
-`use_catalogue`. A production environment that cannot be reached is compared by the
+Which environments exist comes from a catalogue the caller installs with `use_catalogue`
+(Formwork's Prefect blocks install theirs: blocks/catalogue.py); with none, every guard refuses. A production environment that cannot be reached is compared by the
 identity recorded when it was added; one with neither makes every write refuse,
 because Formwork cannot tell whether the target is production.
 """
@@ -24,7 +23,7 @@ import psycopg
 from psycopg import errors
 
 from formwork.dsn import ConnectionSpec
-from formwork.errors import InputError, first_line
+from formwork.errors import InputError, OperationError, first_line
 from formwork.locations import overlaps
 
 CONNECT_TIMEOUT = 10
@@ -66,7 +65,7 @@ _catalogue: Catalogue | None = None
 
 
 def use_catalogue(catalogue: Catalogue | None) -> None:
-    """Install where environments come from (None: back to Formwork's environment blocks)."""
+    """Install where environments come from (None: none, and every guard refuses)."""
     global _catalogue
     _catalogue = catalogue
 
@@ -84,13 +83,10 @@ def catalogue(environments: Iterable[KnownEnvironment]) -> Iterator[None]:
 
 
 def known_environments() -> list[KnownEnvironment]:
-    if _catalogue is not None:
-        return list(_catalogue())
-    from formwork.environments import (
-        known_environments as from_blocks,  # Prefect blocks: the default catalogue
-    )
-
-    return from_blocks()
+    if _catalogue is None:  # fail closed: without a catalogue nothing can be told apart from production
+        raise OperationError("the production guard has no catalogue of environments to compare with "
+                             "(the front-end installs one with production_guard.use_catalogue)")
+    return list(_catalogue())
 
 
 def identify(conn: psycopg.Connection, datname: str | None = None) -> DatabaseIdentity | None:

@@ -6,13 +6,12 @@ from prefect import task
 
 from blocks.object_store import ObjectStore
 from blocks.odoo_environment import OdooEnvironment
-from blocks.stores import open_store
+from blocks.stores import open_folder, open_store
 from formwork.backup import catalog, take
 from formwork.backup.catalog import Catalog
 from formwork.backup.manifest import Manifest
 from formwork.backup.retention import Decision, RetentionPolicy
 from formwork.errors import InputError
-from formwork.refresh.filestore import open_folder
 from tasks.concurrency import server_slots
 from tasks.progress import task_progress
 from tasks.retries import retry_transient

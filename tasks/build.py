@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import docker
 from prefect import task
+from prefect_docker.host import DockerHost
 
 from formwork import commands
+from formwork.errors import OperationError, first_line
 from formwork.release.addons import check_addons, module_versions
 from formwork.release.build import build_image
 from formwork.release.engine import container_engine
@@ -17,6 +22,19 @@ from formwork.release.sbom import sbom
 from formwork.release.scan.scanners import choose_scanner
 from formwork.release.scan.verdict import Verdict, evaluate
 from formwork.release.scan.waivers import load_waivers
+
+
+@contextlib.contextmanager
+def engine_client(base_url: str) -> Iterator[docker.DockerClient]:
+    """A Docker client of the engine at `base_url` from prefect-docker's `DockerHost`, closed afterwards."""
+    try:
+        client = DockerHost(base_url=base_url).get_client()
+    except docker.errors.DockerException as exc:
+        raise OperationError(f"container engine {base_url}: {first_line(exc)}") from None
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def git_commit(context: Path) -> str | None:
@@ -39,7 +57,8 @@ def build(context: Path, repository: str, tag: str, series: str) -> str:
     if commit:
         labels["org.odoo.modules"] = json.dumps(module_versions(context, "HEAD"), sort_keys=True)
     with tempfile.TemporaryDirectory(prefix="formwork-engine-") as workdir, container_engine(Path(workdir)) as base_url:
-        return build_image(context, repository, tag, base_url=base_url, labels=labels)
+        with engine_client(base_url) as client:
+            return build_image(context, repository, tag, client=client, engine=base_url, labels=labels)
 
 
 @task(name="scan the image")

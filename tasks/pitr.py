@@ -7,19 +7,20 @@ from datetime import UTC, datetime
 import psycopg
 from prefect import task
 
+from blocks import pitr_protection
 from blocks.odoo_environment import OdooEnvironment
 from blocks.pitr_protection import PitrProtection
+from blocks.stores import open_folder
 from formwork.backup import drill
 from formwork.backup.catalog import Catalog
 from formwork.backup.drill import Check, check
 from formwork.backup.snapshot import row_counts
 from formwork.dsn import ConnectionSpec
-from formwork.local.postgres import LocalCluster
 from formwork.pitr import archive, backups, pgbackrest, protection, scratch, status
 from formwork.pitr.backups import PhysicalBackup
 from formwork.pitr.result import PitrDrillResult
 from formwork.pitr.target import RecoveryTarget
-from formwork.refresh.filestore import open_folder
+from formwork.postgres_cluster import LocalCluster
 from tasks.drill import usable_checks
 from tasks.retries import retry_transient
 
@@ -32,7 +33,7 @@ def stanza_info(declared: PitrProtection) -> dict:
 @task(name="apply archiving to the server")
 def apply_archiving(declared: PitrProtection, env: OdooEnvironment) -> list[str]:
     """Configuration file, server settings (restart if needed), stanza: each step idempotent."""
-    protection.write_config(declared, env)
+    protection.write_config(declared, env, pitr_protection.open_repo(declared.repo_url))
     changed = protection.apply_server_settings(declared, env)
     protection.create_stanza(declared)
     return changed

@@ -10,8 +10,8 @@ from prefect import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
 from prefect.client.schemas.objects import StateType
 
+from blocks import catalogue
 from blocks.stores import open_store
-from formwork import environments
 from formwork.errors import first_line
 from formwork.pitr import pgbackrest, protection
 from formwork.pitr import status as pitr_status
@@ -24,8 +24,8 @@ ABOUT = ("target", "to", "environment")
 
 def estate(names: list[str] | None = None) -> list[Posture]:
     """Every environment's posture (or those named; an unknown name is refused in one line before anything is read)."""
-    chosen = names or sorted(environments.all_environments())
-    settings = {name: environments.load(name) for name in chosen}
+    chosen = names or sorted(catalogue.all_environments())
+    settings = {name: catalogue.load(name) for name in chosen}
     waiting = waiting_by_environment()
     now = datetime.now(UTC)
     return [judge(facts_of(name, env, waiting[name], now)) for name, env in settings.items()]

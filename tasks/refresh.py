@@ -14,6 +14,7 @@ from prefect import task
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.masking_salt import masking_salt
 from blocks.odoo_environment import OdooEnvironment
+from blocks.stores import open_folder
 from formwork.backup import catalog, drill
 from formwork.backup.manifest import DATABASE, FILESTORE, Manifest
 from formwork.backup.snapshot import row_counts, snapshot
@@ -53,7 +54,7 @@ def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnviro
     if not dst.filestore_url or not (src.filestore_url or from_backup):
         missing = target if not dst.filestore_url else source
         raise InputError(f"environment '{missing}' has no filestore: set one with formwork env add ... --filestore URL")
-    filestore.refuse_production(dst.filestore_url)
+    filestore.refuse_production(open_folder(dst.filestore_url))
     load_masking_rules(rules, dst)  # file, line and key of a bad rule, before anything is read
     if dst.staging_password is not None:
         check_staging_password(dst.staging_login_password(), f"environment '{target}': staging password")
@@ -112,13 +113,14 @@ def clean_up(target: str, dst: OdooEnvironment) -> list[str]:
         for name in swap.leftovers(conn, dst.db_name):
             swap.drop(conn, name)
             notes.append(f"dropped database {name}, left by an earlier run that did not finish")
-    for url in filestore.side_folders(dst.filestore_url):
-        if swapped and url == filestore.beside(dst.filestore_url, swap.BUILDING + swapped):
-            filestore.finish(dst.filestore_url, url)
+    target = open_folder(dst.filestore_url)
+    for side in filestore.side_folders(target):
+        if swapped and side.url() == target.beside(swap.BUILDING + swapped).url():
+            filestore.finish(target, side)
             notes.append(f"finished the filestore swap of run {swapped}, killed after its database swap")
         else:
-            filestore.remove(url)
-            notes.append(f"removed {url}, left by an earlier run that did not finish")
+            filestore.remove(side)
+            notes.append(f"removed {side.url()}, left by an earlier run that did not finish")
     return notes
 
 
@@ -166,7 +168,7 @@ def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratc
 
 @task(name="copy the filestore beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_unless_refused)
 def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
-    return filestore.copy_all(filestore.open_folder(src.filestore_url), filestore.open_folder(side_url), task_progress())
+    return filestore.copy_all(open_folder(src.filestore_url), open_folder(side_url), task_progress())
 
 
 @task(name="restore the backup beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
@@ -181,7 +183,7 @@ def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side
     with server_slots(dst, why="restore backup"):
         clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True,
                       owned_like=dst.db_name, source_owner=manifest.database_owner)
-    filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), filestore.open_folder(side_url), task_progress())
+    filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), open_folder(side_url), task_progress())
     return manifest
 
 
@@ -194,7 +196,7 @@ def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
 @task(name="mask the copy")
 def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> MaskReport:
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
-        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), filestore.open_folder(side_url),
+        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), open_folder(side_url),
                       dst.staging_login_password()).run(task_progress())
 
 
@@ -244,7 +246,7 @@ def verify_counts(expected: dict[str, int], dst: OdooEnvironment, side: str, rem
 @task(name="swap the copy in")
 def swap_in(dst: OdooEnvironment, side: str, side_url: str) -> None:
     """The one moment the target changes: databases in one transaction, then the filestore folders."""
-    filestore.stage(dst.filestore_url, side_url)
+    filestore.stage(open_folder(dst.filestore_url), open_folder(side_url))
     with admin(dst) as conn:
         swap.swap_in(conn, dst.db_name, side)
-    filestore.finish(dst.filestore_url, side_url)
+    filestore.finish(open_folder(dst.filestore_url), open_folder(side_url))

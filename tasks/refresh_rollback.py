@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import task
 
 from blocks.odoo_environment import OdooEnvironment
+from blocks.stores import open_folder
 from formwork.refresh import filestore, swap
 from tasks.guards import refuse_production_target
 from tasks.refresh import admin, refresh_run_of
@@ -14,7 +15,7 @@ def check_rollback_guards(target: str, dst: OdooEnvironment) -> None:
     """Production (by flag or by identity) and its filestore are refused before anything moves."""
     refuse_production_target(target, dst)
     if dst.filestore_url:
-        filestore.refuse_production(dst.filestore_url, "move")
+        filestore.refuse_production(open_folder(dst.filestore_url), "move")
 
 
 @task(name="describe the copies")
@@ -36,4 +37,4 @@ def swap_back(target: str, dst: OdooEnvironment) -> None:
     with admin(dst) as conn:
         swap.swap_back(conn, dst.db_name)
     if dst.filestore_url:
-        filestore.swap_back(dst.filestore_url)
+        filestore.swap_back(open_folder(dst.filestore_url))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -48,9 +47,10 @@ def production_catalogue():
     tests), there are no environments, rather than an ephemeral server started per process."""
     from prefect.settings import PREFECT_API_URL
 
-    from formwork import environments, production_guard
+    from blocks import catalogue
+    from formwork import production_guard
 
-    production_guard.use_catalogue(lambda: environments.known_environments() if PREFECT_API_URL.value() else [])
+    production_guard.use_catalogue(lambda: catalogue.known_environments() if PREFECT_API_URL.value() else [])
     yield
     production_guard.use_catalogue(None)
 
@@ -162,24 +162,26 @@ def environments_of_the_test(request):
         yield
         return
     request.getfixturevalue("prefect_api")
-    from formwork import environments
+    from blocks import catalogue
 
-    before = set(environments.all_environments())
+    before = set(catalogue.all_environments())
     yield
-    for name in set(environments.all_environments()) - before:
-        environments.remove(name)
+    for name in set(catalogue.all_environments()) - before:
+        catalogue.remove(name)
 
 
 @pytest.fixture
 def run_formwork(prefect_api, tmp_path):
-    """Run the `formwork` command as a user would: a subprocess with the project's console script."""
+    """Run the `formwork` command as a user would: a subprocess running what the console script runs."""
+
+    from tests.support.cli import FORMWORK, checkout_env
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         full_env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
         full_env.update(env or {})
         return subprocess.run(
-            [str(Path(sys.executable).with_name("formwork")), *args],
-            capture_output=True, text=True, env=full_env, timeout=timeout, cwd=tmp_path,
+            [*FORMWORK, *args],
+            capture_output=True, text=True, env=checkout_env(full_env), timeout=timeout, cwd=tmp_path,
         )
 
     return run

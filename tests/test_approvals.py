@@ -13,10 +13,10 @@ import pytest
 from prefect import flow, pause_flow_run
 from prefect.input import RunInput
 
+from cli.runs.api import prefect_client
+from cli.runs.approvals import waiting_run
 from flows.approval import wait_for_approval
-from formwork.approvals import waiting_run
 from formwork.errors import InputError
-from formwork.prefect_api import ApiSettings
 from tests.test_mask_cli import one_line
 
 
@@ -66,8 +66,8 @@ def test_approve_follows_the_run_to_its_next_approval_and_prefects_refusal_is_on
     thread.join(timeout=60)
     assert outcome["state"].result() == "alice CR-1 https://tickets.example.com/CR-1"
 
-    with pytest.raises(InputError, match=rf"^run {name} \({run_id}\) is Completed, not waiting for approval$"):
-        waiting_run(ApiSettings(prefect_api), run_id)
+    with pytest.raises(InputError, match=rf"^run {name} \({run_id}\) is Completed, not waiting for approval$"), prefect_client() as client:
+        waiting_run(client, run_id)
 
 
 def test_the_flows_refusal_of_an_approver_is_shown_with_exit_2(formwork_here, prefect_api):

@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from blocks import catalogue
 from blocks.stores import open_store, s3_block_name
-from formwork import environments
 from formwork.backup import catalog
 from formwork.backup.manifest import MANIFEST
 from formwork.environments import EnvironmentSpec
@@ -29,7 +29,7 @@ def prod(pg, pg_other, seeded_source, prefect_api, tmp_path):
     """A production environment on the seeded database with a local backup store, drilled on the other server; its name."""
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
+    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
                                      tier=1, production=True, scratch_dsn=pg_other.dsn()))
     return name
 
@@ -73,7 +73,7 @@ def backed_up(prod: str) -> tuple[str, Path]:
     from flows.backup import backup
 
     manifest = backup(environment=prod)
-    root = Path(environments.load(prod).backup_store_url.removeprefix("file://")) / manifest.id
+    root = Path(catalogue.load(prod).backup_store_url.removeprefix("file://")) / manifest.id
     return manifest.id, root
 
 
@@ -122,7 +122,7 @@ def test_a_failed_drill_calls_the_alert_webhook(pg, pg_other, seeded_source, pre
     receiver = WebhookReceiver()
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
+    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
                                      alert_webhook=receiver.url("/hook-secret-token"), production=True, scratch_dsn=pg_other.dsn()))
     try:
         _, root = backed_up(name)
@@ -141,7 +141,7 @@ def test_backup_and_drill_over_s3_on_another_server(pg, pg_other, seeded_source,
     s3_store(s3_server.endpoint, s3_bucket, prefix="").save(s3_block_name(s3_bucket), overwrite=True)
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}",
+    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}",
                                      production=True))
     manifest = backup(environment=name)
     result = dr_drill(environment=name, scratch_dsn=pg_other.dsn("postgres"))

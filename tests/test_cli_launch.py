@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
-
-FORMWORK = str(Path(sys.executable).with_name("formwork"))
+from tests.support.cli import FORMWORK, checkout_env
 
 
 def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(prefect_api, pg, tmp_path):
@@ -22,9 +19,9 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     (home / "stack.json").write_text(json.dumps({"prefect_port": urlsplit(prefect_api).port, "prefect_auth": ""}))
     (home / "prefect" / "server.pid").write_text(str(os.getpid()))  # a live process: the server the stack started
     name = f"launch-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn("postgres")))
+    catalogue.add(EnvironmentSpec(name, pg.dsn("postgres")))
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    listed = subprocess.run([FORMWORK, "env", "list"], env={**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")},
+    listed = subprocess.run([*FORMWORK, "env", "list"], env=checkout_env({**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")}),
                             capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert name in listed.stdout
@@ -32,8 +29,8 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
 
 
 def test_the_first_command_starts_the_embedded_server_once_and_later_commands_reuse_it(tmp_path):
-    from formwork.local.postgres import free_port
-    from formwork.local.stack import LocalStack
+    from formwork.postgres_cluster import free_port
+    from local.stack import LocalStack
 
     home = tmp_path / "home"
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}

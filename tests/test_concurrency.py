@@ -22,13 +22,13 @@ def busy(pg, pg_other, seeded_source, prefect_api, tmp_path):
     """Two environments on the seeded database (each backup of one environment also takes that environment's backup
     lock: two of them would wait on it, not on the server) whose server allows one heavy job, and the first's
     environment lock. Drills restore on the other cluster."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
     names = [f"c{uuid.uuid4().hex[:6]}" for _ in range(2)]
     for name in names:
-        environments.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups/{name}",
+        catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups/{name}",
                                          tier=1, production=True, scratch_dsn=pg_other.dsn("postgres")))
     limits = [server_limit("127.0.0.1", pg.port), environment_limit(names[0])]
     with get_client(sync_client=True) as client:

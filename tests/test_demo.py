@@ -8,14 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
+from tests.support.cli import FORMWORK, checkout_env
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +27,9 @@ def test_demo_runs_and_stops():
     env = {**os.environ, "FORMWORK_HOME": str(home / ".formwork"), "FORMWORK_PG_PORT": str(free_port()),
            "FORMWORK_PREFECT_PORT": str(free_port())}
     env.pop("PREFECT_API_URL", None)
-    formwork = str(Path(sys.executable).with_name("formwork"))
+    env = checkout_env(env)
     try:
-        result = subprocess.run([formwork, "demo"], env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run([*FORMWORK, "demo"], env=env, capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, (result.stdout[-2000:], result.stderr[-2000:])
         assert "prod     1     yes" in result.stdout
         assert "seeded postgresql://postgres@127.0.0.1" in result.stdout
@@ -71,9 +71,9 @@ def test_demo_runs_and_stops():
             odoo_password = odoo_conf.read_text().split("db_password = ")[1].split()[0]
             assert odoo_password not in result.stdout + result.stderr
     finally:
-        stopped = subprocess.run([formwork, "local", "down"], env=env, capture_output=True, text=True, timeout=120)
+        stopped = subprocess.run([*FORMWORK, "local", "down"], env=env, capture_output=True, text=True, timeout=120)
         assert stopped.returncode == 0, stopped.stderr
-        status = subprocess.run([formwork, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
+        status = subprocess.run([*FORMWORK, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
         assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout and "worker    stopped" in status.stdout
         assert "registry  stopped" in status.stdout and "odoo      stopped" in status.stdout

@@ -18,20 +18,20 @@ DIGEST = "127.0.0.1:5000/formwork/runner@sha256:" + "ab" * 32
 def estate(prefect_api):
     """prod (tier 1), staging (tier 2, refreshed nightly from prod), qa (tier 3, no backups) on an unreachable
     server: deploying reads the catalogue only."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.environments import EnvironmentSpec
 
     tag = uuid.uuid4().hex[:6]
     names = {"prod": f"d{tag}-prod", "staging": f"d{tag}-staging", "qa": f"d{tag}-qa"}
     host = f"db-{tag}.invalid"
-    environments.add(EnvironmentSpec(names["prod"], f"postgresql://odoo@{host}:5432/prod", backup_store="file:///tmp/x/prod",
+    catalogue.add(EnvironmentSpec(names["prod"], f"postgresql://odoo@{host}:5432/prod", backup_store="file:///tmp/x/prod",
                                      tier=1, production=True))
-    environments.add(EnvironmentSpec(names["staging"], f"postgresql://odoo@{host}:5432/staging", backup_store="file:///tmp/x/staging",
+    catalogue.add(EnvironmentSpec(names["staging"], f"postgresql://odoo@{host}:5432/staging", backup_store="file:///tmp/x/staging",
                                      tier=2, refresh_from=names["prod"]))
-    environments.add(EnvironmentSpec(names["qa"], f"postgresql://odoo@{host}:5433/qa", tier=3, refresh_from=names["prod"]))
+    catalogue.add(EnvironmentSpec(names["qa"], f"postgresql://odoo@{host}:5433/qa", tier=3, refresh_from=names["prod"]))
     yield names, host
     for name in names.values():
-        environments.remove(name)
+        catalogue.remove(name)
 
 
 def test_each_deployment_is_named_after_its_flow():

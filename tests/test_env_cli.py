@@ -123,7 +123,7 @@ def test_bad_name_and_missing_option(formwork_here):
 def test_every_command_has_help(run_formwork, capsys):
     """The installed command once; the subcommands through the same entry point in this process (a process each
     cost ~2 s of the suite)."""
-    from formwork.cli.main import main
+    from cli.main import main
 
     result = run_formwork("--help")
     assert result.returncode == 0 and "Usage:" in result.stdout, result.stderr

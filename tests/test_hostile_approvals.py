@@ -16,14 +16,14 @@ import httpx
 import psycopg
 import pytest
 
-from formwork import environments
-from formwork.approvals import Answer, WaitingRun, answer, waiting_run
+from blocks import catalogue
+from cli.runs.api import prefect_client
+from cli.runs.approvals import Answer, WaitingRun, answer, waiting_run
+from cli.runs.trigger import create_run, find_deployment
 from formwork.approvers import check_approver, check_second_approver, same_person
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
-from formwork.prefect_api import ApiSettings
 from formwork.release.gitops.repository import GitOpsRepo
-from formwork.trigger import create_run, find_deployment
 from tests.support.clusters import create_database, drop_database
 from tests.support.operating import wait_until_final
 from tests.test_mask_cli import SALT_ENV
@@ -37,11 +37,11 @@ from prefect.schedules import Cron
 from deployments.schedules import plan
 from flows.promote import promote
 from flows.refresh import refresh
-from formwork import environments
-from formwork.approvals import Answer, WaitingRun, answer, waiting_run
+from blocks import catalogue
+from cli.runs.approvals import Answer, WaitingRun, answer, waiting_run
 
 name, source, target = sys.argv[1:]
-nightly = next(s for s in plan({n: environments.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")
+nightly = next(s for s in plan({n: catalogue.load(n) for n in (source, target)}, "Europe/London", "02:00", "ops")
                if s.deployment == "refresh")
 serve(refresh.to_deployment(name=name, schedules=[Cron(nightly.cron, timezone=nightly.timezone, slug=nightly.slug,
                                                        parameters=nightly.parameters)]),
@@ -72,7 +72,7 @@ def test_names_are_compared_trimmed_and_case_insensitively_and_an_override_needs
     prod, before = names["prod"], prod_pins(repo)
     with pytest.raises(InputError, match=rf"^promote to {prod}: the approver \(BOB\) must not be the person who asked for the release$"):
         promote(image, prod, approver=" BOB ", change_reference="CR-1")
-    freeze = environments.load(prod)
+    freeze = catalogue.load(prod)
     freeze.release_calendar = calendar(tmp_path, frozen_now=True)
     freeze.save(prod, overwrite=True)
     with pytest.raises(InputError, match=rf"^promote to {prod}: the second approver \(Bob\) must not be the person who asked for the release$"):
@@ -110,11 +110,11 @@ def nightly_pair(pg, pg_other, tmp_path):
     (tmp_path / "src-files").mkdir()
     tag = uuid.uuid4().hex[:6]
     prod, staging = f"hp-{tag}", f"hs-{tag}"
-    environments.add(EnvironmentSpec(prod, pg.dsn(source), filestore=f"file://{tmp_path}/src-files", production=True))
-    environments.add(EnvironmentSpec(staging, pg_other.dsn(target), filestore=f"file://{tmp_path}/dst-files", refresh_from=prod))
+    catalogue.add(EnvironmentSpec(prod, pg.dsn(source), filestore=f"file://{tmp_path}/src-files", production=True))
+    catalogue.add(EnvironmentSpec(staging, pg_other.dsn(target), filestore=f"file://{tmp_path}/dst-files", refresh_from=prod))
     yield prod, staging, target
     for name in (prod, staging):
-        environments.remove(name)
+        catalogue.remove(name)
     drop_database(pg, source)
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (target + "%",)).fetchall():
@@ -138,15 +138,17 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
     runner = subprocess.Popen([sys.executable, "-c", SERVE, name, prod, staging], env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:
-            refresh, promotion = find_served(api, f"refresh/{name}", runner), find_served(api, f"promote/{name}", runner)
+        with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
+            refresh, promotion = find_served(client, f"refresh/{name}", runner), find_served(client, f"promote/{name}", runner)
             asked = {"image": image, "to": names["prod"], "requested_by": "bob", "change_reference": "CR-7"}
             refused = {  # what each one-line refusal names
-                "parameter approver='alice'": create_run(api, refresh, {"source": prod, "target": staging, "approver": "alice", "change_reference": "CR-7"}),
-                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(api, promotion, {
-                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol", "database_approver": "dana"}),
+                "parameter approver='alice'": create_run(client, refresh, {"source": prod, "target": staging, "approver": "alice",
+                                                                           "change_reference": "CR-7"}).model_dump(mode="json"),
+                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(client, promotion, {
+                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol",
+                    "database_approver": "dana"}).model_dump(mode="json"),
             }
-            scheduled, edited = scheduled_runs(api, refresh)
+            scheduled, edited = scheduled_runs(api, refresh.model_dump(mode="json"))
             assert scheduled["parameters"] == edited["parameters"] == {"source": prod, "target": staging, "approver": STANDING,
                                                                        "change_reference": f"nightly refresh of {staging}"}
             # the standing approval, carried over to a run whose parameters were edited after the schedule created it
@@ -192,13 +194,12 @@ def refusal(promotion) -> Exception | None:
 
 def answer_when_waiting(prefect_api: str, run_name: str, key: str, approver: str) -> WaitingRun:
     """Approve the run named `run_name` once it waits in the form `key`, as `formwork approve` does."""
-    settings = ApiSettings(prefect_api)
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         for _ in range(240):
             runs = call(api, "POST", "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}})
             if runs and key in (runs[0]["state"]["state_details"].get("run_input_keyset") or {}).get("response", ""):
-                run = waiting_run(settings, runs[0]["id"])
-                answer(settings, run, Answer(approver, "CR-4", approve=True))
+                run = waiting_run(client, runs[0]["id"])
+                answer(client, run, Answer(approver, "CR-4", approve=True))
                 return run
             time.sleep(0.5)
     raise AssertionError(f"{run_name} never waited for {key}")
@@ -208,10 +209,10 @@ def prod_pins(repo: str) -> list[str]:
     return [pin.commit for pin in GitOpsRepo(repo).history("overlays/prod", "odoo", limit=5)]
 
 
-def find_served(api: httpx.Client, ref: str, runner: subprocess.Popen) -> dict:
+def find_served(client, ref: str, runner: subprocess.Popen):
     for _ in range(240):
         try:
-            return find_deployment(api, ref)
+            return find_deployment(client, ref)
         except InputError:
             assert runner.poll() is None, runner.communicate()[1][-3000:]
             time.sleep(0.5)

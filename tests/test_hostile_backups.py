@@ -17,9 +17,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from blocks import catalogue
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import UnsafeKey
-from formwork import environments
 from formwork.backup import catalog, drill, records, take
 from formwork.backup.drill import Check, DrillResult
 from formwork.backup.manifest import MANIFEST, STARTED, FileEntry, Manifest, new_id, started
@@ -80,10 +80,10 @@ def toy(pg, tmp_path_factory):
 def toy_env(pg, pg_other, toy, prefect_api, tmp_path):
     """A production environment on the toy database with its own local backup store, drilled on the other cluster: (name, store)."""
     name = f"h{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, pg.dsn(toy[0]), filestore=f"file://{toy[1]}", backup_store=f"file://{tmp_path}/backups",
+    catalogue.add(EnvironmentSpec(name, pg.dsn(toy[0]), filestore=f"file://{toy[1]}", backup_store=f"file://{tmp_path}/backups",
                                      tier=1, production=True, scratch_dsn=pg_other.dsn()))
     yield name, LocalDirectoryStore(path=str(tmp_path / "backups"))
-    environments.remove(name)
+    catalogue.remove(name)
 
 
 def backed_up(pg, toy, name: str, store) -> Manifest:
@@ -238,7 +238,7 @@ def test_an_unreadable_manifest_is_listed_invalid_and_the_other_backups_still_li
     assert sorted(note.split(":")[0] for note in notes) == sorted(broken)
     assert digest(store) == before  # the invalid ones stay, for a look
 
-    assert find_backup(name, environments.load(name), "latest").id == good.id  # what --from-backup restores
+    assert find_backup(name, catalogue.load(name), "latest").id == good.id  # what --from-backup restores
     result = dr_drill(environment=name)
     assert result.passed and result.backup_id == good.id, result.summary()
     assert scratch_databases(pg, toy[0]) == []

@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -15,11 +14,13 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 
+from blocks import catalogue
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import UnsafeKey
 from blocks.s3_store import S3Store
-from formwork import environments, production_guard
+from formwork import production_guard
 from formwork.dsn import parse_dsn
+from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
 from formwork.locations import overlaps
 from formwork.masking import files
@@ -27,6 +28,7 @@ from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.production_guard import KnownEnvironment
 from formwork.refresh import filestore
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import create_database, drop_database
 from tests.support.odoo_base import installed
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
@@ -84,10 +86,10 @@ def test_every_filestore_write_is_refused_in_around_or_through_production(estate
     before = digest(prod)
     attempts = {
         "copy into": lambda: filestore.copy_all(LocalDirectoryStore(path=str(other)), LocalDirectoryStore(path=str(target))),
-        "remove": lambda: filestore.remove(url),
-        "stage": lambda: filestore.stage(url, f"file://{other}"),
-        "finish": lambda: filestore.finish(url, f"file://{other}"),
-        "swap back": lambda: filestore.swap_back(url),
+        "remove": lambda: filestore.remove(LocalDirectoryStore(path=str(target))),
+        "stage": lambda: filestore.stage(LocalDirectoryStore(path=str(target)), LocalDirectoryStore(path=str(other))),
+        "finish": lambda: filestore.finish(LocalDirectoryStore(path=str(target)), LocalDirectoryStore(path=str(other))),
+        "swap back": lambda: filestore.swap_back(LocalDirectoryStore(path=str(target))),
         "replace files": lambda: files.replace(None, LocalDirectoryStore(path=str(target)), "true"),
         "delete files": lambda: files.delete_unreferenced(None, LocalDirectoryStore(path=str(target)), {"ab/ab01"}),
     }
@@ -116,8 +118,8 @@ def test_s3_prefixes_nested_in_production_are_refused_and_neighbours_accepted(s3
     with production_guard.catalogue([production(f"s3://{s3_bucket}/prod")]):
         for prefix in ("prod", "prod/x", ""):
             url = f"s3://{s3_bucket}/{prefix}".rstrip("/")
-            for attempt in (lambda: filestore.copy_all(source, store(prefix)), lambda: filestore.remove(url),
-                            lambda: filestore.finish(url, f"s3://{s3_bucket}/fresh"),
+            for attempt in (lambda: filestore.copy_all(source, store(prefix)), lambda: filestore.remove(store(prefix)),
+                            lambda: filestore.finish(store(prefix), store("fresh")),
                             lambda: files.delete_unreferenced(None, store(prefix), {"ab/ab01"})):
                 with pytest.raises(InputError, match=f"filestore '{url}' overlaps the filestore of production environment 'prod'"):
                     attempt()
@@ -201,7 +203,7 @@ def test_masking_keeps_files_a_production_database_without_a_filestore_on_record
 def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subprocess.CompletedProcess]:
     """Each command as its own `formwork` process, all at once: a CLI start costs seconds."""
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home)}
-    running = [(command, subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *command], env=env, text=True,
+    running = [(command, subprocess.Popen([*FORMWORK, *command], env=checkout_env(env), text=True,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)) for command in commands]
     done = []
     for command, process in running:
@@ -214,8 +216,8 @@ def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production
     prod, targets = estate
     tag = uuid.uuid4().hex[:6]
     for case in CASES:  # registered before production is: `env add` would refuse them afterwards
-        environments.add(environments.EnvironmentSpec(f"{case}-{tag}", pg.dsn(f"absent_{tag}"), filestore=f"file://{targets[case]}"))
-    environments.add(environments.EnvironmentSpec(f"prod-{tag}", pg.dsn("postgres"), filestore=f"file://{prod}", production=True))
+        catalogue.add(EnvironmentSpec(f"{case}-{tag}", pg.dsn(f"absent_{tag}"), filestore=f"file://{targets[case]}"))
+    catalogue.add(EnvironmentSpec(f"prod-{tag}", pg.dsn("postgres"), filestore=f"file://{prod}", production=True))
     before = digest(prod)
     commands = [[*verb, f"{case}-{tag}"] for case in CASES for verb in (["refresh", f"prod-{tag}"], ["mask"])]
     results = in_parallel(prefect_api, tmp_path / "prefect-home", *[[*c, "--yes"] for c in commands],
@@ -230,5 +232,5 @@ def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production
         assert result.returncode == 2 and result.stderr.strip().splitlines() == [
             f"formwork: --filestore '{url}' overlaps the filestore of production environment 'prod-{tag}' "
             f"(file://{prod}): Formwork never {verb} production files"], result.stderr[-2000:]
-    assert not environments.exists(f"late-{tag}")
+    assert not catalogue.exists(f"late-{tag}")
     assert digest(prod) == before

@@ -11,12 +11,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from blocks import catalogue
 from blocks.odoo_environment import OdooEnvironment
 from blocks.pitr_protection import PitrProtection
-from formwork import databases, environments
+from formwork import databases
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 from formwork.refresh import swap
 from tests.support.clusters import drop_database
 from tests.test_mask_cli import SALT_ENV, one_line
@@ -113,7 +114,7 @@ def test_library_writes_refuse_production_under_another_address(pg, production, 
     from formwork.seed.builder import check_target
 
     prod = name("prod")
-    environments.add(EnvironmentSpec(prod, pg.dsn(production), production=True))
+    catalogue.add(EnvironmentSpec(prod, pg.dsn(production), production=True))
     before = digest(pg, production)
     with psycopg.connect(f"postgresql://postgres@localhost:{pg.port}/postgres", autocommit=True) as admin:
         with pytest.raises(InputError, match=f"database '{production}' is the database of production environment '{prod}'"):
@@ -136,7 +137,7 @@ def test_seeding_refuses_a_registered_database_unless_replacing_a_lower_one(pg, 
     from formwork.seed.builder import check_target
 
     staging = name("stg")
-    environments.add(EnvironmentSpec(staging, pg.dsn(small)))
+    catalogue.add(EnvironmentSpec(staging, pg.dsn(small)))
     other_address = parse_dsn(f"postgresql://postgres@localhost:{pg.port}/{small}")
     with pytest.raises(InputError, match=f"database '{small}' is the database of environment '{staging}' .*add --replace"):
         check_target(other_address, replace=False)
@@ -147,8 +148,8 @@ def test_seeding_refuses_a_registered_database_unless_replacing_a_lower_one(pg, 
 def test_an_unreachable_production_without_recorded_identity_refuses_every_write(pg, small, formwork_here):
     prod, staging = name("prod"), name("stg")
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/erp"  # nothing listens: its identity was never recorded
-    environments.add(EnvironmentSpec(staging, pg.dsn(small)))
-    environments.add(EnvironmentSpec(prod, down, production=True))
+    catalogue.add(EnvironmentSpec(staging, pg.dsn(small)))
+    catalogue.add(EnvironmentSpec(prod, down, production=True))
     refused(formwork_here("rewire", staging, "--yes"),
             f"refusing to rewire: production environment '{prod}' ({down}) cannot be reached",
             "no recorded identity", "cannot tell whether the target is production")
@@ -169,7 +170,7 @@ def test_a_63_byte_database_name_drill_never_drops_the_live_database(pg, prefect
         with psycopg.connect(pg.dsn(long)) as conn:
             oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]
         drilled = name("long")
-        environments.add(EnvironmentSpec(drilled, pg.dsn(long), backup_store=f"file://{tmp_path}/backups"))
+        catalogue.add(EnvironmentSpec(drilled, pg.dsn(long), backup_store=f"file://{tmp_path}/backups"))
         backup(environment=drilled)
         with pytest.raises(OperationError, match=f"drill {drilled} .*FAILED"):  # not an Odoo database: it fails after its restore
             dr_drill(environment=drilled)
@@ -196,7 +197,7 @@ def test_a_derived_name_that_names_an_existing_database_is_refused(pg, small):
 
 def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, small, formwork_here, tmp_path):
     prod = name("prod")
-    environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True, backup_store=f"file://{tmp_path}/backups"))
+    catalogue.add(EnvironmentSpec(prod, pg.dsn(small), production=True, backup_store=f"file://{tmp_path}/backups"))
 
     def names(cluster) -> set[str]:
         with psycopg.connect(cluster.dsn(), autocommit=True) as admin:
@@ -215,17 +216,17 @@ def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, s
 def test_a_scratch_server_with_a_password_or_on_production_is_refused_at_registration(pg, small, prefect_api):
     prod = name("prod")
     with pytest.raises(InputError, match="--scratch-dsn: leave the password out"):
-        environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True,
+        catalogue.add(EnvironmentSpec(prod, pg.dsn(small), production=True,
                                          scratch_dsn="postgresql://postgres:s3cret@127.0.0.1/postgres"))
     same = f"postgresql://postgres@localhost:{pg.port}/postgres"
     with pytest.raises(InputError, match=f"--scratch-dsn '{same}' reaches the server of --dsn"):
-        environments.add(EnvironmentSpec(prod, pg.dsn(small), production=True, scratch_dsn=same))
-    assert not environments.exists(prod)
+        catalogue.add(EnvironmentSpec(prod, pg.dsn(small), production=True, scratch_dsn=same))
+    assert not catalogue.exists(prod)
 
 
 def test_a_point_in_time_scratch_folder_never_touches_production_data(tmp_path):
-    from formwork.local.postgres import LocalCluster
     from formwork.pitr import scratch
+    from formwork.postgres_cluster import LocalCluster
 
     pg_data = tmp_path / "prod" / "data"
     (pg_data / "base").mkdir(parents=True)

@@ -196,7 +196,7 @@ SERVE = "import sys; from flows.mask import mask_environment; mask_environment.s
 
 
 def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, database, run_formwork, prefect_api, tmp_path):
-    from formwork.prefect_api import call
+    from tests.support.rest import call
     from tests.test_refresh_deployed import wait_for
 
     with psycopg.connect(pg.dsn(database)) as conn:

@@ -22,8 +22,8 @@ import pytest
 from deployments.register import DeployOptions, deploy
 from deployments.work_pools import base_job_template, check_pool, ensure_pool
 from formwork.errors import InputError
-from formwork.local.worker import LocalWorker
-from formwork.prefect_api import call
+from local.worker import LocalWorker
+from tests.support.rest import call
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = "127.0.0.1:5000/formwork/runner@sha256:" + "cd" * 32

@@ -41,7 +41,7 @@ def unique(prefix: str) -> str:
 def test_no_password_in_reprs_or_redacted_uris():
     from formwork.dsn import parse_dsn, redact
     from formwork.environments import EnvironmentSpec
-    from formwork.local.postgres import LocalCluster
+    from formwork.postgres_cluster import LocalCluster
 
     spec = parse_dsn(f"postgresql://odoo:{PASSWORD}@db.internal:5433/erp?sslmode=require")
     assert spec.password == PASSWORD
@@ -63,7 +63,7 @@ def test_no_password_in_reprs_or_redacted_uris():
 
 @pytest.mark.parametrize("source", ["stdin", "env", "file"])
 def test_env_add_takes_the_password_off_the_command_line(prefect_api, capsys, monkeypatch, tmp_path, source):
-    from formwork import environments
+    from blocks import catalogue
 
     name = unique("pw")
     argv = ["env", "add", name, "--dsn", f"postgresql://odoo@db.internal:5433/{name}"]
@@ -81,10 +81,10 @@ def test_env_add_takes_the_password_off_the_command_line(prefect_api, capsys, mo
         assert code == 0, err
         assert PASSWORD not in " ".join(argv), "the password is on the command line"
         assert PASSWORD not in out + err
-        assert Secret.load(environments.password_block_name(name)).get() == PASSWORD
-        assert environments.load(name).connection().password == PASSWORD
+        assert Secret.load(catalogue.password_block_name(name)).get() == PASSWORD
+        assert catalogue.load(name).connection().password == PASSWORD
     finally:
-        environments.remove(name)
+        catalogue.remove(name)
 
 
 @pytest.mark.parametrize("user, extra, needles", [
@@ -95,7 +95,7 @@ def test_env_add_takes_the_password_off_the_command_line(prefect_api, capsys, mo
     ("odoo", ["--password-stdin"], ["--password-stdin", "empty"]),
 ], ids=["dsn-and-variable", "two-sources", "unset-variable", "missing-file", "empty-stdin"])
 def test_env_add_refuses_ambiguous_or_missing_passwords_and_saves_nothing(prefect_api, capsys, monkeypatch, user, extra, needles):
-    from formwork import environments
+    from blocks import catalogue
 
     name = unique("pw")
     monkeypatch.setenv("FW_TEST_DB_PASSWORD", PASSWORD)
@@ -106,14 +106,14 @@ def test_env_add_refuses_ambiguous_or_missing_passwords_and_saves_nothing(prefec
     lines = err.strip().splitlines()
     assert len(lines) == 1 and all(n in lines[0] for n in needles), err
     assert PASSWORD not in out + err
-    assert not environments.exists(name)
+    assert not catalogue.exists(name)
     with pytest.raises(ValueError):
-        Secret.load(environments.password_block_name(name))
+        Secret.load(catalogue.password_block_name(name))
 
 
 def test_the_demo_passes_no_password_on_a_command_line(tmp_path):
-    from formwork.demo import Demo
-    from formwork.local.stack import LocalStack
+    from demo.estate import Demo
+    from local.stack import LocalStack
 
     stack = LocalStack(tmp_path / ".formwork")
     demo = Demo(stack)
@@ -146,8 +146,9 @@ def test_archive_command_quotes_its_paths():
     ("--pg-data", "/srv/pg/data\nrepo1-path=/tmp/elsewhere"),
 ], ids=["newline-config", "placeholder-config", "percent-config", "newline-pg-data"])
 def test_archive_command_refuses_unsafe_paths_before_anything_is_saved(prefect_api, option, value):
+    from blocks import pitr_protection as protection
     from blocks.odoo_environment import OdooEnvironment
-    from formwork.pitr import config, protection
+    from formwork.pitr import config
 
     name = unique("arch")
     env = OdooEnvironment(db_host="127.0.0.1", db_port=5432, db_name="erp")
@@ -267,22 +268,22 @@ def test_no_credentials_at_all_is_one_line_naming_bucket_and_action(s3_server, m
 def test_s3_failures_reach_the_command_line_as_one_line(prefect_api, s3_server, capsys):
     from pydantic import SecretStr
 
+    from blocks import catalogue
     from blocks.s3_store import S3Store
     from blocks.stores import s3_block_name
-    from formwork import environments
     from formwork.environments import EnvironmentSpec
 
     name, bucket = unique("s3err"), unique("fw-gone")
     S3Store(bucket=bucket, endpoint_url=s3_server.endpoint, region="us-east-1", access_key_id=SecretStr(ACCESS_KEY),
             secret_access_key=SecretStr(SECRET_KEY)).save(s3_block_name(bucket), overwrite=True)
-    environments.add(EnvironmentSpec(name, f"postgresql://db.internal/{name}", backup_store=f"s3://{bucket}/backups"))
+    catalogue.add(EnvironmentSpec(name, f"postgresql://db.internal/{name}", backup_store=f"s3://{bucket}/backups"))
     try:
         code, out, err = formwork(capsys, "backups", "list", name)
         assert code == 1, (out, err)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and bucket in lines[0] and "NoSuchBucket" in lines[0], err
     finally:
-        environments.remove(name)
+        catalogue.remove(name)
 
 
 # -- git remotes with tokens ------------------------------------------------------------------

@@ -13,10 +13,10 @@ import psycopg
 import pytest
 
 from blocks.local_directory_store import LocalDirectoryStore
-from formwork.local.pgbin import program
 from formwork.masking.coverage import UncoveredColumns
 from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
+from formwork.pgbin import program
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,16 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.odoo import OdooCopy
 from tests.support.odoo_results import (
     check_copy_serves,
@@ -56,13 +55,13 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
     names = {kind: f"{kind.replace('_', '-')}-{uuid.uuid4().hex[:6]}" for kind in copies}
 
     def register(kind: str, **extra) -> None:
-        environments.add(EnvironmentSpec(names[kind], odoo.cluster.dsn(copies[kind].name),
+        catalogue.add(EnvironmentSpec(names[kind], odoo.cluster.dsn(copies[kind].name),
                                          filestore=f"file://{copies[kind].filestore}", **extra))
 
     def formwork(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(work / "prefect-home")}
-        return subprocess.run([str(Path(sys.executable).with_name("formwork")), *args], capture_output=True, text=True,
-                              env=env, cwd=work, timeout=600, check=False)
+        return subprocess.run([*FORMWORK, *args], capture_output=True, text=True,
+                              env=checkout_env(env), cwd=work, timeout=600, check=False)
 
     register("prod", production=True)
     register("backed", backup_store=f"file://{work}/backups")
@@ -78,8 +77,8 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
     ran["mask"] = formwork("mask", names["masked"], "--yes"), copies["masked"]
     yield ran, names, digests, copies, work
     for name in names.values():
-        if environments.exists(name):
-            environments.remove(name)
+        if catalogue.exists(name):
+            catalogue.remove(name)
     for copy in copies.values():
         for left in (copy, OdooCopy(f"{copy.name}__prev", copy.data_dir)):  # what a refresh kept of the staging it replaced
             odoo.drop(left)
@@ -96,7 +95,7 @@ def drilled(odoo, pipelines):
     from tasks.drill import check_restore, restore_scratch
 
     _, names, _, _, work = pipelines
-    env = environments.load(names["backed"])
+    env = catalogue.load(names["backed"])
     store = open_store(env.backup_store_url)
     manifest = catalog.read(store, names["backed"]).find(None, store.url())
     server = scratch_server.choose(names["backed"], env, None)
@@ -218,10 +217,11 @@ def mark(cluster, text: str) -> None:
 def point_in_time(odoo, clusters, prefect_api, tmp_path_factory):
     """The real Odoo database on an archiving cluster (pgBackRest, one full backup), marked before and after a point:
     (the point-in-time drill's result, the scratch server restored to that point, its data directory)."""
+    from blocks import pitr_protection as protection
     from flows.backup import backup
     from flows.dr_drill import dr_drill
     from flows.pitr_setup import pitr_setup
-    from formwork.pitr import protection, scratch
+    from formwork.pitr import scratch
     from formwork.pitr.target import RecoveryTarget
     from tests.test_pitr import server_now, switch_and_wait
 
@@ -229,8 +229,8 @@ def point_in_time(odoo, clusters, prefect_api, tmp_path_factory):
     work = tmp_path_factory.mktemp("pitr-odoo")
     production = load_template(odoo, cluster, "erp", work / "production")
     name = f"t1-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{production.filestore}", tier=1, production=True))
-    declared = protection.declare(name, environments.load(name), repo=f"file://{clusters.base}/{name}-repo", stanza=None, pg_data=None,
+    catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{production.filestore}", tier=1, production=True))
+    declared = protection.declare(name, catalogue.load(name), repo=f"file://{clusters.base}/{name}-repo", stanza=None, pg_data=None,
                                   config_path=None, managed=True)
     pitr_setup(environment=name)
     backup(environment=name, kind="full")
@@ -251,7 +251,7 @@ def point_in_time(odoo, clusters, prefect_api, tmp_path_factory):
         yield drilled, server, data_dir
     finally:
         scratch.remove(restored)
-        environments.remove(name)
+        catalogue.remove(name)
         cluster.stop()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
 from tests.support.cli import command_line as formwork
@@ -38,9 +38,9 @@ def hook():
 @pytest.fixture(scope="module")
 def protected(clusters, prefect_api, hook, tmp_path_factory):
     """A tier-1 production environment on its own cluster, archiving to a local pgBackRest repository, one full backup taken."""
+    from blocks import pitr_protection as protection
     from flows.backup import backup
     from flows.pitr_setup import pitr_setup
-    from formwork.pitr import protection
 
     if shutil.which("pgbackrest") is None:
         subprocess.run([str(Path(__file__).resolve().parent.parent / "tools" / "ensure-pgbackrest.sh")], check=False)
@@ -52,10 +52,10 @@ def protected(clusters, prefect_api, hook, tmp_path_factory):
     with psycopg.connect(cluster.dsn("erp"), autocommit=True) as conn:
         conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())")
     name = f"t1-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{files}", tier=1, production=True,
+    catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{files}", tier=1, production=True,
                                      alert_webhook=hook.url("/hook-secret")))
     repo = Path(clusters.base) / f"{name}-repo"
-    protection.declare(name, environments.load(name), repo=f"file://{repo}", stanza=None, pg_data=None, config_path=None, managed=True)
+    protection.declare(name, catalogue.load(name), repo=f"file://{repo}", stanza=None, pg_data=None, config_path=None, managed=True)
     assert "archive_mode" in pitr_setup(environment=name)  # the restart it needed happened
     backup(environment=name, kind="pgbackrest")  # the schedule calls for a full one first
     return name, cluster, repo
@@ -129,8 +129,9 @@ def test_check_lists_and_refuses_bad_input_from_the_command_line(protected, caps
 
 
 def test_a_segment_missing_from_the_archive_fails_the_drill_naming_it(protected, hook):
+    from blocks import pitr_protection as protection
     from flows.dr_drill import dr_drill
-    from formwork.pitr import backups, pgbackrest, protection
+    from formwork.pitr import backups, pgbackrest
 
     name, cluster, repo = protected
     write(cluster, 3)
@@ -182,7 +183,7 @@ def test_the_rpo_alert_fires_when_archiving_stops(protected, hook, prefect_api):
 def test_an_s3_repository_takes_the_bucket_settings_and_prints_its_keys_redacted(prefect_api):
     from pydantic import SecretStr
 
-    from blocks.pitr_protection import PitrProtection
+    from blocks.pitr_protection import PitrProtection, open_repo
     from blocks.s3_store import S3Store
     from blocks.stores import s3_block_name
     from formwork.pitr import config
@@ -191,7 +192,8 @@ def test_an_s3_repository_takes_the_bucket_settings_and_prints_its_keys_redacted
     S3Store(bucket=bucket, endpoint_url="https://127.0.0.1:5443", region="eu-west-2", access_key_id=SecretStr("AKIDPITR"),
             secret_access_key=SecretStr("s3cr3t-pitr")).save(s3_block_name(bucket), overwrite=True)
     declared = PitrProtection(stanza="erp", repo_url=f"s3://{bucket}/pgbackrest/erp", pg_data="/srv/pg/data", config_path="/srv/pg/pgbr/pgbackrest.conf")
-    shown, written = config.render(declared, 5432, None, redact=True), config.render(declared, 5432, None, redact=False)
+    repo = open_repo(declared.repo_url)
+    shown, written = config.render(declared, repo, 5432, None, redact=True), config.render(declared, repo, 5432, None, redact=False)
     for line in ("repo1-type=s3", f"repo1-s3-bucket={bucket}", "repo1-path=/pgbackrest/erp", "repo1-s3-endpoint=127.0.0.1",
                  "repo1-storage-port=5443", "repo1-s3-region=eu-west-2", "repo1-s3-uri-style=path", "repo1-storage-verify-tls=n"):
         assert line in shown.splitlines() and line in written.splitlines(), line
@@ -241,11 +243,12 @@ def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefe
     """pgBackRest speaks HTTPS only: moto behind an nginx TLS proxy, settings from the bucket's saved block."""
     from pydantic import SecretStr
 
+    from blocks import pitr_protection as protection
     from blocks.s3_store import S3Store
     from blocks.stores import s3_block_name
     from flows.backup import backup
     from flows.pitr_setup import pitr_setup
-    from formwork.pitr import protection, scratch
+    from formwork.pitr import scratch
     from formwork.pitr.target import RecoveryTarget
     from tests.support.s3 import ACCESS_KEY, SECRET_KEY
     from tests.support.tls_proxy import TlsProxy, nginx_binary
@@ -262,8 +265,8 @@ def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefe
         S3Store(bucket=s3_bucket, endpoint_url=proxy.endpoint, access_key_id=SecretStr(ACCESS_KEY),
                 secret_access_key=SecretStr(SECRET_KEY)).save(s3_block_name(s3_bucket), overwrite=True)
         name = f"s3-{uuid.uuid4().hex[:6]}"
-        environments.add(EnvironmentSpec(name, cluster.dsn("erp"), tier=1))
-        declared = protection.declare(name, environments.load(name), repo=f"s3://{s3_bucket}/pgbackrest", stanza=None, pg_data=None,
+        catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), tier=1))
+        declared = protection.declare(name, catalogue.load(name), repo=f"s3://{s3_bucket}/pgbackrest", stanza=None, pg_data=None,
                                       config_path=None, managed=True)
         assert "pgbackrest check passed" in pitr_setup(environment=name)
         assert backup(environment=name, kind="full").kind == "full"

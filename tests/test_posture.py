@@ -18,7 +18,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.posture import charts, render
 from formwork.posture.facts import Drill, Facts
@@ -91,8 +91,8 @@ def estate(pg, prefect_api):
     """A copy with nothing to back up (inside) and a production database without a backup store (outside)."""
     suffix = uuid.uuid4().hex[:6]
     copy, prod = f"dev-{suffix}", f"erp-{suffix}"
-    environments.add(EnvironmentSpec(copy, pg.dsn("postgres"), tier=3))
-    environments.add(EnvironmentSpec(prod, pg.dsn("postgres"), tier=2, production=True))
+    catalogue.add(EnvironmentSpec(copy, pg.dsn("postgres"), tier=3))
+    catalogue.add(EnvironmentSpec(prod, pg.dsn("postgres"), tier=2, production=True))
     return copy, prod
 
 
@@ -109,12 +109,12 @@ def test_status_exits_1_naming_who_is_outside_and_why(estate, run_formwork):
 
 
 def test_the_metrics_endpoint_is_scraped_and_parsed(estate, prefect_api, tmp_path):
-    from formwork.local.postgres import free_port
+    from formwork.postgres_cluster import free_port
 
     copy, prod = estate
     port = free_port()
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")}
-    server = subprocess.Popen([sys.executable, "-m", "formwork.cli.main", "metrics", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "cli", "metrics", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline, text = time.monotonic() + 60, None
@@ -140,10 +140,10 @@ def test_the_posture_flow_calls_the_webhook_once_per_change(pg, prefect_api):
     hook = WebhookReceiver()
     name = f"erp-{uuid.uuid4().hex[:6]}"
     try:
-        environments.add(EnvironmentSpec(name, pg.dsn("postgres"), tier=2, production=True, alert_webhook=hook.url()))
+        catalogue.add(EnvironmentSpec(name, pg.dsn("postgres"), tier=2, production=True, alert_webhook=hook.url()))
         assert posture(names=[name])[0]["state"] == "outside"
         assert posture(names=[name])[0]["state"] == "outside"
-        env = environments.load(name)
+        env = catalogue.load(name)
         env.production = False  # now a copy, which needs no backups
         env.save(name, overwrite=True)
         assert posture(names=[name])[0]["state"] == "inside"

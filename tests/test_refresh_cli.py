@@ -6,17 +6,16 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
 from blocks.odoo_environment import OdooEnvironment
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import drop_database
 from tests.support.env_add import env_add
 from tests.support.slots import free_slots_of_killed_runs
@@ -47,7 +46,7 @@ def pair(pg, pg_other, seeded_source, prefect_api, tmp_path):
 
 def in_background(prefect_api, tmp_path, *args: str) -> subprocess.Popen:
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
-    return subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *args], env=env, cwd=tmp_path, text=True,
+    return subprocess.Popen([*FORMWORK, *args], env=checkout_env(env), cwd=tmp_path, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 

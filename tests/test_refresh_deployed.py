@@ -11,7 +11,7 @@ import uuid
 import httpx
 import psycopg
 
-from formwork.prefect_api import call
+from tests.support.rest import call
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import databases, pair  # noqa: F401  (fixture)
 

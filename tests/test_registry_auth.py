@@ -22,9 +22,9 @@ import pytest
 
 from formwork import commands
 from formwork.errors import OperationError
-from formwork.local.daemon import Daemon
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 from formwork.release.registry import Registry
+from local.daemon import Daemon
 from tests.support.registry import push_synthetic_image, registry_binary
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,6 +13,7 @@ from formwork.release.build import CREATED, REVISION, SERIES, build_image
 from formwork.release.engine import container_engine
 from formwork.release.reference import valid_digest
 from formwork.release.registry import IMAGE_MANIFESTS, INDEXES
+from tasks.build import engine_client
 
 EPOCH = "1700000000"
 
@@ -44,10 +45,11 @@ def image_config(host: str, repository: str, digest: str) -> dict:
 
 def test_build_pushes_labelled_image_and_returns_registry_digest(engine, registry, context, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    digest = build_image(
-        context, f"{registry.host}/odoo/build", "build-1", base_url=engine,
-        labels={"org.odoo.series": "16.0", "com.example.estate": "acme"},
-    )
+    with engine_client(engine) as client:
+        digest = build_image(
+            context, f"{registry.host}/odoo/build", "build-1", client=client, engine=engine,
+            labels={"org.odoo.series": "16.0", "com.example.estate": "acme"},
+        )
     assert valid_digest(digest)
     labels = image_config(registry.host, "odoo/build", digest)["config"]["Labels"]
     assert labels[REVISION] == "unknown"  # a tmp directory is no git checkout
@@ -58,9 +60,10 @@ def test_build_pushes_labelled_image_and_returns_registry_digest(engine, registr
 
 def test_same_context_and_epoch_give_the_same_digest(engine, registry, context, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    first = build_image(context, f"{registry.host}/odoo/repro", "a", base_url=engine, no_cache=True)
-    os.utime(context / "addons" / "fw_demo" / "__manifest__.py", (1e9, 1e9))  # a fresh checkout has other mtimes
-    second = build_image(context, f"{registry.host}/odoo/repro", "b", base_url=engine, no_cache=True)
+    with engine_client(engine) as client:
+        first = build_image(context, f"{registry.host}/odoo/repro", "a", client=client, engine=engine, no_cache=True)
+        os.utime(context / "addons" / "fw_demo" / "__manifest__.py", (1e9, 1e9))  # a fresh checkout has other mtimes
+        second = build_image(context, f"{registry.host}/odoo/repro", "b", client=client, engine=engine, no_cache=True)
     assert first == second
     config = image_config(registry.host, "odoo/repro", first)
     assert config["config"]["Labels"][SERIES] == "17.0"
@@ -68,8 +71,8 @@ def test_same_context_and_epoch_give_the_same_digest(engine, registry, context, 
 
 def test_engine_error_is_one_line(engine, registry, context):
     (context / "Dockerfile").write_text("FROM scratch\nCOPY missing /opt/odoo/addons\n")
-    with pytest.raises(OperationError) as caught:
-        build_image(context, f"{registry.host}/odoo/broken", "x", base_url=engine)
+    with pytest.raises(OperationError) as caught, engine_client(engine) as client:
+        build_image(context, f"{registry.host}/odoo/broken", "x", client=client, engine=engine)
     message = str(caught.value)
     assert "\n" not in message and "image build of" in message and "missing" in message, message
 

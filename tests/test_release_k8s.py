@@ -7,12 +7,12 @@ import uuid
 import pytest
 from prefect_kubernetes.credentials import KubernetesClusterConfig, KubernetesCredentials
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
-from formwork.local.gitops_repo import pinned_digest
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
+from local.gitops_repo import pinned_digest
 from tasks.release import kubernetes_block_name
 from tests.support.gitops import make_gitops_repo
 from tests.support.kubernetes_standin import KubernetesStandIn
@@ -25,7 +25,7 @@ def cluster_env(prefect_api, registry, tmp_path):
     repo = make_gitops_repo(tmp_path, overlays=("dev",))
     cluster = KubernetesStandIn(repo, {"odoo-dev": "dev"})
     name = f"k8s-{uuid.uuid4().hex[:6]}"
-    environments.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/odoo_dev", k8s_namespace="odoo-dev",
+    catalogue.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/odoo_dev", k8s_namespace="odoo-dev",
                                      gitops_repo=repo, gitops_overlay="overlays/dev", image_repository=f"{registry.host}/odoo/k8s"))
     config = KubernetesClusterConfig(config=cluster.kubeconfig(), context_name="standin")
     KubernetesCredentials(cluster_config=config).save(kubernetes_block_name(name), overwrite=True)

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from blocks import catalogue
 from blocks.stores import open_store
-from formwork import environments
 from formwork.backup import catalog
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
@@ -45,7 +45,7 @@ def estate(pg, prefect_api, registry, tmp_path):
     upstream = None
     databases = {overlay: create_database(pg, f"odoo_{overlay}") for overlay in CHAIN}
     for overlay in CHAIN:
-        environments.add(EnvironmentSpec(
+        catalogue.add(EnvironmentSpec(
             names[overlay], pg.dsn(databases[overlay]), production=overlay == "prod", base_url=odoo.base_url(overlay),
             backup_store=f"file://{tmp_path}/backups/{overlay}",
             gitops_repo=repo, gitops_overlay=f"overlays/{overlay}", image_repository=f"{registry.host}/odoo/{overlay}",
@@ -107,7 +107,7 @@ def test_a_freeze_names_the_next_slot_and_an_override_needs_two_approvers(estate
     image = build(registry, "ci-3")
     for overlay in CHAIN[:3]:
         promote(image, names[overlay])
-    prod = environments.load(names["prod"])
+    prod = catalogue.load(names["prod"])
     prod.release_calendar = calendar(tmp_path, frozen_now=True)
     prod.save(names["prod"], overwrite=True)
 

@@ -157,7 +157,7 @@ def test_tags(registry, client):
 
 
 def test_unreachable_registry_is_one_operation_error():
-    from formwork.local.postgres import free_port
+    from formwork.postgres_cluster import free_port
 
     with Registry(f"127.0.0.1:{free_port()}") as reg, pytest.raises(OperationError, match="cannot reach http://127.0.0.1"):
         reg.resolve("odoo/app", "prod")

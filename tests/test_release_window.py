@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from formwork import environments
+from blocks import catalogue
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
-from formwork.local.gitops_repo import pinned_digest
 from formwork.release.calendar import BusinessCalendar, Freeze
 from formwork.release.window import wait_until_open
+from local.gitops_repo import pinned_digest
 from tests.support.approvals import resume_paused
 from tests.support.gitops import make_gitops_repo
 from tests.test_release_promote import build, promote
@@ -57,7 +57,7 @@ def frozen_prod(prefect_api, registry, tmp_path):
                             f"until: \"{ends:%Y-%m-%dT%H:%M:%S}+00:00\", reason: month-end close}}\n")
 
     freeze_until(datetime.now(UTC) + timedelta(hours=1))
-    environments.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/prod", production=True, gitops_repo=repo,
+    catalogue.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/prod", production=True, gitops_repo=repo,
                                      gitops_overlay="overlays/prod", image_repository=f"{registry.host}/odoo/prod",
                                      release_calendar=str(calendar)))
     return name, repo, freeze_until

@@ -7,7 +7,7 @@ import pytest
 from prefect import flow, task
 
 from formwork.errors import InputError
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 from tasks.alerts import post_alert
 from tasks.backup import take_backup
 from tasks.drill import restore_scratch

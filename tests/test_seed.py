@@ -12,6 +12,7 @@ from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from schwifty import IBAN
 
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import drop_database
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
 
@@ -43,13 +44,12 @@ def seeded(pg, tmp_path_factory, prefect_api):
     """One scale-1 database with a local filestore, seeded through the command line."""
     import os
     import subprocess
-    import sys
 
     filestore = tmp_path_factory.mktemp("filestore")
     env = {**os.environ, "PREFECT_API_URL": prefect_api}
-    result = subprocess.run([str(Path(sys.executable).with_name("formwork")), "seed", pg.dsn("seeded"),
+    result = subprocess.run([*FORMWORK, "seed", pg.dsn("seeded"),
                              "--filestore", f"file://{filestore}", "--scale", "1", "--seed", "7"],
-                            capture_output=True, text=True, env=env, timeout=300)
+                            capture_output=True, text=True, env=checkout_env(env), timeout=300)
     assert result.returncode == 0, result.stderr
     assert "seeded postgresql://postgres@127.0.0.1" in result.stdout
     yield pg.dsn("seeded"), filestore

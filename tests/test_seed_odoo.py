@@ -14,6 +14,7 @@ import pytest
 from blocks.odoo_environment import OdooEnvironment
 from formwork.seed import odoo_build
 from formwork.seed.odoo_build import MODULES
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import drop_database
 from tests.support.odoo import OdooCopy
 from tests.support.odoo_results import check_copy_serves
@@ -45,15 +46,14 @@ def seeded(pg, odoo, prefect_api, tmp_path_factory):
     FORMWORK_ODOO_DB_PASSWORD, its filestore in Odoo's layout: (name, data dir, result, what odoo-bin was given)."""
     import os
     import subprocess
-    import sys
 
     name, data_dir = f"so_{uuid.uuid4().hex[:8]}", tmp_path_factory.mktemp("odoo-data")
     wrapper, notes = watching(odoo, tmp_path_factory.mktemp("watched"))
     env = {**os.environ, "PREFECT_API_URL": prefect_api, "FORMWORK_ODOO_DB_PASSWORD": ODOO_SECRET,
            "FORMWORK_DEMO_DB_PASSWORD": SUPERUSER_SECRET}  # as `make demo` runs it
     dsn = pg.dsn(name).replace("postgres@", f"postgres:{SUPERUSER_SECRET}@")
-    result = subprocess.run([str(Path(sys.executable).with_name("formwork")), "seed", dsn, "--odoo-bin", str(wrapper),
-                             "--filestore", f"file://{data_dir}/filestore/{name}"], capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run([*FORMWORK, "seed", dsn, "--odoo-bin", str(wrapper),
+                             "--filestore", f"file://{data_dir}/filestore/{name}"], capture_output=True, text=True, env=checkout_env(env), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     yield name, data_dir, result, notes.read_text()
     drop_database(pg, name)

@@ -153,7 +153,7 @@ def test_a_refresh_to_a_target_with_a_blank_staging_password_stops_at_its_guards
 
 
 def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_line(prefect_api, capsys, monkeypatch):
-    from formwork import environments
+    from blocks import catalogue
 
     name = f"login-{uuid.uuid4().hex[:8]}"
     monkeypatch.setattr(sys, "stdin", io.StringIO(STAGING + "\n"))
@@ -162,13 +162,13 @@ def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_li
     assert code == 0, err
     shown = formwork(capsys, "env", "show", name)[1]
     try:
-        assert STAGING not in " ".join(argv) + out + err + shown + repr(environments.load(name))
+        assert STAGING not in " ".join(argv) + out + err + shown + repr(catalogue.load(name))
         assert f"staging login:  ******** (secret block '{name}-staging-password')" in shown
-        assert environments.load(name).staging_login_password() == STAGING
+        assert catalogue.load(name).staging_login_password() == STAGING
     finally:
-        environments.remove(name)
+        catalogue.remove(name)
     with pytest.raises(ValueError):
-        Secret.load(environments.staging_password_block_name(name))
+        Secret.load(catalogue.staging_password_block_name(name))
 
 
 @pytest.mark.parametrize("extra, stdin, needles", [
@@ -178,7 +178,7 @@ def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_li
     (["--production", "--staging-password-env", "FW_TEST_STAGING"], "", ["staging password", "production"]),
 ], ids=["blank-file", "empty-stdin", "stdin-twice", "production"])
 def test_env_add_refuses_a_mis_set_staging_password_and_saves_nothing(prefect_api, capsys, monkeypatch, tmp_path, extra, stdin, needles):
-    from formwork import environments
+    from blocks import catalogue
 
     name = f"login-{uuid.uuid4().hex[:8]}"
     (tmp_path / "blank").write_text("   \n")
@@ -188,6 +188,6 @@ def test_env_add_refuses_a_mis_set_staging_password_and_saves_nothing(prefect_ap
     code, out, err = formwork(capsys, "env", "add", name, "--dsn", f"postgresql://odoo@db.internal/{name}", *extra)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and all(n in lines[0] for n in needles), (out, err)
-    assert STAGING not in out + err and not environments.exists(name)
+    assert STAGING not in out + err and not catalogue.exists(name)
     with pytest.raises(ValueError):
-        Secret.load(environments.staging_password_block_name(name))
+        Secret.load(catalogue.staging_password_block_name(name))

@@ -4,7 +4,6 @@ failed runs and runs waiting for approval call the notification webhook."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,11 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli.runs.api import prefect_client
+from cli.runs.trigger import check_parameters, find_deployment
 from deployments.register import DeployOptions, deploy
 from formwork.errors import InputError
-from formwork.local.worker import LocalWorker
-from formwork.trigger import check_parameters, find_deployment
+from local.worker import LocalWorker
 from tasks.concurrency import environment_limit, server_limit
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.webhook import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,17 +29,17 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     """Two environments, every flow deployed on a pool of its own, a worker serving it, notifications on."""
     from prefect import get_client
 
+    from blocks import catalogue
     from deployments.notifications import AUTOMATION
-    from formwork import environments
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
     tmp = tmp_path_factory.mktemp("operated")
     tag = uuid.uuid4().hex[:6]
     src, dst = f"t{tag}-src", f"t{tag}-dst"
-    environments.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
+    catalogue.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
                                      production=True))
-    environments.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
+    catalogue.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
     receiver = WebhookReceiver()
     pool, said = f"w-{tag}", []
     deploy(DeployOptions(pool=pool, notify_webhook=receiver.url(SECRET_PATH), pause_schedules=True), said.append)
@@ -56,12 +57,12 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
             for limit in (server_limit("127.0.0.1", pg.port), environment_limit(src), environment_limit(dst)):
                 client.delete_global_concurrency_limit_by_name(limit)
         for name in (src, dst):
-            environments.remove(name)
+            catalogue.remove(name)
 
 
 def formwork(prefect_api: str, tmp: Path, *args: str) -> subprocess.Popen:
     env = {"PATH": "/usr/bin:/bin", "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "ci-home")}  # what a CI job has
-    return subprocess.Popen([str(Path(sys.executable).with_name("formwork")), *args], env=env, cwd=tmp,
+    return subprocess.Popen([*FORMWORK, *args], env=checkout_env(env), cwd=tmp,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -78,7 +79,8 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         assert err == "formwork: --param 'colour': deployment 'backup' has no such parameter (it takes: environment, kind)\n"
         assert runs_of(api, "backup") == before
 
-        seed = find_deployment(api, "seed")
+    with prefect_client() as client:
+        seed = find_deployment(client, "seed")
         with pytest.raises(InputError, match="--param 'scale=many': expected integer"):
             check_parameters(seed, {"dsn": "postgresql://x@h/db", "scale": "many"})
         with pytest.raises(InputError, match=r"missing --param dsn=\.\.\."):
@@ -86,7 +88,7 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         assert check_parameters(seed, {"dsn": "postgresql://x@h/db", "scale": "2", "replace": "true"}) == {
             "dsn": "postgresql://x@h/db", "scale": 2, "replace": True}
         with pytest.raises(InputError, match="deployment 'nosuch': not found"):
-            find_deployment(api, "nosuch")
+            find_deployment(client, "nosuch")
 
 
 def test_wait_exits_with_the_runs_final_state_and_failures_are_notified(operated, prefect_api):
@@ -110,12 +112,12 @@ def test_wait_exits_with_the_runs_final_state_and_failures_are_notified(operated
 def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies(operated, prefect_api):
     from prefect.concurrency.sync import concurrency
 
-    from formwork.trigger import create_run
+    from cli.runs.trigger import create_run
 
     receiver = operated["receiver"]
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         with concurrency(f"environment:{operated['dst']}"):  # a drill of the target holds it
-            run = create_run(api, find_deployment(api, "refresh"), {"source": operated["src"], "target": operated["dst"]})
+            run = create_run(client, find_deployment(client, "refresh"), {"source": operated["src"], "target": operated["dst"]}).model_dump(mode="json")
             deadline = time.monotonic() + 120
             while api.get(f"/flow_runs/{run['id']}").json()["state"]["type"] != "RUNNING" and time.monotonic() < deadline:
                 time.sleep(0.5)

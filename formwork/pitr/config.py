@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from formwork.errors import InputError
 from formwork.locations import Location, parse_location
 from formwork.pitr.settings import PitrProtection
+from formwork.stores.object_store import ObjectStore
 
 REDACTED = "********"
 
@@ -49,11 +50,12 @@ def server_settings(protection: PitrProtection) -> dict[str, str]:
             "archive_timeout": f"{protection.archive_timeout_seconds}s"}
 
 
-def render(protection: PitrProtection, pg_port: int, pg_socket: str | None, *, redact: bool) -> str:
-    """pgbackrest.conf: the repository, retention and the stanza's server."""
+def render(protection: PitrProtection, repo: ObjectStore, pg_port: int, pg_socket: str | None, *, redact: bool) -> str:
+    """pgbackrest.conf: the repository, retention and the stanza's server; `repo` is protection.repo_url opened as a
+    store (on S3, the bucket's saved endpoint and keys)."""
     safe_path(protection.config_path, "--config")
     state = protection.state_dir
-    lines = ["[global]", *repo_lines(protection.repo_url, redact=redact),
+    lines = ["[global]", *repo_lines(protection.repo_url, repo, redact=redact),
              f"repo1-retention-full={protection.retention_full}", f"repo1-retention-diff={protection.retention_diff}",
              f"log-path={state / 'log'}", f"lock-path={state / 'lock'}", f"spool-path={state / 'spool'}",
              "log-level-console=warn", "log-level-file=info", "start-fast=y", "compress-type=lz4", "process-max=2",
@@ -63,18 +65,15 @@ def render(protection: PitrProtection, pg_port: int, pg_socket: str | None, *, r
     return "\n".join(lines) + "\n"
 
 
-def repo_lines(repo_url: str, *, redact: bool) -> list[str]:
+def repo_lines(repo_url: str, store: ObjectStore, *, redact: bool) -> list[str]:
     location = parse_location(repo_url, option="--repo")
     if location.scheme == "file":
         return ["repo1-type=posix", f"repo1-path={safe_path(location.path, '--repo')}"]
-    return _s3_lines(location, redact=redact)
+    return _s3_lines(location, store, redact=redact)
 
 
-def _s3_lines(location: Location, *, redact: bool) -> list[str]:
+def _s3_lines(location: Location, store: ObjectStore, *, redact: bool) -> list[str]:
     """The bucket's saved `formwork store add-s3` settings, as pgBackRest spells them."""
-    from blocks.stores import open_store
-
-    store = open_store(str(location), option="--repo")
     endpoint = getattr(store, "endpoint_url", None) or "https://s3.amazonaws.com"
     parts = urlsplit(endpoint)
     key, secret = getattr(store, "access_key_id", None), getattr(store, "secret_access_key", None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from formwork.pitr import backups, pgbackrest, protection
+from formwork.pitr import backups, pgbackrest
+from formwork.pitr.settings import PitrProtection
 
 
-def physical_lines(environment: str) -> list[str]:
-    declared = protection.find(environment)
+def physical_lines(environment: str, declared: PitrProtection | None) -> list[str]:
     if declared is None:
         return []
     found = backups.from_info(pgbackrest.info(declared))

@@ -26,7 +26,7 @@ def server_account(pg_data: str) -> str | None:
     try:
         owner = Path(pg_data).stat().st_uid
     except OSError:
-        from formwork.local.postgres import _server_account
+        from formwork.postgres_cluster import _server_account
 
         return _server_account()
     return None if owner == 0 else pwd.getpwuid(owner).pw_name

@@ -1,7 +1,7 @@
-"""Declare, load and apply an environment's physical protection.
+"""Declare and apply an environment's physical protection.
 
-Every value is checked before the declaration is saved, so a refused
-`pitr setup` leaves the catalogue as it was. Applying touches only the server's
+Every value is checked before the declaration is returned for saving (blocks/pitr_protection.py
+saves it), so a refused `pitr setup` leaves the catalogue as it was. Applying touches only the server's
 configuration (ALTER SYSTEM, reload, a restart when archive_mode changes), and only
 for a server Formwork runs itself; for any other server the same settings are
 printed for its administrator.
@@ -12,44 +12,32 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-from prefect.exceptions import ObjectNotFound
 from psycopg import sql
 
-from blocks.odoo_environment import OdooEnvironment
-from blocks.pitr_protection import PitrProtection, block_name
 from formwork import commands
 from formwork.dsn import connect_maintenance
+from formwork.environment_settings import EnvironmentSettings
 from formwork.errors import InputError, first_line
 from formwork.locations import parse_location
+from formwork.pgbin import program
 from formwork.pitr import config, pgbackrest
 from formwork.pitr.pgbackrest import as_account, server_account
+from formwork.pitr.settings import PitrProtection
+from formwork.stores.object_store import ObjectStore
 
 _STANZA = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 RESTART_SETTINGS = ("wal_level", "archive_mode")
 
 
-def find(environment: str) -> PitrProtection | None:
-    try:
-        return PitrProtection.load(block_name(environment))
-    except (ValueError, ObjectNotFound):
-        return None
-
-
-def load(environment: str) -> PitrProtection:
-    found = find(environment)
-    if found is None:
-        raise InputError(f"environment '{environment}' has no point-in-time protection: declare it with "
-                         f"formwork pitr setup {environment} --repo URL")
-    return found
-
-
-def declare(environment: str, env: OdooEnvironment, *, repo: str | None, stanza: str | None, pg_data: str | None,
-            config_path: str | None, managed: bool | None, **schedule: int | None) -> PitrProtection:
-    """The saved declaration, updated with what was given; new values are checked before anything is saved."""
-    current = find(environment)
+def declare(environment: str, env: EnvironmentSettings, current: PitrProtection | None, *, repo: str | None, stanza: str | None,
+            pg_data: str | None, config_path: str | None, managed: bool | None, open_repo: Callable[[str], ObjectStore],
+            **schedule: int | None) -> PitrProtection:
+    """The `current` declaration (None: none yet) updated with what was given, every value checked, for the caller to save;
+    `open_repo` opens a repository URL as a store (an S3 bucket's saved keys)."""
     if current is None and repo is None:
         raise InputError(f"--repo: environment '{environment}' has no protection yet; give its repository (file:///path or s3://bucket/prefix)")
     values = current.model_dump(exclude={"block_type_slug"}) if current else {}
@@ -72,12 +60,11 @@ def declare(environment: str, env: OdooEnvironment, *, repo: str | None, stanza:
                 raise InputError(f"--{key.replace('_', '-')} '{value}': must be 1 or more")
             values[key] = value
     protection = PitrProtection(**{k: v for k, v in values.items() if k in PitrProtection.model_fields})
-    config.render(protection, env.db_port, None, redact=True)  # S3 settings must resolve before saving
-    protection.save(block_name(environment), overwrite=True)
+    config.render(protection, open_repo(protection.repo_url), env.db_port, None, redact=True)  # S3 settings must resolve
     return protection
 
 
-def _data_directory(env: OdooEnvironment) -> str:
+def _data_directory(env: EnvironmentSettings) -> str:
     try:
         with connect_maintenance(env.connection()) as conn:
             return conn.execute("SHOW data_directory").fetchone()[0]
@@ -85,7 +72,7 @@ def _data_directory(env: OdooEnvironment) -> str:
         raise InputError(f"--pg-data: not given, and the server would not say ({first_line(exc)})") from None
 
 
-def socket_directory(env: OdooEnvironment) -> str | None:
+def socket_directory(env: EnvironmentSettings) -> str | None:
     """Where pgBackRest finds the server's socket (it connects locally, never over TCP)."""
     if env.db_host.startswith("/"):
         return env.db_host
@@ -94,8 +81,9 @@ def socket_directory(env: OdooEnvironment) -> str | None:
     return directories.split(",")[0].strip() or None
 
 
-def write_config(protection: PitrProtection, env: OdooEnvironment) -> Path:
-    """The configuration file, its state folders and a local repository, owned by the server's account."""
+def write_config(protection: PitrProtection, env: EnvironmentSettings, repo: ObjectStore) -> Path:
+    """The configuration file, its state folders and a local repository, owned by the server's account;
+    `repo` is the repository opened as a store (an S3 bucket's saved keys go into the file)."""
     account = server_account(protection.pg_data)
     state = protection.state_dir
     folders = [state, state / "log", state / "lock", state / "spool"]
@@ -109,13 +97,13 @@ def write_config(protection: PitrProtection, env: OdooEnvironment) -> Path:
     path = Path(protection.config_path)
     path.touch(mode=0o600)
     path.chmod(0o600)  # before the keys go in
-    path.write_text(config.render(protection, env.db_port, socket_directory(env), redact=False))
+    path.write_text(config.render(protection, repo, env.db_port, socket_directory(env), redact=False))
     if account:
         shutil.chown(path, user=account)
     return path
 
 
-def apply_server_settings(protection: PitrProtection, env: OdooEnvironment) -> list[str]:
+def apply_server_settings(protection: PitrProtection, env: EnvironmentSettings) -> list[str]:
     """ALTER SYSTEM what differs, reload, restart when a setting needs it; returns what changed."""
     wanted = config.server_settings(protection)
     with connect_maintenance(env.connection()) as conn:
@@ -136,8 +124,6 @@ def _normal(value: str | None) -> str:
 
 
 def restart(protection: PitrProtection) -> None:
-    from formwork.local.pgbin import program
-
     log = Path(protection.pg_data).parent / "postgres.log"  # where Formwork's own clusters log (LocalCluster)
     args = [program("pg_ctl"), "-D", protection.pg_data, "-l", str(log), "-m", "fast", "-w", "-t", "120", "restart"]
     commands.run(as_account(server_account(protection.pg_data), args), f"restarting the server in {protection.pg_data}", cwd="/",

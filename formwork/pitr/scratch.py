@@ -22,12 +22,12 @@ import psycopg
 from formwork.dsn import ConnectionSpec
 from formwork.environments import check_name
 from formwork.errors import InputError, OperationError
-from formwork.local.postgres import LocalCluster, free_port
 from formwork.locations import overlaps
 from formwork.pitr import pgbackrest
 from formwork.pitr.pgbackrest import server_account
 from formwork.pitr.settings import PitrProtection
 from formwork.pitr.target import RecoveryTarget
+from formwork.postgres_cluster import LocalCluster, free_port
 from formwork.refresh import space
 
 SCRATCH_OPTIONS = "-c archive_mode=off -c ssl=off -c hot_standby=on -c shared_preload_libraries=''"

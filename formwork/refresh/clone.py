@@ -20,7 +20,7 @@ from psycopg.conninfo import make_conninfo
 from formwork import commands, databases
 from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError, last_line
-from formwork.local.pgbin import program
+from formwork.pgbin import program
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 from formwork.refresh import access

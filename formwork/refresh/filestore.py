@@ -16,7 +16,8 @@ copy needed. A run killed between the two is finished by the next run.
 
 Every function here that writes, moves or deletes checks first that none of the
 folders it touches is, is inside, or contains a production filestore (symlinks
-resolved; on S3, the same bucket with nested prefixes).
+resolved; on S3, the same bucket with nested prefixes). Each takes the target
+opened as a store (on S3 with its bucket's settings); the folders beside it share them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from blocks.stores import open_store
 from formwork.errors import OperationError
 from formwork.production_guard import refuse_production_filestore
 from formwork.progress import NoProgress, Progress
@@ -36,19 +36,11 @@ from formwork.stores.object_store import ObjectStore, refusals
 from formwork.stores.s3 import S3Store
 
 
-def beside(url: str, suffix: str) -> str:
-    """The URL of the sibling folder (or prefix) `<folder><suffix>`."""
-    return url.rstrip("/") + suffix
-
-
-def open_folder(url: str) -> ObjectStore:
-    return open_store(url, option="filestore")
-
-
-def refuse_production(target_url: str, action: str = "write", *also: str) -> None:
+def refuse_production(target: ObjectStore, action: str = "write", *also: ObjectStore) -> None:
     """Before a refresh or rollback touches anything: the target's folder, the siblings it moves files
     through (previous copy, swap) and `also` are none of production's."""
-    refuse_production_filestore(target_url, action, beside(target_url, PREVIOUS), beside(target_url, SWAPPING), *also)
+    refuse_production_filestore(target.url(), action, target.beside(PREVIOUS).url(), target.beside(SWAPPING).url(),
+                                *(store.url() for store in also))
 
 
 def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None = None) -> int:
@@ -89,9 +81,8 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def remove(url: str) -> None:
-    refuse_production_filestore(url, "delete")
-    store = open_folder(url)
+def remove(store: ObjectStore) -> None:
+    refuse_production_filestore(store.url(), "delete")
     if isinstance(store, LocalDirectoryStore):
         shutil.rmtree(store.path, ignore_errors=True)
     else:
@@ -105,22 +96,20 @@ def _prune(store: ObjectStore, keep: set[str]) -> None:
             store.delete(item.key)
 
 
-def stage(target_url: str, fresh_url: str) -> None:
+def stage(target: ObjectStore, fresh: ObjectStore) -> None:
     """Before the database swap: on S3, the previous prefix gets the current objects, the target the fresh ones."""
-    refuse_production(target_url, "write", fresh_url)
-    target, fresh = open_folder(target_url), open_folder(fresh_url)
+    refuse_production(target, "write", fresh)
     if isinstance(target, LocalDirectoryStore):
         return  # folders are renamed in `finish`
-    previous = beside(target_url, PREVIOUS)
+    previous = target.beside(PREVIOUS)
     remove(previous)
-    copy_all(target, open_folder(previous))
+    copy_all(target, previous)
     copy_all(fresh, target)
 
 
-def finish(target_url: str, fresh_url: str) -> None:
+def finish(target: ObjectStore, fresh: ObjectStore) -> None:
     """After the database swap: the fresh files are the target's, the replaced ones the previous copy's."""
-    refuse_production(target_url, "move", fresh_url)
-    target, fresh = open_folder(target_url), open_folder(fresh_url)
+    refuse_production(target, "move", fresh)
     if isinstance(target, LocalDirectoryStore):
         here, new = Path(target.path), Path(fresh.path)
         previous = Path(str(here) + PREVIOUS)
@@ -133,13 +122,13 @@ def finish(target_url: str, fresh_url: str) -> None:
         return
     copy_all(fresh, target)  # a no-op unless `stage` was cut short
     _prune(target, {item.key for item in fresh.list()})
-    remove(fresh_url)
+    remove(fresh)
 
 
-def swap_back(target_url: str) -> None:
+def swap_back(target: ObjectStore) -> None:
     """Rollback: the previous copy's files become the target's and the other way round."""
-    refuse_production(target_url, "move")
-    target, previous = open_folder(target_url), open_folder(beside(target_url, PREVIOUS))
+    refuse_production(target, "move")
+    previous = target.beside(PREVIOUS)
     if isinstance(target, LocalDirectoryStore):
         here, before, aside = Path(target.path), Path(previous.path), Path(target.path + SWAPPING)
         if not before.exists():
@@ -155,10 +144,11 @@ def swap_back(target_url: str) -> None:
         _transfer(target, previous, key)
 
 
-def side_folders(target_url: str) -> list[str]:
-    """URLs of `<target>__formwork_*` folders (or prefixes) left by earlier runs."""
-    target = open_folder(target_url)
+def side_folders(target: ObjectStore) -> list[ObjectStore]:
+    """The `<target>__formwork_*` folders (or prefixes) left by earlier runs, in name order."""
     if isinstance(target, LocalDirectoryStore):
         here = Path(target.path)
-        return sorted(f"file://{p}" for p in here.parent.glob(here.name + BUILDING + "*") if p.is_dir())
-    return sorted(f"s3://{target.bucket}/{prefix}" for prefix in target.siblings(BUILDING))
+        names = sorted(p.name for p in here.parent.glob(here.name + BUILDING + "*") if p.is_dir())
+        return [target.beside(name.removeprefix(here.name)) for name in names]
+    base = target.prefix.strip("/")
+    return [target.beside(prefix.removeprefix(base)) for prefix in target.siblings(BUILDING)]

@@ -1,7 +1,8 @@
 """Build one Odoo image per commit, push it, and answer with the registry's digest.
 
-The Docker client comes from prefect-docker's `DockerHost` block, so any Docker-compatible
-engine works: Docker itself, or Podman's API service (see `formwork.release.engine`).
+The caller hands in a Docker client (tasks/build.py takes it from prefect-docker's `DockerHost`
+block), so any Docker-compatible engine works: Docker itself, or Podman's API service (see
+`formwork.release.engine`).
 
 - On Podman the build goes through its libpod build endpoint with `timestamp` (the
   `--timestamp` of `podman build`): SOURCE_DATE_EPOCH, else 0. Created times and every
@@ -151,14 +152,15 @@ def build_image(
     repository: str,
     tag: str,
     *,
-    base_url: str,
+    client,
+    engine: str,
     labels: Mapping[str, str] | None = None,
     dockerfile: str = "Dockerfile",
     no_cache: bool = False,
 ) -> str:
-    """Build `context`, push it as `repository:tag` ("host[:port]/repo") and return the registry digest."""
+    """Build `context` with `client` (a docker.DockerClient of the engine named `engine` in messages), push it as
+    `repository:tag` ("host[:port]/repo") and return the registry digest."""
     import docker
-    from prefect_docker.host import DockerHost
 
     context = Path(context).resolve()
     if not (context / dockerfile).is_file():
@@ -171,22 +173,16 @@ def build_image(
     all_labels = image_labels(context, labels)
 
     try:
-        client = DockerHost(base_url=base_url).get_client()
-    except docker.errors.DockerException as exc:
-        raise OperationError(f"container engine {base_url}: {_one_line(exc)}") from None
-    try:
         build = _build_podman if _is_podman(client) else _build_docker
         build(client, context, image, dockerfile, all_labels, no_cache)
         events = client.api.push(name, tag=ref.tag, stream=True, decode=True)
         _events_error(events, f"push of {image} failed")
     except docker.errors.APIError as exc:
-        raise OperationError(f"container engine {base_url}: {_one_line(exc.explanation or exc)}") from None
+        raise OperationError(f"container engine {engine}: {_one_line(exc.explanation or exc)}") from None
     except docker.errors.DockerException as exc:
-        raise OperationError(f"container engine {base_url}: {_one_line(exc)}") from None
+        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
     except OSError as exc:  # the socket went away, the context could not be read
-        raise OperationError(f"container engine {base_url}: {_one_line(exc)}") from None
-    finally:
-        client.close()
+        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
 
     with Registry(ref.registry) as registry:
         return registry.resolve(ref.repository, ref.tag)

@@ -24,7 +24,7 @@ from typing import Any
 
 from formwork.release.rollout import Rollout
 
-DEPLOYMENT = "odoo"  # the base's Deployment and container name (see formwork/local/gitops_repo.py)
+DEPLOYMENT = "odoo"  # the base's Deployment and container name (see local/gitops_repo.py)
 FAILED = "ProgressDeadlineExceeded"
 
 

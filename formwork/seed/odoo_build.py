@@ -23,7 +23,7 @@ from psycopg.conninfo import make_conninfo
 
 from formwork import commands, databases
 from formwork.dsn import ConnectionSpec
-from formwork.local.pgbin import program
+from formwork.pgbin import program
 from formwork.seed.odoo_bin import OdooRunner, cache_root, locked
 from formwork.seed.odoo_role import ROLE
 

@@ -30,6 +30,10 @@ class LocalDirectoryStore(BaseModel, ObjectStore):
         """For messages: the key as given, even one `resolve` would refuse."""
         return f"file://{self.path.rstrip('/')}/{key}" if key else f"file://{self.path}"
 
+    def beside(self, suffix: str) -> LocalDirectoryStore:
+        """The sibling folder `<path><suffix>`, with nothing of this store's checks carried over."""
+        return type(self)(**{**self.model_dump(exclude={"block_type_slug"}), "path": self.path.rstrip("/") + suffix})
+
     def resolve(self, key: str) -> Path:
         """The file behind `key`, refused (UnsafeKey) when the key, its folder or the file itself leads outside the
         root through a symbolic link (say into production's filestore). Each folder is checked once: a listing or a

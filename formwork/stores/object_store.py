@@ -56,6 +56,10 @@ class ObjectStore(ABC):
     @abstractmethod
     def delete(self, key: str) -> None: ...
 
+    @abstractmethod
+    def beside(self, suffix: str) -> ObjectStore:
+        """The sibling folder (or prefix) `<this one><suffix>`, e.g. a refresh's side copy."""
+
     def delete_many(self, keys: Iterable[str]) -> None:
         """Stores that can delete in bulk (S3 by the thousand, a directory in its own order) do."""
         for key in keys:

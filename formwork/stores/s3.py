@@ -166,6 +166,10 @@ class S3Store(BaseModel, ObjectStore):
         with speaking(self.bucket, f"copy {self._key(key)} from s3://{source.bucket}/{source._key(key)}"):
             self._client().copy({"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer())
 
+    def beside(self, suffix: str) -> S3Store:
+        """The sibling prefix `<prefix><suffix>` in the same bucket, with the same settings."""
+        return type(self)(**{**self.model_dump(exclude={"block_type_slug"}), "prefix": self.prefix.rstrip("/") + suffix})
+
     def siblings(self, suffix: str) -> list[str]:
         """Prefixes `<this prefix><suffix>*` beside this one, e.g. the side folders of killed runs."""
         base = self.prefix.strip("/")

@@ -4,14 +4,26 @@ what only a process shows (its argv, a kill, another server or PREFECT_HOME) sta
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMWORK = [sys.executable, "-m", "cli"]  # what the `formwork` console script runs, from this checkout
+
+
+def checkout_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` with this checkout first on PYTHONPATH: a `formwork` process runs the code under test, installed or not."""
+    return {**env, "PYTHONPATH": os.pathsep.join([str(ROOT), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])}
 
 
 def in_process(capsys, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`formwork ARGS` with `env` added to this process's environment for the call; output read through capsys."""
-    from formwork.cli.main import main
+    from cli.main import main
 
     if any(key.startswith("PREFECT_") for key in env or {}):
         raise ValueError("another Prefect server or home needs a process of its own (run_formwork)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from formwork.local.postgres import LocalCluster, free_port
+from formwork.postgres_cluster import LocalCluster, free_port
 
 
 class ClusterPool:

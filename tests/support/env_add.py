@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formwork.cli.main import main
+from cli.main import main
 
 
 def env_add(name: str, dsn: str, files: Path | str, *extra: str) -> None:

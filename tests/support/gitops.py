@@ -1,10 +1,10 @@
-"""Real GitOps repositories for tests: `formwork.local.gitops_repo`, plus working clones to commit in."""
+"""Real GitOps repositories for tests: `local.gitops_repo`, plus working clones to commit in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from formwork.local.gitops_repo import BASE_DEPLOYMENT, BASE_KUSTOMIZATION, OVERLAY_KUSTOMIZATION, create_gitops_repo, git  # noqa: F401
+from local.gitops_repo import BASE_DEPLOYMENT, BASE_KUSTOMIZATION, OVERLAY_KUSTOMIZATION, create_gitops_repo, git  # noqa: F401
 
 
 def clone(bare: str | Path, dest: Path, branch: str = "main") -> Path:

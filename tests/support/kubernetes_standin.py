@@ -14,8 +14,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from formwork.local.gitops_repo import pinned_digest
-from formwork.local.json_http import JsonHandler, serve
+from local.gitops_repo import pinned_digest
+from local.json_http import JsonHandler, serve
 
 TOKEN = "standin-token"
 _PATH = re.compile(r"^/apis/apps/v1/namespaces/([^/]+)/deployments/([^/?]+)")

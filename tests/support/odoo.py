@@ -25,7 +25,7 @@ from blocks.local_directory_store import LocalDirectoryStore
 from formwork import databases
 from formwork.dsn import parse_dsn
 from formwork.errors import FormworkError
-from formwork.local.postgres import LocalCluster
+from formwork.postgres_cluster import LocalCluster
 from formwork.seed import odoo_build
 from formwork.seed.odoo_bin import OdooRunner, available_odoo
 from formwork.seed.odoo_build import MODULES  # noqa: F401 (part of this module's interface)

@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from formwork.local.pgbin import program
-from formwork.local.postgres import LocalCluster, free_port
+from formwork.pgbin import program
+from formwork.postgres_cluster import LocalCluster, free_port
 from formwork.seed.odoo_bin import LOG_ERROR
 from tests.support.odoo import (
     READ_MODELS,

@@ -1,3 +1,3 @@
-"""The Odoo stand-in the tests run in a thread: see formwork.local.odoo_standin."""
+"""The Odoo stand-in the tests run in a thread: see local.odoo_standin."""
 
-from formwork.local.odoo_standin import OdooStandIn  # noqa: F401
+from local.odoo_standin import OdooStandIn  # noqa: F401

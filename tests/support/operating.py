@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -15,11 +14,10 @@ from unittest import mock
 import httpx
 import psycopg
 
-from formwork.local.postgres import free_port
-from formwork.local.prefect_server import LocalPrefectServer
-from formwork.local.stack import LocalStack
-
-FORMWORK = str(Path(sys.executable).with_name("formwork"))
+from formwork.postgres_cluster import free_port
+from local.prefect_server import LocalPrefectServer
+from local.stack import LocalStack
+from tests.support.cli import FORMWORK, checkout_env
 
 
 def start_stack_server(home: Path) -> tuple[LocalStack, LocalPrefectServer]:
@@ -35,13 +33,13 @@ class Shell:
 
     def __init__(self, server: LocalPrefectServer, cwd: Path, extra: dict[str, str] | None = None):
         self.server, self.cwd = server, cwd
-        self.env = {**os.environ, **server.client_env(), **(extra or {})}
+        self.env = checkout_env({**os.environ, **server.client_env(), **(extra or {})})
 
     def __call__(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        return subprocess.run([FORMWORK, *args], capture_output=True, text=True, env=self.env, cwd=self.cwd, timeout=timeout)
+        return subprocess.run([*FORMWORK, *args], capture_output=True, text=True, env=self.env, cwd=self.cwd, timeout=timeout)
 
     def background(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([FORMWORK, *args], env=self.env, cwd=self.cwd, text=True,
+        return subprocess.Popen([*FORMWORK, *args], env=self.env, cwd=self.cwd, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
     def api(self) -> httpx.Client:
@@ -76,7 +74,7 @@ def _drain_prefect_workers() -> None:
 
 def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options):
     """(prod, staging, staging's database) on `server`: the seeded source as production, an empty staging on the other cluster."""
-    from formwork import environments
+    from blocks import catalogue
     from formwork.environments import EnvironmentSpec
 
     source, files = seeded_source
@@ -84,8 +82,8 @@ def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: 
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     with as_client(server):
-        environments.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
-        environments.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
+        catalogue.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
+        catalogue.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
                                          base_url="https://staging.example.com"))
     return prod, staging, db
 

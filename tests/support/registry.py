@@ -1,6 +1,6 @@
-"""A real OCI registry for tests: a throwaway `formwork.local.registry.LocalRegistry`, plus image helpers.
+"""A real OCI registry for tests: a throwaway `local.registry.LocalRegistry`, plus image helpers.
 
-Images are pushed with `formwork.local.stub_image` over plain HTTP: no docker, no podman.
+Images are pushed with `local.stub_image` over plain HTTP: no docker, no podman.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 
-from formwork.local.postgres import free_port
-from formwork.local.registry import LocalRegistry, registry_binary  # noqa: F401  (used by conftest)
-from formwork.local.stub_image import push_synthetic_image, put_manifest  # noqa: F401
+from formwork.postgres_cluster import free_port
 from formwork.release.registry import OCI_INDEX, OCI_MANIFEST  # noqa: F401
+from local.registry import LocalRegistry, registry_binary  # noqa: F401  (used by conftest)
+from local.stub_image import push_synthetic_image, put_manifest  # noqa: F401
 
 
 class RegistryServer(LocalRegistry):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 
 ACCESS_KEY = "formwork-test-key"
 SECRET_KEY = "formwork-test-secret-value"

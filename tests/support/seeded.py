@@ -9,7 +9,7 @@ import psycopg
 
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork.dsn import parse_dsn
-from formwork.local.postgres import LocalCluster
+from formwork.postgres_cluster import LocalCluster
 from formwork.seed import builder
 from formwork.seed.plan import SeedPlan
 

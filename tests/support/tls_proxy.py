@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from formwork.local.postgres import free_port
+from formwork.postgres_cluster import free_port
 
 CONFIG = """
 {user}

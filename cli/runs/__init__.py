@@ -1,0 +1,1 @@
+"""Starting, following and answering Prefect runs from the command line, through Prefect's client."""

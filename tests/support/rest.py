@@ -1,0 +1,23 @@
+"""Prefect's REST API by hand, for tests that check what a raw caller (CI, curl) meets.
+
+A busy server (a locked SQLite database answers 503) is asked again with backoff, as Prefect's own client does:
+the refused request changed nothing, so asking again is safe.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+RETRY_STATUSES = frozenset({429, 502, 503})
+RETRIES = 5
+
+
+def call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
+    for attempt in range(RETRIES + 1):
+        response = api.request(method, path, **kwargs)
+        if response.status_code not in RETRY_STATUSES or attempt == RETRIES:
+            return response
+        time.sleep(min(0.5 * 2**attempt, 8.0))
+    raise AssertionError("unreachable")
