@@ -10,10 +10,10 @@ from prefect import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
 from prefect.client.schemas.objects import StateType
 
-from blocks import catalogue
+from blocks import catalogue, pitr_protection
 from blocks.stores import open_store
 from formwork.errors import first_line
-from formwork.pitr import pgbackrest, protection
+from formwork.pitr import pgbackrest
 from formwork.pitr import status as pitr_status
 from formwork.posture.facts import Facts, gather
 from formwork.posture.verdict import Posture, judge
@@ -38,7 +38,7 @@ def facts_of(name: str, env, waiting: int, now: datetime) -> Facts:
         store = open_store(env.backup_store_url, option="backup store") if env.backup_store_url else None
     except Exception as exc:  # noqa: BLE001 - unreadable is recorded, never taken as fine
         unknown.append(f"the backup store: {first_line(exc)}")
-    declared = protection.find(name)
+    declared = pitr_protection.find(name)
     if declared is not None:
         try:
             archive = pitr_status.read(name, env, declared, pgbackrest.info(declared), now)

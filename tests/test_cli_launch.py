@@ -37,14 +37,14 @@ def test_the_first_command_starts_the_embedded_server_once_and_later_commands_re
     env.update(FORMWORK_HOME=str(home), FORMWORK_PREFECT_PORT=str(free_port()), PREFECT_HOME=str(tmp_path / "ph"))
     env.pop("FORMWORK_AUTOSTART", None)
     try:
-        first = subprocess.run([FORMWORK, "env", "list"], env=env, capture_output=True, text=True, timeout=120)
+        first = subprocess.run([*FORMWORK, "env", "list"], env=checkout_env(env), capture_output=True, text=True, timeout=120)
         assert first.returncode == 0, first.stderr
         assert "starting the embedded Prefect server" in first.stderr
         assert "no environments yet" in first.stdout
         server = LocalStack(home).prefect
         pid = server.daemon.pid()
         assert pid is not None and server.healthy()
-        again = subprocess.run([FORMWORK, "env", "list"], env=env, capture_output=True, text=True, timeout=60)
+        again = subprocess.run([*FORMWORK, "env", "list"], env=checkout_env(env), capture_output=True, text=True, timeout=60)
         assert again.returncode == 0, again.stderr
         assert "starting" not in again.stderr and "temporary server" not in again.stderr, again.stderr
         assert server.daemon.pid() == pid

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from formwork.posture import charts, render
 from formwork.posture.facts import Drill, Facts
 from formwork.posture.verdict import AT_RISK, INSIDE, OUTSIDE, judge
 from formwork.tiers import TIER_TARGETS
+from tests.support.cli import FORMWORK, checkout_env
 from tests.support.webhook import WebhookReceiver
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -113,8 +113,8 @@ def test_the_metrics_endpoint_is_scraped_and_parsed(estate, prefect_api, tmp_pat
 
     copy, prod = estate
     port = free_port()
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")}
-    server = subprocess.Popen([sys.executable, "-m", "cli", "metrics", "serve", "--port", str(port)], env=env,
+    env = checkout_env({**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")})
+    server = subprocess.Popen([*FORMWORK, "metrics", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline, text = time.monotonic() + 60, None
