@@ -28,6 +28,7 @@ stop:  ## Stop what `make demo` started (data under .formwork/ is kept).
 
 test: install  ## Lint, then the whole suite, with real PostgreSQL, S3 (moto server) and Prefect.
 	@$(BIN)/ruff check --quiet . || { echo "error: ruff check found problems (ruff check --fix . repairs most)" >&2; exit 1; }
+	@$(BIN)/ruff format --check --quiet . || { echo "error: files not formatted: ruff format . formats them" >&2; exit 1; }
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks, each printing ratios against a baseline measured in the same run.

@@ -78,23 +78,34 @@ def main() -> None:
         with psycopg.connect(cluster.dsn("source")) as conn:
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         files = sum(1 for p in source_files.rglob("*") if p.is_file())
-        print(f"\nbackup and drill at --scale {scale}: {size / 1e6:.0f} MB database, {files:,} files ({megabytes(source_files):.0f} MB), one server")
+        print(
+            f"\nbackup and drill at --scale {scale}: {size / 1e6:.0f} MB database, {files:,} files ({megabytes(source_files):.0f} MB), one server"
+        )
 
         with prefect_test_harness(server_startup_timeout=60):
             # Tier 3 (24 h RPO/RTO): the targets never fail the bench, which measures time, not the policy. Not
             # production: a production drill restores on a separate scratch server, and the bench has one server.
-            catalogue.add(EnvironmentSpec(ENVIRONMENT, cluster.dsn("source"), filestore=f"file://{source_files}",
-                                                          backup_store=f"file://{store}", tier=3))
+            catalogue.add(
+                EnvironmentSpec(
+                    ENVIRONMENT, cluster.dsn("source"), filestore=f"file://{source_files}", backup_store=f"file://{store}", tier=3
+                )
+            )
             print(f"{'backup':52} {'seconds':>8} {'MB':>8} {'MB/s':>8} {'ratio':>8}")
             started = time.perf_counter()
             written = baseline_backup(cluster, source_files, work)
             plain = time.perf_counter() - started
-            print(f"{'baseline: pg_dump -Fd -j2 + copytree':52} {plain:8.2f} {written:8.0f} {written / plain:8.1f} {1:8.2f}", flush=True)
+            print(
+                f"{'baseline: pg_dump -Fd -j2 + copytree':52} {plain:8.2f} {written:8.0f} {written / plain:8.1f} {1:8.2f}",
+                flush=True,
+            )
             started = time.perf_counter()
             manifest = backup(environment=ENVIRONMENT)
             backed = time.perf_counter() - started
             mb = manifest.size / 1e6
-            print(f"{'Formwork backup (whole flow, incl. retention)':52} {backed:8.2f} {mb:8.0f} {mb / backed:8.1f} {backed / plain:7.2f}x", flush=True)
+            print(
+                f"{'Formwork backup (whole flow, incl. retention)':52} {backed:8.2f} {mb:8.0f} {mb / backed:8.1f} {backed / plain:7.2f}x",
+                flush=True,
+            )
             record("backup, whole flow / pg_dump -Fd -j2 + copy", backed / plain, goal=GOAL)
 
             dump = store / manifest.id / DATABASE

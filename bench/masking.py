@@ -46,7 +46,18 @@ from tests.support.seeded import copy, seed
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 SALT = b"bench-salt-0123456789abcdef"
 # Formwork Faker providers pynonymizer can also express, by its fake_type name.
-PYNONYMIZER_TYPES = {"name", "email", "phone_number", "street_address", "postcode", "city", "iban", "ssn", "passport_number", "license_plate"}
+PYNONYMIZER_TYPES = {
+    "name",
+    "email",
+    "phone_number",
+    "street_address",
+    "postcode",
+    "city",
+    "iban",
+    "ssn",
+    "passport_number",
+    "license_plate",
+}
 
 
 # What issue 18 asks: the whole run within 1.5x the constant baseline, 10x faster than pynonymizer.
@@ -70,8 +81,9 @@ def constant_for(kind: str, text: sql.Composable = SEQUENTIAL) -> sql.Composable
     return text
 
 
-def constant_rewrite(conn: psycopg.Connection, entries: list[TableRule], only=None, text: sql.Composable = SEQUENTIAL,
-                     set_aside: bool = True) -> float:
+def constant_rewrite(
+    conn: psycopg.Connection, entries: list[TableRule], only=None, text: sql.Composable = SEQUENTIAL, set_aside: bool = True
+) -> float:
     tables = introspect.columns(conn)
     started = time.perf_counter()
     with conn.transaction():
@@ -83,7 +95,9 @@ def constant_rewrite(conn: psycopg.Connection, entries: list[TableRule], only=No
             columns = [c.column for c in entry.columns if c.strategy != "keep" and (only is None or only(entry, c))]
             if not columns:
                 continue
-            sets = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), constant_for(tables[entry.table][c], text)) for c in columns)
+            sets = sql.SQL(", ").join(
+                sql.SQL("{} = {}").format(sql.Identifier(c), constant_for(tables[entry.table][c], text)) for c in columns
+            )
             # The index handling of the tool compared: the engine rebuilds the indexes over the columns of
             # a large rewrite; pynonymizer updates them in place.
             rows = introspect.count(conn, entry.table, entry.where) if set_aside else 0
@@ -123,7 +137,11 @@ def pynonymizer_strategy(entries: list[TableRule], locale: str) -> dict:
         for column in entry.columns:
             if entry.delete or not pynonymizer_column(entry, column):
                 continue
-            spec = {"type": "unique_email"} if column.options.get("unique") else {"type": "fake_update", "fake_type": column.options["provider"]}
+            spec = (
+                {"type": "unique_email"}
+                if column.options.get("unique")
+                else {"type": "fake_update", "fake_type": column.options["provider"]}
+            )
             if entry.where:
                 spec["where"] = entry.where
             tables.setdefault(entry.table, {"columns": {}})["columns"][column.column] = spec
@@ -146,10 +164,27 @@ def pynonymizer_rules(rules: RuleSet, tables: dict[str, dict[str, str]]) -> Rule
 def run_pynonymizer(cluster: LocalCluster, database: str, strategy: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).with_name("pynonymizer")), "--db-type", "postgres", "--db-host", "127.0.0.1",
-         "--db-port", str(cluster.port), "--db-user", "postgres", "--db-name", database, "--strategy", str(strategy),
-         "--only-step", "ANONYMIZE_DB"],
-        check=True, capture_output=True, text=True, env={**os.environ, "PGPASSWORD": ""},
+        [
+            str(Path(sys.executable).with_name("pynonymizer")),
+            "--db-type",
+            "postgres",
+            "--db-host",
+            "127.0.0.1",
+            "--db-port",
+            str(cluster.port),
+            "--db-user",
+            "postgres",
+            "--db-name",
+            database,
+            "--strategy",
+            str(strategy),
+            "--only-step",
+            "ANONYMIZE_DB",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PGPASSWORD": ""},
     )
     return time.perf_counter() - started
 
@@ -160,7 +195,9 @@ def main() -> None:
         print(f"seeding --scale {scale} ...", flush=True)
         # In a process of its own: the heap a seed leaves behind would slow every run after it, and
         # every worker the engine forks would start as a copy of it.
-        seeding = multiprocessing.get_context("spawn").Process(target=seed, args=(cluster, "source", work / "files-source", scale))
+        seeding = multiprocessing.get_context("spawn").Process(
+            target=seed, args=(cluster, "source", work / "files-source", scale)
+        )
         seeding.start()
         seeding.join()
         if seeding.exitcode:
@@ -199,8 +236,10 @@ def main() -> None:
             except (subprocess.CalledProcessError, FileNotFoundError) as exc:
                 print(f"pynonymizer failed: {getattr(exc, 'stderr', exc)}")
 
-        print(f"\nmasking at --scale {scale} ({sum(r for _, r, _ in report.tables):,} rows in {len(report.tables)} passes, "
-              f"{report.files_replaced:,} files replaced, {report.originals:,} originals leak-checked)")
+        print(
+            f"\nmasking at --scale {scale} ({sum(r for _, r, _ in report.tables):,} rows in {len(report.tables)} passes, "
+            f"{report.files_replaced:,} files replaced, {report.originals:,} originals leak-checked)"
+        )
         base = results["constant"]
         leak_check = report.phases.get("leak check", 0.0)
         masking = sum(v for k, v in report.phases.items() if k in ("read", "rewrite"))
@@ -212,17 +251,24 @@ def main() -> None:
         line("baseline: constants into every masked column", base)
         line("  same, indexes updated in place (no rebuild)", results["inplace"])
         line("  same, scattered constants (md5 of id)", results["scattered"])
-        line("Formwork, whole run (incl. files and leak check)", results["formwork"],
-             note=f"   ({results['formwork'] / results['scattered']:.2f}x the scattered baseline)")
+        line(
+            "Formwork, whole run (incl. files and leak check)",
+            results["formwork"],
+            note=f"   ({results['formwork'] / results['scattered']:.2f}x the scattered baseline)",
+        )
         line("Formwork without the leak check (reported below)", results["formwork"] - leak_check)
         line("Formwork masking alone (read + rewrite)", masking)
         print(f"{'leak check (every text column of every table, every file)':56} {leak_check:8.2f}")
         ratio = results["formwork"] / base
         record("masking, whole run with leak check / constants", ratio, goal=TARGET_RATIO)
         record("masking process peak RSS (largest of it, workers)", max(whole.peak_mb, whole.workers_peak_mb), " MB", goal=GB)
-        print(f"whole run / constant baseline: {ratio:.2f}x (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
-        print(f"peak RSS of the masking process: {whole.peak_mb:,.0f} MB, of its largest forked worker: {whole.workers_peak_mb:,.0f} MB "
-              f"(<= 1 GB: {'yes' if whole.within_1gb else 'NO'})")
+        print(
+            f"whole run / constant baseline: {ratio:.2f}x (target <= {TARGET_RATIO}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})"
+        )
+        print(
+            f"peak RSS of the masking process: {whole.peak_mb:,.0f} MB, of its largest forked worker: {whole.workers_peak_mb:,.0f} MB "
+            f"(<= 1 GB: {'yes' if whole.within_1gb else 'NO'})"
+        )
         # The subset run's leak check refuses, as it must: the columns left out still hold their originals.
         # pynonymizer checks nothing, so the comparison stops where the check starts.
         sub = results["constant_subset"]
@@ -233,8 +279,10 @@ def main() -> None:
             line("pynonymizer 2.5 on those columns", results["pynonymizer"], sub)
             faster = results["pynonymizer"] / subset_masking
             record("pynonymizer / Formwork on its columns (faster)", faster, goal=TARGET_FASTER, at_least=True)
-            print(f"Formwork on pynonymizer's columns: {faster:.1f}x faster than pynonymizer "
-                  f"(target >= {TARGET_FASTER:.0f}x: {'met' if faster >= TARGET_FASTER else 'NOT met'})")
+            print(
+                f"Formwork on pynonymizer's columns: {faster:.1f}x faster than pynonymizer "
+                f"(target >= {TARGET_FASTER:.0f}x: {'met' if faster >= TARGET_FASTER else 'NOT met'})"
+            )
         print("Formwork phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.phases.items()))
         print("\nrows/s per table pass (Formwork):")
         for table, rows, seconds in report.tables:

@@ -53,8 +53,14 @@ def formwork_refresh(prod: LocalCluster, staging: LocalCluster, source_files: Pa
 
     with prefect_test_harness(server_startup_timeout=60):
         catalogue.add(EnvironmentSpec("bench-prod", prod.dsn("source"), filestore=f"file://{source_files}", production=True))
-        catalogue.add(EnvironmentSpec("bench-staging", staging.dsn("staging"), filestore=f"file://{work / 'files-staging'}",
-                                                      base_url="https://staging.example.com"))
+        catalogue.add(
+            EnvironmentSpec(
+                "bench-staging",
+                staging.dsn("staging"),
+                filestore=f"file://{work / 'files-staging'}",
+                base_url="https://staging.example.com",
+            )
+        )
         started = time.perf_counter()
         report = refresh(source="bench-prod", target="bench-staging", approver="bench")
         seconds = time.perf_counter() - started
@@ -75,12 +81,16 @@ def main() -> None:
         files = sum(1 for p in source_files.rglob("*") if p.is_file())
         megabytes = sum(p.stat().st_size for p in source_files.rglob("*") if p.is_file()) / 1e6
 
-        print(f"\nrefresh at --scale {scale}: {size / 1e6:.0f} MB database, {files:,} files ({megabytes:.0f} MB), prod -> staging server")
+        print(
+            f"\nrefresh at --scale {scale}: {size / 1e6:.0f} MB database, {files:,} files ({megabytes:.0f} MB), prod -> staging server"
+        )
         print(f"{'run':52} {'seconds':>8} {'ratio':>8}")
         copied = timed(lambda: baseline(prod, staging, source_files, work))
         print(f"{'baseline: pg_dump -Fd -j2 + pg_restore -j2 + copytree':52} {copied:8.2f} {1:8.2f}", flush=True)
         seconds, report = formwork_refresh(prod, staging, source_files, work)
-        print(f"{'Formwork refresh (whole flow, approved up front)':52} {seconds:8.2f} {seconds / copied:7.2f}x   (goal ≤ {GOAL:.1f}x)")
+        print(
+            f"{'Formwork refresh (whole flow, approved up front)':52} {seconds:8.2f} {seconds / copied:7.2f}x   (goal ≤ {GOAL:.1f}x)"
+        )
         print("  (baseline copies filestore bytes; Formwork hard-links local files)")
         record("refresh, whole flow / dump + restore + copy", seconds / copied, goal=GOAL)
         print("Formwork steps: " + ", ".join(f"{name} {s:.2f} s" for name, s in report.steps))

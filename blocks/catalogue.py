@@ -47,9 +47,11 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
         raise InputError(f"environment '{spec.name}' already exists (remove it first: formwork env remove {spec.name})")
     settings, password = vet(spec)
     env = OdooEnvironment(**settings)
-    secrets = [("db_password", password_block_name(spec.name), password),
-               ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook),
-               ("staging_password", staging_password_block_name(spec.name), spec.staging_password)]
+    secrets = [
+        ("db_password", password_block_name(spec.name), password),
+        ("alert_webhook", webhook_block_name(spec.name), spec.alert_webhook),
+        ("staging_password", staging_password_block_name(spec.name), spec.staging_password),
+    ]
     try:
         for attribute, block_name, value in secrets:
             if value:
@@ -69,8 +71,15 @@ def known_environments() -> list[KnownEnvironment]:
     found = []
     for name in all_environments():
         env = load(name)  # with its password: the listing leaves secrets out
-        found.append(KnownEnvironment(name, env.production, env.connection(), env.filestore_url,
-                                      DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None))
+        found.append(
+            KnownEnvironment(
+                name,
+                env.production,
+                env.connection(),
+                env.filestore_url,
+                DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None,
+            )
+        )
     return found
 
 

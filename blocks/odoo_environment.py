@@ -36,28 +36,44 @@ class OdooEnvironment(Block):
     db_password: Secret | None = Field(default=None, description="Absent: PG* variables or .pgpass apply.")
     db_options: dict[str, str] = Field(default_factory=dict, description="Extra libpq parameters, e.g. sslmode.")
     db_identity: dict[str, str | None] | None = Field(
-        default=None, description="A production database's server start time, system identifier and oid, recorded when added: "
-                                  "what the production guard compares against when the database cannot be reached.")
-    filestore_url: str | None = Field(default=None, description="file:///path or s3://bucket/prefix of the database's filestore folder.")
+        default=None,
+        description="A production database's server start time, system identifier and oid, recorded when added: "
+        "what the production guard compares against when the database cannot be reached.",
+    )
+    filestore_url: str | None = Field(
+        default=None, description="file:///path or s3://bucket/prefix of the database's filestore folder."
+    )
     backup_store_url: str | None = None
-    scratch_dsn: str | None = Field(default=None, description="PostgreSQL server (no password) drills restore to; "
-                                                              "required to drill a production environment.")
+    scratch_dsn: str | None = Field(
+        default=None, description="PostgreSQL server (no password) drills restore to; required to drill a production environment."
+    )
     base_url: str | None = None
     k8s_namespace: str | None = None
-    gitops_overlay: str | None = Field(default=None, description="This environment's Kustomize overlay folder in the GitOps repository.")
+    gitops_overlay: str | None = Field(
+        default=None, description="This environment's Kustomize overlay folder in the GitOps repository."
+    )
     gitops_repo: str | None = Field(default=None, description="The GitOps repository (git URL or path) Argo CD or Flux syncs.")
-    image_repository: str | None = Field(default=None, description="Registry repository this environment pulls from, e.g. registry/odoo/prod.")
-    promotes_from: str | None = Field(default=None, description="The environment a release must reach first (its digest is checked).")
-    refresh_from: str | None = Field(default=None, description="The environment this one is refreshed from every night (formwork deploy).")
+    image_repository: str | None = Field(
+        default=None, description="Registry repository this environment pulls from, e.g. registry/odoo/prod."
+    )
+    promotes_from: str | None = Field(
+        default=None, description="The environment a release must reach first (its digest is checked)."
+    )
+    refresh_from: str | None = Field(
+        default=None, description="The environment this one is refreshed from every night (formwork deploy)."
+    )
     release_calendar: str | None = Field(default=None, description="Business calendar YAML whose freezes gate releases here.")
     mail_catcher: str = Field(default="localhost:1025", description="host:port every mail of a non-production copy goes to.")
-    cron_allowlist: list[str] = Field(default_factory=lambda: ["base.autovacuum_job"],
-                                      description="XML ids of scheduled actions a non-production copy keeps running.")
+    cron_allowlist: list[str] = Field(
+        default_factory=lambda: ["base.autovacuum_job"],
+        description="XML ids of scheduled actions a non-production copy keeps running.",
+    )
     rewiring_rules: list[str] = Field(default_factory=list, description="Extra rewiring rule files, applied after the defaults.")
     retention: str = Field(default="7d,4w,12m", description="Backups kept: newest of N days, weeks, months.")
     alert_webhook: Secret | None = Field(default=None, description="URL called (POST, JSON) when a drill fails.")
-    staging_password: Secret | None = Field(default=None, description="What internal users log in to a masked copy with; "
-                                                                       "absent: nobody can log in to it.")
+    staging_password: Secret | None = Field(
+        default=None, description="What internal users log in to a masked copy with; absent: nobody can log in to it."
+    )
 
     @property
     def rpo_target(self) -> timedelta:

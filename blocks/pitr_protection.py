@@ -34,8 +34,10 @@ def find(environment: str) -> PitrProtection | None:
 def load(environment: str) -> PitrProtection:
     found = find(environment)
     if found is None:
-        raise InputError(f"environment '{environment}' has no point-in-time protection: declare it with "
-                         f"formwork pitr setup {environment} --repo URL")
+        raise InputError(
+            f"environment '{environment}' has no point-in-time protection: declare it with "
+            f"formwork pitr setup {environment} --repo URL"
+        )
     return found
 
 

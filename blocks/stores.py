@@ -41,8 +41,10 @@ def open_store(url: str, *, option: str = "store URL") -> ObjectStore:
     if connection is None:
         return S3Store(bucket=location.bucket, prefix=location.path)
     if connection.bucket != location.bucket:
-        raise InputError(f"{option} '{url}': the saved settings '{s3_block_name(location.bucket)}' are for bucket "
-                         f"'{connection.bucket}', not '{location.bucket}': save this bucket's with formwork store add-s3 {location.bucket}")
+        raise InputError(
+            f"{option} '{url}': the saved settings '{s3_block_name(location.bucket)}' are for bucket "
+            f"'{connection.bucket}', not '{location.bucket}': save this bucket's with formwork store add-s3 {location.bucket}"
+        )
     return connection.model_copy(update={"prefix": location.path})
 
 

@@ -15,16 +15,26 @@ import click
 from formwork.errors import InputError, OperationError
 
 TIMEOUT = 3600.0
-_wait = click.option("--wait/--no-wait", default=True, show_default=True,
-                     help="Follow the run until it ends or waits for the next approval, or return once it is resumed.")
-_timeout = click.option("--timeout", type=click.FloatRange(min=1), default=TIMEOUT, show_default=True, help="Seconds to follow the run.")
-_approver = click.option("--approver", default=getpass.getuser, show_default="your login name", help="Who answers (recorded with the run).")
+_wait = click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help="Follow the run until it ends or waits for the next approval, or return once it is resumed.",
+)
+_timeout = click.option(
+    "--timeout", type=click.FloatRange(min=1), default=TIMEOUT, show_default=True, help="Seconds to follow the run."
+)
+_approver = click.option(
+    "--approver", default=getpass.getuser, show_default="your login name", help="Who answers (recorded with the run)."
+)
 
 
 @click.command()
 @click.argument("run_id")
 @_approver
-@click.option("--change", "change_reference", required=True, help="Change reference recorded with the approval (ticket, CR number).")
+@click.option(
+    "--change", "change_reference", required=True, help="Change reference recorded with the approval (ticket, CR number)."
+)
 @_wait
 @_timeout
 def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeout: float) -> None:
@@ -35,7 +45,9 @@ def approve(run_id: str, approver: str, change_reference: str, wait: bool, timeo
     with prefect_client() as client:
         run = waiting_run(client, run_id)
         answer(client, run, Answer(approver, change_reference, approve=True))
-        click.echo(f"approved {run.label} as {approver} ({change_reference}): resumed{' (a worker starts it again)' if run.suspended else ''}")
+        click.echo(
+            f"approved {run.label} as {approver} ({change_reference}): resumed{' (a worker starts it again)' if run.suspended else ''}"
+        )
         _follow(client, run, wait, timeout, rejecting=False)
 
 
@@ -100,8 +112,10 @@ def _follow(client, run, wait: bool, timeout: float, rejecting: bool) -> None:
     if outcome.state == "COMPLETED":
         click.echo(f"{run.label}: completed")
     elif outcome.state == "PAUSED":
-        click.echo(f"{run.label} now waits for: {_plain(outcome.next.description)}\n  answer it with formwork approve {run.id} ... "
-                   f"or at {url}")
+        click.echo(
+            f"{run.label} now waits for: {_plain(outcome.next.description)}\n  answer it with formwork approve {run.id} ... "
+            f"or at {url}"
+        )
     elif rejecting and outcome.failed_with == "Rejected":
         click.echo(f"{run.label}: failed as asked: {outcome.message}")
     elif outcome.state in ("FAILED", "CRASHED", "CANCELLED"):

@@ -7,8 +7,13 @@ import click
 
 @click.command("backup")
 @click.argument("environment")
-@click.option("--type", "kind", default="auto", show_default=True,
-              help="auto, logical, pgbackrest (its schedule picks), full, diff or incr (pgBackRest, see `formwork pitr`).")
+@click.option(
+    "--type",
+    "kind",
+    default="auto",
+    show_default=True,
+    help="auto, logical, pgbackrest (its schedule picks), full, diff or incr (pgBackRest, see `formwork pitr`).",
+)
 def backup(environment: str, kind: str) -> None:
     """Back up ENVIRONMENT's database and filestore to its backup store, then apply its retention policy;
     with point-in-time protection, also a pgBackRest backup on its schedule."""
@@ -38,7 +43,9 @@ def list_backups(environment: str) -> None:
         found = catalog.read(backup_store(environment, env), environment)
         click.echo(f"{'ID':24} {'TAKEN (UTC)':20} {'SIZE':>10} {'TABLES':>7} {'ROWS':>12} {'FILES':>8}")
         for m in found.complete:
-            click.echo(f"{m.id:24} {m.taken_at:%Y-%m-%d %H:%M:%S}  {m.size / 1e6:8.1f}MB {len(m.tables):7} {sum(m.tables.values()):12,} {len(m.files):8,}")
+            click.echo(
+                f"{m.id:24} {m.taken_at:%Y-%m-%d %H:%M:%S}  {m.size / 1e6:8.1f}MB {len(m.tables):7} {sum(m.tables.values()):12,} {len(m.files):8,}"
+            )
         for folder in found.incomplete:
             click.echo(f"{folder:24} {'incomplete: no manifest (removed by the next backup run)'}")
         for folder, why in found.invalid.items():
@@ -50,8 +57,11 @@ def list_backups(environment: str) -> None:
 @click.command("drill")
 @click.argument("environment")
 @click.option("--backup", "backup_id", help="Backup id to restore (default: the latest complete one).")
-@click.option("--scratch-dsn", help="Restore on this server instead of the environment's scratch_dsn or, for a lower environment, "
-                                   "its own (no password: use PGPASSWORD or ~/.pgpass).")
+@click.option(
+    "--scratch-dsn",
+    help="Restore on this server instead of the environment's scratch_dsn or, for a lower environment, "
+    "its own (no password: use PGPASSWORD or ~/.pgpass).",
+)
 @click.option("--target-time", help="Point-in-time drill from pgBackRest: an ISO time (UTC unless given), 'random' or 'latest'.")
 def drill(environment: str, backup_id: str | None, scratch_dsn: str | None, target_time: str | None) -> None:
     """Restore a backup into a scratch database (or, with --target-time, a point in time into a scratch server),

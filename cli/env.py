@@ -19,8 +19,12 @@ def env() -> None:
 
 @env.command("add")
 @click.argument("name")
-@click.option("--dsn", required=True, help="postgresql://user@host:port/dbname (a password, stored as a Secret block, is best given "
-              "with --password-stdin/-env/-file: a command line shows in ps).")
+@click.option(
+    "--dsn",
+    required=True,
+    help="postgresql://user@host:port/dbname (a password, stored as a Secret block, is best given "
+    "with --password-stdin/-env/-file: a command line shows in ps).",
+)
 @password_options
 @click.option("--filestore", help="The database's filestore folder: file:///path or s3://bucket/prefix.")
 @click.option("--backup-store", help="Where backups go: file:///path or s3://bucket/prefix.")
@@ -32,33 +36,84 @@ def env() -> None:
 @click.option("--k8s-namespace", help="Kubernetes namespace running this environment's Odoo.")
 @click.option("--gitops-overlay", help="Path of this environment's Kustomize overlay in the GitOps repository.")
 @click.option("--mail-catcher", help="HOST:PORT that all mail of this (non-production) copy goes to [default: localhost:1025].")
-@click.option("--keep-cron", "keep_crons", multiple=True, help="XML id of a scheduled action that stays on after rewiring (repeatable).")
+@click.option(
+    "--keep-cron", "keep_crons", multiple=True, help="XML id of a scheduled action that stays on after rewiring (repeatable)."
+)
 @click.option("--rewiring-rules", multiple=True, type=click.Path(dir_okay=False), help="Extra rewiring rules file (repeatable).")
 @click.option("--gitops-repo", help="The GitOps repository (git URL or path) holding the overlay.")
 @click.option("--image-repository", help="Registry repository this environment pulls from, e.g. registry.example.com/odoo/prod.")
 @click.option("--promotes-from", help="Environment a release must reach first, e.g. staging for production.")
 @click.option("--refresh-from", help="Environment this one is refreshed from every night once deployed (formwork deploy).")
-@click.option("--release-calendar", type=click.Path(dir_okay=False), help="Business calendar YAML whose freezes gate releases here.")
+@click.option(
+    "--release-calendar", type=click.Path(dir_okay=False), help="Business calendar YAML whose freezes gate releases here."
+)
 @click.option("--keep", help="Backups kept: newest of N days, weeks, months [default: 7d,4w,12m].")
 @click.option("--alert-webhook", help="URL a failed drill POSTs to (stored as a Secret block).")
 @click.option("--scratch-dsn", help="PostgreSQL server drills restore to, without password (required to drill production).")
 @password_options(prefix="staging-password", what="staging password internal users log in to masked copies with")
-def add(name: str, dsn: str, password_stdin: bool, password_env: str | None, password_file: str | None, filestore, backup_store, base_url, tier,
-        production, rpo_minutes, rto_minutes, k8s_namespace, gitops_overlay, mail_catcher, keep_crons, rewiring_rules, gitops_repo,
-        image_repository, promotes_from, refresh_from, release_calendar, keep, alert_webhook, scratch_dsn,
-        staging_password_stdin: bool, staging_password_env: str | None, staging_password_file: str | None) -> None:
+def add(
+    name: str,
+    dsn: str,
+    password_stdin: bool,
+    password_env: str | None,
+    password_file: str | None,
+    filestore,
+    backup_store,
+    base_url,
+    tier,
+    production,
+    rpo_minutes,
+    rto_minutes,
+    k8s_namespace,
+    gitops_overlay,
+    mail_catcher,
+    keep_crons,
+    rewiring_rules,
+    gitops_repo,
+    image_repository,
+    promotes_from,
+    refresh_from,
+    release_calendar,
+    keep,
+    alert_webhook,
+    scratch_dsn,
+    staging_password_stdin: bool,
+    staging_password_env: str | None,
+    staging_password_file: str | None,
+) -> None:
     """Register environment NAME."""
     if password_stdin and staging_password_stdin:
-        raise InputError("--password-stdin and --staging-password-stdin: stdin gives one password; read the other from -env or -file")
-    staging_password = read_password(staging_password_stdin, staging_password_env, staging_password_file,
-                                     prefix="staging-password", what="staging password")
+        raise InputError(
+            "--password-stdin and --staging-password-stdin: stdin gives one password; read the other from -env or -file"
+        )
+    staging_password = read_password(
+        staging_password_stdin, staging_password_env, staging_password_file, prefix="staging-password", what="staging password"
+    )
     spec = EnvironmentSpec(
-        name=name, dsn=dsn, password=read_password(password_stdin, password_env, password_file), filestore=filestore, backup_store=backup_store, base_url=base_url,
-        tier=tier, production=production, rpo_minutes=rpo_minutes, rto_minutes=rto_minutes,
-        k8s_namespace=k8s_namespace, gitops_overlay=gitops_overlay,
-        mail_catcher=mail_catcher, keep_crons=keep_crons, rewiring_rules=rewiring_rules, keep=keep, alert_webhook=alert_webhook,
-        gitops_repo=gitops_repo, image_repository=image_repository, promotes_from=promotes_from, release_calendar=release_calendar,
-        refresh_from=refresh_from, scratch_dsn=scratch_dsn, staging_password=staging_password,
+        name=name,
+        dsn=dsn,
+        password=read_password(password_stdin, password_env, password_file),
+        filestore=filestore,
+        backup_store=backup_store,
+        base_url=base_url,
+        tier=tier,
+        production=production,
+        rpo_minutes=rpo_minutes,
+        rto_minutes=rto_minutes,
+        k8s_namespace=k8s_namespace,
+        gitops_overlay=gitops_overlay,
+        mail_catcher=mail_catcher,
+        keep_crons=keep_crons,
+        rewiring_rules=rewiring_rules,
+        keep=keep,
+        alert_webhook=alert_webhook,
+        gitops_repo=gitops_repo,
+        image_repository=image_repository,
+        promotes_from=promotes_from,
+        release_calendar=release_calendar,
+        refresh_from=refresh_from,
+        scratch_dsn=scratch_dsn,
+        staging_password=staging_password,
     )
     added = catalogue.add(spec)
     click.echo(f"added environment '{name}': {added.safe_dsn()}" + (" (production)" if added.production else ""))
@@ -93,7 +148,12 @@ def show(name: str) -> None:
         ("rpo target", format_minutes(rpo) + ("" if item.rpo_minutes is None else " (override)")),
         ("rto target", format_minutes(rto) + ("" if item.rto_minutes is None else " (override)")),
         ("database", item.safe_dsn()),
-        ("password", f"******** (secret block '{catalogue.password_block_name(name)}')" if item.db_password else "none stored (PG* environment / .pgpass)"),
+        (
+            "password",
+            f"******** (secret block '{catalogue.password_block_name(name)}')"
+            if item.db_password
+            else "none stored (PG* environment / .pgpass)",
+        ),
         ("filestore", item.filestore_url or "-"),
         ("backup store", item.backup_store_url or "-"),
         ("scratch server", item.scratch_dsn or "-"),
@@ -109,8 +169,12 @@ def show(name: str) -> None:
         ("rewiring rules", ", ".join(["defaults", *item.rewiring_rules])),
         ("backups kept", str(RetentionPolicy.parse(item.retention))),
         ("alert webhook", f"******** (secret block '{catalogue.webhook_block_name(name)}')" if item.alert_webhook else "-"),
-        ("staging login", f"******** (secret block '{catalogue.staging_password_block_name(name)}')" if item.staging_password
-         else "none (masking clears passwords: nobody can log in to masked copies)"),
+        (
+            "staging login",
+            f"******** (secret block '{catalogue.staging_password_block_name(name)}')"
+            if item.staging_password
+            else "none (masking clears passwords: nobody can log in to masked copies)",
+        ),
     ]
     for key, value in lines:
         click.echo(f"{key + ':':16}{value}")

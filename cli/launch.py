@@ -52,8 +52,12 @@ def _started_server_env(argv: list[str]) -> dict[str, str]:
     from local.stack import LocalStack
 
     stack = LocalStack()
-    print(f"formwork: starting the embedded Prefect server in the background ({stack.prefect.ui_url}; "
-          "`formwork local down` stops it)", file=sys.stderr, flush=True)
+    print(
+        f"formwork: starting the embedded Prefect server in the background ({stack.prefect.ui_url}; "
+        "`formwork local down` stops it)",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         stack.prefect.start()
     except OperationError as exc:

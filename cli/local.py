@@ -19,7 +19,9 @@ def up() -> None:
     stack.up()
     click.echo(f"postgres  {stack.postgres.dsn(with_password=False)}  (data in {stack.postgres.datadir})")
     click.echo(f"scratch   {stack.scratch_dsn}  (drills of production restore here; password in {stack.pgpass_file})")
-    click.echo(f"prefect   {stack.prefect.ui_url}  (UI login: \"prefect_auth\" in {stack.settings_file}; CLI: set -a; . {stack.client_env_file}; set +a)")
+    click.echo(
+        f'prefect   {stack.prefect.ui_url}  (UI login: "prefect_auth" in {stack.settings_file}; CLI: set -a; . {stack.client_env_file}; set +a)'
+    )
     click.echo(f"worker    pool {stack.worker.pool}  (log {stack.worker.logfile})")
     click.echo(f"registry  {stack.registry.host}  (GitOps repository {stack.gitops_repo})")
     click.echo(f"odoo      {stack.odoo.base_url('<overlay>')}  (stand-in: answers for the digest each overlay pins)")

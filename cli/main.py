@@ -20,13 +20,26 @@ from formwork.production_guard import KnownEnvironment
 # Each command's module is imported when that command runs: `formwork env list` does not pay for the release
 # pipeline's or the demo's imports (the whole set takes about a second and a half).
 COMMANDS = {
-    "env": "cli.env:env", "seed": "cli.seed:seed", "store": "cli.store:store",
-    "local": "cli.local:local", "mask": "cli.mask:mask", "rewire": "cli.rewire:rewire",
-    "refresh": "cli.refresh:refresh", "release": "cli.release:release",
-    "backup": "cli.backup:backup", "backups": "cli.backup:backups", "drill": "cli.backup:drill",
-    "demo": "cli.demo:demo", "approve": "cli.approve:approve", "reject": "cli.approve:reject",
-    "pending": "cli.approve:pending", "pitr": "cli.pitr:pitr", "deploy": "cli.deploy:deploy",
-    "trigger": "cli.trigger:trigger", "status": "cli.status:status", "metrics": "cli.metrics:metrics",
+    "env": "cli.env:env",
+    "seed": "cli.seed:seed",
+    "store": "cli.store:store",
+    "local": "cli.local:local",
+    "mask": "cli.mask:mask",
+    "rewire": "cli.rewire:rewire",
+    "refresh": "cli.refresh:refresh",
+    "release": "cli.release:release",
+    "backup": "cli.backup:backup",
+    "backups": "cli.backup:backups",
+    "drill": "cli.backup:drill",
+    "demo": "cli.demo:demo",
+    "approve": "cli.approve:approve",
+    "reject": "cli.approve:reject",
+    "pending": "cli.approve:pending",
+    "pitr": "cli.pitr:pitr",
+    "deploy": "cli.deploy:deploy",
+    "trigger": "cli.trigger:trigger",
+    "status": "cli.status:status",
+    "metrics": "cli.metrics:metrics",
 }
 
 

@@ -14,7 +14,9 @@ def mask() -> None:
 
 
 def _rules_option(function):
-    return click.option("--rules", type=click.Path(dir_okay=False), help="Rules file (default: masking_rules/odoo17.yaml).")(function)
+    return click.option("--rules", type=click.Path(dir_okay=False), help="Rules file (default: masking_rules/odoo17.yaml).")(
+        function
+    )
 
 
 @mask.command("plan")

@@ -14,11 +14,15 @@ def pitr() -> None:
 
 @pitr.command("setup")
 @click.argument("environment")
-@click.option("--repo", help="pgBackRest repository: file:///path or s3://bucket/prefix (S3 settings from `formwork store add-s3`).")
+@click.option(
+    "--repo", help="pgBackRest repository: file:///path or s3://bucket/prefix (S3 settings from `formwork store add-s3`)."
+)
 @click.option("--stanza", help="pgBackRest stanza name [default: the environment's name].")
 @click.option("--pg-data", help="The server's data directory [default: asked from the server].")
 @click.option("--config", "config_path", help="Where the pgBackRest configuration goes [default: beside the data directory].")
-@click.option("--managed/--not-managed", default=None, help="Formwork runs this server (embedded stack): apply settings, restart if needed.")
+@click.option(
+    "--managed/--not-managed", default=None, help="Formwork runs this server (embedded stack): apply settings, restart if needed."
+)
 @click.option("--full-every-days", type=int, help="Full backup when the last is older than this [default: 7].")
 @click.option("--diff-every-hours", type=int, help="Differential when the last full/diff is older than this [default: 24].")
 @click.option("--retention-full", type=int, help="Full backups pgBackRest keeps, with their WAL [default: 2].")
@@ -29,8 +33,16 @@ def setup(environment: str, repo, stanza, pg_data, config_path, managed, **sched
     from blocks import catalogue, pitr_protection
     from flows.pitr_setup import instructions, pitr_setup
 
-    pitr_protection.declare(environment, catalogue.load(environment), repo=repo, stanza=stanza, pg_data=pg_data,
-                           config_path=config_path, managed=managed, **schedule)
+    pitr_protection.declare(
+        environment,
+        catalogue.load(environment),
+        repo=repo,
+        stanza=stanza,
+        pg_data=pg_data,
+        config_path=config_path,
+        managed=managed,
+        **schedule,
+    )
     click.echo(instructions(environment))
     click.echo(pitr_setup(environment=environment))
 

@@ -17,21 +17,33 @@ def refresh() -> None:
 @refresh.command("run")
 @click.argument("source")
 @click.argument("target")
-@click.option("--yes", is_flag=True, help="Approve now, as the invoking user; without it the run waits for an approver in Prefect.")
+@click.option(
+    "--yes", is_flag=True, help="Approve now, as the invoking user; without it the run waits for an approver in Prefect."
+)
 @click.option("--change", "change_reference", default="", help="Change reference recorded with the approval.")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Masking rules file (default: masking_rules/odoo17.yaml).")
-@click.option("--from-backup", help="Restore this backup of SOURCE (an id, or 'latest'), verified first, instead of reading production.")
+@click.option(
+    "--from-backup", help="Restore this backup of SOURCE (an id, or 'latest'), verified first, instead of reading production."
+)
 def run(source: str, target: str, yes: bool, change_reference: str, rules: str | None, from_backup: str | None) -> None:
     """Clone SOURCE beside TARGET, mask, rewire, verify, then swap it in atomically."""
     from blocks import catalogue
     from tasks.masking import DEFAULT_RULES
     from tasks.refresh import check_guards
 
-    check_guards.fn(source, catalogue.load(source), target, catalogue.load(target), rules or DEFAULT_RULES, from_backup)  # before a run starts
+    check_guards.fn(
+        source, catalogue.load(source), target, catalogue.load(target), rules or DEFAULT_RULES, from_backup
+    )  # before a run starts
     from flows.refresh import refresh as refresh_flow
 
-    report = refresh_flow(source=source, target=target, rules=rules or DEFAULT_RULES,
-                          approver=getpass.getuser() if yes else None, change_reference=change_reference, from_backup=from_backup)
+    report = refresh_flow(
+        source=source,
+        target=target,
+        rules=rules or DEFAULT_RULES,
+        approver=getpass.getuser() if yes else None,
+        change_reference=change_reference,
+        from_backup=from_backup,
+    )
     click.echo(report.summary())
     for line in report.notes + [f"warning: {w}" for w in report.warnings]:
         click.echo(f"  {line}")

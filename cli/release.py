@@ -21,40 +21,84 @@ def release() -> None:
 
 
 @release.command("build")
-@click.option("--context", required=True, type=click.Path(file_okay=False, exists=True), help="Build context: the addons checkout with its Dockerfile.")
+@click.option(
+    "--context",
+    required=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="Build context: the addons checkout with its Dockerfile.",
+)
 @click.option("--image", required=True, help="Where to push: REGISTRY/REPO (the tag is the commit unless --tag).")
 @click.option("--tag", help="Tag to push under (default: the context's short git commit).")
 @click.option("--base", "base_commit", help="Commit of the previous release: modules changed since then must bump their version.")
-@click.option("--advisories", type=click.Path(file_okay=False), help="Offline OSV advisory folder (used when neither Trivy nor Grype is installed).")
+@click.option(
+    "--advisories",
+    type=click.Path(file_okay=False),
+    help="Offline OSV advisory folder (used when neither Trivy nor Grype is installed).",
+)
 @click.option("--waivers", type=click.Path(dir_okay=False), help="Waivers YAML: id, owner, reason, expiry.")
 def build(context, image, tag, base_commit, advisories, waivers) -> None:
     """Build the image once, push it, scan it; print IMAGE@DIGEST."""
     from flows.release import build_and_scan
 
-    click.echo(build_and_scan(context=context, image=image, tag=tag, base_commit=base_commit, advisories=advisories, waivers=waivers))
+    click.echo(
+        build_and_scan(context=context, image=image, tag=tag, base_commit=base_commit, advisories=advisories, waivers=waivers)
+    )
 
 
 @release.command("promote")
 @click.argument("image")
 @click.option("--to", "to", required=True, help="Target environment.")
-@click.option("--yes", is_flag=True, help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.",
+)
 @click.option("--approver", help="Who approves (with --yes).")
 @click.option("--change", "change_reference", default="", help="Change reference recorded in the GitOps commit.")
 @click.option("--emergency", "emergency_reason", help="Override a release freeze, with this reason (needs --second-approver).")
 @click.option("--second-approver", help="The second person an emergency override needs.")
-@click.option("--db-approver", "database_approver", help="Approve a schema-changing release's database change now (else it waits in Prefect).")
+@click.option(
+    "--db-approver",
+    "database_approver",
+    help="Approve a schema-changing release's database change now (else it waits in Prefect).",
+)
 @click.option("--wait-for-window", is_flag=True, help="In a release freeze, wait for the next open slot instead of refusing.")
-@click.option("--rollout-timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the environment to come up on the new image.")
-def promote(image, to, yes, approver, change_reference, emergency_reason, second_approver, database_approver, wait_for_window, rollout_timeout) -> None:
+@click.option(
+    "--rollout-timeout",
+    type=float,
+    default=600.0,
+    show_default=True,
+    help="Seconds to wait for the environment to come up on the new image.",
+)
+def promote(
+    image,
+    to,
+    yes,
+    approver,
+    change_reference,
+    emergency_reason,
+    second_approver,
+    database_approver,
+    wait_for_window,
+    rollout_timeout,
+) -> None:
     """Promote IMAGE (registry/repo@sha256:...) to an environment."""
     if yes and not approver:
         raise InputError("--yes: name the approver with --approver NAME")
     from flows.promote import promote as promote_flow
 
-    report = promote_flow(image=image, to=to, requested_by=requester(), approver=approver if yes else None, change_reference=change_reference,
-                          emergency_reason=emergency_reason, second_approver=second_approver,
-                          database_approver=database_approver, rollout_timeout=rollout_timeout,
-                          wait_for_window=wait_for_window)
+    report = promote_flow(
+        image=image,
+        to=to,
+        requested_by=requester(),
+        approver=approver if yes else None,
+        change_reference=change_reference,
+        emergency_reason=emergency_reason,
+        second_approver=second_approver,
+        database_approver=database_approver,
+        rollout_timeout=rollout_timeout,
+        wait_for_window=wait_for_window,
+    )
     click.echo(report.summary())
 
 
@@ -71,12 +115,18 @@ def status() -> None:
         history = repo(name, env).history(env.gitops_overlay, IMAGE, limit=1)
         pin = history[0] if history else None
         digest = (pin.digest or "-")[:19] if pin else "-"
-        click.echo(f"{name:14} {digest:20} {(pin.trailers.get('Approved-by', '-') if pin else '-'):16} {pin.trailers.get('Change', '-') if pin else '-'}")
+        click.echo(
+            f"{name:14} {digest:20} {(pin.trailers.get('Approved-by', '-') if pin else '-'):16} {pin.trailers.get('Change', '-') if pin else '-'}"
+        )
 
 
 @release.command("rollback")
 @click.argument("environment")
-@click.option("--yes", is_flag=True, help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Approve now (needs --approver, who must not be you); without it production waits for an approver in Prefect.",
+)
 @click.option("--approver", help="Who approves (with --yes).")
 @click.option("--change", "change_reference", default="", help="Change reference recorded in the rollback commit.")
 def rollback(environment: str, yes: bool, approver: str | None, change_reference: str) -> None:
@@ -89,6 +139,7 @@ def rollback(environment: str, yes: bool, approver: str | None, change_reference
     rollback_pins.fn(environment, catalogue.load(environment))  # nothing to roll back to: one line, before a run starts
     from flows.release_rollback import release_rollback
 
-    report = release_rollback(environment=environment, requested_by=requester(), approver=approver if yes else None,
-                              change_reference=change_reference)
+    report = release_rollback(
+        environment=environment, requested_by=requester(), approver=approver if yes else None, change_reference=change_reference
+    )
     click.echo(f"{environment}: pinned back to {report.previous} (commit {report.commit[:12]})")

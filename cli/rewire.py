@@ -28,7 +28,9 @@ def check(environment: str) -> None:
     for rule, why in skipped:
         click.echo(f"skip  {rule.name}: {why}")
     if live:
-        raise OperationError(f"{environment}: {len(live)} kind(s) of live endpoint found (formwork rewire {environment} --yes cuts them)")
+        raise OperationError(
+            f"{environment}: {len(live)} kind(s) of live endpoint found (formwork rewire {environment} --yes cuts them)"
+        )
     click.echo(f"{environment}: nothing live ({len(skipped)} rules skipped, each listed above)")
 
 

@@ -35,8 +35,10 @@ def _draw(postures, folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     now = max(p.facts.checked_at for p in postures)
-    for name, png in (("rto.png", charts.rto_over_time([p.facts for p in postures])),
-                      ("restorable-point-age.png", charts.point_age_over_the_day([p.facts for p in postures], now))):
+    for name, png in (
+        ("rto.png", charts.rto_over_time([p.facts for p in postures])),
+        ("restorable-point-age.png", charts.point_age_over_the_day([p.facts for p in postures], now)),
+    ):
         if png:
             (folder / name).write_bytes(png)
             click.echo(f"chart: {folder / name}", err=True)

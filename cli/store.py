@@ -21,7 +21,11 @@ def store() -> None:
 @click.option("--endpoint-url", help="Service URL for non-AWS storage, e.g. https://minio.internal:9000.")
 @click.option("--region", help="Bucket region.")
 @click.option("--access-key-id", envvar="AWS_ACCESS_KEY_ID", help="Defaults to $AWS_ACCESS_KEY_ID.")
-@click.option("--secret-access-key", envvar="AWS_SECRET_ACCESS_KEY", help="Defaults to $AWS_SECRET_ACCESS_KEY (prefer the variable: arguments show in ps).")
+@click.option(
+    "--secret-access-key",
+    envvar="AWS_SECRET_ACCESS_KEY",
+    help="Defaults to $AWS_SECRET_ACCESS_KEY (prefer the variable: arguments show in ps).",
+)
 def add_s3(bucket: str, endpoint_url, region, access_key_id, secret_access_key) -> None:
     """Use these settings for every s3://BUCKET/... URL (credentials kept as secrets)."""
     parse_location(f"s3://{bucket}", option="BUCKET")

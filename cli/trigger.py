@@ -7,7 +7,13 @@ import click
 
 @click.command()
 @click.argument("deployment")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A flow parameter (repeatable); non-strings are JSON: --param scale=2.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A flow parameter (repeatable); non-strings are JSON: --param scale=2.",
+)
 @click.option("--wait", is_flag=True, help="Follow the run; exit 0 when it completes, 1 when it fails, crashes or is cancelled.")
 @click.option("--timeout", type=float, help="With --wait: give up (exit 1) after this many seconds.")
 @click.option("--idempotency-key", help="A retried CI job with the same key gets the same run, e.g. the CI run id.")

@@ -44,10 +44,17 @@ class Demo:
             self.env[PASSWORD_VARIABLE] = stack.postgres.password
         self.formwork = [sys.executable, "-m", "cli"]  # the `formwork` command, from this checkout
 
-    def run(self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
-        result = subprocess.run([*self.formwork, *args], env={**self.env, **(env or {})}, text=True, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE if quiet else None)
+        result = subprocess.run(
+            [*self.formwork, *args],
+            env={**self.env, **(env or {})},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if quiet else None,
+        )
         if result.stdout and not quiet:
             click.echo(result.stdout.rstrip())
         if check and result.returncode != 0:
@@ -64,7 +71,9 @@ class Demo:
     @contextmanager
     def flipped_byte(self, backup_id: str) -> Iterator[None]:
         """Corrupt the largest dump file of a backup for a moment, as a failing disk would."""
-        victim = max((self.stack.objects / "backups" / "prod" / backup_id / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size)
+        victim = max(
+            (self.stack.objects / "backups" / "prod" / backup_id / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size
+        )
         original = victim.read_bytes()
         victim.write_bytes(original[:100] + bytes([original[100] ^ 1]) + original[101:])
         try:
@@ -81,8 +90,19 @@ class Demo:
 
     def env_add_args(self, name: str, database: str, options: list[str]) -> list[str]:
         secret = ["--password-env", PASSWORD_VARIABLE] if self.stack.postgres.password else []
-        return ["env", "add", name, "--dsn", self.dsn(database), *secret, "--filestore", self.url(f"filestore/{database}"),
-                "--backup-store", self.url(f"backups/{name}"), *options]
+        return [
+            "env",
+            "add",
+            name,
+            "--dsn",
+            self.dsn(database),
+            *secret,
+            "--filestore",
+            self.url(f"filestore/{database}"),
+            "--backup-store",
+            self.url(f"backups/{name}"),
+            *options,
+        ]
 
     def seed_args(self, database: str, odoo: DemoOdoo | None = None) -> list[str]:
         """libpq takes the password from PGPASSWORD (see `seed`), Odoo's role its own from FORMWORK_ODOO_DB_PASSWORD."""
@@ -104,7 +124,10 @@ class Demo:
 
 def run_demo() -> None:
     stack = LocalStack()
-    click.secho("1. Start the embedded stack (PostgreSQL and a scratch server for drills, Prefect server, registry, GitOps repository, Odoo stand-in)", bold=True)
+    click.secho(
+        "1. Start the embedded stack (PostgreSQL and a scratch server for drills, Prefect server, registry, GitOps repository, Odoo stand-in)",
+        bold=True,
+    )
     stack.up()
     click.echo(f"   postgres {stack.postgres.dsn(with_password=False)}   prefect {stack.prefect.ui_url}")
     demo = Demo(stack)
@@ -170,6 +193,6 @@ def run_demo() -> None:
         click.echo(f"   Production in real Odoo (admin / admin):     {odoo.open_command('prod')}")
         click.echo(f"   Staging in real Odoo (masked, rewired):      {odoo.open_command('staging')}")
     click.echo(f"   GitOps repository, registry:                 {stack.gitops_repo}, {stack.registry.url}")
-    click.echo(f"   UI login (API auth string):                  \"prefect_auth\" in {stack.settings_file}")
+    click.echo(f'   UI login (API auth string):                  "prefect_auth" in {stack.settings_file}')
     click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")
     click.echo("   Stop everything with `make stop` (data stays in .formwork/; delete it to start afresh).")

@@ -39,5 +39,7 @@ def _write_private(path: Path, stack: LocalStack, password: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.chmod(0o600)
-    path.write_text(f"[options]\ndb_host = 127.0.0.1\ndb_port = {stack.postgres.port}\ndb_user = {ROLE}\n"
-                    f"db_password = {password}\ndata_dir = {stack.objects}\nhttp_interface = 127.0.0.1\nlist_db = False\n")
+    path.write_text(
+        f"[options]\ndb_host = 127.0.0.1\ndb_port = {stack.postgres.port}\ndb_user = {ROLE}\n"
+        f"db_password = {password}\ndata_dir = {stack.objects}\nhttp_interface = 127.0.0.1\nlist_db = False\n"
+    )

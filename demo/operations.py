@@ -35,7 +35,9 @@ def deploy_and_request_a_refresh(demo) -> str:
     demo.run("deploy", "--pause-schedules")
     click.echo(f"   deployments: {stack.prefect.ui_url}/deployments   work pool: {stack.prefect.ui_url}/work-pools")
     click.echo("   schedules are registered paused on this laptop; `formwork deploy` without --pause-schedules runs them")
-    created = demo.run("trigger", "refresh", "--param", "source=prod", "--param", "target=staging", "--param", "change_reference=DEMO-2")
+    created = demo.run(
+        "trigger", "refresh", "--param", "source=prod", "--param", "target=staging", "--param", "change_reference=DEMO-2"
+    )
     click.echo(f"   the worker (pool {DEFAULT_POOL}, log {stack.worker.logfile}) runs it; it will wait for an approver (step 9)")
     return re.search(r"flow run ([0-9a-f-]{36})", created.stdout).group(1)
 
@@ -49,8 +51,10 @@ def show_the_posture(demo) -> None:
     demo.run("backup", "staging", quiet=True)  # backed up, never drilled: at risk
     demo.run("status", "prod", "staging", check=False)
     demo.run("trigger", "posture", "--param", 'names=["prod", "staging"]', "--wait", "--timeout", "300", quiet=True)
-    click.echo(f"   the report, with its charts: {demo.stack.prefect.ui_url}/artifacts/key/posture-report; "
-               "Prometheus metrics: `formwork metrics serve --port 9464`")
+    click.echo(
+        f"   the report, with its charts: {demo.stack.prefect.ui_url}/artifacts/key/posture-report; "
+        "Prometheus metrics: `formwork metrics serve --port 9464`"
+    )
 
 
 def show_the_waiting_refresh(demo, run_id: str) -> None:

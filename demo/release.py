@@ -50,8 +50,10 @@ def write_calendar(stack: LocalStack, freeze_until: datetime | None = None) -> P
     text = "company: Northbridge Construction Ltd\ntimezone: Europe/London\n"
     if freeze_until:
         start = freeze_until - timedelta(hours=2)
-        text += (f"freezes:\n  one_off:\n    - {{from: \"{start:%Y-%m-%dT%H:%M:%S}+00:00\", "
-                 f"until: \"{freeze_until:%Y-%m-%dT%H:%M:%S}+00:00\", reason: month-end close}}\n")
+        text += (
+            f'freezes:\n  one_off:\n    - {{from: "{start:%Y-%m-%dT%H:%M:%S}+00:00", '
+            f'until: "{freeze_until:%Y-%m-%dT%H:%M:%S}+00:00", reason: month-end close}}\n'
+        )
     path.write_text(text)
     return path
 
@@ -61,8 +63,16 @@ def options(stack: LocalStack, name: str) -> list[str]:
     if name not in CHAIN:
         return []
     index = CHAIN.index(name)
-    found = ["--base-url", stack.odoo.base_url(name), "--gitops-repo", str(stack.gitops_repo),
-             "--gitops-overlay", f"overlays/{name}", "--image-repository", f"{stack.registry.host}/odoo/{name}"]
+    found = [
+        "--base-url",
+        stack.odoo.base_url(name),
+        "--gitops-repo",
+        str(stack.gitops_repo),
+        "--gitops-overlay",
+        f"overlays/{name}",
+        "--image-repository",
+        f"{stack.registry.host}/odoo/{name}",
+    ]
     if index:
         found += ["--promotes-from", CHAIN[index - 1]]
     if name == "prod":
@@ -74,10 +84,14 @@ def addons_context(stack: LocalStack) -> Path:
     """A one-commit addons repository with a Dockerfile; the same commit id on every run."""
     root = folder(stack) / "addons-repo"
     shutil.rmtree(root, ignore_errors=True)
-    files = {"Dockerfile": DOCKERFILE, "addons/fw_site_diary/__manifest__.py": MANIFEST,
-             "addons/fw_site_diary/models/site_diary.py": MODEL,
-             f"{STDNUM}/METADATA": "Metadata-Version: 2.1\nName: python-stdnum\nVersion: 1.19\n",
-             f"{STDNUM}/RECORD": "", f"{STDNUM}/top_level.txt": "stdnum\n"}
+    files = {
+        "Dockerfile": DOCKERFILE,
+        "addons/fw_site_diary/__manifest__.py": MANIFEST,
+        "addons/fw_site_diary/models/site_diary.py": MODEL,
+        f"{STDNUM}/METADATA": "Metadata-Version: 2.1\nName: python-stdnum\nVersion: 1.19\n",
+        f"{STDNUM}/RECORD": "",
+        f"{STDNUM}/top_level.txt": "stdnum\n",
+    }
     for rel, content in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(content)
@@ -99,8 +113,18 @@ def build(demo: Demo, stack: LocalStack) -> str:
     """Build, push and scan through `formwork release build`; without a container engine, push a stub instead."""
     context = addons_context(stack)
     repository = f"{stack.registry.host}/odoo/build"
-    built = demo.run("release", "build", "--context", str(context), "--image", repository, "--advisories", str(advisories(stack)),
-                     check=False, quiet=True)
+    built = demo.run(
+        "release",
+        "build",
+        "--context",
+        str(context),
+        "--image",
+        repository,
+        "--advisories",
+        str(advisories(stack)),
+        check=False,
+        quiet=True,
+    )
     if built.returncode == 0:
         click.echo("   built once, pushed, scanned (syft SBOM, offline OSV advisories): nothing blocks it")
         return built.stdout.strip().splitlines()[-1]
@@ -112,8 +136,13 @@ def build(demo: Demo, stack: LocalStack) -> str:
 
     click.secho(f"   {reason}\n   so the demo pushes a stub image manifest over the registry API instead", fg="yellow")
     manifest = "addons/fw_site_diary/__manifest__.py"
-    digest = push_synthetic_image(stack.registry.host, "odoo/build", "stub", files={f"opt/odoo/{manifest}": (context / manifest).read_bytes()},
-                                  labels={"org.odoo.modules": '{"fw_site_diary": "17.0.1.0.0"}'})
+    digest = push_synthetic_image(
+        stack.registry.host,
+        "odoo/build",
+        "stub",
+        files={f"opt/odoo/{manifest}": (context / manifest).read_bytes()},
+        labels={"org.odoo.modules": '{"fw_site_diary": "17.0.1.0.0"}'},
+    )
     return f"{repository}@{digest}"
 
 
@@ -129,9 +158,13 @@ def run(demo: Demo, stack: LocalStack) -> None:
     approval = ("--yes", "--approver", "alice", "--change", "DEMO-7", "--rollout-timeout", "30")
     refused = demo.run("release", "promote", image, "--to", "prod", *approval, check=False, quiet=True)
     click.echo(last_line(refused.stderr, "(no message)"))
-    click.secho(f"   finance closes the books early (the freeze now ends in {FREEZE_SECONDS} s); the promotion waits for that slot:", fg="yellow")
+    click.secho(
+        f"   finance closes the books early (the freeze now ends in {FREEZE_SECONDS} s); the promotion waits for that slot:",
+        fg="yellow",
+    )
     write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=FREEZE_SECONDS))
     demo.run("release", "promote", image, "--to", "prod", *approval, "--wait-for-window")
     demo.run("release", "status")
-    click.echo(f"   GitOps history (the audit trail): git -C {stack.gitops_repo} log --format='%h %s%n%(trailers:only,unfold)' main")
-
+    click.echo(
+        f"   GitOps history (the audit trail): git -C {stack.gitops_repo} log --format='%h %s%n%(trailers:only,unfold)' main"
+    )

@@ -21,10 +21,22 @@ class FlowEntry:
 
 
 FLOWS = (
-    FlowEntry("refresh", "flows/refresh.py:refresh", "Replace a lower environment with a masked, rewired copy; waits for an approver (only its nightly schedule carries a standing approval)."),
-    FlowEntry("backup", "flows/backup.py:backup", "Back up an environment's database and filestore, then apply its retention policy."),
-    FlowEntry("dr_drill", "flows/dr_drill.py:dr_drill", "Restore a backup into scratch, check it, measure RPO and RTO against the tier."),
-    FlowEntry("posture", "flows/posture.py:posture", "Is every environment inside its recovery and release objectives? Report, charts, and a webhook on a change."),
+    FlowEntry(
+        "refresh",
+        "flows/refresh.py:refresh",
+        "Replace a lower environment with a masked, rewired copy; waits for an approver (only its nightly schedule carries a standing approval).",
+    ),
+    FlowEntry(
+        "backup", "flows/backup.py:backup", "Back up an environment's database and filestore, then apply its retention policy."
+    ),
+    FlowEntry(
+        "dr_drill", "flows/dr_drill.py:dr_drill", "Restore a backup into scratch, check it, measure RPO and RTO against the tier."
+    ),
+    FlowEntry(
+        "posture",
+        "flows/posture.py:posture",
+        "Is every environment inside its recovery and release objectives? Report, charts, and a webhook on a change.",
+    ),
     FlowEntry("pitr_watch", "flows/pitr_watch.py:pitr_watch", "Alert when the WAL archive is older than the RPO target."),
     FlowEntry("mask", "flows/mask.py:mask_environment", "Mask a non-production environment in place."),
     FlowEntry("rewire", "flows/rewire.py:rewire_environment", "Cut every live endpoint of a non-production environment."),
@@ -32,8 +44,14 @@ FLOWS = (
     FlowEntry("build", "flows/release.py:build_and_scan", "Addons check, build one image, push, scan."),
     FlowEntry("promote", "flows/promote.py:promote", "Promote one image digest to an environment through GitOps."),
     FlowEntry("release", "flows/release.py:release", "Build, scan and promote on merge: what CI triggers."),
-    FlowEntry("release_rollback", "flows/release_rollback.py:release_rollback", "Pin an environment back to the digest it ran before; production waits for an approver."),
-    FlowEntry("refresh_rollback", "flows/refresh_rollback.py:refresh_rollback", "Swap a refreshed environment's previous copy back in."),
+    FlowEntry(
+        "release_rollback",
+        "flows/release_rollback.py:release_rollback",
+        "Pin an environment back to the digest it ran before; production waits for an approver.",
+    ),
+    FlowEntry(
+        "refresh_rollback", "flows/refresh_rollback.py:refresh_rollback", "Swap a refreshed environment's previous copy back in."
+    ),
 )
 
 

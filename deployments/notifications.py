@@ -39,7 +39,9 @@ def ui_base(client) -> str:
 def check_webhook(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError("--notify-webhook: expected an http:// or https:// URL with a host (the value is not shown: it may carry a token)")
+        raise InputError(
+            "--notify-webhook: expected an http:// or https:// URL with a host (the value is not shown: it may carry a token)"
+        )
     return url
 
 
@@ -60,8 +62,12 @@ def ensure_notifications(client, url: str | None) -> str:
     automation = AutomationCore(
         name=AUTOMATION,
         description="Formwork: a run failed, or waits for an approver.",
-        trigger=EventTrigger(expect={f"prefect.flow-run.{state}" for state in STATES}, match={"prefect.resource.id": "prefect.flow-run.*"},
-                             posture=Posture.Reactive, threshold=1),
+        trigger=EventTrigger(
+            expect={f"prefect.flow-run.{state}" for state in STATES},
+            match={"prefect.resource.id": "prefect.flow-run.*"},
+            posture=Posture.Reactive,
+            threshold=1,
+        ),
         actions=[CallWebhook(block_document_id=block_id, payload=PAYLOAD.replace("UI/", ui_base(client) + "/"))],
     )
     existing = client.read_automations_by_name(AUTOMATION)

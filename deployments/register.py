@@ -43,7 +43,9 @@ def deploy(options: DeployOptions, say: Callable[[str], None]) -> list[str]:
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
-        raise InputError("formwork deploy needs a Prefect server: set PREFECT_API_URL (formwork local up prints it for the local one)")
+        raise InputError(
+            "formwork deploy needs a Prefect server: set PREFECT_API_URL (formwork local up prints it for the local one)"
+        )
     pool = check_pool(options.pool, options.pool_type, options.image)
     check_timezone(options.timezone)
     check_slots(options.server_slots)
@@ -61,8 +63,13 @@ def deploy(options: DeployOptions, say: Callable[[str], None]) -> list[str]:
         for entry in FLOWS:
             mine = [s for s in schedules if s.deployment == entry.name]
             names.append(_deploy_flow(client, entry, pool, mine, active=not options.pause_schedules))
-            say(f"deployment {names[-1]}" + "".join(f"\n  schedule {s.slug}: {s.cron} ({s.timezone}){'' if not options.pause_schedules else ' paused'}"
-                                                    for s in mine))
+            say(
+                f"deployment {names[-1]}"
+                + "".join(
+                    f"\n  schedule {s.slug}: {s.cron} ({s.timezone}){'' if not options.pause_schedules else ' paused'}"
+                    for s in mine
+                )
+            )
         say(f"notifications: {ensure_notifications(client, options.notify_webhook)}")
     return names
 
@@ -79,8 +86,12 @@ def _deploy_flow(client, entry: FlowEntry, pool: PoolPlan, schedules: list[Plann
         parameter_openapi_schema=parameter_schema(flow).model_dump(exclude_unset=True),
         enforce_parameter_schema=True,
         tags=["formwork"],
-        schedules=[DeploymentScheduleCreate(schedule=CronSchedule(cron=s.cron, timezone=s.timezone), active=active,
-                                            parameters=s.parameters, slug=s.slug) for s in schedules],
+        schedules=[
+            DeploymentScheduleCreate(
+                schedule=CronSchedule(cron=s.cron, timezone=s.timezone), active=active, parameters=s.parameters, slug=s.slug
+            )
+            for s in schedules
+        ],
         paused=False,
     )
     return f"{flow.name}/{entry.name}"

@@ -75,8 +75,13 @@ def drill_cron(env: OdooEnvironment) -> str:
     return WEEKLY_DRILL if env.tier == 1 else MONTHLY_DRILL
 
 
-def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: str, approved_by: str,
-         archiving: frozenset[str] = frozenset()) -> list[PlannedSchedule]:
+def plan(
+    environments: dict[str, OdooEnvironment],
+    timezone: str,
+    nightly_at: str,
+    approved_by: str,
+    archiving: frozenset[str] = frozenset(),
+) -> list[PlannedSchedule]:
     """`approved_by`: whoever runs `formwork deploy` gives the standing approval a 02:00 refresh needs.
     `archiving`: the environments with point-in-time protection, whose WAL archive is watched."""
     nightly = nightly_cron(nightly_at)
@@ -85,9 +90,20 @@ def plan(environments: dict[str, OdooEnvironment], timezone: str, nightly_at: st
         if env.refresh_from and not env.production:
             if env.refresh_from not in environments:
                 raise InputError(f"environment '{name}': refreshes from '{env.refresh_from}', which is not registered")
-            planned.append(PlannedSchedule("refresh", f"nightly-{name}", nightly, timezone, {
-                "source": env.refresh_from, "target": name, "approver": f"standing approval of {approved_by} (nightly schedule)",
-                "change_reference": f"nightly refresh of {name}"}))
+            planned.append(
+                PlannedSchedule(
+                    "refresh",
+                    f"nightly-{name}",
+                    nightly,
+                    timezone,
+                    {
+                        "source": env.refresh_from,
+                        "target": name,
+                        "approver": f"standing approval of {approved_by} (nightly schedule)",
+                        "change_reference": f"nightly refresh of {name}",
+                    },
+                )
+            )
         if env.backup_store_url:
             planned.append(PlannedSchedule("backup", f"backup-{name}", backup_cron(env), timezone, {"environment": name}))
             planned.append(PlannedSchedule("dr_drill", f"drill-{name}", drill_cron(env), timezone, {"environment": name}))

@@ -49,7 +49,9 @@ def check_pool(name: str, pool_type: str, image: str | None) -> PoolPlan:
         raise InputError(f"--pool-type '{pool_type}': choose one of {', '.join(POOL_TYPES)}")
     if pool_type == "process":
         if image:
-            raise InputError(f"--image '{image}': a process pool runs this checkout, not an image (use --pool-type kubernetes or docker)")
+            raise InputError(
+                f"--image '{image}': a process pool runs this checkout, not an image (use --pool-type kubernetes or docker)"
+            )
         return PoolPlan(name, pool_type)
     if not image:
         raise InputError(f"--pool-type {pool_type}: give the runner image by digest, --image REGISTRY/REPO@sha256:...")
@@ -75,8 +77,12 @@ def _check_closed(template: dict, path: Path) -> None:
     """Refuses a template a run could reach into (see the module's docstring)."""
     variables = template["variables"]
     if variables.get("properties") or variables.get("additionalProperties") is not False:
-        raise InputError(f"{path}: 'variables' must declare no properties and \"additionalProperties\": false (a run must not set job variables)")
-    taken = sorted(p.full_match for p in find_placeholders(json.dumps(template["job_configuration"])) if p.type is PlaceholderType.STANDARD)
+        raise InputError(
+            f"{path}: 'variables' must declare no properties and \"additionalProperties\": false (a run must not set job variables)"
+        )
+    taken = sorted(
+        p.full_match for p in find_placeholders(json.dumps(template["job_configuration"])) if p.type is PlaceholderType.STANDARD
+    )
     if taken:
         raise InputError(f"{path}: job_configuration takes {', '.join(taken)} from a run; write the values themselves")
 

@@ -68,8 +68,10 @@ def parameter_approvals(standing: bool = False, **given: str | None) -> str | No
         return getpass.getuser()
     named = [f"{key}='{value}'" for key, value in given.items() if value is not None]
     if named and not (standing and _as_its_schedule_defines()):
-        raise InputError(f"parameter{'s' if len(named) > 1 else ''} {', '.join(named)}: a deployed run is approved through its "
-                         "approval form only (formwork approve, or Resume in the Prefect UI), never by a parameter")
+        raise InputError(
+            f"parameter{'s' if len(named) > 1 else ''} {', '.join(named)}: a deployed run is approved through its "
+            "approval form only (formwork approve, or Resume in the Prefect UI), never by a parameter"
+        )
     return None
 
 

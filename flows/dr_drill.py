@@ -59,7 +59,13 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
                 if not problems:
                     clock("restore", restore_scratch, environment, env, server, result.scratch, files, manifest)
                 problems = list(dict.fromkeys(problems + clock("wait for the filestore's verification", filestore.result)))
-                if result.add(check("backup files match the manifest", problems, f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256")):
+                if result.add(
+                    check(
+                        "backup files match the manifest",
+                        problems,
+                        f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256",
+                    )
+                ):
                     result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
                     if result.passed:
                         result.rto = datetime.now(UTC) - started

@@ -18,8 +18,11 @@ def pitr_check(environment: str):
     info = stanza_info(declared)
     found = archive_status(environment, env, declared, info)
     taken = backups.from_info(info)
-    window = (f"restorable from {taken[0].restorable_from:%Y-%m-%d %H:%M:%S} UTC ({len(taken)} pgBackRest backups)" if taken
-              else "no pgBackRest backup yet: formwork backup ENV --type full")
+    window = (
+        f"restorable from {taken[0].restorable_from:%Y-%m-%d %H:%M:%S} UTC ({len(taken)} pgBackRest backups)"
+        if taken
+        else "no pgBackRest backup yet: formwork backup ENV --type full"
+    )
     summary = f"pgbackrest check passed; {found.summary()}; {window}"
     create_markdown_artifact(f"# PITR check: {environment}\n\n**{summary}**\n", key="pitr-check-report", description=summary)
     print(summary)

@@ -42,15 +42,19 @@ def pitr_drill(environment: str, target_time: str = targets.RANDOM):
     archived = newest(archived_segments(declared, info))
     target = targets.choose(target_time, found, archived.archived_at if archived else None, started)
     base = backups.base_for(found, target.at)
-    result = PitrDrillResult(environment, base.label, started, base.stopped_at, env.rpo_target, env.rto_target,
-                             target=target)
+    result = PitrDrillResult(environment, base.label, started, base.stopped_at, env.rpo_target, env.rto_target, target=target)
     clock = Stopwatch(result)
     print(scratch.check_room(base.size))  # before anything is written
     clock("clean up", remove_leftovers, environment, declared)
 
     missing, checked = clock("check archive", archive_gaps, declared, info, base)
-    if result.add(check("WAL archive continuous", [f"segment {name} missing from the archive" for name in missing],
-                        f"{checked:,} segments from {base.wal_start}, none missing")):
+    if result.add(
+        check(
+            "WAL archive continuous",
+            [f"segment {name} missing from the archive" for name in missing],
+            f"{checked:,} segments from {base.wal_start}, none missing",
+        )
+    ):
         cluster = scratch.new_cluster(environment)
         result.scratch = str(cluster.root)
         try:

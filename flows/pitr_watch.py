@@ -24,12 +24,22 @@ def pitr_watch(environment: str):
     found = archive_status(environment, env, declared, stanza_info(declared))
     alerted = False
     if found.at_risk:
-        alerted = post_alert(env, {"text": f"WAL archive behind: {found.summary()}", "environment": environment,
-                                   "newest_archived_wal": found.newest.name if found.newest else None,
-                                   "age_seconds": found.age.total_seconds() if found.age else None,
-                                   "rpo_target_seconds": env.rpo_target.total_seconds(), "run": flow_run.get_flow_run_ui_url()})
-    create_markdown_artifact(f"# WAL archive: {environment}\n\n**{found.summary()}**\n\n"
-                             f"Alert: {'sent' if alerted else 'not needed' if not found.at_risk else 'no webhook configured'}.",
-                             key="pitr-watch-report", description=found.summary())
+        alerted = post_alert(
+            env,
+            {
+                "text": f"WAL archive behind: {found.summary()}",
+                "environment": environment,
+                "newest_archived_wal": found.newest.name if found.newest else None,
+                "age_seconds": found.age.total_seconds() if found.age else None,
+                "rpo_target_seconds": env.rpo_target.total_seconds(),
+                "run": flow_run.get_flow_run_ui_url(),
+            },
+        )
+    create_markdown_artifact(
+        f"# WAL archive: {environment}\n\n**{found.summary()}**\n\n"
+        f"Alert: {'sent' if alerted else 'not needed' if not found.at_risk else 'no webhook configured'}.",
+        key="pitr-watch-report",
+        description=found.summary(),
+    )
     print(found.summary())
     return found

@@ -40,11 +40,19 @@ def publish_posture(postures: list[Posture]) -> None:
     now = max((p.facts.checked_at for p in postures), default=None)
     pictures = {"Drill RTO over time": charts.rto_over_time([p.facts for p in postures])}
     if now is not None:
-        pictures["Age of the newest restorable point over the day"] = charts.point_age_over_the_day([p.facts for p in postures], now)
-    create_table_artifact([dict(zip(render.COLUMNS, render.cells(p))) | {"WHY": "; ".join(p.reasons)} for p in postures],
-                          key="posture-table", description=render.summary(postures))
-    create_markdown_artifact(render.markdown(postures, {title: charts.data_uri(png) for title, png in pictures.items() if png}),
-                             key="posture-report", description=render.summary(postures))
+        pictures["Age of the newest restorable point over the day"] = charts.point_age_over_the_day(
+            [p.facts for p in postures], now
+        )
+    create_table_artifact(
+        [dict(zip(render.COLUMNS, render.cells(p))) | {"WHY": "; ".join(p.reasons)} for p in postures],
+        key="posture-table",
+        description=render.summary(postures),
+    )
+    create_markdown_artifact(
+        render.markdown(postures, {title: charts.data_uri(png) for title, png in pictures.items() if png}),
+        key="posture-report",
+        description=render.summary(postures),
+    )
 
 
 @task(name="announce state changes")
@@ -55,9 +63,16 @@ def announce_changes(postures: list[Posture]) -> list[str]:
     for p in postures:
         was = before.get(p.environment, INSIDE)
         if p.state != was:
-            sent = post_alert(catalogue.load(p.environment), {
-                "text": f"{p.environment} is now {p.state} its objectives (was {was}): {'; '.join(p.reasons) or 'all objectives met'}",
-                "environment": p.environment, "state": p.state, "previous_state": was, "reasons": p.reasons})
+            sent = post_alert(
+                catalogue.load(p.environment),
+                {
+                    "text": f"{p.environment} is now {p.state} its objectives (was {was}): {'; '.join(p.reasons) or 'all objectives met'}",
+                    "environment": p.environment,
+                    "state": p.state,
+                    "previous_state": was,
+                    "reasons": p.reasons,
+                },
+            )
             announced.append(p.environment + ("" if sent else " (no webhook)"))
     Variable.set(STATES_VARIABLE, {**before, **{p.environment: p.state for p in postures}}, overwrite=True)
     return announced

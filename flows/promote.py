@@ -37,15 +37,26 @@ ROLLOUT_TIMEOUT = 600.0
 
 
 @flow(name="promote", flow_run_name="promote-to-{to}", log_prints=True)
-def promote(image: str, to: str, requested_by: str = "", approver: str | None = None, change_reference: str = "",
-            emergency_reason: str | None = None, second_approver: str | None = None, database_approver: str | None = None,
-            rollout_timeout: float = ROLLOUT_TIMEOUT, wait_for_window: bool = False):
+def promote(
+    image: str,
+    to: str,
+    requested_by: str = "",
+    approver: str | None = None,
+    change_reference: str = "",
+    emergency_reason: str | None = None,
+    second_approver: str | None = None,
+    database_approver: str | None = None,
+    rollout_timeout: float = ROLLOUT_TIMEOUT,
+    wait_for_window: bool = False,
+):
     """`approver`, `second_approver` and `database_approver` approve up front on a shell only (the CLI's --yes);
     a deployed run refuses them and waits for each approval in its form (flows.approval.parameter_approvals)."""
     shell = parameter_approvals(approver=approver, second_approver=second_approver, database_approver=database_approver)
     ref, env = _by_digest(image), catalogue.load(to)
     policy = ReleasePolicy(f"promote to {to}", env.production, requested_by)
-    report = PromotionReport(str(ref), to, requested_by=requested_by, change_reference=change_reference, promoted_from=env.promotes_from or "")
+    report = PromotionReport(
+        str(ref), to, requested_by=requested_by, change_reference=change_reference, promoted_from=env.promotes_from or ""
+    )
     window = partial(check_window, to, env, emergency_reason, wait_for_window)
 
     _check_passed_upstream(ref, to, env)
@@ -88,13 +99,21 @@ def _asking(report: PromotionReport) -> str:
     return f"Promote `{report.image}` to **{report.to}** (now running `{report.previous or 'nothing'}`); {report.window}."
 
 
-def _override_freeze(report: PromotionReport, policy: ReleasePolicy, freeze: str, reason: str, second: str | None, shell: str | None) -> None:
+def _override_freeze(
+    report: PromotionReport, policy: ReleasePolicy, freeze: str, reason: str, second: str | None, shell: str | None
+) -> None:
     """An emergency override stands with a second approver, given up front or asked for in the form."""
     given_by = shell
     if second is None:
-        second, given_by = approval_step(report, f"Emergency override of **{freeze}** on **{report.to}** for `{report.image}`: {reason}. "
-                                                 f"A second approver, neither {report.approver} nor {report.requested_by or 'the requester'}.",
-                                         key="emergency-override").approver, None
+        second, given_by = (
+            approval_step(
+                report,
+                f"Emergency override of **{freeze}** on **{report.to}** for `{report.image}`: {reason}. "
+                f"A second approver, neither {report.approver} nor {report.requested_by or 'the requester'}.",
+                key="emergency-override",
+            ).approver,
+            None,
+        )
     second = policy.second_approver(second, report.approver)
     report.approvals.append("emergency override " + recorded(second, given_by))
     report.window = policy.override(freeze, report.approver, second, reason)
@@ -104,15 +123,24 @@ def _approve_database_change(report: PromotionReport, policy: ReleasePolicy, app
     """Odoo will migrate the schema: a database-change approver, given up front or asked for in the form."""
     given_by = shell
     if approver is None:
-        approver, given_by = approval_step(report, f"Database change on **{report.to}**: {'; '.join(report.schema_changes)}. "
-                                                   "A backup checkpoint is taken before the release.", key="database-change").approver, None
+        approver, given_by = (
+            approval_step(
+                report,
+                f"Database change on **{report.to}**: {'; '.join(report.schema_changes)}. "
+                "A backup checkpoint is taken before the release.",
+                key="database-change",
+            ).approver,
+            None,
+        )
     report.database_approver = policy.database_approver(approver)
     report.approvals.append("database change " + recorded(report.database_approver, given_by))
 
 
 def _pin_and_watch(report: PromotionReport, env: OdooEnvironment, digest: str, new_name: str, timeout: float) -> Rollout:
     """The one change: the overlay pinned to the digest in a commit carrying the report's trailers; then its rollout."""
-    report.commits.append(pin(report.to, env, digest, new_name, f"promote {report.to} to {digest}", report.trailers(), over=report.previous))
+    report.commits.append(
+        pin(report.to, env, digest, new_name, f"promote {report.to} to {digest}", report.trailers(), over=report.previous)
+    )
     rolled = wait_for_rollout(report.to, env, digest, timeout)
     report.rollout = f"{rolled.detail} ({rolled.seconds:.0f} s)"
     return rolled
@@ -123,7 +151,18 @@ def _roll_back(report: PromotionReport, env: OdooEnvironment, digest: str, new_n
     if not report.previous:
         report.outcome = "FAILED, nothing to roll back to"
         return
-    report.commits.append(pin(report.to, env, report.previous, new_name, f"roll back {report.to} to {report.previous}",
-                              report.rollback_trailers(digest, reason), over=digest))
+    report.commits.append(
+        pin(
+            report.to,
+            env,
+            report.previous,
+            new_name,
+            f"roll back {report.to} to {report.previous}",
+            report.rollback_trailers(digest, reason),
+            over=digest,
+        )
+    )
     back = wait_for_rollout(report.to, env, report.previous, timeout)
-    report.outcome = f"FAILED, rolled back to {report.previous}" + ("" if back.done else f" (which is not up either: {back.detail})")
+    report.outcome = f"FAILED, rolled back to {report.previous}" + (
+        "" if back.done else f" (which is not up either: {back.detail})"
+    )

@@ -61,8 +61,14 @@ class _Steps:
 
 
 @flow(name="refresh", flow_run_name="refresh-{source}-to-{target}", log_prints=True, persist_result=True)
-def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str | None = None, change_reference: str = "",
-            from_backup: str | None = None):
+def refresh(
+    source: str,
+    target: str,
+    rules: str = DEFAULT_RULES,
+    approver: str | None = None,
+    change_reference: str = "",
+    from_backup: str | None = None,
+):
     """`approver` given approves up front, on a shell (the CLI's --yes) or as the nightly schedule's standing
     approval only (see flows.approval.parameter_approvals); otherwise the run pauses for an approver.
     `from_backup` (a backup id of the source, or "latest") restores a verified backup instead of reading production.
@@ -85,12 +91,14 @@ def refresh(source: str, target: str, rules: str = DEFAULT_RULES, approver: str 
     with environment_lock(target, "refresh"):  # never beside a drill or another refresh of the target
         run = (flow_run.get_id() or "local")[:8]
         side = swap.building_name(dst.db_name, run)
-        side_url = open_folder(dst.filestore_url).beside(side[len(dst.db_name):]).url()
+        side_url = open_folder(dst.filestore_url).beside(side[len(dst.db_name) :]).url()
         with dump_folder.holding(target, run) as scratch:  # the unmasked dump, until its indexes are built
             if from_backup:
                 manifest = step("restore backup", restore_backup, source, src, dst, side, side_url, from_backup, scratch)
                 expected, files = manifest.tables, len(manifest.attachments)
-                report.notes.append(f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read")
+                report.notes.append(
+                    f"restored backup {manifest.id} taken {manifest.taken_at:%Y-%m-%d %H:%M} UTC; production was not read"
+                )
             else:
                 expected = step("clone database", clone_database, src, dst, side, scratch)
                 files = step("copy filestore", copy_filestore, src, side_url)

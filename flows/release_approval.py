@@ -16,8 +16,9 @@ class Approved(Reviewed, Protocol):
     approvals: list[str]
 
 
-def approve_release(report: Approved, policy: ReleasePolicy, approver: str | None, shell: str | None, ask: str,
-                    overriding: str | None = None) -> bool:
+def approve_release(
+    report: Approved, policy: ReleasePolicy, approver: str | None, shell: str | None, ask: str, overriding: str | None = None
+) -> bool:
     """Fills in the report's approver and change reference; returns whether the form was waited for (which can
     take hours: the caller checks again what may have changed meanwhile). `shell` is the OS user who typed
     `approver`, None when approvals come from the form only (see flows.approval.parameter_approvals)."""

@@ -32,10 +32,22 @@ def release_rollback(environment: str, requested_by: str = "", approver: str | N
 
     with published_when_failing(report):
         report.current, report.previous = rollback_pins(environment, env)
-        approve_release(report, policy, approver, shell, f"Roll back **{environment}** from `{report.current or 'nothing'}` "
-                                                         f"to the digest it ran before, `{report.previous}`.")
+        approve_release(
+            report,
+            policy,
+            approver,
+            shell,
+            f"Roll back **{environment}** from `{report.current or 'nothing'}` to the digest it ran before, `{report.previous}`.",
+        )
         with environment_lock(environment, "release rollback"):
-            report.commit = pin(environment, env, report.previous, env.image_repository, f"roll back {environment} to {report.previous}",
-                                report.trailers(), over=report.current)  # not if it moved while the approval waited
+            report.commit = pin(
+                environment,
+                env,
+                report.previous,
+                env.image_repository,
+                f"roll back {environment} to {report.previous}",
+                report.trailers(),
+                over=report.current,
+            )  # not if it moved while the approval waited
     report.outcome = "done"
     return publish(report)

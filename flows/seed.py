@@ -29,16 +29,21 @@ class SeedReport:
 
     def summary(self) -> str:
         where = f" and {self.files:,} files ({self.file_bytes / 1e6:.1f} MB) in {self.filestore}" if self.filestore else ""
-        return (f"seeded {self.database}: {sum(self.rows.values()):,} rows in {len(self.rows)} tables{where} "
-                f"in {self.seconds:.1f} s (scale {self.scale}, seed {self.seed})")
+        return (
+            f"seeded {self.database}: {sum(self.rows.values()):,} rows in {len(self.rows)} tables{where} "
+            f"in {self.seconds:.1f} s (scale {self.scale}, seed {self.seed})"
+        )
 
     def markdown(self) -> str:
         lines = [f"# Seeded `{self.database}`", "", self.summary(), "", "| table | rows |", "|---|---:|"]
         lines += [f"| {table} | {count:,} |" for table, count in sorted(self.rows.items())]
-        lines += ["", "Personal data to mask lives in: res_partner, res_users (login, password, totp_secret, signature), "
-                  "res_users_apikeys, res_partner_bank, hr_employee, hr_contract, hr_payslip(_line), mail_tracking_value, "
-                  "mail_message, mail_mail, project_task, account_move.narration, ir_attachment.index_content and the "
-                  "payslip / ID / contract files in the filestore."]
+        lines += [
+            "",
+            "Personal data to mask lives in: res_partner, res_users (login, password, totp_secret, signature), "
+            "res_users_apikeys, res_partner_bank, hr_employee, hr_contract, hr_payslip(_line), mail_tracking_value, "
+            "mail_message, mail_mail, project_task, account_move.narration, ir_attachment.index_content and the "
+            "payslip / ID / contract files in the filestore.",
+        ]
         return "\n".join(lines)
 
 
@@ -46,14 +51,17 @@ def _check(dsn: str, filestore: str | None, through_odoo: bool, scale: int, seed
     if through_odoo and (scale, seed) != (1, 1):
         raise InputError("seed: scale and seed shape the synthetic database; through Odoo (odoo_bin) the company has one size")
     if parse_dsn(dsn).password:
-        raise InputError("seed: the DSN given to the flow must not carry a password (flow parameters are visible); use PGPASSWORD or .pgpass")
+        raise InputError(
+            "seed: the DSN given to the flow must not carry a password (flow parameters are visible); use PGPASSWORD or .pgpass"
+        )
     if filestore:
         parse_location(filestore, option="--filestore")
 
 
 @flow(name="seed", flow_run_name="seed-{scale}x-seed{seed}", log_prints=True)
-def seed_database(dsn: str, filestore: str | None = None, scale: int = 1, seed: int = 1, replace: bool = False,
-                  odoo_bin: str | None = None) -> SeedReport | OdooSeedReport:
+def seed_database(
+    dsn: str, filestore: str | None = None, scale: int = 1, seed: int = 1, replace: bool = False, odoo_bin: str | None = None
+) -> SeedReport | OdooSeedReport:
     """Build beside the target, load every table group, write the filestore, then publish in one rename; given
     `odoo_bin`, the company is built through real Odoo instead (flows/seed_odoo.py)."""
     _check(dsn, filestore, bool(odoo_bin), scale, seed)

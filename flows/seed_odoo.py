@@ -29,12 +29,20 @@ class OdooSeedReport:
     def summary(self) -> str:
         where = f" and {self.files:,} files ({self.file_bytes / 1e6:.1f} MB) in {self.filestore}" if self.filestore else ""
         records = ", ".join(f"{count:,} {label}" for label, count in self.records.items())
-        return (f"seeded {self.database} through {self.odoo}: {self.modules} modules installed, {records}{where} "
-                f"in {self.seconds:.1f} s\nopen it in Odoo: {self.open}")
+        return (
+            f"seeded {self.database} through {self.odoo}: {self.modules} modules installed, {records}{where} "
+            f"in {self.seconds:.1f} s\nopen it in Odoo: {self.open}"
+        )
 
     def markdown(self) -> str:
-        lines = [f"# Seeded `{self.database}` through {self.odoo}", "", f"{self.modules} modules installed.", "",
-                 "| records | count |", "|---|---:|"]
+        lines = [
+            f"# Seeded `{self.database}` through {self.odoo}",
+            "",
+            f"{self.modules} modules installed.",
+            "",
+            "| records | count |",
+            "|---|---:|",
+        ]
         lines += [f"| {label} | {count:,} |" for label, count in self.records.items()]
         lines += ["", f"Open it in Odoo: `{self.open}`"]
         return "\n".join(lines)

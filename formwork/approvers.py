@@ -28,14 +28,20 @@ def check_second_approver(second: str, first: str, requested_by: str, what: str)
     """The second approver of an emergency override, trimmed: neither the first approver nor the requester."""
     second = check_approver(second, requested_by, what, "second approver")
     if same_person(second, first):
-        raise InputError(f"{what}: an emergency override needs two different approvers; the second approver ({second}) "
-                         f"is the first ({first.strip()})")
+        raise InputError(
+            f"{what}: an emergency override needs two different approvers; the second approver ({second}) "
+            f"is the first ({first.strip()})"
+        )
     return second
 
 
 def recorded(name: str, os_user: str | None) -> str:
     """How an approval reads in reports: one typed on a shell names the OS user who typed it."""
-    return f"approved on the command line by {name} (OS user {os_user})" if os_user else f"approved by {name} through the approval form"
+    return (
+        f"approved on the command line by {name} (OS user {os_user})"
+        if os_user
+        else f"approved by {name} through the approval form"
+    )
 
 
 def _key(name: str | None) -> str:

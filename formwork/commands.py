@@ -27,17 +27,36 @@ def last_output_line(done: subprocess.CompletedProcess) -> str:
     return last_line(output_text(done.stderr), "") or last_line(output_text(done.stdout), f"exit {done.returncode}, no message")
 
 
-def run(args: Sequence[str | Path], what: str, *, timeout: float | None = 3600, input: str | bytes | None = None,
-        env: Mapping[str, str] | None = None, cwd: str | Path | None = None, text: bool = True, check: bool = True,
-        reason: Callable[[subprocess.CompletedProcess], str] = last_output_line, install: str = "") -> subprocess.CompletedProcess:
+def run(
+    args: Sequence[str | Path],
+    what: str,
+    *,
+    timeout: float | None = 3600,
+    input: str | bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    text: bool = True,
+    check: bool = True,
+    reason: Callable[[subprocess.CompletedProcess], str] = last_output_line,
+    install: str = "",
+) -> subprocess.CompletedProcess:
     """Run `args` to the end, output captured. `what` names the step in errors ("pg_restore --list of X");
     `check`: a non-zero exit raises OperationError("{what} failed: {reason}"), else the caller reads it;
     `install`: how to install the program, said when it is missing."""
     command = [str(arg) for arg in args]
     log.debug("running %s", redacted(command))
     try:
-        done = subprocess.run(command, input=input, stdin=subprocess.DEVNULL if input is None else None, cwd=cwd,
-                              env=None if env is None else dict(env), capture_output=True, text=text, timeout=timeout, check=False)
+        done = subprocess.run(
+            command,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            capture_output=True,
+            text=text,
+            timeout=timeout,
+            check=False,
+        )
     except FileNotFoundError:
         raise OperationError(f"{what} failed: {command[0]} is not installed" + (f" ({install})" if install else "")) from None
     except OSError as exc:

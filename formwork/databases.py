@@ -54,7 +54,9 @@ def leftovers(admin: psycopg.Connection, base: str, marker: str) -> list[str]:
 
 def check_name(name: str) -> str:
     if not name or len(name.encode()) > MAX_NAME:
-        raise InputError(f"database name '{name}': PostgreSQL names are 1 to {MAX_NAME} bytes (a longer one would be truncated onto another)")
+        raise InputError(
+            f"database name '{name}': PostgreSQL names are 1 to {MAX_NAME} bytes (a longer one would be truncated onto another)"
+        )
     return name
 
 
@@ -80,9 +82,13 @@ def new_name(admin: psycopg.Connection, base: str, suffix: str) -> str:
 def create(admin: psycopg.Connection, name: str, *, allow_connections: bool = True, owner: str | None = None) -> None:
     """`owner`: the role that will own it (Odoo's own role, which creates its tables in the public schema)."""
     check_name(name)
-    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}{}").format(
-        sql.Identifier(name), sql.SQL("true" if allow_connections else "false"),
-        sql.SQL(" OWNER {}").format(sql.Identifier(owner)) if owner else sql.SQL("")))
+    admin.execute(
+        sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' ALLOW_CONNECTIONS {}{}").format(
+            sql.Identifier(name),
+            sql.SQL("true" if allow_connections else "false"),
+            sql.SQL(" OWNER {}").format(sql.Identifier(owner)) if owner else sql.SQL(""),
+        )
+    )
 
 
 def drop(admin: psycopg.Connection, name: str) -> None:
@@ -92,8 +98,9 @@ def drop(admin: psycopg.Connection, name: str) -> None:
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = (),
-               attempts: int = 1) -> None:
+def rename_all(
+    admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = (), attempts: int = 1
+) -> None:
     """Every rename in one transaction, after the statements `first`, once the other sessions of the renamed
     databases are ended; refused, before any session is ended, when any is a production database. Odoo workers
     reconnect within moments: `attempts` tries again when one got in between."""
@@ -102,7 +109,9 @@ def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: S
     refuse_production(admin, "rename", *{name for move in moves for name in move})
     olds = sorted({old for old, _ in moves})
     for attempt in range(1, attempts + 1):
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (olds,))
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s) AND pid <> pg_backend_pid()", (olds,)
+        )
         try:
             with admin.transaction():
                 for statement in first:
@@ -112,5 +121,7 @@ def rename_all(admin: psycopg.Connection, moves: list[tuple[str, str]], first: S
             return
         except errors.ObjectInUse:
             if attempt == attempts:
-                raise OperationError(f"could not rename {', '.join(olds)}: sessions kept reconnecting; nothing was renamed") from None
+                raise OperationError(
+                    f"could not rename {', '.join(olds)}: sessions kept reconnecting; nothing was renamed"
+                ) from None
             time.sleep(0.2 * attempt)

@@ -59,9 +59,7 @@ class ConnectionSpec:
             user += ":" + (quote(self.password, safe="") if with_password else "***")
         auth = f"{user}@" if user else ""
         query = "&".join(f"{k}={quote(v, safe='')}" for k, v in sorted(self.options.items()))
-        return f"postgresql://{auth}{self.host}:{self.port}/{dbname or self.dbname}" + (
-            f"?{query}" if query else ""
-        )
+        return f"postgresql://{auth}{self.host}:{self.port}/{dbname or self.dbname}" + (f"?{query}" if query else "")
 
 
 def connect_maintenance(spec: ConnectionSpec) -> psycopg.Connection:

@@ -71,8 +71,10 @@ def connection(spec: EnvironmentSpec) -> ConnectionSpec:
     if spec.password is None:
         return conn
     if conn.password:
-        raise InputError(f"--dsn '{redact(spec.dsn)}': holds a password and --password-stdin/--password-env/--password-file "
-                         "gives one too: give only one")
+        raise InputError(
+            f"--dsn '{redact(spec.dsn)}': holds a password and --password-stdin/--password-env/--password-file "
+            "gives one too: give only one"
+        )
     return replace(conn, password=spec.password)
 
 
@@ -198,12 +200,16 @@ def _reachable_identity(conn) -> DatabaseIdentity | None:
 def _refuse_reaching_production(spec: EnvironmentSpec, identity: DatabaseIdentity) -> None:
     for name, prod in production_databases("register"):
         if prod.same_database(identity):
-            raise InputError(f"--dsn '{parse_dsn(spec.dsn).uri()}' reaches the database of production environment '{name}': "
-                             f"a non-production environment must be a different database (or add it with --production)")
+            raise InputError(
+                f"--dsn '{parse_dsn(spec.dsn).uri()}' reaches the database of production environment '{name}': "
+                f"a non-production environment must be a different database (or add it with --production)"
+            )
 
 
 def _refuse_scratch_on_production(spec: EnvironmentSpec, identity: DatabaseIdentity | None) -> None:
     """Checked again at every drill; here so a wrong setting is caught when it is made."""
     scratch = _reachable_identity(parse_dsn(spec.scratch_dsn)) if spec.scratch_dsn and identity else None
     if scratch is not None and scratch.same_server(identity):
-        raise InputError(f"--scratch-dsn '{spec.scratch_dsn}' reaches the server of --dsn: production is drilled on another server")
+        raise InputError(
+            f"--scratch-dsn '{spec.scratch_dsn}' reaches the server of --dsn: production is drilled on another server"
+        )

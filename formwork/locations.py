@@ -27,9 +27,7 @@ def parse_location(url: str, *, option: str) -> Location:
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES:
         scheme = parts.scheme or "(none)"
-        raise InputError(
-            f"{option} '{url}': unsupported URL scheme '{scheme}' (use file:///path or s3://bucket/prefix)"
-        )
+        raise InputError(f"{option} '{url}': unsupported URL scheme '{scheme}' (use file:///path or s3://bucket/prefix)")
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
             raise InputError(f"{option} '{url}': a file URL needs an absolute path, like file:///srv/odoo/filestore/prod")

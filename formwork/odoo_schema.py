@@ -68,12 +68,18 @@ def read(conn: psycopg.Connection, columns: dict[str, dict[str, str]] | None = N
     """The database's schema as the rules see it; InputError when it is not an Odoo database."""
     columns = introspect.columns(conn) if columns is None else columns
     if "ir_module_module" not in columns:
-        raise InputError(f"database {conn.info.dbname}: no ir_module_module table, so not an Odoo database "
-                         "(which modules are installed cannot be told); refusing before any change")
-    installed = frozenset(name for (name,) in conn.execute("SELECT name FROM ir_module_module WHERE state = ANY(%s)", (list(INSTALLED),)))
+        raise InputError(
+            f"database {conn.info.dbname}: no ir_module_module table, so not an Odoo database "
+            "(which modules are installed cannot be told); refusing before any change"
+        )
+    installed = frozenset(
+        name for (name,) in conn.execute("SELECT name FROM ir_module_module WHERE state = ANY(%s)", (list(INSTALLED),))
+    )
     stored: dict[str, dict[str, str]] = {}
     if {"model", "name", "ttype", "store"} <= set(columns.get("ir_model_fields", {})):
-        rows = conn.execute("SELECT model, name, ttype FROM ir_model_fields WHERE store AND NOT (ttype = ANY(%s))", (list(NO_COLUMN),))
+        rows = conn.execute(
+            "SELECT model, name, ttype FROM ir_model_fields WHERE store AND NOT (ttype = ANY(%s))", (list(NO_COLUMN),)
+        )
         for model, name, ttype in rows:
             stored.setdefault(model.replace(".", "_"), {})[name] = ttype
     return OdooSchema(columns, installed, stored)

@@ -122,7 +122,9 @@ class LocalCluster:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=100 -c shared_buffers=128MB -c max_wal_size=2GB " + extra_options
         )
-        result = self._run([program("pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60", "-o", options, "start"])
+        result = self._run(
+            [program("pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60", "-o", options, "start"]
+        )
         if result.returncode != 0:
             tail = self.logfile.read_text(errors="replace").strip().splitlines()[-3:] if self.logfile.exists() else []
             raise OperationError(f"PostgreSQL did not start on port {self.port}: {' | '.join(tail) or result.stderr.strip()}")
@@ -143,7 +145,9 @@ def reachable_by_server(directory: Path) -> bool:
         return True
     while not directory.exists():
         directory = directory.parent
-    probe = commands.run(["runuser", "-u", account, "--", "test", "-x", directory], f"probe of {directory}", check=False, timeout=30)
+    probe = commands.run(
+        ["runuser", "-u", account, "--", "test", "-x", directory], f"probe of {directory}", check=False, timeout=30
+    )
     return probe.returncode == 0
 
 

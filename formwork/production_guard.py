@@ -84,8 +84,10 @@ def catalogue(environments: Iterable[KnownEnvironment]) -> Iterator[None]:
 
 def known_environments() -> list[KnownEnvironment]:
     if _catalogue is None:  # fail closed: without a catalogue nothing can be told apart from production
-        raise OperationError("the production guard has no catalogue of environments to compare with "
-                             "(the front-end installs one with production_guard.use_catalogue)")
+        raise OperationError(
+            "the production guard has no catalogue of environments to compare with "
+            "(the front-end installs one with production_guard.use_catalogue)"
+        )
     return list(_catalogue())
 
 
@@ -125,7 +127,8 @@ def environment_databases(action: str, *, production_only: bool = True) -> list[
                 reason = first_line(exc)
                 raise InputError(
                     f"refusing to {action}: production environment '{env.name}' ({env.connection.uri()}) cannot be reached "
-                    f"({reason}) and has no recorded identity, so Formwork cannot tell whether the target is production") from None
+                    f"({reason}) and has no recorded identity, so Formwork cannot tell whether the target is production"
+                ) from None
             identity = env.identity
         found.append((env, identity))
     return found
@@ -145,8 +148,10 @@ def refuse_production(conn: psycopg.Connection, action: str, *datnames: str) -> 
     for environment, prod in production_databases(action):
         for name, identity in named:
             if prod.same_database(identity):
-                raise InputError(f"database '{name}' is the database of production environment '{environment}' "
-                                 f"(same server and oid, whatever the address): Formwork never {action}s production")
+                raise InputError(
+                    f"database '{name}' is the database of production environment '{environment}' "
+                    f"(same server and oid, whatever the address): Formwork never {action}s production"
+                )
 
 
 def refuse_registered(conn: psycopg.Connection, action: str, datname: str, *, replace: bool) -> None:
@@ -159,8 +164,9 @@ def refuse_registered(conn: psycopg.Connection, action: str, datname: str, *, re
         if known.same_database(identity) and (env.production or not replace):
             kind = "production environment" if env.production else "environment"
             how = f"Formwork never {action}s production" if env.production else "add --replace to rebuild it"
-            raise InputError(f"database '{datname}' is the database of {kind} '{env.name}' "
-                             f"(same server and oid, whatever the address): {how}")
+            raise InputError(
+                f"database '{datname}' is the database of {kind} '{env.name}' (same server and oid, whatever the address): {how}"
+            )
 
 
 def refuse_production_server(conn: psycopg.Connection, action: str) -> None:
@@ -168,8 +174,10 @@ def refuse_production_server(conn: psycopg.Connection, action: str) -> None:
     server = identify(conn)
     for environment, prod in production_databases(action):
         if prod.same_server(server):
-            raise InputError(f"server {conn.info.host}:{conn.info.port} is the server of production environment '{environment}' "
-                             f"(same server, whatever the address): a scratch server must be another PostgreSQL server")
+            raise InputError(
+                f"server {conn.info.host}:{conn.info.port} is the server of production environment '{environment}' "
+                f"(same server, whatever the address): a scratch server must be another PostgreSQL server"
+            )
 
 
 def refuse_production_filestore(url: str, action: str, *more: str, label: str = "filestore") -> None:
@@ -179,5 +187,7 @@ def refuse_production_filestore(url: str, action: str, *more: str, label: str = 
     for candidate in (url, *more):
         for env in production:
             if overlaps(candidate, env.filestore_url):
-                raise InputError(f"{label} '{candidate}' overlaps the filestore of production environment '{env.name}' "
-                                 f"({env.filestore_url}): Formwork never {action}s production files")
+                raise InputError(
+                    f"{label} '{candidate}' overlaps the filestore of production environment '{env.name}' "
+                    f"({env.filestore_url}): Formwork never {action}s production files"
+                )

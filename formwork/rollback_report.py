@@ -31,12 +31,31 @@ class RollbackReport:
 
     def trailers(self) -> dict[str, str]:
         """A release rollback's commit trailers."""
-        return {"Rollback-of": self.current or "-", "Requested-by": self.requested_by or "-", "Approved-by": self.approver or "-",
-                "Change": self.change_reference or "-"}
+        return {
+            "Rollback-of": self.current or "-",
+            "Requested-by": self.requested_by or "-",
+            "Approved-by": self.approver or "-",
+            "Change": self.change_reference or "-",
+        }
 
     def markdown(self) -> str:
-        rows = [("rolled back from", self.current or "-"), ("rolled back to", self.previous or "-"), ("requested by", self.requested_by or "-"),
-                ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("approvals", "; ".join(self.approvals) or "-"),
-                ("GitOps commit", f"`{self.commit[:12]}`" if self.commit else "-")]
-        return "\n".join([f"# {self.pipeline.capitalize()} rollback of {self.environment}", "", f"**{self.summary()}**", "",
-                          "| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
+        rows = [
+            ("rolled back from", self.current or "-"),
+            ("rolled back to", self.previous or "-"),
+            ("requested by", self.requested_by or "-"),
+            ("approved by", self.approver or "-"),
+            ("change", self.change_reference or "-"),
+            ("approvals", "; ".join(self.approvals) or "-"),
+            ("GitOps commit", f"`{self.commit[:12]}`" if self.commit else "-"),
+        ]
+        return "\n".join(
+            [
+                f"# {self.pipeline.capitalize()} rollback of {self.environment}",
+                "",
+                f"**{self.summary()}**",
+                "",
+                "| | |",
+                "|---|---|",
+            ]
+            + [f"| {k} | {v} |" for k, v in rows]
+        )

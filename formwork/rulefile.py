@@ -15,8 +15,13 @@ from formwork.errors import InputError
 from formwork.sqlfragment import problem
 
 TYPE_NAMES = {
-    "string": "a string", "object": "a mapping", "array": "a list", "integer": "an integer",
-    "number": "a number", "boolean": "true/false", "null": "null",
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true/false",
+    "null": "null",
 }
 
 

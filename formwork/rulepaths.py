@@ -23,5 +23,7 @@ def confined(value: str, configured: Iterable[str], *, option: str) -> str:
     inside = any((PROJECT_ROOT / folder).resolve() in path.parents for folder in RULE_FOLDERS)
     if inside or path in {Path(file).resolve() for file in configured}:
         return str(path)
-    raise InputError(f"{option} '{value}': a deployed run reads only the project's rules files "
-                     f"({', '.join(folder + '/' for folder in RULE_FOLDERS)}) or those the environment's configuration names")
+    raise InputError(
+        f"{option} '{value}': a deployed run reads only the project's rules files "
+        f"({', '.join(folder + '/' for folder in RULE_FOLDERS)}) or those the environment's configuration names"
+    )

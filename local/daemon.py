@@ -30,8 +30,9 @@ class Daemon:
     def spawn(self, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
         self.pidfile.parent.mkdir(parents=True, exist_ok=True)
         with open(self.logfile, "ab") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True, cwd=cwd)
+            process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd=cwd
+            )
         self.pidfile.write_text(str(process.pid))
         return process
 

@@ -60,19 +60,30 @@ OVERLAYS = ("dev", "test", "staging", "prod")
 def git_env() -> dict[str, str]:
     """An environment where git depends on nothing of the user's: no global config, a fixed identity."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({
-        "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0",
-        "GIT_AUTHOR_NAME": "Formwork", "GIT_AUTHOR_EMAIL": "formwork@localhost",
-        "GIT_COMMITTER_NAME": "Formwork", "GIT_COMMITTER_EMAIL": "formwork@localhost",
-        "LC_ALL": "C",
-    })
+    env.update(
+        {
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_AUTHOR_NAME": "Formwork",
+            "GIT_AUTHOR_EMAIL": "formwork@localhost",
+            "GIT_COMMITTER_NAME": "Formwork",
+            "GIT_COMMITTER_EMAIL": "formwork@localhost",
+            "LC_ALL": "C",
+        }
+    )
     return env
 
 
 def git(cwd: Path | str, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in `cwd`; its stdout (OperationError with git's last line on failure)."""
-    return commands.run(["git", "-c", "commit.gpgsign=false", *args], f"git {args[0]} in {cwd}", cwd=cwd,
-                        env={**git_env(), **(env or {})}, timeout=60).stdout
+    return commands.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        f"git {args[0]} in {cwd}",
+        cwd=cwd,
+        env={**git_env(), **(env or {})},
+        timeout=60,
+    ).stdout
 
 
 def create_gitops_repo(bare: Path, overlays: tuple[str, ...] = OVERLAYS) -> str:
@@ -101,8 +112,13 @@ def pinned_digest(bare: str | Path, overlay: str, image: str = "odoo", branch: s
     """The digest `overlays/<overlay>` pins for `image` on `branch` right now, as a sync would read it."""
     import yaml
 
-    shown = commands.run(["git", "-C", bare, "show", f"{branch}:overlays/{overlay}/kustomization.yaml"], f"git show in {bare}",
-                         env=git_env(), check=False, timeout=60)
+    shown = commands.run(
+        ["git", "-C", bare, "show", f"{branch}:overlays/{overlay}/kustomization.yaml"],
+        f"git show in {bare}",
+        env=git_env(),
+        check=False,
+        timeout=60,
+    )
     if shown.returncode != 0:
         return None
     images = (yaml.safe_load(shown.stdout) or {}).get("images") or []

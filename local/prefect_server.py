@@ -27,7 +27,9 @@ def default_home() -> Path:
 class LocalPrefectServer:
     home: Path  # becomes PREFECT_HOME; holds the SQLite database and the log
     port: int = 4200
-    auth_string: str | None = field(default=None, repr=False)  # "user:password"; None serves the API to anyone who can reach the port
+    auth_string: str | None = field(
+        default=None, repr=False
+    )  # "user:password"; None serves the API to anyone who can reach the port
 
     @property
     def api_url(self) -> str:
@@ -75,7 +77,9 @@ class LocalPrefectServer:
                 return
             self.stop()  # started before the stack had an auth string: restart it with one
         if self.healthy():
-            raise OperationError(f"port {self.port} already serves a Prefect API that this stack did not start; stop it or set FORMWORK_PREFECT_PORT")
+            raise OperationError(
+                f"port {self.port} already serves a Prefect API that this stack did not start; stop it or set FORMWORK_PREFECT_PORT"
+            )
         self.home.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,

@@ -43,8 +43,9 @@ class LocalStack:
         self.home = home or default_home()
         self.settings = self._settings()
         self.postgres = LocalCluster(Path(self.settings.pg_root), self.settings.pg_port, self.settings.pg_password)
-        self.scratch = LocalCluster(Path(self.settings.pg_root).with_name("scratch-postgres"), self.settings.scratch_port,
-                                    self.settings.pg_password)
+        self.scratch = LocalCluster(
+            Path(self.settings.pg_root).with_name("scratch-postgres"), self.settings.scratch_port, self.settings.pg_password
+        )
         self.prefect = LocalPrefectServer(self.home / "prefect", self.settings.prefect_port, self.settings.prefect_auth)
         self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.client_env())
         self.registry = LocalRegistry(self.home / "registry", self.settings.registry_port)
@@ -87,7 +88,9 @@ class LocalStack:
         path = self.settings_file
         if path.exists():
             settings = StackSettings(**json.loads(path.read_text()))
-            if not (settings.prefect_auth and settings.registry_port and settings.odoo_port and settings.scratch_port):  # an older stack.json
+            if not (
+                settings.prefect_auth and settings.registry_port and settings.odoo_port and settings.scratch_port
+            ):  # an older stack.json
                 settings.prefect_auth = settings.prefect_auth or _auth_string()
                 settings.registry_port = settings.registry_port or _prefer(5000)
                 settings.odoo_port = settings.odoo_port or free_port()
@@ -133,8 +136,14 @@ class LocalStack:
         self.postgres.stop()
 
     def status(self) -> dict[str, bool]:
-        return {"postgres": self.postgres.running(), "scratch": self.scratch.running(), "prefect": self.prefect.healthy(), "worker": self.worker.running(),
-                "registry": self.registry.running(), "odoo": self.odoo.running()}
+        return {
+            "postgres": self.postgres.running(),
+            "scratch": self.scratch.running(),
+            "prefect": self.prefect.healthy(),
+            "worker": self.worker.running(),
+            "registry": self.registry.running(),
+            "odoo": self.odoo.running(),
+        }
 
 
 def _auth_string() -> str:

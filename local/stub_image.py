@@ -69,21 +69,35 @@ def put_manifest(host: str, repository: str, reference: str, body: bytes, media_
     _expect(response, 201, f"manifest {repository}:{reference}")
     digest = response.headers["Docker-Content-Digest"]
     if digest != sha256_digest(body):
-        raise OperationError(f"manifest {repository}:{reference}: the registry answered digest {digest}, the body is {sha256_digest(body)}")
+        raise OperationError(
+            f"manifest {repository}:{reference}: the registry answered digest {digest}, the body is {sha256_digest(body)}"
+        )
     return digest
 
 
-def synthetic_manifest(host: str, repository: str, content: bytes, *, architecture: str = "amd64",
-                       files: dict[str, bytes] | None = None, labels: dict[str, str] | None = None) -> bytes:
+def synthetic_manifest(
+    host: str,
+    repository: str,
+    content: bytes,
+    *,
+    architecture: str = "amd64",
+    files: dict[str, bytes] | None = None,
+    labels: dict[str, str] | None = None,
+) -> bytes:
     """Upload the blobs of a one-layer image into `repository`; returns the OCI manifest bytes (not yet PUT).
 
     The layer holds `hello.txt` = `content`, or exactly `files` (path -> bytes) when given.
     """
     layer, diff_id = files_layer_blob(files) if files is not None else layer_blob(content)
     config = json.dumps(
-        {"architecture": architecture, "os": "linux", "config": {"Cmd": ["/bin/true"], **({"Labels": labels} if labels else {})},
-         "rootfs": {"type": "layers", "diff_ids": [diff_id]}},
-        sort_keys=True, separators=(",", ":"),
+        {
+            "architecture": architecture,
+            "os": "linux",
+            "config": {"Cmd": ["/bin/true"], **({"Labels": labels} if labels else {})},
+            "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+        },
+        sort_keys=True,
+        separators=(",", ":"),
     ).encode()
     with httpx.Client(base_url=f"http://{host}", timeout=30) as client:
         config_digest = upload_blob(client, repository, config)
@@ -97,9 +111,16 @@ def synthetic_manifest(host: str, repository: str, content: bytes, *, architectu
     return json.dumps(manifest, indent=3).encode()  # not our own json style: a copy must keep the bytes as they are
 
 
-def push_synthetic_image(host: str, repository: str, tag: str, content: bytes = b"formwork synthetic image\n", *,
-                         architecture: str = "amd64", labels: dict[str, str] | None = None,
-                         files: dict[str, bytes] | None = None) -> str:
+def push_synthetic_image(
+    host: str,
+    repository: str,
+    tag: str,
+    content: bytes = b"formwork synthetic image\n",
+    *,
+    architecture: str = "amd64",
+    labels: dict[str, str] | None = None,
+    files: dict[str, bytes] | None = None,
+) -> str:
     """Push a tiny real image to `host/repository:tag` over HTTP; returns its manifest digest."""
     body = synthetic_manifest(host, repository, content, architecture=architecture, files=files, labels=labels)
     return put_manifest(host, repository, tag, body, OCI_MANIFEST)

@@ -50,7 +50,10 @@ class LocalWorker:
         prefect = Path(sys.executable).with_name("prefect")
         started = self.logfile.stat().st_size if self.logfile.exists() else 0
         process = self.daemon.spawn(
-            [str(prefect), "worker", "start", "--pool", self.pool, "--type", "process", "--name", f"formwork-{os.getpid()}"], env, cwd)
+            [str(prefect), "worker", "start", "--pool", self.pool, "--type", "process", "--name", f"formwork-{os.getpid()}"],
+            env,
+            cwd,
+        )
         if not wait:
             return
         deadline = time.monotonic() + timeout

@@ -36,5 +36,7 @@ def apply_retention(name: str, env: OdooEnvironment, locked: bool) -> tuple[Deci
     """`locked`: under the environment's backup lock (see tasks.concurrency.backup_lock)."""
     store = backup_store(name, env)
     found = catalog.read(store, name)
-    decision, kept = catalog.apply_retention(store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"), locked=locked)
+    decision, kept = catalog.apply_retention(
+        store, found, RetentionPolicy.parse(env.retention, option=f"{name} retention"), locked=locked
+    )
     return decision, kept, found

@@ -42,7 +42,9 @@ def backup_limit(name: str) -> str:
 
 
 def _servers(*servers: OdooEnvironment | ConnectionSpec) -> dict[str, int]:
-    names = {server_limit(s.db_host, s.db_port) if isinstance(s, OdooEnvironment) else server_limit(s.host, s.port) for s in servers}
+    names = {
+        server_limit(s.db_host, s.db_port) if isinstance(s, OdooEnvironment) else server_limit(s.host, s.port) for s in servers
+    }
     return dict.fromkeys(sorted(names), DEFAULT_SERVER_SLOTS)
 
 
@@ -59,8 +61,10 @@ def _ensure(limits: dict[str, int]) -> None:
                     pass  # another run created it a moment ago
                 continue
             if not found.active:
-                raise OperationError(f"concurrency limit '{name}' is switched off (inactive), so it would not hold: "
-                                     "turn it back on in the Prefect UI or with formwork deploy")
+                raise OperationError(
+                    f"concurrency limit '{name}' is switched off (inactive), so it would not hold: "
+                    "turn it back on in the Prefect UI or with formwork deploy"
+                )
 
 
 # A holder renews its lease while it runs; one killed with -9 stops renewing, and its slots come back when the

@@ -47,32 +47,53 @@ def verify_files(store: ObjectStore, manifest: Manifest, into: Path, part: str) 
 
 
 @task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def restore_scratch(environment: str, env: OdooEnvironment, server: ConnectionSpec, scratch: str, files: Path, manifest: Manifest) -> None:
+def restore_scratch(
+    environment: str, env: OdooEnvironment, server: ConnectionSpec, scratch: str, files: Path, manifest: Manifest
+) -> None:
     scratch_server.check(environment, env, server, manifest)  # whoever calls it
     with connect_maintenance(server) as admin:
         databases.drop(admin, scratch)  # a retry of this run starts from nothing
     with server_slots(server, why="restore into scratch"):
-        clone.restore(server, scratch, files / DATABASE, progress=task_progress(), owned_like=env.db_name, source_owner=manifest.database_owner)
+        clone.restore(
+            server,
+            scratch,
+            files / DATABASE,
+            progress=task_progress(),
+            owned_like=env.db_name,
+            source_owner=manifest.database_owner,
+        )
 
 
 @task(name="check the restored database")
 def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, files: Path) -> list[Check]:
     """Counts before rewiring (which adds its own rows), then rewire, then the Odoo checks."""
     with psycopg.connect(**server.on(scratch).kwargs()) as conn:
-        counted = check("row counts match the manifest", drill.row_count_problems(conn, manifest),
-                        f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows")
-        present = check("filestore objects present", drill.attachment_problems(conn, manifest, files),
-                        f"{len(manifest.attachments):,} attachments, sha1 checked")
+        counted = check(
+            "row counts match the manifest",
+            drill.row_count_problems(conn, manifest),
+            f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows",
+        )
+        present = check(
+            "filestore objects present",
+            drill.attachment_problems(conn, manifest, files),
+            f"{len(manifest.attachments):,} attachments, sha1 checked",
+        )
         return [counted, *usable_checks(conn, present)]
 
 
 def usable_checks(conn: psycopg.Connection, files_present: Check) -> list[Check]:
     """Isolate the copy (rewire), then foreign keys, the files check given, and Odoo sanity."""
     rewired = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING]), ISOLATED).apply()
-    return [check("isolated (nothing live)", [str(live) for live in rewired.live], f"{sum(rows for _, rows in rewired.applied):,} rows rewired"),
-            check("foreign keys valid", drill.foreign_key_problems(conn), "all validated"),
-            files_present,
-            check("Odoo sanity", drill.sanity_problems(conn), ", ".join(what for what, _ in drill.SANITY))]
+    return [
+        check(
+            "isolated (nothing live)",
+            [str(live) for live in rewired.live],
+            f"{sum(rows for _, rows in rewired.applied):,} rows rewired",
+        ),
+        check("foreign keys valid", drill.foreign_key_problems(conn), "all validated"),
+        files_present,
+        check("Odoo sanity", drill.sanity_problems(conn), ", ".join(what for what, _ in drill.SANITY)),
+    ]
 
 
 @task(name="drop the scratch database")

@@ -95,8 +95,17 @@ def check_point(server: ConnectionSpec, env: OdooEnvironment, result: PitrDrillR
     """Row counts where a snapshot pins them, then the drill's own checks, with files from the live filestore."""
     with psycopg.connect(**server.on(env.db_name).kwargs()) as conn:
         counted = row_count_check(conn, result, logical)
-        return [counted, *usable_checks(conn, check("filestore objects present", filestore_problems(conn, env),
-                                                     "every file referenced at that point, sha1 checked"))]
+        return [
+            counted,
+            *usable_checks(
+                conn,
+                check(
+                    "filestore objects present",
+                    filestore_problems(conn, env),
+                    "every file referenced at that point, sha1 checked",
+                ),
+            ),
+        ]
 
 
 def row_count_check(conn: psycopg.Connection, result: PitrDrillResult, logical: Catalog | None) -> Check:
@@ -104,10 +113,16 @@ def row_count_check(conn: psycopg.Connection, result: PitrDrillResult, logical: 
     recovered_until = result.last_transaction or result.taken_at
     pinned = [m for m in (logical.complete if logical else []) if recovered_until <= m.taken_at <= result.point]
     if not pinned:
-        return check("row counts at that point", [], f"{len(result.tables)} tables, {sum(result.tables.values()):,} rows "
-                     "(no snapshot pins this point: not compared)")
-    return check("row counts at that point", drill.row_count_problems(conn, pinned[-1]),
-                 f"match backup {pinned[-1].id}: {sum(pinned[-1].tables.values()):,} rows")
+        return check(
+            "row counts at that point",
+            [],
+            f"{len(result.tables)} tables, {sum(result.tables.values()):,} rows (no snapshot pins this point: not compared)",
+        )
+    return check(
+        "row counts at that point",
+        drill.row_count_problems(conn, pinned[-1]),
+        f"match backup {pinned[-1].id}: {sum(pinned[-1].tables.values()):,} rows",
+    )
 
 
 def filestore_problems(conn: psycopg.Connection, env: OdooEnvironment) -> list[str]:

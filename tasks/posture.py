@@ -53,6 +53,8 @@ def facts_of(name: str, env, waiting: int, now: datetime) -> Facts:
 def waiting_by_environment() -> Counter:
     """How many paused runs wait for an approver, by the environment they are about."""
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-            type=FlowRunFilterStateType(any_=[StateType.PAUSED]))), limit=200)
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+            limit=200,
+        )
     return Counter(next((str(run.parameters[key]) for key in ABOUT if run.parameters.get(key)), "") for run in runs)

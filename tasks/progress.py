@@ -37,7 +37,9 @@ class ArtifactProgress:
 
     def _update(self) -> None:
         pct = 100.0 * self.done / self.total if self.total else 100.0
-        update_progress_artifact(self.artifact, progress=min(pct, 100.0), description=f"{self.label}: {self.done:,} of {self.total:,}")
+        update_progress_artifact(
+            self.artifact, progress=min(pct, 100.0), description=f"{self.label}: {self.done:,} of {self.total:,}"
+        )
 
 
 def task_progress() -> Progress:

@@ -47,7 +47,9 @@ def admin(env: OdooEnvironment) -> psycopg.Connection:
 
 
 @task(name="check guards")
-def check_guards(source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str, from_backup: str | None = None) -> list[str]:
+def check_guards(
+    source: str, src: OdooEnvironment, target: str, dst: OdooEnvironment, rules: str, from_backup: str | None = None
+) -> list[str]:
     """Everything that can refuse the run, before anything is written; returns what was measured.
     From a backup, the source is not reached at all: its backup store stands in for it."""
     refuse_production_target(target, dst)
@@ -82,8 +84,10 @@ def _refuse_same_database(source: str, s: psycopg.Connection, target: str, dst: 
     if existing is not None:
         with existing:
             if same_database(s, existing):
-                raise InputError(f"refresh {source} -> {target}: the target is the source database itself "
-                                 "(same server and database under another address)")
+                raise InputError(
+                    f"refresh {source} -> {target}: the target is the source database itself "
+                    "(same server and database under another address)"
+                )
 
 
 def find_backup(source: str, src: OdooEnvironment, backup_id: str) -> Manifest:
@@ -139,7 +143,11 @@ def refresh_run_of(dst: OdooEnvironment, database: str | None = None) -> str | N
 @task(name="describe the target")
 def describe_target(dst: OdooEnvironment) -> str:
     with admin(dst) as conn:
-        size = conn.execute("SELECT pg_size_pretty(pg_database_size(%s))", (dst.db_name,)).fetchone() if swap.exists(conn, dst.db_name) else None
+        size = (
+            conn.execute("SELECT pg_size_pretty(pg_database_size(%s))", (dst.db_name,)).fetchone()
+            if swap.exists(conn, dst.db_name)
+            else None
+        )
     if size is None:
         return f"`{dst.db_name}` does not exist yet: nothing is replaced."
     with psycopg.connect(**dst.connection().kwargs()) as conn:
@@ -161,8 +169,15 @@ def clone_database(src: OdooEnvironment, dst: OdooEnvironment, side: str, scratc
     with server_slots(src, dst, why="clone"):
         with snapshot(src.connection(), "source") as (snapshot_id, facts):
             clone.dump(src.connection(), scratch / DATABASE, progress=task_progress(), snapshot=snapshot_id)
-        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True,
-                      owned_like=dst.db_name, source_owner=facts.database_owner)
+        clone.restore(
+            side_spec(dst, "postgres"),
+            side,
+            scratch / DATABASE,
+            progress=task_progress(),
+            defer_indexes=True,
+            owned_like=dst.db_name,
+            source_owner=facts.database_owner,
+        )
     return facts.tables
 
 
@@ -172,7 +187,9 @@ def copy_filestore(src: OdooEnvironment, side_url: str) -> int:
 
 
 @task(name="restore the backup beside the target", retries=2, retry_delay_seconds=10, retry_condition_fn=retry_transient)
-def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side: str, side_url: str, backup_id: str, scratch: Path) -> Manifest:
+def restore_backup(
+    source: str, src: OdooEnvironment, dst: OdooEnvironment, side: str, side_url: str, backup_id: str, scratch: Path
+) -> Manifest:
     """Every file verified against the manifest first; production is not read at all. Indexes as in clone_database."""
     store, manifest = backup_store(source, src), find_backup(source, src, backup_id)
     with admin(dst) as conn:
@@ -181,8 +198,15 @@ def restore_backup(source: str, src: OdooEnvironment, dst: OdooEnvironment, side
     if problems:
         raise OperationError(f"backup {manifest.id} failed verification: " + "; ".join(problems[:3]))
     with server_slots(dst, why="restore backup"):
-        clone.restore(side_spec(dst, "postgres"), side, scratch / DATABASE, progress=task_progress(), defer_indexes=True,
-                      owned_like=dst.db_name, source_owner=manifest.database_owner)
+        clone.restore(
+            side_spec(dst, "postgres"),
+            side,
+            scratch / DATABASE,
+            progress=task_progress(),
+            defer_indexes=True,
+            owned_like=dst.db_name,
+            source_owner=manifest.database_owner,
+        )
     filestore.copy_all(LocalDirectoryStore(path=str(scratch / FILESTORE)), open_folder(side_url), task_progress())
     return manifest
 
@@ -196,8 +220,9 @@ def build_indexes(dst: OdooEnvironment, side: str, scratch: Path) -> None:
 @task(name="mask the copy")
 def mask_copy(dst: OdooEnvironment, side: str, side_url: str, rules: str) -> MaskReport:
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
-        return Masker(conn, load_masking_rules(rules, dst), masking_salt(), open_folder(side_url),
-                      dst.staging_login_password()).run(task_progress())
+        return Masker(
+            conn, load_masking_rules(rules, dst), masking_salt(), open_folder(side_url), dst.staging_login_password()
+        ).run(task_progress())
 
 
 @task(name="rewire the copy")
@@ -207,8 +232,11 @@ def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> Rewir
         conn.execute("DELETE FROM ir_config_parameter WHERE key = 'formwork.rewired_for'")
         report = Rewirer(conn, load_rewiring_rules([DEFAULT_REWIRING, *dst.rewiring_rules]), settings_for(target, dst)).apply()
         for key, value in (("formwork.refresh_run", run), (REFRESH_RECORD, "{}")):  # the record is filled in once masked
-            conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
-                         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (key, value))
+            conn.execute(
+                "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (key, value),
+            )
         conn.commit()
     if report.live:
         raise OperationError("the copy still has live endpoints: " + ", ".join(live.rule.name for live in report.live))
@@ -216,14 +244,21 @@ def rewire_copy(target: str, dst: OdooEnvironment, side: str, run: str) -> Rewir
 
 
 @task(name="record the refresh in the copy")
-def record_refresh(dst: OdooEnvironment, side: str, source: str, approver: str, change_reference: str, rules: str,
-                   masked: MaskReport, run: str) -> None:
+def record_refresh(
+    dst: OdooEnvironment, side: str, source: str, approver: str, change_reference: str, rules: str, masked: MaskReport, run: str
+) -> None:
     """The copy says where it came from (formwork.posture reads it): when, from where, approved by whom, which
     masking rules, what the leak check searched. Written before the swap, so it goes live with the copy."""
     text = Path(rules).read_bytes() if Path(rules).is_file() else b""
-    record = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "source": source, "approver": approver,
-              "change": change_reference, "rules": f"{Path(rules).name}@{hashlib.sha256(text).hexdigest()[:12]}",
-              "leak_check": f"passed: {masked.originals:,} originals searched for, none found", "run": run}
+    record = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "approver": approver,
+        "change": change_reference,
+        "rules": f"{Path(rules).name}@{hashlib.sha256(text).hexdigest()[:12]}",
+        "leak_check": f"passed: {masked.originals:,} originals searched for, none found",
+        "run": run,
+    }
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
         conn.execute("UPDATE ir_config_parameter SET value = %s WHERE key = %s", (json.dumps(record), REFRESH_RECORD))
 
@@ -236,7 +271,9 @@ def verify_counts(expected: dict[str, int], dst: OdooEnvironment, side: str, rem
     with psycopg.connect(**side_spec(dst, side).kwargs()) as conn:
         found = row_counts(conn)
     wanted = {table: rows - removed.get(table, 0) for table, rows in expected.items() if table not in rewired}
-    wrong = [f"{table} {found.get(table)} (expected {rows})" for table, rows in sorted(wanted.items()) if found.get(table) != rows]
+    wrong = [
+        f"{table} {found.get(table)} (expected {rows})" for table, rows in sorted(wanted.items()) if found.get(table) != rows
+    ]
     wrong += [f"{table} (not in the source)" for table in sorted(set(found) - set(wanted) - rewired)]
     if wrong:
         raise OperationError("the copy does not match the source: " + "; ".join(wrong[:5]))

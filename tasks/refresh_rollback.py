@@ -22,12 +22,16 @@ def check_rollback_guards(target: str, dst: OdooEnvironment) -> None:
 def describe_copies(dst: OdooEnvironment) -> tuple[str, str]:
     """The live copy and the previous one, each with the refresh run that made it when known."""
     previous = swap.previous_name(dst.db_name)
-    return _described(dst, dst.db_name), f"{_described(dst, previous)}, swapped in as `{dst.db_name}`; the replaced copy is kept as `{previous}`"
+    return _described(
+        dst, dst.db_name
+    ), f"{_described(dst, previous)}, swapped in as `{dst.db_name}`; the replaced copy is kept as `{previous}`"
 
 
 def _described(dst: OdooEnvironment, database: str) -> str:
     run = refresh_run_of(dst, database)
-    return f"database `{database}`" + (f" (refresh run {run})" if run else "") + (" and its filestore" if dst.filestore_url else "")
+    return (
+        f"database `{database}`" + (f" (refresh run {run})" if run else "") + (" and its filestore" if dst.filestore_url else "")
+    )
 
 
 @task(name="swap the previous copy back in")

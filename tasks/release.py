@@ -26,7 +26,9 @@ MODULES = "org.odoo.modules"  # image label: {module: version}, written by the b
 
 def repo(name: str, env: OdooEnvironment) -> GitOpsRepo:
     if not (env.gitops_repo and env.gitops_overlay and env.image_repository):
-        raise InputError(f"environment '{name}' is not set up for releases: it needs --gitops-repo, --gitops-overlay and --image-repository")
+        raise InputError(
+            f"environment '{name}' is not set up for releases: it needs --gitops-repo, --gitops-overlay and --image-repository"
+        )
     return _clone_of(env.gitops_repo)
 
 
@@ -56,8 +58,10 @@ def check_upstream(image: ImageRef, name: str, env: OdooEnvironment, upstream_na
     """The same digest, not a rebuild: production takes only what staging runs."""
     there = repo(upstream_name, upstream).current(upstream.gitops_overlay, IMAGE)
     if there != image.digest:
-        raise InputError(f"promote to {name}: {image.digest} is not what {upstream_name} runs ({there or 'nothing pinned'}); "
-                         f"promote it to {upstream_name} first")
+        raise InputError(
+            f"promote to {name}: {image.digest} is not what {upstream_name} runs ({there or 'nothing pinned'}); "
+            f"promote it to {upstream_name} first"
+        )
 
 
 @task(name="check the release window")
@@ -79,9 +83,11 @@ def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, 
         waited = wait_until_open(calendar, task_progress())
         return f"open ({calendar.company}) after waiting {waited.total_seconds():.0f} s for {freeze.name} to end", None
     if not emergency_reason:
-        raise InputError(f"promote to {name}: frozen for {freeze.name} until {freeze.ends:%a %d %b %H:%M %Z}; "
-                         f"next open slot {opens:%a %d %b %Y %H:%M %Z} (wait for it with --wait-for-window, "
-                         "or an emergency override: a reason and a second approver)")
+        raise InputError(
+            f"promote to {name}: frozen for {freeze.name} until {freeze.ends:%a %d %b %H:%M %Z}; "
+            f"next open slot {opens:%a %d %b %Y %H:%M %Z} (wait for it with --wait-for-window, "
+            "or an emergency override: a reason and a second approver)"
+        )
     return f"EMERGENCY OVERRIDE of {freeze.name} asked for: {emergency_reason}", freeze.name
 
 
@@ -89,16 +95,22 @@ def check_window(name: str, env: OdooEnvironment, emergency_reason: str | None, 
 def copy_image(image: ImageRef, name: str, env: OdooEnvironment) -> str:
     target = ImageRef.parse(env.image_repository, option=f"{name} image repository")
     if target.registry != image.registry:
-        raise InputError(f"promote to {name}: {image.registry} and {target.registry} are different registries (copy across registries is not supported yet)")
+        raise InputError(
+            f"promote to {name}: {image.registry} and {target.registry} are different registries (copy across registries is not supported yet)"
+        )
     with Registry(image.registry) as registry:
         registry.copy(image.digest, image.repository, target.repository, tag=name)
     return f"{target.registry}/{target.repository}"
 
 
 @task(name="pin the digest in the GitOps overlay", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_unless_refused)
-def pin(name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str], over: str | None) -> str:
+def pin(
+    name: str, env: OdooEnvironment, digest: str, new_name: str, message: str, trailers: dict[str, str], over: str | None
+) -> str:
     """`over`: the digest the change was approved over; anything else pinned now refuses (nothing changes)."""
-    return repo(name, env).pin(env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers, over=over)
+    return repo(name, env).pin(
+        env.gitops_overlay, digest, new_name=new_name, image=IMAGE, message=message, trailers=trailers, over=over
+    )
 
 
 @task(name="wait for the rollout")
@@ -135,4 +147,8 @@ def schema_changes(image: ImageRef, name: str, env: OdooEnvironment, previous: s
     with Registry(image.registry) as registry:
         new = json.loads(registry.labels(image.repository, image.digest).get(MODULES) or "{}")
         old = json.loads(registry.labels(running_repo, previous).get(MODULES) or "{}")
-    return [f"{module} {old.get(module, '(new)')} → {version}" for module, version in sorted(new.items()) if old.get(module) != version]
+    return [
+        f"{module} {old.get(module, '(new)')} → {version}"
+        for module, version in sorted(new.items())
+        if old.get(module) != version
+    ]

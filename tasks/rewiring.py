@@ -17,8 +17,13 @@ DEFAULT_BASE_URL = "http://localhost:8069"
 
 def settings_for(name: str, env: OdooEnvironment) -> Settings:
     host, _, port = env.mail_catcher.rpartition(":")
-    return Settings(environment=name, base_url=env.base_url or DEFAULT_BASE_URL, mail_host=host, mail_port=int(port),
-                    cron_allowlist=tuple(env.cron_allowlist))
+    return Settings(
+        environment=name,
+        base_url=env.base_url or DEFAULT_BASE_URL,
+        mail_host=host,
+        mail_port=int(port),
+        cron_allowlist=tuple(env.cron_allowlist),
+    )
 
 
 def _rewirer(conn: psycopg.Connection, name: str, env: OdooEnvironment) -> Rewirer:

@@ -27,7 +27,13 @@ def create_schema(dsn: str, building: str) -> None:
     builder.create_schema(_conninfo(dsn, building))
 
 
-@task(name="load table group", task_run_name="load {group}", retries=1, retry_delay_seconds=2, retry_condition_fn=retry_unless_refused)
+@task(
+    name="load table group",
+    task_run_name="load {group}",
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=retry_unless_refused,
+)
 def load_group(dsn: str, building: str, group: str, scale: int, seed: int) -> dict[str, int]:
     """One group of tables in one transaction, so a retry starts from empty tables."""
     plan = SeedPlan(scale, seed)

@@ -136,8 +136,11 @@ def s3_server():
 def s3_bucket(s3_server):
     name = f"fw-{uuid.uuid4().hex[:12]}"
     client = boto3.client(
-        "s3", endpoint_url=s3_server.endpoint, region_name="us-east-1",
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+        "s3",
+        endpoint_url=s3_server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
     )
     client.create_bucket(Bucket=name)
     return name
@@ -181,7 +184,11 @@ def run_formwork(prefect_api, tmp_path):
         full_env.update(env or {})
         return subprocess.run(
             [*FORMWORK, *args],
-            capture_output=True, text=True, env=checkout_env(full_env), timeout=timeout, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=checkout_env(full_env),
+            timeout=timeout,
+            cwd=tmp_path,
         )
 
     return run

@@ -38,7 +38,9 @@ def test_retention_over_a_simulated_calendar_keeps_exactly_what_the_policy_says(
     killed = write_backup(store, date(2026, 11, 20), complete=False)
     store.put_bytes("drills/20261124T020000Z-x.json", b"{}")  # drill records are not backups
 
-    decision, refused = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("7d,4w,3m"), locked=True)
+    decision, refused = catalog.apply_retention(
+        store, catalog.read(store, "prod"), RetentionPolicy.parse("7d,4w,3m"), locked=True
+    )
 
     kept_days = [date(2026, 11, d) for d in range(18, 25)]  # 7 daily
     kept_days += [date(2026, 11, 15), date(2026, 11, 8)]  # newest of ISO weeks 46 and 45 (weeks 48 and 47 already kept)
@@ -61,12 +63,19 @@ def test_an_unfinished_backup_is_listed_as_incomplete_and_never_chosen(store):
 
 
 def test_object_lock_keeps_removed_backups_as_locked_versions(s3_server):
-    client = boto3.client("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1",
-                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
     bucket = "fw-locked-backups"
     client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
-    client.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}})
+    client.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}},
+    )
     store = s3_store(s3_server.endpoint, bucket, prefix="backups/prod")
     old, new = write_backup(store, date(2026, 11, 23)), write_backup(store, date(2026, 11, 24))
 

@@ -29,12 +29,23 @@ def prod(pg, pg_other, seeded_source, prefect_api, tmp_path):
     """A production environment on the seeded database with a local backup store, drilled on the other server; its name."""
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     tier=1, production=True, scratch_dsn=pg_other.dsn()))
+    catalogue.add(
+        EnvironmentSpec(
+            name,
+            pg.dsn(source),
+            filestore=f"file://{files}",
+            backup_store=f"file://{tmp_path}/backups",
+            tier=1,
+            production=True,
+            scratch_dsn=pg_other.dsn(),
+        )
+    )
     return name
 
 
-def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, pg_other, seeded_source, prod, run_formwork, prefect_api, tmp_path):
+def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(
+    pg, pg_other, seeded_source, prod, run_formwork, prefect_api, tmp_path
+):
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         before = conn.execute(DIGEST).fetchone()[0]
         partners = conn.execute("SELECT count(*) FROM res_partner").fetchone()[0]
@@ -56,8 +67,16 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(pg, 
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         assert conn.execute(DIGEST).fetchone()[0] == before
     report = latest_report(prefect_api, "drill-report")
-    for check in ("backup files match the manifest", "row counts match the manifest", "isolated (nothing live)", "foreign keys valid",
-                  "filestore objects present", "Odoo sanity", "RPO within target", "RTO within target"):
+    for check in (
+        "backup files match the manifest",
+        "row counts match the manifest",
+        "isolated (nothing live)",
+        "foreign keys valid",
+        "filestore objects present",
+        "Odoo sanity",
+        "RPO within target",
+        "RTO within target",
+    ):
         assert f"| {check} | pass |" in report, check
     assert backup_id in latest_report(prefect_api, "backup-report")
 
@@ -122,8 +141,17 @@ def test_a_failed_drill_calls_the_alert_webhook(pg, pg_other, seeded_source, pre
     receiver = WebhookReceiver()
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups",
-                                     alert_webhook=receiver.url("/hook-secret-token"), production=True, scratch_dsn=pg_other.dsn()))
+    catalogue.add(
+        EnvironmentSpec(
+            name,
+            pg.dsn(source),
+            filestore=f"file://{files}",
+            backup_store=f"file://{tmp_path}/backups",
+            alert_webhook=receiver.url("/hook-secret-token"),
+            production=True,
+            scratch_dsn=pg_other.dsn(),
+        )
+    )
     try:
         _, root = backed_up(name)
         (root / "database" / "toc.dat").write_bytes(b"not a dump")
@@ -141,8 +169,11 @@ def test_backup_and_drill_over_s3_on_another_server(pg, pg_other, seeded_source,
     s3_store(s3_server.endpoint, s3_bucket, prefix="").save(s3_block_name(s3_bucket), overwrite=True)
     source, files = seeded_source
     name = f"p-{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}",
-                                     production=True))
+    catalogue.add(
+        EnvironmentSpec(
+            name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"s3://{s3_bucket}/backups/{name}", production=True
+        )
+    )
     manifest = backup(environment=name)
     result = dr_drill(environment=name, scratch_dsn=pg_other.dsn("postgres"))
     assert result.passed and result.backup_id == manifest.id and result.rto is not None

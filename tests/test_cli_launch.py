@@ -21,8 +21,13 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     name = f"launch-{uuid.uuid4().hex[:6]}"
     catalogue.add(EnvironmentSpec(name, pg.dsn("postgres")))
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    listed = subprocess.run([*FORMWORK, "env", "list"], env=checkout_env({**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")}),
-                            capture_output=True, text=True, timeout=60)
+    listed = subprocess.run(
+        [*FORMWORK, "env", "list"],
+        env=checkout_env({**env, "FORMWORK_HOME": str(home), "PREFECT_HOME": str(tmp_path / "ph")}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert listed.returncode == 0, listed.stderr
     assert name in listed.stdout
     assert "temporary server" not in listed.stderr and "telemetry" not in listed.stderr, listed.stderr

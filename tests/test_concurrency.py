@@ -28,8 +28,17 @@ def busy(pg, pg_other, seeded_source, prefect_api, tmp_path):
     source, files = seeded_source
     names = [f"c{uuid.uuid4().hex[:6]}" for _ in range(2)]
     for name in names:
-        catalogue.add(EnvironmentSpec(name, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp_path}/backups/{name}",
-                                         tier=1, production=True, scratch_dsn=pg_other.dsn("postgres")))
+        catalogue.add(
+            EnvironmentSpec(
+                name,
+                pg.dsn(source),
+                filestore=f"file://{files}",
+                backup_store=f"file://{tmp_path}/backups/{name}",
+                tier=1,
+                production=True,
+                scratch_dsn=pg_other.dsn("postgres"),
+            )
+        )
     limits = [server_limit("127.0.0.1", pg.port), environment_limit(names[0])]
     with get_client(sync_client=True) as client:
         for limit in limits:
@@ -50,7 +59,9 @@ def in_thread(function, **parameters) -> tuple[threading.Thread, list]:
 
 
 def running_tasks(api: httpx.Client, flow_run_name: str, task_prefix: str) -> list[dict]:
-    runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [flow_run_name]}, "state": {"type": {"any_": ["RUNNING"]}}}}).json()
+    runs = api.post(
+        "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [flow_run_name]}, "state": {"type": {"any_": ["RUNNING"]}}}}
+    ).json()
     tasks = api.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": [r["id"] for r in runs]}}}).json() if runs else []
     return [t for t in tasks if t["name"].startswith(task_prefix)]
 
@@ -84,20 +95,33 @@ def test_two_backups_on_one_server_take_turns_and_a_drill_waits_for_its_environm
         with concurrency(server):  # another heavy job holds the server's only slot
             first, first_state = in_thread(backup, environment=name)
             second, second_state = in_thread(backup, environment=other)
-            wait_until(lambda: len(running_tasks(api, f"backup-{name}", "take a backup")) + len(running_tasks(api, f"backup-{other}", "take a backup")) == 2)
+            wait_until(
+                lambda: (
+                    len(running_tasks(api, f"backup-{name}", "take a backup"))
+                    + len(running_tasks(api, f"backup-{other}", "take a backup"))
+                    == 2
+                )
+            )
             time.sleep(2)
             assert not any(path.is_file() for path in (tmp_path / "backups").rglob("*")), "a backup ran without a slot"
         for thread in (first, second):
             thread.join(timeout=240)
         states = [first_state[0], second_state[0]]
         assert all(state.is_completed() for state in states), states
-        wait_until(lambda: all(len(slot_messages(api, s.state_details.flow_run_id)) == 2 for s in states), 30)  # logs arrive in batches
+        wait_until(
+            lambda: all(len(slot_messages(api, s.state_details.flow_run_id)) == 2 for s in states), 30
+        )  # logs arrive in batches
         (a_taken, a_released), (b_taken, b_released) = (slot_times(api, s.state_details.flow_run_id, "backup") for s in states)
         assert a_released <= b_taken or b_released <= a_taken, "the two backups held the server at the same time"
 
         with concurrency(environment):  # a refresh of this environment holds it
             drill, drill_state = in_thread(dr_drill, environment=name)
-            wait_until(lambda: api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [f"drill-{name}"]}, "state": {"type": {"any_": ["RUNNING"]}}}}).json())
+            wait_until(
+                lambda: api.post(
+                    "/flow_runs/filter",
+                    json={"flow_runs": {"name": {"any_": [f"drill-{name}"]}, "state": {"type": {"any_": ["RUNNING"]}}}},
+                ).json()
+            )
             time.sleep(3)
             assert not running_tasks(api, f"drill-{name}", "drop scratch databases") and not drill_state, "the drill did not wait"
         drill.join(timeout=240)

@@ -24,8 +24,12 @@ pytestmark = pytest.mark.slow
 def test_demo_runs_and_stops():
     home = Path(tempfile.mkdtemp(prefix="formwork-demo-"))
     os.chmod(home, 0o755)
-    env = {**os.environ, "FORMWORK_HOME": str(home / ".formwork"), "FORMWORK_PG_PORT": str(free_port()),
-           "FORMWORK_PREFECT_PORT": str(free_port())}
+    env = {
+        **os.environ,
+        "FORMWORK_HOME": str(home / ".formwork"),
+        "FORMWORK_PG_PORT": str(free_port()),
+        "FORMWORK_PREFECT_PORT": str(free_port()),
+    }
     env.pop("PREFECT_API_URL", None)
     env = checkout_env(env)
     try:
@@ -39,7 +43,10 @@ def test_demo_runs_and_stops():
         assert "refresh prod -> staging: done" in result.stdout
         assert "drill prod from backup" in result.stdout and ": PASSED" in result.stdout
         assert "SHA-256 mismatch" in result.stderr
-        assert "drill prod to the end of the archive from pgBackRest backup" in result.stdout and "pgbackrest check passed" in result.stdout
+        assert (
+            "drill prod to the end of the archive from pgBackRest backup" in result.stdout
+            and "pgbackrest check passed" in result.stdout
+        )
         assert "deployment refresh/refresh\n  schedule nightly-staging: 0 2 * * * (Europe/London) paused" in result.stdout
         assert "refresh-prod-to-staging is Suspended" in result.stdout and "formwork approve " in result.stdout
         built = result.stdout.split("the one image, by digest: ")[1].split()[0]
@@ -56,11 +63,18 @@ def test_demo_runs_and_stops():
         password = json.loads(settings)["pg_password"]
         assert password not in result.stdout + result.stderr
         assert json.loads(settings)["prefect_auth"] not in result.stdout + result.stderr
-        through_odoo = "through Odoo Server 17.0" in result.stdout  # real Odoo when the demo finds it (FORMWORK_ODOO_BIN, ../shared/odoo)
+        through_odoo = (
+            "through Odoo Server 17.0" in result.stdout
+        )  # real Odoo when the demo finds it (FORMWORK_ODOO_BIN, ../shared/odoo)
         assert through_odoo or os.environ.get("FORMWORK_REQUIRE_ODOO") != "1", result.stdout[-3000:]
         with psycopg.connect(f"postgresql://postgres:{password}@127.0.0.1:{env['FORMWORK_PG_PORT']}/prod") as conn:
             if through_odoo:
-                assert conn.execute("SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN ('hr', 'account', 'project')").fetchone()[0] == 3
+                assert (
+                    conn.execute(
+                        "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN ('hr', 'account', 'project')"
+                    ).fetchone()[0]
+                    == 3
+                )
                 assert conn.execute("SELECT count(*) FROM hr_employee WHERE name = 'Maria Keller'").fetchone()[0] == 1
             else:
                 assert conn.execute("SELECT count(*) FROM res_partner").fetchone()[0] > 9000
@@ -75,5 +89,7 @@ def test_demo_runs_and_stops():
         assert stopped.returncode == 0, stopped.stderr
         status = subprocess.run([*FORMWORK, "local", "status"], env=env, capture_output=True, text=True, timeout=60)
         shutil.rmtree(home, ignore_errors=True)
-        assert "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout and "worker    stopped" in status.stdout
+        assert (
+            "postgres  stopped" in status.stdout and "prefect   stopped" in status.stdout and "worker    stopped" in status.stdout
+        )
         assert "registry  stopped" in status.stdout and "odoo      stopped" in status.stdout

@@ -24,10 +24,20 @@ def estate(prefect_api):
     tag = uuid.uuid4().hex[:6]
     names = {"prod": f"d{tag}-prod", "staging": f"d{tag}-staging", "qa": f"d{tag}-qa"}
     host = f"db-{tag}.invalid"
-    catalogue.add(EnvironmentSpec(names["prod"], f"postgresql://odoo@{host}:5432/prod", backup_store="file:///tmp/x/prod",
-                                     tier=1, production=True))
-    catalogue.add(EnvironmentSpec(names["staging"], f"postgresql://odoo@{host}:5432/staging", backup_store="file:///tmp/x/staging",
-                                     tier=2, refresh_from=names["prod"]))
+    catalogue.add(
+        EnvironmentSpec(
+            names["prod"], f"postgresql://odoo@{host}:5432/prod", backup_store="file:///tmp/x/prod", tier=1, production=True
+        )
+    )
+    catalogue.add(
+        EnvironmentSpec(
+            names["staging"],
+            f"postgresql://odoo@{host}:5432/staging",
+            backup_store="file:///tmp/x/staging",
+            tier=2,
+            refresh_from=names["prod"],
+        )
+    )
     catalogue.add(EnvironmentSpec(names["qa"], f"postgresql://odoo@{host}:5433/qa", tier=3, refresh_from=names["prod"]))
     yield names, host
     for name in names.values():
@@ -52,7 +62,9 @@ def test_deploy_registers_every_flow_with_schedules_pool_and_limits_idempotently
     first = run_formwork(*args)
     assert first.returncode == 0, first.stderr
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
-        deployments = {f"{d['name']}": d for d in api.post("/deployments/filter", json={"work_pools": {"name": {"any_": [pool]}}}).json()}
+        deployments = {
+            f"{d['name']}": d for d in api.post("/deployments/filter", json={"work_pools": {"name": {"any_": [pool]}}}).json()
+        }
         assert set(deployments) == {entry.name for entry in FLOWS}
         assert api.get(f"/work_pools/{pool}").json()["type"] == "process"
         refresh = schedules_by_slug(api, deployments["refresh"])
@@ -77,24 +89,32 @@ def test_deploy_registers_every_flow_with_schedules_pool_and_limits_idempotently
         deploy(DeployOptions(pool=pool, timezone="America/Chicago", nightly_at="01:30", server_slots=3), again.append)
         assert f"work pool {pool} (process): unchanged" in again
         assert f"concurrency limit db-server:{host}:5432 = 3: unchanged" in again
-        redeployed = {d["name"]: d for d in api.post("/deployments/filter", json={"work_pools": {"name": {"any_": [pool]}}}).json()}
+        redeployed = {
+            d["name"]: d for d in api.post("/deployments/filter", json={"work_pools": {"name": {"any_": [pool]}}}).json()
+        }
         assert {n: d["id"] for n, d in redeployed.items()} == {n: d["id"] for n, d in deployments.items()}
         assert set(schedules_by_slug(api, redeployed["backup"])) == set(backups)
 
 
 def test_bad_input_is_one_line_and_exit_2(formwork_here, estate):
     result = formwork_here("deploy", "--timezone", "Mars/Olympus")
-    assert result.returncode == 2 and result.stderr == "formwork: --timezone 'Mars/Olympus': not an IANA time zone (e.g. Europe/London, America/Chicago)\n"
+    assert (
+        result.returncode == 2
+        and result.stderr == "formwork: --timezone 'Mars/Olympus': not an IANA time zone (e.g. Europe/London, America/Chicago)\n"
+    )
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"nightly_at": "25:00"}, "--nightly-at '25:00': use HH:MM"),
-    ({"server_slots": 0}, "--server-slots '0': at least 1"),
-    ({"pool_type": "kubernetes", "image": "registry.example.com/formwork/runner:latest"}, "pin the image by digest"),
-    ({"pool_type": "docker"}, "give the runner image by digest"),
-    ({"pool_type": "nomad"}, "--pool-type 'nomad': choose one of process, kubernetes, docker"),
-    ({"notify_webhook": "hooks.example.com/services/T0/B0/sEcReTtOkEn"}, "--notify-webhook: expected an http"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"nightly_at": "25:00"}, "--nightly-at '25:00': use HH:MM"),
+        ({"server_slots": 0}, "--server-slots '0': at least 1"),
+        ({"pool_type": "kubernetes", "image": "registry.example.com/formwork/runner:latest"}, "pin the image by digest"),
+        ({"pool_type": "docker"}, "give the runner image by digest"),
+        ({"pool_type": "nomad"}, "--pool-type 'nomad': choose one of process, kubernetes, docker"),
+        ({"notify_webhook": "hooks.example.com/services/T0/B0/sEcReTtOkEn"}, "--notify-webhook: expected an http"),
+    ],
+)
 def test_bad_input_is_refused_before_anything_is_registered(estate, prefect_api, options, message):
     from formwork.errors import InputError
 
@@ -120,8 +140,10 @@ def test_container_pools_pin_the_runner_image_by_digest(estate, prefect_api, poo
             pod = template["job_configuration"]["job_manifest"]["spec"]["template"]["spec"]
             assert (template["job_configuration"]["namespace"], pod["serviceAccountName"]) == ("formwork", "formwork-runner")
             container = pod["containers"][0]
-            assert container["image"] == DIGEST and container["resources"] == {"limits": {"cpu": "2", "memory": "4Gi"},
-                                                                              "requests": {"cpu": "500m", "memory": "1Gi"}}
+            assert container["image"] == DIGEST and container["resources"] == {
+                "limits": {"cpu": "2", "memory": "4Gi"},
+                "requests": {"cpu": "500m", "memory": "1Gi"},
+            }
         else:
             assert template["job_configuration"]["image"] == DIGEST
         refresh = api.get("/deployments/name/refresh/refresh").json()
@@ -135,10 +157,16 @@ def test_archived_environments_get_a_watch_three_times_per_rpo_period():
     from blocks.odoo_environment import OdooEnvironment
     from deployments.schedules import plan
 
-    estate = {"prod": OdooEnvironment(db_host="db", db_name="prod", tier=1, production=True, backup_store_url="file:///b/prod"),
-              "erp2": OdooEnvironment(db_host="db", db_name="erp2", tier=2, backup_store_url="file:///b/erp2"),
-              "qa": OdooEnvironment(db_host="db", db_name="qa", tier=3)}
-    watches = {s.slug: s for s in plan(estate, "Europe/London", "02:00", "ops", frozenset({"prod", "erp2"})) if s.deployment == "pitr_watch"}
+    estate = {
+        "prod": OdooEnvironment(db_host="db", db_name="prod", tier=1, production=True, backup_store_url="file:///b/prod"),
+        "erp2": OdooEnvironment(db_host="db", db_name="erp2", tier=2, backup_store_url="file:///b/erp2"),
+        "qa": OdooEnvironment(db_host="db", db_name="qa", tier=3),
+    }
+    watches = {
+        s.slug: s
+        for s in plan(estate, "Europe/London", "02:00", "ops", frozenset({"prod", "erp2"}))
+        if s.deployment == "pitr_watch"
+    }
     assert {slug: s.cron for slug, s in watches.items()} == {"watch-prod": "*/5 * * * *", "watch-erp2": "*/20 * * * *"}
     assert watches["watch-prod"].parameters == {"environment": "prod"}
     assert not [s for s in plan(estate, "Europe/London", "02:00", "ops") if s.deployment == "pitr_watch"]

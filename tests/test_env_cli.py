@@ -27,9 +27,20 @@ def assert_refused(result, *needles: str) -> None:
 def test_add_show_list_remove_with_password_in_secret_block(run_formwork, prefect_api):
     name = unique()
     added = run_formwork(
-        "env", "add", name, "--dsn", f"postgresql://odoo:{PASSWORD}@db.internal:5433/{name}?sslmode=require",
-        "--filestore", "s3://erp-files/prod/filestore", "--backup-store", "file:///srv/backups",
-        "--base-url", "https://erp.example.com", "--tier", "1", "--production",
+        "env",
+        "add",
+        name,
+        "--dsn",
+        f"postgresql://odoo:{PASSWORD}@db.internal:5433/{name}?sslmode=require",
+        "--filestore",
+        "s3://erp-files/prod/filestore",
+        "--backup-store",
+        "file:///srv/backups",
+        "--base-url",
+        "https://erp.example.com",
+        "--tier",
+        "1",
+        "--production",
     )
     assert added.returncode == 0, added.stderr
     assert PASSWORD not in added.stdout + added.stderr
@@ -73,14 +84,27 @@ def test_without_password_no_secret_is_stored_and_targets_can_be_overridden(form
         (["--dsn", "postgresql://db.internal:5432"], ["--dsn", "no database name"]),
         (["--dsn", "postgresql://db/x", "--tier", "4"], ["--tier", "'4'", "unknown tier"]),
         (["--dsn", "postgresql://db/x", "--tier", "gold"], ["--tier", "'gold'"]),
-        (["--dsn", "postgresql://db/x", "--filestore", "ftp://files/odoo"], ["--filestore", "'ftp://files/odoo'", "unsupported URL scheme 'ftp'"]),
+        (
+            ["--dsn", "postgresql://db/x", "--filestore", "ftp://files/odoo"],
+            ["--filestore", "'ftp://files/odoo'", "unsupported URL scheme 'ftp'"],
+        ),
         (["--dsn", "postgresql://db/x", "--backup-store", "gs://bucket/x"], ["--backup-store", "unsupported URL scheme 'gs'"]),
         (["--dsn", "postgresql://db/x", "--filestore", "file://relative/path"], ["--filestore", "absolute path"]),
         (["--dsn", "postgresql://db/x", "--base-url", "erp.example.com"], ["--base-url", "'erp.example.com'"]),
         (["--dsn", "postgresql://db/x", "--rto-minutes", "0"], ["--rto-minutes", "'0'"]),
     ],
-    ids=["malformed-uri", "not-postgres", "no-dbname", "tier-4", "tier-word", "filestore-scheme",
-         "backup-scheme", "relative-file-url", "base-url", "zero-rto"],
+    ids=[
+        "malformed-uri",
+        "not-postgres",
+        "no-dbname",
+        "tier-4",
+        "tier-word",
+        "filestore-scheme",
+        "backup-scheme",
+        "relative-file-url",
+        "base-url",
+        "zero-rto",
+    ],
 )
 def test_bad_input_is_refused_in_one_line_and_nothing_is_saved(formwork_here, args, needles):
     name = unique()
@@ -127,9 +151,17 @@ def test_every_command_has_help(run_formwork, capsys):
 
     result = run_formwork("--help")
     assert result.returncode == 0 and "Usage:" in result.stdout, result.stderr
-    for command in (["env", "--help"], ["env", "add", "--help"], ["env", "list", "--help"],
-                    ["env", "show", "--help"], ["env", "remove", "--help"], ["seed", "--help"],
-                    ["store", "add-s3", "--help"], ["local", "up", "--help"], ["local", "down", "--help"]):
+    for command in (
+        ["env", "--help"],
+        ["env", "add", "--help"],
+        ["env", "list", "--help"],
+        ["env", "show", "--help"],
+        ["env", "remove", "--help"],
+        ["seed", "--help"],
+        ["store", "add-s3", "--help"],
+        ["local", "up", "--help"],
+        ["local", "down", "--help"],
+    ):
         code = main(command)
         out, err = capsys.readouterr()
         assert code == 0 and "Usage: formwork " in out, (command, err)

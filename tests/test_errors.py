@@ -14,5 +14,8 @@ def test_an_error_is_quoted_by_its_first_line_or_its_type():
 
 
 def test_a_failed_program_is_quoted_by_its_last_line():
-    assert last_line("restoring 12%\nrestoring 80%\npg_restore: error: could not read\n", "no output") == "pg_restore: error: could not read"
+    assert (
+        last_line("restoring 12%\nrestoring 80%\npg_restore: error: could not read\n", "no output")
+        == "pg_restore: error: could not read"
+    )
     assert last_line(" \n", "no output") == "no output"

@@ -52,7 +52,9 @@ serve(refresh.to_deployment(name=name, schedules=[Cron(nightly.cron, timezone=ni
 def test_who_may_approve():
     assert same_person(" Alice ", "alice") and same_person("Mary  Ann", " mary ann") and not same_person("alice", "alicia")
     assert check_approver(" Alice ", "bob", "promote to prod") == "Alice"
-    with pytest.raises(InputError, match=r"^promote to prod: the approver \(BOB\) must not be the person who asked for the release$"):
+    with pytest.raises(
+        InputError, match=r"^promote to prod: the approver \(BOB\) must not be the person who asked for the release$"
+    ):
         check_approver(" BOB ", "bob", "promote to prod")
     with pytest.raises(InputError, match=r"^promote to prod: the approver must be named$"):
         check_approver("  ", "bob", "promote to prod")
@@ -64,38 +66,51 @@ def test_who_may_approve():
 
 
 def test_names_are_compared_trimmed_and_case_insensitively_and_an_override_needs_two_approvers_besides_the_requester(
-        estate, registry, prefect_api, tmp_path):
+    estate, registry, prefect_api, tmp_path
+):
     names, repo, odoo = estate
     image = build(registry, "hostile-names")
     for overlay in CHAIN[:3]:
         promote(image, names[overlay])
     prod, before = names["prod"], prod_pins(repo)
-    with pytest.raises(InputError, match=rf"^promote to {prod}: the approver \(BOB\) must not be the person who asked for the release$"):
+    with pytest.raises(
+        InputError, match=rf"^promote to {prod}: the approver \(BOB\) must not be the person who asked for the release$"
+    ):
         promote(image, prod, approver=" BOB ", change_reference="CR-1")
     freeze = catalogue.load(prod)
     freeze.release_calendar = calendar(tmp_path, frozen_now=True)
     freeze.save(prod, overwrite=True)
-    with pytest.raises(InputError, match=rf"^promote to {prod}: the second approver \(Bob\) must not be the person who asked for the release$"):
+    with pytest.raises(
+        InputError, match=rf"^promote to {prod}: the second approver \(Bob\) must not be the person who asked for the release$"
+    ):
         promote(image, prod, approver="alice", change_reference="CR-2", emergency_reason="payroll bug", second_approver=" Bob")
     with pytest.raises(InputError, match=r"needs two different approvers; the second approver \(ALICE\) is the first \(alice\)$"):
         promote(image, prod, approver="alice", change_reference="CR-2", emergency_reason="payroll bug", second_approver="ALICE ")
     assert odoo.running("prod") is None and prod_pins(repo) == before
 
     outcome: dict = {}  # without --second-approver, the second approval is asked for in the form, after the first
-    worker = threading.Thread(target=lambda: outcome.update(error=refusal(lambda: promote(image, prod, emergency_reason="payroll bug"))))
+    worker = threading.Thread(
+        target=lambda: outcome.update(error=refusal(lambda: promote(image, prod, emergency_reason="payroll bug")))
+    )
     worker.start()
     answer_when_waiting(prefect_api, f"promote-to-{prod}", "approval", "alice")
     second = answer_when_waiting(prefect_api, f"promote-to-{prod}", "emergency-override", " BOB")
     worker.join(timeout=120)
     assert "Emergency override of **month-end close**" in second.description and "neither alice nor bob" in second.description
-    assert str(outcome["error"]) == f"promote to {prod}: the second approver (BOB) must not be the person who asked for the release"
+    assert (
+        str(outcome["error"]) == f"promote to {prod}: the second approver (BOB) must not be the person who asked for the release"
+    )
     assert odoo.running("prod") is None and prod_pins(repo) == before
 
-    report = promote(image, prod, approver=" alice", change_reference="CR-3", emergency_reason="payroll bug", second_approver="carol")
+    report = promote(
+        image, prod, approver=" alice", change_reference="CR-3", emergency_reason="payroll bug", second_approver="carol"
+    )
     user = getpass.getuser()
     assert report.outcome == "done" and report.approver == "alice"
-    assert report.approvals == [f"approved on the command line by alice (OS user {user})",
-                                f"emergency override approved on the command line by carol (OS user {user})"]
+    assert report.approvals == [
+        f"approved on the command line by alice (OS user {user})",
+        f"emergency override approved on the command line by carol (OS user {user})",
+    ]
     assert f"approved on the command line by alice (OS user {user})" in report.markdown()
 
 
@@ -133,26 +148,55 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
     prod, staging, target = nightly_pair
     image, before = f"{registry.host}/odoo/build@sha256:{'0' * 64}", prod_pins(repo)  # refused before it is looked up
     name = f"h-{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home"),
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
-    runner = subprocess.Popen([sys.executable, "-c", SERVE, name, prod, staging], env=env, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        **SALT_ENV,
+        "PREFECT_API_URL": prefect_api,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    runner = subprocess.Popen(
+        [sys.executable, "-c", SERVE, name, prod, staging],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
             refresh, promotion = find_served(client, f"refresh/{name}", runner), find_served(client, f"promote/{name}", runner)
             asked = {"image": image, "to": names["prod"], "requested_by": "bob", "change_reference": "CR-7"}
             refused = {  # what each one-line refusal names
-                "parameter approver='alice'": create_run(client, refresh, {"source": prod, "target": staging, "approver": "alice",
-                                                                           "change_reference": "CR-7"}).model_dump(mode="json"),
-                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(client, promotion, {
-                    **asked, "approver": " Alice ", "emergency_reason": "payroll bug", "second_approver": "carol",
-                    "database_approver": "dana"}).model_dump(mode="json"),
+                "parameter approver='alice'": create_run(
+                    client, refresh, {"source": prod, "target": staging, "approver": "alice", "change_reference": "CR-7"}
+                ).model_dump(mode="json"),
+                "parameters approver=' Alice ', second_approver='carol', database_approver='dana'": create_run(
+                    client,
+                    promotion,
+                    {
+                        **asked,
+                        "approver": " Alice ",
+                        "emergency_reason": "payroll bug",
+                        "second_approver": "carol",
+                        "database_approver": "dana",
+                    },
+                ).model_dump(mode="json"),
             }
             scheduled, edited = scheduled_runs(api, refresh.model_dump(mode="json"))
-            assert scheduled["parameters"] == edited["parameters"] == {"source": prod, "target": staging, "approver": STANDING,
-                                                                       "change_reference": f"nightly refresh of {staging}"}
+            assert (
+                scheduled["parameters"]
+                == edited["parameters"]
+                == {"source": prod, "target": staging, "approver": STANDING, "change_reference": f"nightly refresh of {staging}"}
+            )
             # the standing approval, carried over to a run whose parameters were edited after the schedule created it
-            call(api, "PATCH", f"/flow_runs/{edited['id']}", json={"parameters": {**edited["parameters"], "rules": "my-rules.yaml"}})
+            call(
+                api,
+                "PATCH",
+                f"/flow_runs/{edited['id']}",
+                json={"parameters": {**edited["parameters"], "rules": "my-rules.yaml"}},
+            )
             start_now(api, edited["id"])
             refused[f"parameter approver='{STANDING}'"] = edited
 
@@ -161,7 +205,8 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
                 assert final["state"]["type"] == "FAILED", (named, final["state"])
                 assert final["state"]["message"].endswith(
                     f"InputError: {named}: a deployed run is approved through its approval form only "
-                    "(formwork approve, or Resume in the Prefect UI), never by a parameter"), final["state"]["message"]
+                    "(formwork approve, or Resume in the Prefect UI), never by a parameter"
+                ), final["state"]["message"]
                 assert not paused(api, run["id"])
             assert staging_as_it_was(pg_other, target)
             assert odoo.running("prod") is None and prod_pins(repo) == before
@@ -169,8 +214,12 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
             start_now(api, scheduled["id"])  # the nightly schedule's standing approval stands, recorded as given
             final = wait_until_final(api, scheduled["id"], seconds=240)
             assert not paused(api, scheduled["id"])
-            report = call(api, "POST", "/artifacts/filter", json={"flow_runs": {"id": {"any_": [scheduled["id"]]}},
-                                                                  "artifacts": {"key": {"any_": ["refresh-report"]}}})[0]["data"]
+            report = call(
+                api,
+                "POST",
+                "/artifacts/filter",
+                json={"flow_runs": {"id": {"any_": [scheduled["id"]]}}, "artifacts": {"key": {"any_": ["refresh-report"]}}},
+            )[0]["data"]
             # past the approval without waiting: it cloned production, and rewiring (before masking) refused the tiny hand-made copy
             assert f"Approved by **{STANDING}**" in report and "| clone database |" in report, report
             assert "FAILED at rewire (" in report and final["state"]["type"] == "FAILED"
@@ -196,7 +245,12 @@ def answer_when_waiting(prefect_api: str, run_name: str, key: str, approver: str
     """Approve the run named `run_name` once it waits in the form `key`, as `formwork approve` does."""
     with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         for _ in range(240):
-            runs = call(api, "POST", "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}})
+            runs = call(
+                api,
+                "POST",
+                "/flow_runs/filter",
+                json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}},
+            )
             if runs and key in (runs[0]["state"]["state_details"].get("run_input_keyset") or {}).get("response", ""):
                 run = waiting_run(client, runs[0]["id"])
                 answer(client, run, Answer(approver, "CR-4", approve=True))
@@ -222,17 +276,29 @@ def find_served(client, ref: str, runner: subprocess.Popen):
 def scheduled_runs(api: httpx.Client, deployment: dict) -> list[dict]:
     """Two runs its schedule created, as the scheduler does every night (they start at 02:00 unless moved)."""
     call(api, "POST", f"/deployments/{deployment['id']}/schedule", json={"min_runs": 2})
-    runs = call(api, "POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [deployment["id"]]}},
-                                                        "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}, "tags": {"all_": ["auto-scheduled"]}},
-                                                        "sort": "EXPECTED_START_TIME_ASC", "limit": 2})
+    runs = call(
+        api,
+        "POST",
+        "/flow_runs/filter",
+        json={
+            "deployments": {"id": {"any_": [deployment["id"]]}},
+            "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}, "tags": {"all_": ["auto-scheduled"]}},
+            "sort": "EXPECTED_START_TIME_ASC",
+            "limit": 2,
+        },
+    )
     assert len(runs) == 2 and all(run["auto_scheduled"] and run["created_by"]["type"] == "SCHEDULE" for run in runs), runs
     return runs
 
 
 def start_now(api: httpx.Client, run_id: str) -> None:
     now = datetime.now(UTC).isoformat()
-    call(api, "POST", f"/flow_runs/{run_id}/set_state",
-         json={"state": {"type": "SCHEDULED", "name": "Scheduled", "state_details": {"scheduled_time": now}}, "force": True})
+    call(
+        api,
+        "POST",
+        f"/flow_runs/{run_id}/set_state",
+        json={"state": {"type": "SCHEDULED", "name": "Scheduled", "state_details": {"scheduled_time": now}}, "force": True},
+    )
 
 
 def paused(api: httpx.Client, run_id: str) -> bool:
@@ -243,4 +309,3 @@ def call(api: httpx.Client, method: str, path: str, **kwargs):
     response = api.request(method, path, **kwargs)
     assert response.status_code < 300, response.text
     return response.json() if response.content else None
-

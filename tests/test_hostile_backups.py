@@ -53,8 +53,10 @@ def sha1(data: bytes) -> str:
 
 
 def attach(conn: psycopg.Connection, store_fname: str, content: bytes) -> None:
-    conn.execute("INSERT INTO ir_attachment (name, store_fname, checksum, file_size) VALUES (%s, %s, %s, %s)",
-                 (store_fname, store_fname, sha1(content), len(content)))
+    conn.execute(
+        "INSERT INTO ir_attachment (name, store_fname, checksum, file_size) VALUES (%s, %s, %s, %s)",
+        (store_fname, store_fname, sha1(content), len(content)),
+    )
 
 
 def make_toy(pg, name: str, filestore: Path) -> None:
@@ -80,8 +82,17 @@ def toy(pg, tmp_path_factory):
 def toy_env(pg, pg_other, toy, prefect_api, tmp_path):
     """A production environment on the toy database with its own local backup store, drilled on the other cluster: (name, store)."""
     name = f"h{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, pg.dsn(toy[0]), filestore=f"file://{toy[1]}", backup_store=f"file://{tmp_path}/backups",
-                                     tier=1, production=True, scratch_dsn=pg_other.dsn()))
+    catalogue.add(
+        EnvironmentSpec(
+            name,
+            pg.dsn(toy[0]),
+            filestore=f"file://{toy[1]}",
+            backup_store=f"file://{tmp_path}/backups",
+            tier=1,
+            production=True,
+            scratch_dsn=pg_other.dsn(),
+        )
+    )
     yield name, LocalDirectoryStore(path=str(tmp_path / "backups"))
     catalogue.remove(name)
 
@@ -137,8 +148,13 @@ def test_the_local_store_refuses_every_key_that_could_leave_its_root(tmp_path):
     before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
 
     for key in HOSTILE_KEYS + ["link/secret", "link/new"]:
-        for use in (lambda k: store.get_bytes(k), lambda k: store.put_bytes(k, b"pwned"), lambda k: store.exists(k),
-                    lambda k: store.delete(k), lambda k: store.copy("ok/file", k)):
+        for use in (
+            lambda k: store.get_bytes(k),
+            lambda k: store.put_bytes(k, b"pwned"),
+            lambda k: store.exists(k),
+            lambda k: store.delete(k),
+            lambda k: store.copy("ok/file", k),
+        ):
             with pytest.raises(UnsafeKey) as refused:
                 use(key)
             assert str(refused.value).startswith(f"key {key!r} refused: "), refused.value
@@ -167,8 +183,12 @@ def test_a_tampered_manifest_fails_the_drill_naming_each_key_and_writes_nothing_
 
     reason = str(failed.value)
     assert f"drill {name} from backup {manifest.id}: FAILED: backup files match the manifest" in reason, reason
-    for key, why in [(str(canary), "absolute"), (f"../{unborn.name}", "climbs out with '..'"), ("", "empty"),
-                     ("database/a\x00b", "contains a NUL byte")]:
+    for key, why in [
+        (str(canary), "absolute"),
+        (f"../{unborn.name}", "climbs out with '..'"),
+        ("", "empty"),
+        ("database/a\x00b", "contains a NUL byte"),
+    ]:
         assert f"{manifest.id}/{MANIFEST}: key {key!r} refused: {why}" in reason, (key, reason)
     assert canary.read_bytes() == b"canary" and not unborn.exists()
     assert scratch_databases(pg, toy[0]) == []
@@ -183,8 +203,11 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
     make_toy(pg, database, filestore)
     (filestore / "cc").mkdir()
     (filestore / "cc" / "link").symlink_to(outside / "secret")
-    hostile = {"../outside/secret": "climbs out with '..'", str(outside / "secret"): "absolute",
-               "cc/link": f"a symlink leads outside {filestore} ({filestore / 'cc' / 'link'} is {os.path.realpath(outside / 'secret')})"}
+    hostile = {
+        "../outside/secret": "climbs out with '..'",
+        str(outside / "secret"): "absolute",
+        "cc/link": f"a symlink leads outside {filestore} ({filestore / 'cc' / 'link'} is {os.path.realpath(outside / 'secret')})",
+    }
     with psycopg.connect(pg.dsn(database)) as conn:
         for fname in hostile:
             attach(conn, fname, b"root:secret")
@@ -201,8 +224,12 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
     asked = []  # the pitr drill's reader: the live filestore
     files = LocalDirectoryStore(path=str(filestore))
     with psycopg.connect(pg.dsn(database)) as conn:
-        problems = drill.referenced_file_problems(conn, lambda fname: asked.append(fname) or files.get_bytes(fname), "in the filestore")
-    assert sorted(problems) == sorted(f"ir_attachment.store_fname {fname!r} refused: {why}; not read" for fname, why in hostile.items())
+        problems = drill.referenced_file_problems(
+            conn, lambda fname: asked.append(fname) or files.get_bytes(fname), "in the filestore"
+        )
+    assert sorted(problems) == sorted(
+        f"ir_attachment.store_fname {fname!r} refused: {why}; not read" for fname, why in hostile.items()
+    )
     assert "../outside/secret" not in asked and str(outside / "secret") not in asked
 
 
@@ -210,17 +237,22 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
 
 
 def test_an_unreadable_manifest_is_listed_invalid_and_the_other_backups_still_list_prune_drill_and_restore(
-        pg, toy, toy_env, run_formwork):
+    pg, toy, toy_env, run_formwork
+):
     from flows.dr_drill import dr_drill
     from tasks.refresh import find_backup
 
     name, store = toy_env
     good = backed_up(pg, toy, name, store)
-    broken = {hand_made(store, name, date(2099, 1, d)): body for d, body in
-              [(1, b"{not json"), (2, b"[]"), (3, None), (4, b'{"format": 1, "id": "x"}')]}
+    broken = {
+        hand_made(store, name, date(2099, 1, d)): body
+        for d, body in [(1, b"{not json"), (2, b"[]"), (3, None), (4, b'{"format": 1, "id": "x"}')]
+    }
     for backup_id, body in broken.items():
-        store.put_bytes(f"{backup_id}/{MANIFEST}", body if body is not None else
-                        Manifest(id=new_id(good.taken_at), environment=name, taken_at=good.taken_at).to_json())  # another id
+        store.put_bytes(
+            f"{backup_id}/{MANIFEST}",
+            body if body is not None else Manifest(id=new_id(good.taken_at), environment=name, taken_at=good.taken_at).to_json(),
+        )  # another id
     before = digest(store)
 
     found = catalog.read(store, name)
@@ -229,7 +261,9 @@ def test_an_unreadable_manifest_is_listed_invalid_and_the_other_backups_still_li
     assert "not a readable Formwork backup manifest" in found.invalid[min(broken)]
     listed = run_formwork("backups", "list", name)
     assert listed.returncode == 0, listed.stderr
-    assert good.id in listed.stdout and all(f"{backup_id:24} invalid, never used or removed: " in listed.stdout for backup_id in broken)
+    assert good.id in listed.stdout and all(
+        f"{backup_id:24} invalid, never used or removed: " in listed.stdout for backup_id in broken
+    )
     with pytest.raises(InputError, match=rf"--backup '{min(broken)}': no such complete backup in .* \(invalid: "):
         found.find(min(broken), store.url())
 
@@ -304,7 +338,9 @@ def test_retention_never_removes_a_backup_in_progress_or_the_newest_one_a_drill_
 
     assert decision.keep == [days[1], days[3]] and decision.remove == [days[0], days[2]]
     assert decision.reasons[days[1]] == [catalog.DRILLED]
-    assert notes == [f"{killed}: unfinished, kept: without the backup:prod limit (`formwork deploy` creates it) one may still be being written"]
+    assert notes == [
+        f"{killed}: unfinished, kept: without the backup:prod limit (`formwork deploy` creates it) one may still be being written"
+    ]
     assert catalog.read(store, "prod").incomplete == [killed, in_progress]
 
     decision, notes = catalog.apply_retention(store, catalog.read(store, "prod"), RetentionPolicy.parse("1d"), locked=True)

@@ -55,8 +55,12 @@ def estate(tmp_path):
         (production / key).parent.mkdir(parents=True, exist_ok=True)
         (production / key).write_bytes(data)
     (tmp_path / "estate" / "link").symlink_to(production, target_is_directory=True)
-    targets = {"equal": production, "inside": production / "stg", "containing": production.parent,
-               "symlinked": tmp_path / "estate" / "link"}
+    targets = {
+        "equal": production,
+        "inside": production / "stg",
+        "containing": production.parent,
+        "symlinked": tmp_path / "estate" / "link",
+    }
     return production, targets
 
 
@@ -64,14 +68,17 @@ def production(url: str, dsn: str = "postgresql://postgres@127.0.0.1:1/prod") ->
     return KnownEnvironment("prod", True, parse_dsn(dsn), url)
 
 
-@pytest.mark.parametrize("a, b, shared", [
-    ("s3://bucket/prod", "s3://bucket/prod/x", True),
-    ("s3://bucket/prod", "s3://bucket", True),
-    ("s3://bucket/prod", "s3://bucket/prod-eu", False),
-    ("s3://bucket/prod", "s3://other/prod", False),
-    ("file:///srv/prod", "file:///srv/prod-eu", False),
-    ("file:///srv/prod", "s3://srv/prod", False),
-])
+@pytest.mark.parametrize(
+    "a, b, shared",
+    [
+        ("s3://bucket/prod", "s3://bucket/prod/x", True),
+        ("s3://bucket/prod", "s3://bucket", True),
+        ("s3://bucket/prod", "s3://bucket/prod-eu", False),
+        ("s3://bucket/prod", "s3://other/prod", False),
+        ("file:///srv/prod", "file:///srv/prod-eu", False),
+        ("file:///srv/prod", "s3://srv/prod", False),
+    ],
+)
 def test_which_locations_share_objects(a, b, shared):
     assert overlaps(a, b) is shared and overlaps(b, a) is shared
 
@@ -104,8 +111,14 @@ def test_every_filestore_write_is_refused_in_around_or_through_production(estate
 
 def test_s3_prefixes_nested_in_production_are_refused_and_neighbours_accepted(s3_server, s3_bucket, tmp_path):
     def store(prefix: str) -> S3Store:
-        return S3Store(bucket=s3_bucket, prefix=prefix, endpoint_url=s3_server.endpoint, region="us-east-1",
-                       access_key_id=SecretStr(ACCESS_KEY), secret_access_key=SecretStr(SECRET_KEY))
+        return S3Store(
+            bucket=s3_bucket,
+            prefix=prefix,
+            endpoint_url=s3_server.endpoint,
+            region="us-east-1",
+            access_key_id=SecretStr(ACCESS_KEY),
+            secret_access_key=SecretStr(SECRET_KEY),
+        )
 
     def objects(prefix: str) -> dict[str, bytes]:
         return {item.key: store(prefix).get_bytes(item.key) for item in store(prefix).list()}
@@ -118,10 +131,15 @@ def test_s3_prefixes_nested_in_production_are_refused_and_neighbours_accepted(s3
     with production_guard.catalogue([production(f"s3://{s3_bucket}/prod")]):
         for prefix in ("prod", "prod/x", ""):
             url = f"s3://{s3_bucket}/{prefix}".rstrip("/")
-            for attempt in (lambda: filestore.copy_all(source, store(prefix)), lambda: filestore.remove(store(prefix)),
-                            lambda: filestore.finish(store(prefix), store("fresh")),
-                            lambda: files.delete_unreferenced(None, store(prefix), {"ab/ab01"})):
-                with pytest.raises(InputError, match=f"filestore '{url}' overlaps the filestore of production environment 'prod'"):
+            for attempt in (
+                lambda: filestore.copy_all(source, store(prefix)),
+                lambda: filestore.remove(store(prefix)),
+                lambda: filestore.finish(store(prefix), store("fresh")),
+                lambda: files.delete_unreferenced(None, store(prefix), {"ab/ab01"}),
+            ):
+                with pytest.raises(
+                    InputError, match=f"filestore '{url}' overlaps the filestore of production environment 'prod'"
+                ):
                     attempt()
         assert filestore.copy_all(source, store("prod-eu")) == 1  # a neighbour, not a sub-prefix
     assert objects("prod") == before and objects("prod-eu") == {"zz/zz09": b"a copy's file"}
@@ -136,8 +154,12 @@ def test_a_folder_of_the_target_that_links_into_production_is_never_written_or_d
     before = digest(prod)
     refused = re.escape(f"a symlink leads outside {staging} ({staging / 'ab'} is {os.path.realpath(prod / 'ab')})")
     with production_guard.catalogue([production(f"file://{prod}")]):
-        for attempt in (lambda: store.delete_many(["ab/ab01"]), lambda: store.delete("ab/ab01"), lambda: store.put_bytes("ab/ab99", b"x"),
-                        lambda: filestore.copy_all(LocalDirectoryStore(path=str(prod)), store)):
+        for attempt in (
+            lambda: store.delete_many(["ab/ab01"]),
+            lambda: store.delete("ab/ab01"),
+            lambda: store.put_bytes("ab/ab99", b"x"),
+            lambda: filestore.copy_all(LocalDirectoryStore(path=str(prod)), store),
+        ):
             with pytest.raises(UnsafeKey, match=refused):
                 attempt()
     assert digest(prod) == before
@@ -147,11 +169,15 @@ def attachments_database(pg, fnames: dict[str, str]) -> str:
     """A small database with Odoo's ir_attachment columns, one row per fname -> res_model."""
     name = create_database(pg)
     with psycopg.connect(pg.dsn(name)) as conn:
-        conn.execute("CREATE TABLE ir_attachment (id serial PRIMARY KEY, res_model text, store_fname text, mimetype text, "
-                     "checksum text, file_size int, index_content text)")
+        conn.execute(
+            "CREATE TABLE ir_attachment (id serial PRIMARY KEY, res_model text, store_fname text, mimetype text, "
+            "checksum text, file_size int, index_content text)"
+        )
         conn.execute(installed())
         for fname, model in fnames.items():
-            conn.execute("INSERT INTO ir_attachment (res_model, store_fname, mimetype) VALUES (%s, %s, 'text/plain')", (model, fname))
+            conn.execute(
+                "INSERT INTO ir_attachment (res_model, store_fname, mimetype) VALUES (%s, %s, 'text/plain')", (model, fname)
+            )
     return name
 
 
@@ -196,15 +222,25 @@ def test_masking_keeps_files_a_production_database_without_a_filestore_on_record
         drop_database(pg, db), drop_database(pg, production_db)
     assert report.files_replaced == 2 and report.files_deleted == 1  # cd/cd02: production does not reference it
     assert (copy / "ab/ab01").exists() and not (copy / "cd/cd02").exists()
-    assert any("deleting 1 original files: production environment 'prod' has no filestore on record and its database "
-               "references them" in note for note in report.skipped), report.skipped
+    assert any(
+        "deleting 1 original files: production environment 'prod' has no filestore on record and its database "
+        "references them" in note
+        for note in report.skipped
+    ), report.skipped
 
 
 def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subprocess.CompletedProcess]:
     """Each command as its own `formwork` process, all at once: a CLI start costs seconds."""
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home)}
-    running = [(command, subprocess.Popen([*FORMWORK, *command], env=checkout_env(env), text=True,
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)) for command in commands]
+    running = [
+        (
+            command,
+            subprocess.Popen(
+                [*FORMWORK, *command], env=checkout_env(env), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            ),
+        )
+        for command in commands
+    ]
     done = []
     for command, process in running:
         out, err = process.communicate(timeout=300)
@@ -220,9 +256,13 @@ def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production
     catalogue.add(EnvironmentSpec(f"prod-{tag}", pg.dsn("postgres"), filestore=f"file://{prod}", production=True))
     before = digest(prod)
     commands = [[*verb, f"{case}-{tag}"] for case in CASES for verb in (["refresh", f"prod-{tag}"], ["mask"])]
-    results = in_parallel(prefect_api, tmp_path / "prefect-home", *[[*c, "--yes"] for c in commands],
-                          ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"],
-                          ["seed", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}"])
+    results = in_parallel(
+        prefect_api,
+        tmp_path / "prefect-home",
+        *[[*c, "--yes"] for c in commands],
+        ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"],
+        ["seed", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}"],
+    )
     for result in results[:-2]:
         case = result.args[-2].rsplit("-", 1)[0]
         lines = result.stderr.strip().splitlines()
@@ -231,6 +271,7 @@ def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production
     for result, url, verb in zip(results[-2:], (f"file://{prod}/late", f"file://{prod}"), ("writes", "seeds")):
         assert result.returncode == 2 and result.stderr.strip().splitlines() == [
             f"formwork: --filestore '{url}' overlaps the filestore of production environment 'prod-{tag}' "
-            f"(file://{prod}): Formwork never {verb} production files"], result.stderr[-2000:]
+            f"(file://{prod}): Formwork never {verb} production files"
+        ], result.stderr[-2000:]
     assert not catalogue.exists(f"late-{tag}")
     assert digest(prod) == before

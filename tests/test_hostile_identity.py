@@ -24,11 +24,13 @@ from tests.test_mask_cli import SALT_ENV, one_line
 
 # Rows of the tables masking, rewiring and seeding would rewrite, and the database's own oid (a rename or a drop
 # and re-create changes it).
-DIGEST = ("SELECT md5(concat_ws('|', (SELECT string_agg(t::text, ',' ORDER BY id) FROM res_partner t), "
-          "(SELECT string_agg(t::text, ',' ORDER BY id) FROM hr_employee t), "
-          "(SELECT string_agg(t::text, ',' ORDER BY id) FROM ir_config_parameter t), "
-          "(SELECT string_agg(t::text, ',' ORDER BY id) FROM ir_mail_server t), "
-          "(SELECT oid::text FROM pg_database WHERE datname = current_database())))")
+DIGEST = (
+    "SELECT md5(concat_ws('|', (SELECT string_agg(t::text, ',' ORDER BY id) FROM res_partner t), "
+    "(SELECT string_agg(t::text, ',' ORDER BY id) FROM hr_employee t), "
+    "(SELECT string_agg(t::text, ',' ORDER BY id) FROM ir_config_parameter t), "
+    "(SELECT string_agg(t::text, ',' ORDER BY id) FROM ir_mail_server t), "
+    "(SELECT oid::text FROM pg_database WHERE datname = current_database())))"
+)
 
 
 def digest(cluster, database: str) -> str:
@@ -87,13 +89,20 @@ def test_an_address_reaching_production_is_refused_by_every_write(pg, production
     added = formwork_here("env", "add", prod, "--dsn", pg.dsn(production), "--filestore", f"file://{files}", "--production")
     assert added.returncode == 0, added.stderr
     localhost = f"postgresql://postgres@localhost:{pg.port}/{production}"
-    refused(formwork_here("env", "add", alias, "--dsn", localhost, "--filestore", f"file://{tmp_path}/alias-files"),
-            f"--dsn '{localhost}' reaches the database of production environment '{prod}'")
+    refused(
+        formwork_here("env", "add", alias, "--dsn", localhost, "--filestore", f"file://{tmp_path}/alias-files"),
+        f"--dsn '{localhost}' reaches the database of production environment '{prod}'",
+    )
     assert alias not in formwork_here("env", "list").stdout
 
     # The same block saved directly (or added before production was): every write is refused by identity.
-    OdooEnvironment(db_host="localhost", db_port=pg.port, db_name=production, db_user="postgres",
-                    filestore_url=f"file://{tmp_path}/alias-files").save(alias)
+    OdooEnvironment(
+        db_host="localhost",
+        db_port=pg.port,
+        db_name=production,
+        db_user="postgres",
+        filestore_url=f"file://{tmp_path}/alias-files",
+    ).save(alias)
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:  # a previous copy a rollback would swap in
         admin.execute(f'CREATE DATABASE "{swap.previous_name(production)}"')
     before = digest(pg, production)
@@ -150,9 +159,12 @@ def test_an_unreachable_production_without_recorded_identity_refuses_every_write
     down = f"postgresql://postgres@127.0.0.1:{free_port()}/erp"  # nothing listens: its identity was never recorded
     catalogue.add(EnvironmentSpec(staging, pg.dsn(small)))
     catalogue.add(EnvironmentSpec(prod, down, production=True))
-    refused(formwork_here("rewire", staging, "--yes"),
-            f"refusing to rewire: production environment '{prod}' ({down}) cannot be reached",
-            "no recorded identity", "cannot tell whether the target is production")
+    refused(
+        formwork_here("rewire", staging, "--yes"),
+        f"refusing to rewire: production environment '{prod}' ({down}) cannot be reached",
+        "no recorded identity",
+        "cannot tell whether the target is production",
+    )
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
         with pytest.raises(InputError, match=f"refusing to drop: production environment '{prod}'"):
             databases.drop(admin, small)
@@ -204,11 +216,16 @@ def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, s
             return {n for (n,) in admin.execute("SELECT datname FROM pg_database")}
 
     before = names(pg), names(pg_other)
-    refused(formwork_here("drill", prod), f"drill {prod}: a production environment is restored on a separate scratch server",
-            "--scratch-dsn")
+    refused(
+        formwork_here("drill", prod),
+        f"drill {prod}: a production environment is restored on a separate scratch server",
+        "--scratch-dsn",
+    )
     same = f"postgresql://postgres@localhost:{pg.port}/postgres"
-    refused(formwork_here("drill", prod, "--scratch-dsn", same),
-            f"drill {prod}: scratch server localhost:{pg.port} is the server of production environment '{prod}'")
+    refused(
+        formwork_here("drill", prod, "--scratch-dsn", same),
+        f"drill {prod}: scratch server localhost:{pg.port} is the server of production environment '{prod}'",
+    )
     assert (names(pg), names(pg_other)) == before and marker(pg, small) == "live"
     assert not (tmp_path / "backups").exists()
 
@@ -216,8 +233,9 @@ def test_production_is_drilled_only_on_a_separate_scratch_server(pg, pg_other, s
 def test_a_scratch_server_with_a_password_or_on_production_is_refused_at_registration(pg, small, prefect_api):
     prod = name("prod")
     with pytest.raises(InputError, match="--scratch-dsn: leave the password out"):
-        catalogue.add(EnvironmentSpec(prod, pg.dsn(small), production=True,
-                                         scratch_dsn="postgresql://postgres:s3cret@127.0.0.1/postgres"))
+        catalogue.add(
+            EnvironmentSpec(prod, pg.dsn(small), production=True, scratch_dsn="postgresql://postgres:s3cret@127.0.0.1/postgres")
+        )
     same = f"postgresql://postgres@localhost:{pg.port}/postgres"
     with pytest.raises(InputError, match=f"--scratch-dsn '{same}' reaches the server of --dsn"):
         catalogue.add(EnvironmentSpec(prod, pg.dsn(small), production=True, scratch_dsn=same))

@@ -82,13 +82,15 @@ def partners(pg, database):
 
 def digest(dsn: str) -> tuple:
     with psycopg.connect(dsn) as conn:
-        return (conn.execute("SELECT md5(string_agg(id || name || active || credit, ',' ORDER BY id)) FROM res_partner").fetchone(),
-                conn.execute("SELECT to_regclass('x') IS NOT NULL AND (SELECT count(*) FROM x) = 2").fetchone())
+        return (
+            conn.execute("SELECT md5(string_agg(id || name || active || credit, ',' ORDER BY id)) FROM res_partner").fetchone(),
+            conn.execute("SELECT to_regclass('x') IS NOT NULL AND (SELECT count(*) FROM x) = 2").fetchone(),
+        )
 
 
 MASKING = {
     "semicolon": ('where: "true; DROP TABLE x"', "tables[0].where", "';'"),
-    "line comment": ('where: |\n      true -- a note\n      ; DROP TABLE x', "tables[0].where", "comment"),
+    "line comment": ("where: |\n      true -- a note\n      ; DROP TABLE x", "tables[0].where", "comment"),
     "block comment": ('where: "true /* */; DROP TABLE x"', "tables[0].where", "comment"),
     "unbalanced": ('where: "true) OR (true"', "tables[0].where", "not one SQL expression"),
     "a query": ('where: "true FROM x"', "tables[0].where", "not one SQL expression"),
@@ -98,7 +100,9 @@ MASKING = {
 @pytest.mark.parametrize("fragment, key, says", MASKING.values(), ids=MASKING.keys())
 def test_masking_fragments_with_a_second_statement_are_refused_at_load(partners, tmp_path, fragment, key, says):
     path = tmp_path / "hostile.yaml"
-    path.write_text(f"version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    {fragment}\n    columns:\n      name: scrub\n")
+    path.write_text(
+        f"version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    {fragment}\n    columns:\n      name: scrub\n"
+    )
     before = digest(partners)
     with pytest.raises(RulesError) as refused, psycopg.connect(partners) as conn:
         Masker(conn, load_masking_rules(path), SALT).plan()
@@ -108,8 +112,10 @@ def test_masking_fragments_with_a_second_statement_are_refused_at_load(partners,
 
 def test_a_noise_key_with_a_second_statement_is_refused_at_load(partners, tmp_path):
     path = tmp_path / "key.yaml"
-    path.write_text("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n"
-                    "      credit: {noise: {percent: 10, key: \"id; DROP TABLE x\"}}\n")
+    path.write_text(
+        "version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n"
+        '      credit: {noise: {percent: 10, key: "id; DROP TABLE x"}}\n'
+    )
     before = digest(partners)
     with pytest.raises(RulesError) as refused, psycopg.connect(partners) as conn:
         Masker(conn, load_masking_rules(path), SALT).run()
@@ -136,7 +142,8 @@ def test_rewiring_fragments_with_a_second_statement_are_refused_at_load(partners
 
 def test_quotes_dollar_quotes_and_placeholders_are_one_expression(tmp_path):
     masking = tmp_path / "fine.yaml"
-    masking.write_text(textwrap.dedent("""\
+    masking.write_text(
+        textwrap.dedent("""\
         version: 1
         locale: en_GB
         tables:
@@ -144,10 +151,12 @@ def test_quotes_dollar_quotes_and_placeholders_are_one_expression(tmp_path):
             where: "name <> ';' AND name <> '-- /*' AND name <> $q$; DROP TABLE x$q$ AND \\"na;me\\" IS NULL"
             columns:
               name: scrub
-        """))
+        """)
+    )
     assert load_masking_rules(masking).tables[0].where.startswith("name <> ';'")
     rewiring = tmp_path / "fine-rewiring.yaml"
-    rewiring.write_text(textwrap.dedent("""\
+    rewiring.write_text(
+        textwrap.dedent("""\
         version: 1
         rules:
           - name: partners
@@ -155,7 +164,8 @@ def test_quotes_dollar_quotes_and_placeholders_are_one_expression(tmp_path):
             table: res_partner
             live: "name NOT LIKE '%%;%%' AND name <> %(environment)s AND id <> ALL(%(cron_allowlist)s::int[])"
             set: {name: "%(base_url)s || ';'"}
-        """))
+        """)
+    )
     assert load_rewiring_rules([rewiring]).rules[0].set["name"] == "%(base_url)s || ';'"
 
 
@@ -192,7 +202,9 @@ def test_rule_files_of_the_project_and_of_the_environment_are_accepted(tmp_path)
     assert confined(str(own), [str(own)], option="rules") == str(own)
 
 
-SERVE = "import sys; from flows.mask import mask_environment; mask_environment.serve(name=sys.argv[1], print_starting_message=False)"
+SERVE = (
+    "import sys; from flows.mask import mask_environment; mask_environment.serve(name=sys.argv[1], print_starting_message=False)"
+)
 
 
 def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, database, run_formwork, prefect_api, tmp_path):
@@ -204,20 +216,37 @@ def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, d
         conn.execute("INSERT INTO res_partner (name) VALUES ('Ada Lovelace'), ('Alan Turing')")
     environment = register(pg, database, tmp_path / "fs")
     name = f"t-{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home"),
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
-    runner = subprocess.Popen([sys.executable, "-c", SERVE, name], env=env, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {
+        **os.environ,
+        **SALT_ENV,
+        "PREFECT_API_URL": prefect_api,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    runner = subprocess.Popen(
+        [sys.executable, "-c", SERVE, name],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         with httpx.Client(base_url=prefect_api, timeout=10) as api:
             deadline = time.monotonic() + 60
             while (found := api.get(f"/deployments/name/mask/{name}")).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(0.5)
             assert found.status_code == 200, found.text
-            created = call(api, "POST", f"/deployments/{found.json()['id']}/create_flow_run",
-                           json={"parameters": {"environment": environment, "rules": "/etc/passwd"}})
+            created = call(
+                api,
+                "POST",
+                f"/deployments/{found.json()['id']}/create_flow_run",
+                json={"parameters": {"environment": environment, "rules": "/etc/passwd"}},
+            )
             assert created.status_code == 201, created.text
-            final = wait_for(api, created.json()["id"], lambda r: r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED"), "finished")
+            final = wait_for(
+                api, created.json()["id"], lambda r: r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED"), "finished"
+            )
     finally:
         runner.terminate()
         runner.wait(timeout=30)
@@ -225,4 +254,6 @@ def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, d
     assert "rules '/etc/passwd': " in final["state"]["message"], final["state"]["message"]
     assert "root:" not in final["state"]["message"], "the refusal quotes the file it should not have read"
     with psycopg.connect(pg.dsn(database)) as conn:
-        assert conn.execute("SELECT string_agg(name, ',' ORDER BY id) FROM res_partner").fetchone()[0] == "Ada Lovelace,Alan Turing"
+        assert (
+            conn.execute("SELECT string_agg(name, ',' ORDER BY id) FROM res_partner").fetchone()[0] == "Ada Lovelace,Alan Turing"
+        )

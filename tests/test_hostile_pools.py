@@ -31,10 +31,17 @@ SECRET = "s3cr3t-" + uuid.uuid4().hex[:8]
 
 
 def hostile(marker: Path, victim: str, secret_block: str) -> dict:
-    return {"command": f"touch {marker}", "env": {"PREFECT__FLOW_RUN_ID": victim, "PYTHONPATH": "/tmp/evil"},
-            "image": "evil.example.com/miner:latest", "privileged": True, "volumes": ["/:/host"],
-            "namespace": "kube-system", "service_account_name": "cluster-admin",
-            "cpu_limit": f"{{{{ prefect.blocks.secret.{secret_block} }}}}", "working_dir": "/"}
+    return {
+        "command": f"touch {marker}",
+        "env": {"PREFECT__FLOW_RUN_ID": victim, "PYTHONPATH": "/tmp/evil"},
+        "image": "evil.example.com/miner:latest",
+        "privileged": True,
+        "volumes": ["/:/host"],
+        "namespace": "kube-system",
+        "service_account_name": "cluster-admin",
+        "cpu_limit": f"{{{{ prefect.blocks.secret.{secret_block} }}}}",
+        "working_dir": "/",
+    }
 
 
 def wait_until_final(api: httpx.Client, run_id: str, marker: Path, seconds: float = 180) -> dict:
@@ -55,8 +62,11 @@ def served(prefect_api, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile-pools")
     pool = f"h-{uuid.uuid4().hex[:6]}"
     deploy(DeployOptions(pool=pool, pause_schedules=True), lambda line: None)
-    worker = LocalWorker(tmp / "worker", pool, {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home"),
-                                                "PREFECT_WORKER_QUERY_SECONDS": "1"})
+    worker = LocalWorker(
+        tmp / "worker",
+        pool,
+        {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_WORKER_QUERY_SECONDS": "1"},
+    )
     worker.start(cwd=ROOT)
     try:
         yield pool, tmp
@@ -70,7 +80,9 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         ask = partial(call, api)  # a busy test server answers 503: asked again
         backup = ask("GET", "/deployments/name/backup/backup").json()
-        victim = ask("POST", "/flow_runs/", json={"flow_id": backup["flow_id"], "parameters": {"environment": "victim"}}).json()  # no deployment
+        victim = ask(
+            "POST", "/flow_runs/", json={"flow_id": backup["flow_id"], "parameters": {"environment": "victim"}}
+        ).json()  # no deployment
 
         def runs_of_backup() -> int:
             return len(ask("POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [backup["id"]]}}}).json())
@@ -78,15 +90,27 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
         before = runs_of_backup()
 
         # the documented ways: refused by the server, naming the variable; no run exists
-        for variables in ({"command": f"touch {marker}"}, {"env": {"PREFECT__FLOW_RUN_ID": victim["id"]}},
-                          {"env.PREFECT__FLOW_RUN_ID": victim["id"]}):
-            refused = ask("POST", f"/deployments/{backup['id']}/create_flow_run",
-                          json={"parameters": {"environment": "no-such-env"}, "job_variables": variables})
+        for variables in (
+            {"command": f"touch {marker}"},
+            {"env": {"PREFECT__FLOW_RUN_ID": victim["id"]}},
+            {"env.PREFECT__FLOW_RUN_ID": victim["id"]},
+        ):
+            refused = ask(
+                "POST",
+                f"/deployments/{backup['id']}/create_flow_run",
+                json={"parameters": {"environment": "no-such-env"}, "job_variables": variables},
+            )
             assert refused.status_code == 422 and "Additional properties are not allowed" in refused.text, refused.text
             assert repr(next(iter(variables))) in refused.json()["detail"]
         later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-        waiting = ask("POST", f"/deployments/{backup['id']}/create_flow_run", json={
-            "parameters": {"environment": "no-such-env"}, "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": later}}}).json()
+        waiting = ask(
+            "POST",
+            f"/deployments/{backup['id']}/create_flow_run",
+            json={
+                "parameters": {"environment": "no-such-env"},
+                "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": later}},
+            },
+        ).json()
         patched = ask("PATCH", f"/flow_runs/{waiting['id']}", json={"job_variables": {"command": f"touch {marker}"}})
         assert patched.status_code == 422 and "'command'" in patched.text, patched.text
         assert ask("GET", f"/flow_runs/{waiting['id']}").json()["job_variables"] == {}
@@ -94,15 +118,29 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
         assert runs_of_backup() == before
 
         # the deprecated POST /flow_runs/ stores them unchecked: the worker runs the deployment's own flow all the same
-        sneaked = [ask("POST", "/flow_runs/", json={
-            "flow_id": backup["flow_id"], "deployment_id": backup["id"], "work_pool_name": pool, "parameters": {"environment": "no-such-env"},
-            "state": {"type": "SCHEDULED"}, "job_variables": variables}).json()
-            for variables in ({"command": f"touch {marker}"}, {"env": {"PREFECT__FLOW_RUN_ID": victim["id"]}})]
+        sneaked = [
+            ask(
+                "POST",
+                "/flow_runs/",
+                json={
+                    "flow_id": backup["flow_id"],
+                    "deployment_id": backup["id"],
+                    "work_pool_name": pool,
+                    "parameters": {"environment": "no-such-env"},
+                    "state": {"type": "SCHEDULED"},
+                    "job_variables": variables,
+                },
+            ).json()
+            for variables in ({"command": f"touch {marker}"}, {"env": {"PREFECT__FLOW_RUN_ID": victim["id"]}})
+        ]
         assert sneaked[0]["job_variables"] == {"command": f"touch {marker}"}
         for run in sneaked:
             final = wait_until_final(api, run["id"], marker)["state"]
-            assert (final["type"], final["message"]) == ("FAILED", "Flow run encountered an exception: InputError: unknown environment "
-                                                                   "'no-such-env' (formwork env list shows the known ones)")  # its own flow ran
+            assert (final["type"], final["message"]) == (
+                "FAILED",
+                "Flow run encountered an exception: InputError: unknown environment "
+                "'no-such-env' (formwork env list shows the known ones)",
+            )  # its own flow ran
         assert not marker.exists()
         assert ask("GET", f"/flow_runs/{victim['id']}").json()["state"] == victim["state"]  # the victim never ran
 
@@ -150,7 +188,12 @@ def test_container_workers_take_command_env_and_image_from_the_pool_only(prefect
         assert pod["containers"][0]["resources"]["limits"] == {"cpu": "2", "memory": "4Gi"}
         assert {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}["PREFECT__FLOW_RUN_ID"] == str(flow_run.id)
     else:
-        assert (config.image, config.command, config.privileged, config.volumes) == (DIGEST, "prefect flow-run execute", False, [])
+        assert (config.image, config.command, config.privileged, config.volumes) == (
+            DIGEST,
+            "prefect flow-run execute",
+            False,
+            [],
+        )
 
 
 def test_a_pool_template_a_run_could_reach_into_is_refused_before_anything_is_registered(prefect_api, tmp_path, monkeypatch):
@@ -162,7 +205,9 @@ def test_a_pool_template_a_run_could_reach_into_is_refused_before_anything_is_re
     (tmp_path / "docker.json").write_text(json.dumps(template))
     monkeypatch.setattr(work_pools, "TEMPLATES", tmp_path)
     pool = f"doc-{uuid.uuid4().hex[:6]}"
-    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'docker.json'}: job_configuration takes {{{{ command }}}} from a run")):
+    with pytest.raises(
+        InputError, match=re.escape(f"{tmp_path / 'docker.json'}: job_configuration takes {{{{ command }}}} from a run")
+    ):
         deploy(DeployOptions(pool=pool, pool_type="docker", image=DIGEST), lambda line: None)
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         assert api.get(f"/work_pools/{pool}").status_code == 404

@@ -34,9 +34,8 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-
-
 # -- reprs and messages -----------------------------------------------------------------------
+
 
 def test_no_password_in_reprs_or_redacted_uris():
     from formwork.dsn import parse_dsn, redact
@@ -45,14 +44,27 @@ def test_no_password_in_reprs_or_redacted_uris():
 
     spec = parse_dsn(f"postgresql://odoo:{PASSWORD}@db.internal:5433/erp?sslmode=require")
     assert spec.password == PASSWORD
-    given = EnvironmentSpec("erp", f"postgresql://odoo:{PASSWORD}@db/erp", password=PASSWORD, alert_webhook=f"https://hooks.example/{PASSWORD}")
-    for shown in (repr(spec), str(spec), repr([spec]), repr(spec.on("postgres")), repr(LocalCluster(Path("/srv/pg"), 5432, PASSWORD)),
-                  repr(given)):
+    given = EnvironmentSpec(
+        "erp", f"postgresql://odoo:{PASSWORD}@db/erp", password=PASSWORD, alert_webhook=f"https://hooks.example/{PASSWORD}"
+    )
+    for shown in (
+        repr(spec),
+        str(spec),
+        repr([spec]),
+        repr(spec.on("postgres")),
+        repr(LocalCluster(Path("/srv/pg"), 5432, PASSWORD)),
+        repr(given),
+    ):
         assert PASSWORD not in shown, shown
     assert "db.internal" in repr(spec) and "erp" in repr(spec)
 
-    assert redact(f"postgresql://db/erp?password={PASSWORD}&sslmode=require") == "postgresql://db/erp?password=***&sslmode=require"
-    assert redact(f"postgresql://db/erp?sslmode=require&sslpassword={PASSWORD}") == "postgresql://db/erp?sslmode=require&sslpassword=***"
+    assert (
+        redact(f"postgresql://db/erp?password={PASSWORD}&sslmode=require") == "postgresql://db/erp?password=***&sslmode=require"
+    )
+    assert (
+        redact(f"postgresql://db/erp?sslmode=require&sslpassword={PASSWORD}")
+        == "postgresql://db/erp?sslmode=require&sslpassword=***"
+    )
     assert redact(f"host=db password={PASSWORD} dbname=erp") == "host=db password=*** dbname=erp"
     with pytest.raises(InputError) as refused:
         parse_dsn(f"postgresql://db:notaport/erp?password={PASSWORD}")
@@ -60,6 +72,7 @@ def test_no_password_in_reprs_or_redacted_uris():
 
 
 # -- env add: the password from stdin, a variable or a file -----------------------------------
+
 
 @pytest.mark.parametrize("source", ["stdin", "env", "file"])
 def test_env_add_takes_the_password_off_the_command_line(prefect_api, capsys, monkeypatch, tmp_path, source):
@@ -87,13 +100,17 @@ def test_env_add_takes_the_password_off_the_command_line(prefect_api, capsys, mo
         catalogue.remove(name)
 
 
-@pytest.mark.parametrize("user, extra, needles", [
-    (f"odoo:{PASSWORD}", ["--password-env", "FW_TEST_DB_PASSWORD"], ["--password-env", "--dsn", "one"]),
-    ("odoo", ["--password-env", "FW_TEST_DB_PASSWORD", "--password-stdin"], ["--password-stdin", "--password-env"]),
-    ("odoo", ["--password-env", "FW_TEST_UNSET_VARIABLE"], ["--password-env", "FW_TEST_UNSET_VARIABLE", "not set"]),
-    ("odoo", ["--password-file", "/nonexistent/db-password"], ["--password-file", "/nonexistent/db-password"]),
-    ("odoo", ["--password-stdin"], ["--password-stdin", "empty"]),
-], ids=["dsn-and-variable", "two-sources", "unset-variable", "missing-file", "empty-stdin"])
+@pytest.mark.parametrize(
+    "user, extra, needles",
+    [
+        (f"odoo:{PASSWORD}", ["--password-env", "FW_TEST_DB_PASSWORD"], ["--password-env", "--dsn", "one"]),
+        ("odoo", ["--password-env", "FW_TEST_DB_PASSWORD", "--password-stdin"], ["--password-stdin", "--password-env"]),
+        ("odoo", ["--password-env", "FW_TEST_UNSET_VARIABLE"], ["--password-env", "FW_TEST_UNSET_VARIABLE", "not set"]),
+        ("odoo", ["--password-file", "/nonexistent/db-password"], ["--password-file", "/nonexistent/db-password"]),
+        ("odoo", ["--password-stdin"], ["--password-stdin", "empty"]),
+    ],
+    ids=["dsn-and-variable", "two-sources", "unset-variable", "missing-file", "empty-stdin"],
+)
 def test_env_add_refuses_ambiguous_or_missing_passwords_and_saves_nothing(prefect_api, capsys, monkeypatch, user, extra, needles):
     from blocks import catalogue
 
@@ -128,6 +145,7 @@ def test_the_demo_passes_no_password_on_a_command_line(tmp_path):
 
 # -- archive_command ----------------------------------------------------------------------------
 
+
 def test_archive_command_quotes_its_paths():
     from blocks.pitr_protection import PitrProtection
     from formwork.pitr import config
@@ -139,12 +157,16 @@ def test_archive_command_quotes_its_paths():
     assert command.count("%") == 1  # PostgreSQL substitutes %p only
 
 
-@pytest.mark.parametrize("option, value", [
-    ("--config", "/srv/pg/conf\narchive_command = 'rm -rf /'/pgbackrest.conf"),
-    ("--config", "/srv/pg/%p/pgbackrest.conf"),
-    ("--config", "/srv/pg/100%/pgbackrest.conf"),
-    ("--pg-data", "/srv/pg/data\nrepo1-path=/tmp/elsewhere"),
-], ids=["newline-config", "placeholder-config", "percent-config", "newline-pg-data"])
+@pytest.mark.parametrize(
+    "option, value",
+    [
+        ("--config", "/srv/pg/conf\narchive_command = 'rm -rf /'/pgbackrest.conf"),
+        ("--config", "/srv/pg/%p/pgbackrest.conf"),
+        ("--config", "/srv/pg/100%/pgbackrest.conf"),
+        ("--pg-data", "/srv/pg/data\nrepo1-path=/tmp/elsewhere"),
+    ],
+    ids=["newline-config", "placeholder-config", "percent-config", "newline-pg-data"],
+)
 def test_archive_command_refuses_unsafe_paths_before_anything_is_saved(prefect_api, option, value):
     from blocks import pitr_protection as protection
     from blocks.odoo_environment import OdooEnvironment
@@ -154,8 +176,15 @@ def test_archive_command_refuses_unsafe_paths_before_anything_is_saved(prefect_a
     env = OdooEnvironment(db_host="127.0.0.1", db_port=5432, db_name="erp")
     paths = {"config_path": value} if option == "--config" else {"config_path": "/srv/pg/pgbackrest.conf", "pg_data": value}
     with pytest.raises(InputError) as refused:
-        protection.declare(name, env, repo="file:///srv/repo", stanza="erp", pg_data=paths.get("pg_data", "/srv/pg/data"),
-                           config_path=paths["config_path"], managed=False)
+        protection.declare(
+            name,
+            env,
+            repo="file:///srv/repo",
+            stanza="erp",
+            pg_data=paths.get("pg_data", "/srv/pg/data"),
+            config_path=paths["config_path"],
+            managed=False,
+        )
     message = str(refused.value)
     assert option in message and "\n" not in message, message
     assert protection.find(name) is None
@@ -163,10 +192,13 @@ def test_archive_command_refuses_unsafe_paths_before_anything_is_saved(prefect_a
         from blocks.pitr_protection import PitrProtection
 
         with pytest.raises(InputError):
-            config.archive_command(PitrProtection(stanza="erp", repo_url="file:///srv/repo", pg_data="/srv/pg/data", config_path=value))
+            config.archive_command(
+                PitrProtection(stanza="erp", repo_url="file:///srv/repo", pg_data="/srv/pg/data", config_path=value)
+            )
 
 
 # -- S3 ---------------------------------------------------------------------------------------
+
 
 def test_bucket_settings_for_dotted_and_dashed_names_do_not_collide(prefect_api, capsys, monkeypatch):
     from blocks.s3_store import S3Store
@@ -184,7 +216,9 @@ def test_bucket_settings_for_dotted_and_dashed_names_do_not_collide(prefect_api,
     assert open_store(f"s3://{dotted}/x").endpoint_url == "http://127.0.0.1:9001"
     assert open_store(f"s3://{dashed}/x").endpoint_url == "http://127.0.0.1:9002"
 
-    S3Store(bucket=dotted, endpoint_url="http://127.0.0.1:9003").save(s3_block_name(dashed), overwrite=True)  # saved by hand, wrongly
+    S3Store(bucket=dotted, endpoint_url="http://127.0.0.1:9003").save(
+        s3_block_name(dashed), overwrite=True
+    )  # saved by hand, wrongly
     with pytest.raises(InputError) as refused:
         open_store(f"s3://{dashed}/x", option="--backup-store")
     assert dashed in str(refused.value) and dotted in str(refused.value)
@@ -207,16 +241,26 @@ def test_a_missing_bucket_is_one_line_naming_bucket_and_action(s3_server, tmp_pa
     bucket = unique("fw-missing")
     store = s3_store(s3_server.endpoint, bucket)
     (tmp_path / "dump.bin").write_bytes(b"x" * 10)
-    actions = {"write": lambda: store.put_bytes("a", b"x"), "read": lambda: store.get_bytes("a"), "check": lambda: store.exists("a"),
-               "list": lambda: list(store.list()), "upload": lambda: store.put_file("a", tmp_path / "dump.bin"),
-               "download": lambda: store.get_file("a", tmp_path / "back.bin")}
+    actions = {
+        "write": lambda: store.put_bytes("a", b"x"),
+        "read": lambda: store.get_bytes("a"),
+        "check": lambda: store.exists("a"),
+        "list": lambda: list(store.list()),
+        "upload": lambda: store.put_file("a", tmp_path / "dump.bin"),
+        "download": lambda: store.get_file("a", tmp_path / "back.bin"),
+    }
     for action, call in actions.items():
         with pytest.raises(OperationError) as failed:
             call()
         message = one_line(failed.value)
         assert bucket in message and action in message and "NoSuchBucket" in message, message
-    client = boto3.client("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1",
-                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
     assert bucket not in [b["Name"] for b in client.list_buckets()["Buckets"]]
     assert not (tmp_path / "back.bin").exists() and not list(tmp_path.glob(".tmp-*"))
 
@@ -252,8 +296,15 @@ def test_refused_keys_are_one_line_naming_bucket_and_action(s3_with_auth):
 def test_no_credentials_at_all_is_one_line_naming_bucket_and_action(s3_server, monkeypatch, tmp_path):
     from blocks.s3_store import S3Store
 
-    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+    for variable in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
@@ -274,8 +325,13 @@ def test_s3_failures_reach_the_command_line_as_one_line(prefect_api, s3_server, 
     from formwork.environments import EnvironmentSpec
 
     name, bucket = unique("s3err"), unique("fw-gone")
-    S3Store(bucket=bucket, endpoint_url=s3_server.endpoint, region="us-east-1", access_key_id=SecretStr(ACCESS_KEY),
-            secret_access_key=SecretStr(SECRET_KEY)).save(s3_block_name(bucket), overwrite=True)
+    S3Store(
+        bucket=bucket,
+        endpoint_url=s3_server.endpoint,
+        region="us-east-1",
+        access_key_id=SecretStr(ACCESS_KEY),
+        secret_access_key=SecretStr(SECRET_KEY),
+    ).save(s3_block_name(bucket), overwrite=True)
     catalogue.add(EnvironmentSpec(name, f"postgresql://db.internal/{name}", backup_store=f"s3://{bucket}/backups"))
     try:
         code, out, err = formwork(capsys, "backups", "list", name)
@@ -287,6 +343,7 @@ def test_s3_failures_reach_the_command_line_as_one_line(prefect_api, s3_server, 
 
 
 # -- git remotes with tokens ------------------------------------------------------------------
+
 
 class _AuthRecorder(BaseHTTPRequestHandler):
     """Asks for basic auth, records what it gets, then refuses: enough for git to show what it sends."""
@@ -343,6 +400,7 @@ def test_a_git_token_goes_through_a_credential_helper_never_argv_or_config(monke
 
 
 # -- locks ------------------------------------------------------------------------------------
+
 
 def test_locks_are_created_on_first_use_without_formwork_deploy(prefect_api):
     from prefect import get_client

@@ -33,12 +33,19 @@ from tests.test_refresh_cli import databases, in_background, latest_report, mark
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 # Where production keeps capability tokens (column, table); the seed leaves them empty, so the test plants them.
-TOKENS = [("access_token", "ir_attachment"), ("access_token", "account_move"), ("access_token", "project_task"),
-          ("signup_token", "res_partner")]
+TOKENS = [
+    ("access_token", "ir_attachment"),
+    ("access_token", "account_move"),
+    ("access_token", "project_task"),
+    ("signup_token", "res_partner"),
+]
 
 
 def tokens(conn: psycopg.Connection) -> dict[str, set[str]]:
-    return {table: {v for (v,) in conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")} for column, table in TOKENS}
+    return {
+        table: {v for (v,) in conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")}
+        for column, table in TOKENS
+    }
 
 
 def can_connect(cluster, role: str, db: str) -> bool:
@@ -69,7 +76,12 @@ def estate(pg, pg_other, seeded_source, run_formwork, tmp_path, monkeypatch):
     """(prod, staging, staging's database, production's database): production is a copy of the seed holding
     capability tokens, and claiming to be rewired for staging already; staging is on the other server."""
     source, files = seeded_source
-    prod, staging, db, prod_db = f"p-{uuid.uuid4().hex[:6]}", f"s-{uuid.uuid4().hex[:6]}", f"stg_{uuid.uuid4().hex[:6]}", f"ptok_{uuid.uuid4().hex[:6]}"
+    prod, staging, db, prod_db = (
+        f"p-{uuid.uuid4().hex[:6]}",
+        f"s-{uuid.uuid4().hex[:6]}",
+        f"stg_{uuid.uuid4().hex[:6]}",
+        f"ptok_{uuid.uuid4().hex[:6]}",
+    )
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{prod_db}" TEMPLATE "{source}"')
     with psycopg.connect(pg.dsn(prod_db)) as conn:
@@ -106,7 +118,8 @@ def rewired_side(pg_other, db: str, running) -> str:
 
 
 def test_a_run_killed_while_its_copy_is_unmasked_leaves_it_closed_and_the_next_run_removes_it(
-        pg, pg_other, estate, role, run_formwork, prefect_api, tmp_path):
+    pg, pg_other, estate, role, run_formwork, prefect_api, tmp_path
+):
     prod, staging, db, prod_db = estate
     with psycopg.connect(pg.dsn(prod_db)) as conn:
         production_tokens = tokens(conn)
@@ -207,7 +220,9 @@ INSERT INTO auth_totp_device (user_id, key) VALUES (1, '$pbkdf2-sha512$prod');
 
 def test_capability_tokens_are_regenerated_once_per_environment(pg, database):
     with psycopg.connect(pg.dsn(database)) as conn:
-        conn.execute(HAND_MADE + installed("auth_signup", "auth_oauth", "auth_totp") + base_tables(BASE_TABLES + ("auth_oauth_provider",)))
+        conn.execute(
+            HAND_MADE + installed("auth_signup", "auth_oauth", "auth_totp") + base_tables(BASE_TABLES + ("auth_oauth_provider",))
+        )
         conn.commit()
         live, _ = Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).check()
         assert {"attachment-links", "signup-links", "oauth-user-tokens", "trusted-devices"} <= {item.rule.name for item in live}
@@ -224,7 +239,9 @@ def test_capability_tokens_are_regenerated_once_per_environment(pg, database):
         conn.execute("INSERT INTO ir_attachment (access_token) VALUES ('shared-in-staging')")  # the copy's own link
         conn.commit()
         Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).apply()
-        assert conn.execute("SELECT access_token FROM ir_attachment ORDER BY id").fetchall() == regenerated + [("shared-in-staging",)]
+        assert conn.execute("SELECT access_token FROM ir_attachment ORDER BY id").fetchall() == regenerated + [
+            ("shared-in-staging",)
+        ]
 
         dev = Rewirer(conn, load_rules([DEFAULT_RULES]), Settings(environment="dev", base_url="https://dev.example.com")).apply()
         assert dev.live == []  # a copy of staging made into dev gets tokens of its own again

@@ -71,14 +71,22 @@ def test_bad_rules_are_reported_with_file_and_line_before_anything_changes(pg, s
     try:
         env = register(pg, "cli_bad_rules", tmp_path / "fs")
         cases = {
-            "typo.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {fakr: name}\n",
-                          "typo.yaml:6: tables[0].columns.name"),
-            "table.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partnr\n    columns:\n      name: scrub\n",
-                           "table.yaml:4: tables[0].table"),
-            "column.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      emial: scrub\n",
-                            "column.yaml:6: tables[0].columns.emial"),
-            "provider.yaml": ("version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {faker: nme}\n",
-                              "provider.yaml:6"),
+            "typo.yaml": (
+                "version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {fakr: name}\n",
+                "typo.yaml:6: tables[0].columns.name",
+            ),
+            "table.yaml": (
+                "version: 1\nlocale: en_GB\ntables:\n  - table: res_partnr\n    columns:\n      name: scrub\n",
+                "table.yaml:4: tables[0].table",
+            ),
+            "column.yaml": (
+                "version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      emial: scrub\n",
+                "column.yaml:6: tables[0].columns.emial",
+            ),
+            "provider.yaml": (
+                "version: 1\nlocale: en_GB\ntables:\n  - table: res_partner\n    columns:\n      name: {faker: nme}\n",
+                "provider.yaml:6",
+            ),
             "yaml.yaml": ("version: 1\nlocale: en_GB\ntables: [\n", "yaml.yaml:"),
         }
         with psycopg.connect(pg.dsn("cli_bad_rules")) as conn:

@@ -20,8 +20,15 @@ from tests.support.seeded import copy
 
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 SALT = b"tests-salt-0123456789abcdef"
-BUSINESS_TABLES = ("account_move_line", "account_payment", "account_journal", "hr_department",
-                   "hr_job", "ir_cron", "hr_payslip_run")
+BUSINESS_TABLES = (
+    "account_move_line",
+    "account_payment",
+    "account_journal",
+    "hr_department",
+    "hr_job",
+    "ir_cron",
+    "hr_payslip_run",
+)
 
 
 def rows(conn, query, *args):
@@ -56,7 +63,12 @@ def originals(dsn: str) -> dict[str, list[str]]:
             + [r[0] for r in rows(conn, "SELECT name FROM res_partner WHERE parent_id IS NOT NULL ORDER BY id LIMIT 25")],
             "emails": [r[0] for r in rows(conn, "SELECT private_email FROM hr_employee ORDER BY id LIMIT 25")]
             + [r[0] for r in rows(conn, "SELECT login FROM res_users WHERE login LIKE '%%@%%' ORDER BY id LIMIT 10")],
-            "ibans": [r[0] for r in rows(conn, "SELECT b.acc_number FROM res_partner_bank b JOIN hr_employee e ON e.bank_account_id = b.id LIMIT 25")],
+            "ibans": [
+                r[0]
+                for r in rows(
+                    conn, "SELECT b.acc_number FROM res_partner_bank b JOIN hr_employee e ON e.bank_account_id = b.id LIMIT 25"
+                )
+            ],
             "ni": [r[0] for r in rows(conn, "SELECT ssnid FROM hr_employee ORDER BY id LIMIT 25")],
             "phones": [r[0] for r in rows(conn, "SELECT private_phone FROM hr_employee ORDER BY id LIMIT 25")],
             "streets": [r[0] for r in rows(conn, "SELECT private_street FROM hr_employee ORDER BY id LIMIT 25")],
@@ -64,14 +76,17 @@ def originals(dsn: str) -> dict[str, list[str]]:
 
 
 def text_columns(conn) -> list[tuple[str, str]]:
-    return rows(conn, "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                      "AND data_type IN ('character varying', 'text', 'jsonb')")
+    return rows(
+        conn,
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND data_type IN ('character varying', 'text', 'jsonb')",
+    )
 
 
 def test_no_personal_value_survives_anywhere(staging):
     dsn, files = staging
     before = originals(dsn)
-    spaced = [" ".join(i[k:k + 4] for k in range(0, len(i), 4)) for i in before["ibans"]]
+    spaced = [" ".join(i[k : k + 4] for k in range(0, len(i), 4)) for i in before["ibans"]]
     report = mask(dsn, files)
     assert report.leaks == [] and report.originals > 500 and report.files_replaced == 700
     needles = [v for values in before.values() for v in values] + spaced
@@ -92,22 +107,35 @@ def test_no_personal_value_survives_anywhere(staging):
 def test_same_value_same_fake_across_tables_and_text(staging):
     dsn, files = staging
     with psycopg.connect(dsn) as conn:
-        first = conn.execute("SELECT e.id, e.name, e.work_email, b.acc_number FROM hr_employee e "
-                             "JOIN res_partner_bank b ON b.id = e.bank_account_id WHERE e.id = 1").fetchone()
+        first = conn.execute(
+            "SELECT e.id, e.name, e.work_email, b.acc_number FROM hr_employee e "
+            "JOIN res_partner_bank b ON b.id = e.bank_account_id WHERE e.id = 1"
+        ).fetchone()
     mask(dsn, files)
     with psycopg.connect(dsn) as conn:
         name, work_email, login, partner_name, partner_email, resource = conn.execute(
             "SELECT e.name, e.work_email, u.login, p.name, p.email, r.name FROM hr_employee e JOIN res_users u ON u.id = e.user_id "
-            "JOIN res_partner p ON p.id = e.work_contact_id JOIN resource_resource r ON r.id = e.resource_id WHERE e.id = 1").fetchone()
+            "JOIN res_partner p ON p.id = e.work_contact_id JOIN resource_resource r ON r.id = e.resource_id WHERE e.id = 1"
+        ).fetchone()
         assert name != first[1] and work_email != first[2]
         assert name == partner_name == resource
         assert work_email == login == partner_email
         first_token, last_token = name.split()[0].lower(), name.split()[-1].lower()
         assert work_email.startswith(f"{first_token}.{last_token}")  # the address follows the masked name
         # Chatter of employees who changed bank quotes the new account: it reads the masked IBAN, spaced as typed.
-        ibans = [iban for (iban,) in conn.execute("SELECT b.acc_number FROM hr_employee e JOIN res_partner_bank b ON b.id = e.bank_account_id")]
-        bodies = " ".join(body for (body,) in conn.execute("SELECT body FROM mail_message WHERE model = 'hr.employee' AND body LIKE '%%new account%%'"))
-        assert bodies and any(" ".join(iban[k:k + 4] for k in range(0, len(iban), 4)) in bodies for iban in ibans)
+        ibans = [
+            iban
+            for (iban,) in conn.execute(
+                "SELECT b.acc_number FROM hr_employee e JOIN res_partner_bank b ON b.id = e.bank_account_id"
+            )
+        ]
+        bodies = " ".join(
+            body
+            for (body,) in conn.execute(
+                "SELECT body FROM mail_message WHERE model = 'hr.employee' AND body LIKE '%%new account%%'"
+            )
+        )
+        assert bodies and any(" ".join(iban[k : k + 4] for k in range(0, len(iban), 4)) in bodies for iban in ibans)
         assert conn.execute("SELECT count(*) FROM mail_message WHERE body LIKE %s", (f"%{name}%",)).fetchone()[0] >= 1
 
 
@@ -119,7 +147,12 @@ def test_unique_derived_and_valid_values(staging):
     with psycopg.connect(dsn) as conn:
         assert conn.execute("SELECT count(*) - count(DISTINCT login) FROM res_users").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) - count(DISTINCT work_email) FROM hr_employee").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM res_partner_bank WHERE sanitized_acc_number <> upper(replace(acc_number, ' ', ''))").fetchone()[0] == 0
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM res_partner_bank WHERE sanitized_acc_number <> upper(replace(acc_number, ' ', ''))"
+            ).fetchone()[0]
+            == 0
+        )
         for (acc,) in rows(conn, "SELECT acc_number FROM res_partner_bank"):
             IBAN(acc)
         assert rows(conn, "SELECT id, left(acc_number, 2) FROM res_partner_bank ORDER BY id") == countries_before
@@ -139,20 +172,29 @@ def test_pay_stays_consistent_with_the_masked_wage(staging):
         assert len(changed) > 40
         for employee, wage in wages.items():  # fresh draws, never close to the original (tests/test_masking_pay.py)
             assert abs(float(wage) / float(wages_before[employee]) - 1) >= 0.05
-        mismatched = rows(conn, """
+        mismatched = rows(
+            conn,
+            """
             SELECT s.id FROM hr_payslip s JOIN hr_contract c ON c.id = s.contract_id
             JOIN hr_payslip_line b ON b.slip_id = s.id AND b.code = 'BASIC'
             JOIN hr_payslip_line n ON n.slip_id = s.id AND n.code = 'NET'
-            WHERE s.basic_wage <> c.wage OR b.amount <> c.wage OR abs(n.amount - s.net_wage) > 0.01""")
+            WHERE s.basic_wage <> c.wage OR b.amount <> c.wage OR abs(n.amount - s.net_wage) > 0.01""",
+        )
         assert mismatched == []
-        off = rows(conn, """
+        off = rows(
+            conn,
+            """
             SELECT slip_id FROM hr_payslip_line GROUP BY slip_id
             HAVING abs(sum(amount) FILTER (WHERE code IN ('GROSS', 'PAYE', 'NIC', 'PENSION', 'CITB'))
-                       - sum(amount) FILTER (WHERE code = 'NET')) > 0.05""")
+                       - sum(amount) FILTER (WHERE code = 'NET')) > 0.05""",
+        )
         assert off == []
-        history = rows(conn, """
+        history = rows(
+            conn,
+            """
             SELECT v.new_value_float, c.wage FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id AND f.name = 'wage'
-            JOIN mail_message m ON m.id = v.mail_message_id JOIN hr_contract c ON c.id = m.res_id""")
+            JOIN mail_message m ON m.id = v.mail_message_id JOIN hr_contract c ON c.id = m.res_id""",
+        )
         assert len(history) == 50 and all(abs(new - float(wage)) < 0.011 for new, wage in history)
 
 
@@ -168,18 +210,28 @@ def test_business_data_and_business_files_are_untouched(staging):
         "SELECT * FROM res_partner_bank WHERE partner_id IN (SELECT id FROM res_partner WHERE is_company)",
         "SELECT id, store_fname, checksum, file_size FROM ir_attachment WHERE res_model IN ('project.project', 'account.move')",
     ]
-    contacts = "SELECT id, email, phone FROM res_partner WHERE is_company AND (email IS NOT NULL OR phone IS NOT NULL) ORDER BY id"
+    contacts = (
+        "SELECT id, email, phone FROM res_partner WHERE is_company AND (email IS NOT NULL OR phone IS NOT NULL) ORDER BY id"
+    )
     with psycopg.connect(dsn) as conn:
         before = {q: digest(conn, q) for q in queries}
         company_contacts = rows(conn, contacts)
-        business_files = {r[0]: r[1] for r in rows(conn, "SELECT store_fname, checksum FROM ir_attachment WHERE res_model IN ('project.project', 'account.move')")}
+        business_files = {
+            r[0]: r[1]
+            for r in rows(
+                conn, "SELECT store_fname, checksum FROM ir_attachment WHERE res_model IN ('project.project', 'account.move')"
+            )
+        }
     mask(dsn, files)
     with psycopg.connect(dsn) as conn:
         for query in queries:
             assert digest(conn, query) == before[query], query
         masked = dict((i, (e, p)) for i, e, p in rows(conn, contacts))
         assert company_contacts and all(masked[i] != (e, p) for i, e, p in company_contacts)
-        personal = rows(conn, "SELECT store_fname, checksum, file_size FROM ir_attachment WHERE res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')")
+        personal = rows(
+            conn,
+            "SELECT store_fname, checksum, file_size FROM ir_attachment WHERE res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')",
+        )
     for fname, checksum in business_files.items():
         assert hashlib.sha1((files / fname).read_bytes()).hexdigest() == checksum
     for fname, checksum, size in personal:
@@ -190,7 +242,16 @@ def test_business_data_and_business_files_are_untouched(staging):
 
 def test_same_salt_same_output_other_salt_other_output(pg, seeded_source, tmp_path):
     source, source_files = seeded_source
-    tables = ("res_partner", "hr_employee", "res_users", "mail_message", "mail_mail", "hr_payslip_line", "res_partner_bank", "ir_attachment")
+    tables = (
+        "res_partner",
+        "hr_employee",
+        "res_users",
+        "mail_message",
+        "mail_mail",
+        "hr_payslip_line",
+        "res_partner_bank",
+        "ir_attachment",
+    )
     results = {}
     for name, salt in (("salt_a1", SALT), ("salt_a2", SALT), ("salt_b", b"another-salt-0123456789")):
         copy(pg, source, name, source_files, tmp_path / name)
@@ -230,7 +291,10 @@ def test_plan_lists_columns_counts_and_uncovered(staging):
     assert any(line.startswith("res_partner.name: faker name (8,052 rows") for line in lines)
     assert any(line.startswith("hr_contract.wage: pay") for line in lines)
     assert any(line.startswith("res_users_apikeys: delete 5 rows") for line in lines)
-    assert "ir_attachment files: replace 700 with a placeholder where res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')" in lines
+    assert (
+        "ir_attachment files: replace 700 with a placeholder where res_model IN ('hr.payslip', 'hr.contract', 'hr.employee')"
+        in lines
+    )
     assert any(line.startswith("kept: ir_mail_server.smtp_pass: rewiring replaces it") for line in lines)
     assert lines[0].startswith("coverage: ") and lines[0].endswith(" kept, 0 uncovered personal-looking columns")
 
@@ -238,7 +302,11 @@ def test_plan_lists_columns_counts_and_uncovered(staging):
 def test_tables_of_missing_modules_are_skipped_and_reported(staging, tmp_path):
     dsn, files = staging
     rules = tmp_path / "extra.yaml"
-    rules.write_text(RULES.read_text().replace("tables:\n", "tables:\n  - table: sign_request_item\n    module: sign_oca\n    columns:\n      signed_on: null\n", 1))
+    rules.write_text(
+        RULES.read_text().replace(
+            "tables:\n", "tables:\n  - table: sign_request_item\n    module: sign_oca\n    columns:\n      signed_on: null\n", 1
+        )
+    )
     report = mask(dsn, files, rules=rules)
     assert any("sign_request_item" in note and "sign_oca" in note for note in report.skipped)
 
@@ -246,7 +314,9 @@ def test_tables_of_missing_modules_are_skipped_and_reported(staging, tmp_path):
 def test_two_rules_rewriting_the_same_cells_are_refused_before_any_change(staging, tmp_path):
     dsn, files = staging
     rules = tmp_path / "twice.yaml"
-    rules.write_text(RULES.read_text().replace("tables:\n", "tables:\n  - table: res_partner\n    columns:\n      email: null\n", 1))
+    rules.write_text(
+        RULES.read_text().replace("tables:\n", "tables:\n  - table: res_partner\n    columns:\n      email: null\n", 1)
+    )
     with psycopg.connect(dsn) as conn:
         before = digest(conn, "SELECT * FROM res_partner")
         with pytest.raises(RulesError, match=r"^.*twice\.yaml:\d+: .*rewrites res_partner\.email in rows that .*twice\.yaml:\d+"):
@@ -260,7 +330,7 @@ def test_rows_that_slip_out_of_a_rewrite_fail_the_run_and_change_nothing(staging
     dsn, files = staging
     rules = tmp_path / "moving.yaml"
     # The full rules (a partial file is refused as incomplete), with the bank accounts picked by name.
-    picked = "where: \"partner_id IN (SELECT id FROM res_partner WHERE NOT is_company)\""
+    picked = 'where: "partner_id IN (SELECT id FROM res_partner WHERE NOT is_company)"'
     assert picked in RULES.read_text()
     rules.write_text(RULES.read_text().replace(picked, "where: \"partner_id IN (SELECT id FROM res_partner WHERE name < 'M')\""))
     with psycopg.connect(dsn) as conn:

@@ -53,8 +53,10 @@ def small_odoo(pg):
 
 def digest(dsn: str) -> str:
     with psycopg.connect(dsn) as conn:
-        return conn.execute("SELECT md5((SELECT string_agg(name, '|' ORDER BY id) FROM res_partner) || "
-                            "(SELECT string_agg(x_private_email || x_note, '|' ORDER BY id) FROM x_site_log))").fetchone()[0]
+        return conn.execute(
+            "SELECT md5((SELECT string_agg(name, '|' ORDER BY id) FROM res_partner) || "
+            "(SELECT string_agg(x_private_email || x_note, '|' ORDER BY id) FROM x_site_log))"
+        ).fetchone()[0]
 
 
 def rules_file(tmp_path: Path, text: str) -> Path:
@@ -102,12 +104,15 @@ def test_uncovered_column_found_by_content(small_odoo, tmp_path):
     assert digest(small_odoo) == before
 
 
-@pytest.mark.parametrize("entry, key, says", [
-    ("  - column: x_site_log.x_private_email\n    reason: ''\n", "keep[0].reason", "must not be empty"),
-    ("  - column: x_site_log.x_private_email\n", "keep[0].reason", "missing required key"),
-    ("  - column: x_private_email\n    reason: shared inbox\n", "keep[0].column", "expected table.column"),
-    ("  - column: x_site_log.x_private_email\n    reason: shared inbox\n    why: x\n", "keep[0].why", "unknown key"),
-])
+@pytest.mark.parametrize(
+    "entry, key, says",
+    [
+        ("  - column: x_site_log.x_private_email\n    reason: ''\n", "keep[0].reason", "must not be empty"),
+        ("  - column: x_site_log.x_private_email\n", "keep[0].reason", "missing required key"),
+        ("  - column: x_private_email\n    reason: shared inbox\n", "keep[0].column", "expected table.column"),
+        ("  - column: x_site_log.x_private_email\n    reason: shared inbox\n    why: x\n", "keep[0].why", "unknown key"),
+    ],
+)
 def test_keep_entries_need_a_column_and_a_reason(tmp_path, entry, key, says):
     path = rules_file(tmp_path, RULES + "keep:\n" + entry)
     with pytest.raises(InputError) as refused:

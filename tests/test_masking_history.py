@@ -17,12 +17,23 @@ from tests.support.seeded import copy
 from tests.test_masking import RULES, SALT
 
 # (model, field, ttype) planted in ir_model_fields: the synthetic seed declares only a few tracked fields.
-FIELDS = [("hr.employee", "passport_id", "char"), ("hr.employee", "km_home_work", "integer"), ("hr.employee", "birthday", "date"),
-          ("hr.employee", "notes", "text"), ("res.partner", "vat", "char"), ("res.partner", "name", "char"),
-          ("res.partner", "partner_latitude", "float"), ("project.task", "sequence", "integer"), ("account.move", "amount_total", "monetary")]
+FIELDS = [
+    ("hr.employee", "passport_id", "char"),
+    ("hr.employee", "km_home_work", "integer"),
+    ("hr.employee", "birthday", "date"),
+    ("hr.employee", "notes", "text"),
+    ("res.partner", "vat", "char"),
+    ("res.partner", "name", "char"),
+    ("res.partner", "partner_latitude", "float"),
+    ("project.task", "sequence", "integer"),
+    ("account.move", "amount_total", "monetary"),
+]
 VALUE_COLUMN = {"char": "char", "text": "text", "integer": "integer", "float": "float", "monetary": "float", "date": "datetime"}
-BUSINESS = [("project.task", "name", "char", "Pour foundations, block C", "Pour foundations, block D"),
-            ("project.task", "sequence", "integer", 10, 20), ("account.move", "amount_total", "monetary", 18250.75, 18420.5)]
+BUSINESS = [
+    ("project.task", "name", "char", "Pour foundations, block C", "Pour foundations, block D"),
+    ("project.task", "sequence", "integer", 10, 20),
+    ("account.move", "amount_total", "monetary", 18250.75, 18420.5),
+]
 
 
 def one(conn, query, *args):
@@ -31,15 +42,21 @@ def one(conn, query, *args):
 
 def plant(conn, model: str, res_id: int, field: str, ttype: str, old, new, *, deleted: bool = False) -> int:
     """A tracked change of `field` on record `res_id` of `model` (field_id NULL + field_info if `deleted`); its id."""
-    (message,) = one(conn, "INSERT INTO mail_message (model, res_id, message_type, date) VALUES (%s, %s, 'notification', now()) RETURNING id",
-                     model, res_id)
+    (message,) = one(
+        conn,
+        "INSERT INTO mail_message (model, res_id, message_type, date) VALUES (%s, %s, 'notification', now()) RETURNING id",
+        model,
+        res_id,
+    )
     column = VALUE_COLUMN[ttype]
     if deleted:
         info = json.dumps({"name": field, "desc": field.replace("_", " ").title(), "type": ttype})
         query = f"INSERT INTO mail_tracking_value (field_id, field_info, old_value_{column}, new_value_{column}, mail_message_id) VALUES (NULL, %s, %s, %s, %s) RETURNING id"
         return one(conn, query, info, old, new, message)[0]
-    query = (f"INSERT INTO mail_tracking_value (field_id, old_value_{column}, new_value_{column}, mail_message_id) "
-             f"SELECT id, %s, %s, %s FROM ir_model_fields WHERE model = %s AND name = %s RETURNING id")
+    query = (
+        f"INSERT INTO mail_tracking_value (field_id, old_value_{column}, new_value_{column}, mail_message_id) "
+        f"SELECT id, %s, %s, %s FROM ir_model_fields WHERE model = %s AND name = %s RETURNING id"
+    )
     return one(conn, query, old, new, message, model, field)[0]
 
 
@@ -59,27 +76,56 @@ def history(pg, seeded_source, tmp_path_factory):
     dsn = pg.dsn(name)
     with psycopg.connect(dsn) as conn:
         for model, field, ttype in FIELDS:
-            conn.execute("""INSERT INTO ir_model (name, model, "order", state) SELECT '{"en_US": "x"}', %s, 'id', 'base'
-                            WHERE NOT EXISTS (SELECT 1 FROM ir_model WHERE model = %s)""", (model, model))
-            conn.execute("""INSERT INTO ir_model_fields (name, complete_name, model, model_id, field_description, ttype, state, store)
+            conn.execute(
+                """INSERT INTO ir_model (name, model, "order", state) SELECT '{"en_US": "x"}', %s, 'id', 'base'
+                            WHERE NOT EXISTS (SELECT 1 FROM ir_model WHERE model = %s)""",
+                (model, model),
+            )
+            conn.execute(
+                """INSERT INTO ir_model_fields (name, complete_name, model, model_id, field_description, ttype, state, store)
                             SELECT %s, %s, %s, id, '{"en_US": "x"}', %s, 'base', true FROM ir_model WHERE model = %s
                             AND NOT EXISTS (SELECT 1 FROM ir_model_fields WHERE model = %s AND name = %s)""",
-                         (field, f"{model}.{field}", model, ttype, model, model, field))
-        a, b = [r[0] for r in conn.execute("SELECT id FROM hr_employee WHERE passport_id IS NOT NULL AND km_home_work > 0 "
-                                           "AND birthday IS NOT NULL ORDER BY id LIMIT 2")]
-        person = one(conn, "SELECT id FROM res_partner WHERE NOT is_company AND id NOT IN (SELECT partner_id FROM res_company) "
-                           "AND id NOT IN (SELECT res_id FROM ir_model_data WHERE model = 'res.partner') ORDER BY id LIMIT 1")[0]
+                (field, f"{model}.{field}", model, ttype, model, model, field),
+            )
+        a, b = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM hr_employee WHERE passport_id IS NOT NULL AND km_home_work > 0 "
+                "AND birthday IS NOT NULL ORDER BY id LIMIT 2"
+            )
+        ]
+        person = one(
+            conn,
+            "SELECT id FROM res_partner WHERE NOT is_company AND id NOT IN (SELECT partner_id FROM res_company) "
+            "AND id NOT IN (SELECT res_id FROM ir_model_data WHERE model = 'res.partner') ORDER BY id LIMIT 1",
+        )[0]
         company = one(conn, "SELECT id FROM res_partner WHERE is_company ORDER BY id LIMIT 1")[0]
         conn.execute("UPDATE res_partner SET vat = 'GB112233445' WHERE id = %s", (person,))
-        o = {e: dict(zip(("passport", "km", "birthday", "email"), one(conn, "SELECT passport_id, km_home_work, birthday, private_email "
-                                                                              "FROM hr_employee WHERE id = %s", e))) for e in (a, b)}
+        o = {
+            e: dict(
+                zip(
+                    ("passport", "km", "birthday", "email"),
+                    one(conn, "SELECT passport_id, km_home_work, birthday, private_email FROM hr_employee WHERE id = %s", e),
+                )
+            )
+            for e in (a, b)
+        }
         person_name, company_name = (one(conn, "SELECT name FROM res_partner WHERE id = %s", p)[0] for p in (person, company))
         rows = {
             "passport": plant(conn, "hr.employee", a, "passport_id", "char", o[b]["passport"], o[a]["passport"]),
-            "passport gone": plant(conn, "hr.employee", a, "passport_id", "char", o[b]["passport"], o[a]["passport"], deleted=True),
+            "passport gone": plant(
+                conn, "hr.employee", a, "passport_id", "char", o[b]["passport"], o[a]["passport"], deleted=True
+            ),
             "km": plant(conn, "hr.employee", a, "km_home_work", "integer", o[a]["km"], o[a]["km"]),
-            "birthday": plant(conn, "hr.employee", a, "birthday", "date", datetime.combine(o[b]["birthday"], datetime.min.time()),
-                              datetime.combine(o[a]["birthday"], datetime.min.time())),
+            "birthday": plant(
+                conn,
+                "hr.employee",
+                a,
+                "birthday",
+                "date",
+                datetime.combine(o[b]["birthday"], datetime.min.time()),
+                datetime.combine(o[a]["birthday"], datetime.min.time()),
+            ),
             "notes": plant(conn, "hr.employee", a, "notes", "text", f"Write to {o[a]['email']} before visiting", "Nothing"),
             "vat": plant(conn, "res.partner", person, "vat", "char", "GB112233445", "GB112233445"),
             "name": plant(conn, "res.partner", person, "name", "char", person_name, person_name),
@@ -88,8 +134,10 @@ def history(pg, seeded_source, tmp_path_factory):
         }
         task = one(conn, "SELECT id FROM project_task ORDER BY id LIMIT 1")[0]
         move = one(conn, "SELECT id FROM account_move ORDER BY id LIMIT 1")[0]
-        business = [plant(conn, model, task if model == "project.task" else move, field, ttype, old, new)
-                    for model, field, ttype, old, new in BUSINESS]
+        business = [
+            plant(conn, model, task if model == "project.task" else move, field, ttype, old, new)
+            for model, field, ttype, old, new in BUSINESS
+        ]
         business += [rows.pop("company name")]
         before = [tracked(conn, r, t) for r, t in zip(business, ("char", "integer", "monetary", "char"))]
         conn.commit()

@@ -69,8 +69,10 @@ def people(pg, tmp_path):
 
 
 def digest(conn) -> str:
-    return conn.execute("SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT p::text t FROM res_partner p UNION ALL "
-                        "SELECT b::text FROM res_partner_bank b UNION ALL SELECT j::text FROM x_job j) s").fetchone()[0]
+    return conn.execute(
+        "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT p::text t FROM res_partner p UNION ALL "
+        "SELECT b::text FROM res_partner_bank b UNION ALL SELECT j::text FROM x_job j) s"
+    ).fetchone()[0]
 
 
 VARIANTS = {
@@ -104,7 +106,9 @@ def test_every_variant_of_an_original_is_found_counted_and_named_never_shown(peo
         conn.rollback()
         assert digest(conn) == before  # rolled back: the copy is as it was
     findings = [counted(found) for found in leak.value.report.leaks]
-    assert findings and all(found.startswith(f"x_job.{column}: N occurrence(s) of originals of res_partner") for found in findings)
+    assert findings and all(
+        found.startswith(f"x_job.{column}: N occurrence(s) of originals of res_partner") for found in findings
+    )
     message = str(leak.value)
     assert all(secret not in message.casefold() for secret in ("smith", "7700", "nwbk", "example.com"))
 
@@ -119,7 +123,8 @@ def test_every_column_with_findings_is_listed_with_its_count(people):
     assert set(leak.value.report.leaks) == {
         "x_job.x_note: 2 occurrence(s) of originals of res_partner.name survive masking",
         "x_job.x_title: 1 occurrence(s) of originals of res_partner.name survive masking",
-        "x_job.x_blob: 1 occurrence(s) of originals of res_partner_bank.acc_number survive masking"}
+        "x_job.x_blob: 1 occurrence(s) of originals of res_partner_bank.acc_number survive masking",
+    }
 
 
 def test_a_clean_copy_passes_having_checked_every_original(people):

@@ -27,7 +27,9 @@ def pay(dsn: str) -> dict[str, list]:
     with psycopg.connect(dsn) as conn:
         return {
             "contracts": rows(conn, "SELECT id, employee_id, job_id, wage::float FROM hr_contract ORDER BY id"),
-            "slips": rows(conn, "SELECT id, contract_id, basic_wage::float, gross_wage::float, net_wage::float FROM hr_payslip ORDER BY id"),
+            "slips": rows(
+                conn, "SELECT id, contract_id, basic_wage::float, gross_wage::float, net_wage::float FROM hr_payslip ORDER BY id"
+            ),
             "lines": rows(conn, "SELECT id, slip_id, code, amount::float, total::float FROM hr_payslip_line ORDER BY id"),
             "tracked": rows(conn, TRACKED_WAGE),
         }
@@ -117,13 +119,19 @@ def test_same_salt_same_pay_other_salt_other_wages(pg, seeded_source, masked):
     from formwork.masking import introspect
     from formwork.masking.keyed import Keyed
     from formwork.masking.pay import Pay
+
     _, _, dsn = masked
     with psycopg.connect(pg.dsn(seeded_source[0])) as source, psycopg.connect(dsn) as copy_:
         tables = introspect.columns(source)
         ours, theirs = Pay(source, Keyed(SALT), tables), Pay(source, Keyed(b"another-salt-0123456789"), tables)
         for table, column in (("hr_contract", "wage"), ("hr_payslip_line", "total"), ("mail_tracking_value", "old_value_float")):
-            written = dict(rows(copy_, f"SELECT id::text, {column}::float FROM {table} WHERE id = ANY(%s::int[])",
-                                [int(i) for i, _ in ours.pairs(table, column)]))
+            written = dict(
+                rows(
+                    copy_,
+                    f"SELECT id::text, {column}::float FROM {table} WHERE id = ANY(%s::int[])",
+                    [int(i) for i, _ in ours.pairs(table, column)],
+                )
+            )
             assert {i: float(v) for i, v in ours.pairs(table, column)} == written
         other = dict(theirs.pairs("hr_contract", "wage"))
         assert all(other[i] != v for i, v in ours.pairs("hr_contract", "wage"))
@@ -143,9 +151,11 @@ def test_a_payslip_line_the_structure_does_not_know_is_refused_and_nothing_chang
     copy(pg, source, "pay_bonus", source_files, tmp_path / "files")
     try:
         with psycopg.connect(pg.dsn("pay_bonus")) as conn:
-            conn.execute("INSERT INTO hr_payslip_line (id, name, code, sequence, slip_id, salary_rule_id, employee_id, contract_id, "
-                         "quantity, rate, amount, total) SELECT 999999, 'Bonus', 'BONUS', 50, id, 1, employee_id, contract_id, 1, 100, 500, 500 "
-                         "FROM hr_payslip ORDER BY id LIMIT 1")
+            conn.execute(
+                "INSERT INTO hr_payslip_line (id, name, code, sequence, slip_id, salary_rule_id, employee_id, contract_id, "
+                "quantity, rate, amount, total) SELECT 999999, 'Bonus', 'BONUS', 50, id, 1, employee_id, contract_id, 1, 100, 500, 500 "
+                "FROM hr_payslip ORDER BY id LIMIT 1"
+            )
             conn.commit()
             tables = ("hr_contract", "hr_payslip", "hr_payslip_line", "mail_tracking_value", "res_partner")
             before = {t: digest(conn, f"SELECT * FROM {t}") for t in tables}

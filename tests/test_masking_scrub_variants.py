@@ -107,8 +107,13 @@ BUSINESS = {  # scrubbed text without anybody in it stays byte-identical
     "business comma": ("mail_tracking_value.old_value_char", "Smith, Jones & Co"),
 }
 PLANTED = {**VARIANTS, **{k: (*v, 1, "as is") for k, v in {**EMAILS, **PHONES, **IBANS, **BUSINESS}.items()}}
-SCRUBBED = ("mail_message.body", "res_partner.comment", "mail_tracking_value.old_value_char",
-            "mail_tracking_value.new_value_text", "ir_attachment.index_content")
+SCRUBBED = (
+    "mail_message.body",
+    "res_partner.comment",
+    "mail_tracking_value.old_value_char",
+    "mail_tracking_value.new_value_text",
+    "ir_attachment.index_content",
+)
 
 
 def _schema(conn) -> None:
@@ -131,8 +136,10 @@ def _schema(conn) -> None:
     for label, (where, planted, _, _) in PLANTED.items():
         table, column = where.split(".")
         if table == "res_partner":  # a note on a partner of its own, with nobody's name
-            conn.execute("INSERT INTO res_partner (id, name, comment) SELECT max(id) + 1, 'Works Ltd ' || max(id), %s FROM res_partner",
-                         (planted,))
+            conn.execute(
+                "INSERT INTO res_partner (id, name, comment) SELECT max(id) + 1, 'Works Ltd ' || max(id), %s FROM res_partner",
+                (planted,),
+            )
         else:
             conn.execute(f"INSERT INTO {table} (label, {column}) VALUES (%s, %s)", (label, planted))
 
@@ -152,10 +159,12 @@ def _masked_texts(conn) -> dict[str, str]:
 
 
 def _digest(conn) -> str:
-    return conn.execute("SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT p::text t FROM res_partner p UNION ALL "
-                        "SELECT b::text FROM res_partner_bank b UNION ALL SELECT m::text FROM mail_message m UNION ALL "
-                        "SELECT v::text FROM mail_tracking_value v UNION ALL SELECT a::text FROM ir_attachment a UNION ALL "
-                        "SELECT j::text FROM x_job j) s").fetchone()[0]
+    return conn.execute(
+        "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT p::text t FROM res_partner p UNION ALL "
+        "SELECT b::text FROM res_partner_bank b UNION ALL SELECT m::text FROM mail_message m UNION ALL "
+        "SELECT v::text FROM mail_tracking_value v UNION ALL SELECT a::text FROM ir_attachment a UNION ALL "
+        "SELECT j::text FROM x_job j) s"
+    ).fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -177,9 +186,14 @@ def masked(pg, tmp_path_factory):
                 digests.append(_digest(conn))
         with psycopg.connect(pg.dsn(names[0])) as conn:
             texts = _masked_texts(conn)
-            people = {pid: conn.execute("SELECT p.name, p.email, p.phone, b.acc_number FROM res_partner p "
-                                        "JOIN res_partner_bank b ON b.partner_id = p.id WHERE p.id = %s", (pid,)).fetchone()
-                      for pid in PEOPLE}
+            people = {
+                pid: conn.execute(
+                    "SELECT p.name, p.email, p.phone, b.acc_number FROM res_partner p "
+                    "JOIN res_partner_bank b ON b.partner_id = p.id WHERE p.id = %s",
+                    (pid,),
+                ).fetchone()
+                for pid in PEOPLE
+            }
         yield texts, people, digests
     finally:
         for name in names:
@@ -245,7 +259,12 @@ def test_no_spelling_of_an_original_is_left_and_the_same_salt_gives_the_same_out
     texts, _, digests = masked
     originals = Originals()
     for name, email, phone, iban in PEOPLE.values():
-        for kind, value in ((normal_forms.WORDS, name), (normal_forms.EMAIL, email), (normal_forms.PHONE, phone), (normal_forms.CODE, iban)):
+        for kind, value in (
+            (normal_forms.WORDS, name),
+            (normal_forms.EMAIL, email),
+            (normal_forms.PHONE, phone),
+            (normal_forms.CODE, iban),
+        ):
             originals.add("people", kind, [value])
     originals.ready()
     for label, text in texts.items():
@@ -265,29 +284,35 @@ def scrubber():
     return scrubber
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("JOHN SMITH", "PAUL JONES"),
-    ("call john smith now", "call paul jones now"),
-    ("Foreman: Smith, John.", "Foreman: Jones, Paul."),
-    ("John \n Smith", "Paul \n Jones"),
-    ("<p>John&nbsp;Smith</p>", "<p>Paul&nbsp;Jones</p>"),
-    ("<b>John</b> Smith", "<b>Paul</b> Jones"),
-    ("Ren&eacute;e M&uuml;ller", "Anna Kent"),
-    ("Renee Muller and RENÉE MÜLLER", "Anna Kent and ANNA KENT"),
-    ("Hans Strauss, Hans Strauß", "Mark Lee, Mark Lee"),
-    (" madonna ", " cher "),
-    ("Johnny Smith and John Smithers", "Johnny Smith and John Smithers"),
-    ("Madonna sings", "Madonna sings"),  # a single word inside a sentence is a plain word, as for the check
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("JOHN SMITH", "PAUL JONES"),
+        ("call john smith now", "call paul jones now"),
+        ("Foreman: Smith, John.", "Foreman: Jones, Paul."),
+        ("John \n Smith", "Paul \n Jones"),
+        ("<p>John&nbsp;Smith</p>", "<p>Paul&nbsp;Jones</p>"),
+        ("<b>John</b> Smith", "<b>Paul</b> Jones"),
+        ("Ren&eacute;e M&uuml;ller", "Anna Kent"),
+        ("Renee Muller and RENÉE MÜLLER", "Anna Kent and ANNA KENT"),
+        ("Hans Strauss, Hans Strauß", "Mark Lee, Mark Lee"),
+        (" madonna ", " cher "),
+        ("Johnny Smith and John Smithers", "Johnny Smith and John Smithers"),
+        ("Madonna sings", "Madonna sings"),  # a single word inside a sentence is a plain word, as for the check
+    ],
+)
 def test_the_scrubber_replaces_each_spelling_in_place(scrubber, text, expected):
     assert scrubber.scrub(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("iban gb29 nwbk 6016 1331 9268 19.", "iban <iban>."),  # check digits right: an IBAN in any case
-    ("room ab12 from 2026 on", "room ab12 from 2026 on"),  # IBAN-shaped words, check digits wrong: text
-    ("call (07700) 900-123 or +447700900123", "call <phone_number> or <phone_number>"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("iban gb29 nwbk 6016 1331 9268 19.", "iban <iban>."),  # check digits right: an IBAN in any case
+        ("room ab12 from 2026 on", "room ab12 from 2026 on"),  # IBAN-shaped words, check digits wrong: text
+        ("call (07700) 900-123 or +447700900123", "call <phone_number> or <phone_number>"),
+    ],
+)
 def test_the_detectors_take_every_layout_and_leave_lookalikes(scrubber, text, expected):
     assert scrubber.scrub(text) == expected
 
@@ -296,4 +321,7 @@ def test_a_known_number_is_never_looked_for_inside_what_a_detector_replaced():
     """A fake IBAN's digits can end like somebody's phone number: rewriting them as a phone broke the IBAN."""
     scrubber = Scrubber(lambda kind, original: "GB91 ABBY 7702 6390 5717 73" if kind == "iban" else f"<{kind}>", str.upper)
     scrubber.add_known_numbers(["01632 390571773", "07700 900123"])
-    assert scrubber.scrub("Bank: GB29 NWBK 6016 1331 9268 19, mobile 7700 900123") == "Bank: GB91 ABBY 7702 6390 5717 73, mobile <phone_number>"
+    assert (
+        scrubber.scrub("Bank: GB29 NWBK 6016 1331 9268 19, mobile 7700 900123")
+        == "Bank: GB91 ABBY 7702 6390 5717 73, mobile <phone_number>"
+    )

@@ -98,9 +98,11 @@ def partners(conn) -> dict[int, tuple]:
 
 
 def digest(conn) -> str:
-    return conn.execute("SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT x::text t FROM res_partner x UNION ALL "
-                        "SELECT v::text FROM ir_ui_view v UNION ALL SELECT d::text FROM digest_tip d UNION ALL "
-                        "SELECT a::text FROM ir_attachment a) s").fetchone()[0]
+    return conn.execute(
+        "SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (SELECT x::text t FROM res_partner x UNION ALL "
+        "SELECT v::text FROM ir_ui_view v UNION ALL SELECT d::text FROM digest_tip d UNION ALL "
+        "SELECT a::text FROM ir_attachment a) s"
+    ).fetchone()[0]
 
 
 def test_module_records_keep_their_values_while_edited_exported_and_users_rows_are_masked(small_odoo, tmp_path):
@@ -114,8 +116,13 @@ def test_module_records_keep_their_values_while_edited_exported_and_users_rows_a
         views = [arch for (arch,) in conn.execute("SELECT arch_db FROM ir_ui_view ORDER BY id")]
     kept = "res_partner: 2 module-shipped rows kept (ir_model_data, never edited); comment, signup_token still masked in them"
     assert f"skipped: {kept}" in plan and kept in report.skipped
-    assert "leak check: 4 module-shipped rows in 3 tables not searched (what modules ship is not what users wrote)" in report.skipped
-    assert "ir_attachment: 1 web client asset bundles not searched for leaks (Odoo builds them from module sources)" in report.skipped
+    assert (
+        "leak check: 4 module-shipped rows in 3 tables not searched (what modules ship is not what users wrote)" in report.skipped
+    )
+    assert (
+        "ir_attachment: 1 web client asset bundles not searched for leaks (Odoo builds them from module sources)"
+        in report.skipped
+    )
     assert any(line.startswith("res_partner.name: faker name (4 rows where NOT module-shipped)") for line in plan)
     # OdooBot and the public partner keep name and address; their tokens and the person named in a comment go.
     assert after[1][:2] == ("OdooBot", "odoobot@example.com") and after[3] == before[3]
@@ -150,9 +157,18 @@ def test_a_leak_in_a_users_row_an_edited_module_row_or_a_forged_bundle_is_found_
         conn.rollback()
         assert digest(conn) == before
     origin = "N occurrence(s) of originals of res_partner.name survive masking"
-    expected = {f"{where}: {origin}" for where in ("ir_ui_view.name", "ir_ui_view.arch_db", "digest_tip.tip_description",
-                                                   "ir_attachment.name", "x_site_log.x_note", "x_site_log.x_visitor",
-                                                   "filestore:cd/forged")}
+    expected = {
+        f"{where}: {origin}"
+        for where in (
+            "ir_ui_view.name",
+            "ir_ui_view.arch_db",
+            "digest_tip.tip_description",
+            "ir_attachment.name",
+            "x_site_log.x_note",
+            "x_site_log.x_visitor",
+            "filestore:cd/forged",
+        )
+    }
     assert {counted(leak) for leak in failure.value.report.leaks} == expected
     message = str(failure.value)
     assert "\n" not in message and message.startswith("masking left 7 leak(s); database left unchanged: ")
@@ -166,7 +182,9 @@ def test_coverage_judges_content_by_what_users_wrote_not_by_module_text(small_od
     uncovered = "digest_tip.tip_description: content looks like email"
     with psycopg.connect(dsn) as conn:
         assert uncovered not in masker(conn, files, rules_file(tmp_path)).plan().uncovered
-        assert uncovered in masker(conn, files, rules_file(tmp_path, RULES.replace("module_records: keep\n", ""))).plan().uncovered
+        assert (
+            uncovered in masker(conn, files, rules_file(tmp_path, RULES.replace("module_records: keep\n", ""))).plan().uncovered
+        )
         conn.execute("INSERT INTO digest_tip VALUES (2, '<p>Mail harriet.okafor@gmail.example</p>', 2)")
         assert uncovered in masker(conn, files, rules_file(tmp_path)).plan().uncovered
         conn.rollback()
@@ -200,8 +218,10 @@ MODULE_TEXT = ("ir_module_module.", "ir_ui_view.", "ir_model_fields.", "ir_model
 
 def by_xmlid(conn, table: str, xmlid: str, columns: str) -> tuple:
     module, name = xmlid.split(".")
-    return conn.execute(f"SELECT {columns} FROM {table} WHERE id = (SELECT res_id FROM ir_model_data "
-                        "WHERE module = %s AND name = %s)", (module, name)).fetchone()
+    return conn.execute(
+        f"SELECT {columns} FROM {table} WHERE id = (SELECT res_id FROM ir_model_data WHERE module = %s AND name = %s)",
+        (module, name),
+    ).fetchone()
 
 
 @pytest.mark.slow
@@ -210,13 +230,19 @@ def test_on_real_odoo_odoobot_and_the_public_user_keep_their_names_and_module_te
     being completed elsewhere: coverage is set aside and the leak findings recorded (not raised) so the masked copy
     can be read; only this part is asserted here."""
     with psycopg.connect(odoo.cluster.dsn(odoo_copy.name)) as conn:
-        conn.execute("UPDATE res_partner SET write_uid = 2 WHERE id = (SELECT res_id FROM ir_model_data "
-                     "WHERE module = 'base' AND name = 'partner_admin')")
+        conn.execute(
+            "UPDATE res_partner SET write_uid = 2 WHERE id = (SELECT res_id FROM ir_model_data "
+            "WHERE module = 'base' AND name = 'partner_admin')"
+        )
         conn.commit()
         admin_name = by_xmlid(conn, "res_partner", "base.partner_admin", "name")[0]
         admin_password = by_xmlid(conn, "res_users", "base.user_admin", "password")[0]
-        bundles = {f"filestore:{f}" for (f,) in conn.execute("SELECT store_fname FROM ir_attachment WHERE url LIKE '/web/assets/%'")}
-        work = Masker(conn, load_rules(str(DEFAULT_RULES)), SALT, LocalDirectoryStore(path=str(odoo_copy.filestore)), "Staging-Pass-1!")
+        bundles = {
+            f"filestore:{f}" for (f,) in conn.execute("SELECT store_fname FROM ir_attachment WHERE url LIKE '/web/assets/%'")
+        }
+        work = Masker(
+            conn, load_rules(str(DEFAULT_RULES)), SALT, LocalDirectoryStore(path=str(odoo_copy.filestore)), "Staging-Pass-1!"
+        )
         uncovered = work.plan().uncovered
         findings: list[str] = []
         checked = work._check_leaks

@@ -31,8 +31,11 @@ def test_the_prefiltered_detector_finds_what_the_combined_one_finds(text):
 def test_a_uuid_is_no_phone_number_but_phone_numbers_beside_it_are():
     """Rewiring writes fresh UUIDs (database.uuid, tokens): about 1 in 130 has digit-only groups such as
     "-0123-4567-8901-", which read as a phone number made coverage refuse a refresh at random."""
-    uuids = ["c0e1d2f3-0123-4567-8901-abcdef012345", "01234567-8901-2345-abcd-ef0123456789",
-             "9f8e7d6c-5b4a-0398-7654-321098765432"]
+    uuids = [
+        "c0e1d2f3-0123-4567-8901-abcdef012345",
+        "01234567-8901-2345-abcd-ef0123456789",
+        "9f8e7d6c-5b4a-0398-7654-321098765432",
+    ]
     assert [u for u in uuids if PHONE.search(u)] == []
     assert PHONE.findall(f"token {uuids[0]}, call +44 7700 900303 or 020 7946 0958.") == ["+44 7700 900303", "020 7946 0958"]
 

@@ -70,7 +70,11 @@ def rules_file(tmp_path: Path, text: str) -> Path:
 def test_wizard_rows_are_deleted_and_their_columns_covered(wizards, tmp_path):
     with psycopg.connect(wizards) as conn:
         uncovered = Masker(conn, load_rules(rules_file(tmp_path, RULES)), SALT).plan().uncovered
-    assert {u.split(":")[0] for u in uncovered} == {"x_export_wizard.email", "x_export_wizard.api_key", "x_export_wizard_line.password"}
+    assert {u.split(":")[0] for u in uncovered} == {
+        "x_export_wizard.email",
+        "x_export_wizard.api_key",
+        "x_export_wizard_line.password",
+    }
 
     with psycopg.connect(wizards) as conn:
         masker = Masker(conn, load_rules(rules_file(tmp_path, RULES + DELETE)), SALT)
@@ -80,7 +84,9 @@ def test_wizard_rows_are_deleted_and_their_columns_covered(wizards, tmp_path):
         assert not [line for line in lines if "x_export_wizard" in line]  # one line, not one per wizard
         report = masker.run()
         assert "deleted 3 rows of 2 transient (wizard) tables" in report.summary()
-        assert conn.execute("SELECT (SELECT count(*) FROM x_export_wizard), (SELECT count(*) FROM x_export_wizard_line)").fetchone() == (0, 0)
+        assert conn.execute(
+            "SELECT (SELECT count(*) FROM x_export_wizard), (SELECT count(*) FROM x_export_wizard_line)"
+        ).fetchone() == (0, 0)
         assert conn.execute("SELECT x_note, wizard_id FROM x_site_log").fetchall() == [("gate code changed", None)]
         assert "Harriet Okafor" not in [n for (n,) in conn.execute("SELECT name FROM res_partner")]
 
@@ -102,8 +108,10 @@ def test_without_ir_model_transient_the_key_is_refused(wizards, tmp_path, schema
 def test_a_refused_delete_rolls_every_wizard_back(wizards, tmp_path):
     """A regular table that will not let a wizard row go: the run fails naming it, and no table is half-deleted."""
     with psycopg.connect(wizards, autocommit=True) as conn:
-        conn.execute("CREATE TABLE x_audit (id serial PRIMARY KEY, wizard_id integer REFERENCES x_export_wizard);"
-                     "INSERT INTO x_audit (wizard_id) VALUES (1)")
+        conn.execute(
+            "CREATE TABLE x_audit (id serial PRIMARY KEY, wizard_id integer REFERENCES x_export_wizard);"
+            "INSERT INTO x_audit (wizard_id) VALUES (1)"
+        )
     before = digest(wizards)
     with psycopg.connect(wizards) as conn, pytest.raises(OperationError) as refused:
         Masker(conn, load_rules(rules_file(tmp_path, RULES + DELETE)), SALT).run()
@@ -130,7 +138,9 @@ def test_real_odoo_wizards_are_emptied(odoo, odoo_copy):
             INSERT INTO sms_resend_recipient (sms_resend_id, notification_id) SELECT r.id, (SELECT min(id) FROM mail_notification) FROM r;
         """)
         transient = [m.replace(".", "_") for (m,) in conn.execute("SELECT model FROM ir_model WHERE transient")]
-        transient = [t for (t,) in conn.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", (transient,))]
+        transient = [
+            t for (t,) in conn.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", (transient,))
+        ]
         conn.commit()
         masker = Masker(conn, load_rules(ODOO_RULES), SALT, None, "Staging-Pass-123!")
         plan = masker.plan()

@@ -17,8 +17,13 @@ from tests.support.s3 import ACCESS_KEY, SECRET_KEY
 
 def s3_store(endpoint: str, bucket: str, prefix: str = "env/prod") -> S3Store:
     return S3Store(
-        bucket=bucket, prefix=prefix, endpoint_url=endpoint, region="us-east-1",
-        access_key_id=SecretStr(ACCESS_KEY), secret_access_key=SecretStr(SECRET_KEY), multipart_threshold_mb=5,
+        bucket=bucket,
+        prefix=prefix,
+        endpoint_url=endpoint,
+        region="us-east-1",
+        access_key_id=SecretStr(ACCESS_KEY),
+        secret_access_key=SecretStr(SECRET_KEY),
+        multipart_threshold_mb=5,
     )
 
 
@@ -96,8 +101,13 @@ def test_s3_large_upload_is_multipart_and_copy_is_server_side(s3_server, s3_buck
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(11 * 1024 * 1024))
     store.put_file("big.bin", source)
-    client = boto3.client("s3", endpoint_url=s3_server.endpoint, region_name="us-east-1",
-                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
     etag = client.head_object(Bucket=s3_bucket, Key="env/prod/big.bin")["ETag"]
     assert "-" in etag  # multipart ETags end in -<parts>
     store.copy("big.bin", "copy.bin")
@@ -106,7 +116,13 @@ def test_s3_large_upload_is_multipart_and_copy_is_server_side(s3_server, s3_buck
 
 def test_s3_url_uses_saved_bucket_settings(run_formwork, s3_server, s3_bucket):
     result = run_formwork(
-        "store", "add-s3", s3_bucket, "--endpoint-url", s3_server.endpoint, "--region", "us-east-1",
+        "store",
+        "add-s3",
+        s3_bucket,
+        "--endpoint-url",
+        s3_server.endpoint,
+        "--region",
+        "us-east-1",
         env={"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY},
     )
     assert result.returncode == 0, result.stderr

@@ -23,8 +23,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds
 SALT = b"odoo-login-tests-salt"
 STAGING = "Staging-" + secrets.token_urlsafe(9)
 # Production's passwords, stored as Odoo stores them; none may open the copy.
-PRODUCTION = {"admin": "prod-Admin-" + secrets.token_urlsafe(6), "demo": "prod-Demo-" + secrets.token_urlsafe(6),
-              "portal": "prod-Portal-" + secrets.token_urlsafe(6)}
+PRODUCTION = {
+    "admin": "prod-Admin-" + secrets.token_urlsafe(6),
+    "demo": "prod-Demo-" + secrets.token_urlsafe(6),
+    "portal": "prod-Portal-" + secrets.token_urlsafe(6),
+}
 DEMO_LOGIN = "marc.demo@brickwell.example"
 
 
@@ -35,8 +38,9 @@ def masked(odoo, tmp_path_factory):
     copy = odoo.copy("login")
     with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
         ids = {login: conn.execute("SELECT id FROM res_users WHERE login = %s", (login,)).fetchone()[0] for login in PRODUCTION}
-        assert conn.execute("SELECT array_agg(share ORDER BY id) FROM res_users WHERE id = ANY(%s)",
-                            (list(ids.values()),)).fetchone()[0] == [False, False, True]  # admin, demo: internal; portal
+        assert conn.execute(
+            "SELECT array_agg(share ORDER BY id) FROM res_users WHERE id = ANY(%s)", (list(ids.values()),)
+        ).fetchone()[0] == [False, False, True]  # admin, demo: internal; portal
         for login, password in PRODUCTION.items():
             conn.execute("UPDATE res_users SET password = %s WHERE id = %s", (odoo_password_hash(password), ids[login]))
         # As the admin does it in Odoo: the edit is his (write_uid 2), so the demo user is no longer a module record.
@@ -51,14 +55,27 @@ def masked(odoo, tmp_path_factory):
 
 def sign_in(http: httpx.Client, db: str, login: str, password: str) -> int | None:
     """JSON-RPC login, as the web client does; the user id, or None when Odoo refuses."""
-    answer = http.post("/web/session/authenticate", json={
-        "jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": password}}).json()
+    answer = http.post(
+        "/web/session/authenticate",
+        json={"jsonrpc": "2.0", "method": "call", "params": {"db": db, "login": login, "password": password}},
+    ).json()
     return (answer.get("result") or {}).get("uid")
 
 
 def partners(http: httpx.Client) -> list[dict]:
-    answer = http.post("/web/dataset/call_kw", json={"jsonrpc": "2.0", "method": "call", "params": {
-        "model": "res.partner", "method": "search_read", "args": [[]], "kwargs": {"fields": ["name", "email"], "limit": 5}}}).json()
+    answer = http.post(
+        "/web/dataset/call_kw",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "res.partner",
+                "method": "search_read",
+                "args": [[]],
+                "kwargs": {"fields": ["name", "email"], "limit": 5},
+            },
+        },
+    ).json()
     assert "error" not in answer, answer["error"]
     return answer["result"]
 
@@ -84,7 +101,9 @@ def test_internal_users_log_in_with_the_staging_password_only_and_portal_users_n
 def test_every_internal_user_shares_one_staging_hash_and_no_one_else_has_a_password(odoo, masked):
     copy, _ = masked
     with psycopg.connect(odoo.cluster.dsn(copy.name)) as conn:
-        hashes = dict(conn.execute("SELECT share IS FALSE, array_agg(DISTINCT coalesce(password, '-')) FROM res_users GROUP BY 1"))
+        hashes = dict(
+            conn.execute("SELECT share IS FALSE, array_agg(DISTINCT coalesce(password, '-')) FROM res_users GROUP BY 1")
+        )
         totp = conn.execute("SELECT count(*) FROM res_users WHERE totp_secret IS NOT NULL").fetchone()[0]
     assert len(hashes[True]) == 1 and hashes[True][0].startswith("$pbkdf2-sha512$600000$")
     assert hashes[False] == ["-"] and totp == 0

@@ -27,8 +27,9 @@ SALT = b"odoo-masking-salt-0123456789abcdef"
 def company_people() -> list[str]:
     """Every name, address, phone, email, ID and IBAN of the people formwork/seed/odoo_company.py creates."""
     tree = ast.parse((ROOT / "formwork" / "seed" / "odoo_company.py").read_text())
-    rows = next(node.value.elts for node in tree.body
-                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PEOPLE")
+    rows = next(
+        node.value.elts for node in tree.body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PEOPLE"
+    )
     people = [[getattr(field, "value", None) for field in row.elts] for row in rows]  # birthdays are calls, not literals
     values = [v for person in people for v in (person[0], person[2], person[3], person[4], person[7], person[9])]
     return values + ["Jonas Becker", "jonas.becker@web.example", "+49 160 555 0707", "Knee surgery at St James's"]
@@ -64,8 +65,9 @@ def test_every_personal_looking_column_of_real_odoo_is_masked_or_kept_with_a_rea
 
 
 def data_text(odoo, database: str) -> str:
-    return subprocess.run([program("pg_dump"), "--data-only", "-d", odoo.cluster.dsn(database)],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [program("pg_dump"), "--data-only", "-d", odoo.cluster.dsn(database)], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_no_person_of_the_company_is_left_in_the_masked_database_or_its_files(odoo, masked):
@@ -78,8 +80,13 @@ def test_no_person_of_the_company_is_left_in_the_masked_database_or_its_files(od
     dump = data_text(odoo, copy.name)
     files = {path: path.read_bytes().decode("utf-8", "replace") for path in copy.filestore.rglob("*") if path.is_file()}
     found = [value for value in people for form in written_forms(value) if form in dump]
-    found += [f"{value} in {path.name}" for value in people for path, text in files.items()
-              for form in written_forms(value) if form in text]
+    found += [
+        f"{value} in {path.name}"
+        for value in people
+        for path, text in files.items()
+        for form in written_forms(value)
+        if form in text
+    ]
     assert found == []
 
 
@@ -100,8 +107,10 @@ def test_a_personal_column_no_rule_covers_stops_the_run_before_any_change(odoo, 
             masker.run()
         conn.rollback()
         assert digest(conn) == before
-    assert set(refused.value.notes) == {"hr_employee.x_studio_private_mobile: name looks personal",
-                                        "project_task.x_site_contact: content looks like email"}
+    assert set(refused.value.notes) == {
+        "hr_employee.x_studio_private_mobile: name looks personal",
+        "project_task.x_site_contact: content looks like email",
+    }
     assert str(refused.value).startswith(f"{RULES}: 2 personal-looking column(s)")
     assert sorted(p.name for p in odoo_copy.filestore.rglob("*") if p.is_file()) == files_before
 
@@ -111,9 +120,11 @@ def test_no_tracked_value_of_a_masked_employee_or_contract_field_survives(odoo, 
     every tracked value of a field a rule masks is changed (formwork.masking.history)."""
     rules = load_rules(str(RULES))
     masked_columns = {(e.table, c.column) for e in rules.tables if not e.delete for c in e.columns if c.strategy != "keep"}
-    query = ("SELECT v.id, f.model, f.name, v.old_value_char, v.new_value_char, v.old_value_text, v.new_value_text, v.old_value_integer, "
-             "v.new_value_integer, v.old_value_float, v.new_value_float, v.old_value_datetime, v.new_value_datetime "
-             "FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id WHERE f.model IN ('hr.employee', 'hr.contract') ORDER BY v.id")
+    query = (
+        "SELECT v.id, f.model, f.name, v.old_value_char, v.new_value_char, v.old_value_text, v.new_value_text, v.old_value_integer, "
+        "v.new_value_integer, v.old_value_float, v.new_value_float, v.old_value_datetime, v.new_value_datetime "
+        "FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id WHERE f.model IN ('hr.employee', 'hr.contract') ORDER BY v.id"
+    )
     with psycopg.connect(odoo.cluster.dsn(odoo.template.name)) as conn:
         before = [row for row in conn.execute(query) if (row[1].replace(".", "_"), row[2]) in masked_columns]
     assert {("hr.contract", "wage"), ("hr.employee", "birthday")} <= {row[1:3] for row in before}

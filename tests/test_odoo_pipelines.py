@@ -39,8 +39,12 @@ def owners(cluster, database: str) -> set[str]:
     """Who owns the database and every table, sequence and view in it."""
     with psycopg.connect(cluster.dsn(database)) as conn:
         found = {conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()").fetchone()[0]}
-        return found | {owner for (owner,) in conn.execute(
-            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace")}
+        return found | {
+            owner
+            for (owner,) in conn.execute(
+                "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            )
+        }
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +59,17 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
     names = {kind: f"{kind.replace('_', '-')}-{uuid.uuid4().hex[:6]}" for kind in copies}
 
     def register(kind: str, **extra) -> None:
-        catalogue.add(EnvironmentSpec(names[kind], odoo.cluster.dsn(copies[kind].name),
-                                         filestore=f"file://{copies[kind].filestore}", **extra))
+        catalogue.add(
+            EnvironmentSpec(
+                names[kind], odoo.cluster.dsn(copies[kind].name), filestore=f"file://{copies[kind].filestore}", **extra
+            )
+        )
 
     def formwork(*args: str) -> subprocess.CompletedProcess:
         env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(work / "prefect-home")}
-        return subprocess.run([*FORMWORK, *args], capture_output=True, text=True,
-                              env=checkout_env(env), cwd=work, timeout=600, check=False)
+        return subprocess.run(
+            [*FORMWORK, *args], capture_output=True, text=True, env=checkout_env(env), cwd=work, timeout=600, check=False
+        )
 
     register("prod", production=True)
     register("backed", backup_store=f"file://{work}/backups")
@@ -69,11 +77,15 @@ def pipelines(odoo, prefect_api, tmp_path_factory):
         register(kind, base_url=f"https://{kind.replace('_', '-')}.example.com")
     register("masked")
     digests = {kind: digest(odoo.cluster, copies[kind].name) for kind in ("prod", "backed")}
-    ran = {"refresh": (formwork("refresh", names["prod"], names["stg_live"], "--yes"), copies["stg_live"]),
-           "backup": (formwork("backup", names["backed"]), copies["backed"])}
+    ran = {
+        "refresh": (formwork("refresh", names["prod"], names["stg_live"], "--yes"), copies["stg_live"]),
+        "backup": (formwork("backup", names["backed"]), copies["backed"]),
+    }
     ran["drill"] = formwork("drill", names["backed"]), None
-    ran["refresh --from-backup"] = (formwork("refresh", names["backed"], names["stg_backup"], "--yes", "--from-backup", "latest"),
-                                    copies["stg_backup"])
+    ran["refresh --from-backup"] = (
+        formwork("refresh", names["backed"], names["stg_backup"], "--yes", "--from-backup", "latest"),
+        copies["stg_backup"],
+    )
     ran["mask"] = formwork("mask", names["masked"], "--yes"), copies["masked"]
     yield ran, names, digests, copies, work
     for name in names.values():
@@ -230,8 +242,15 @@ def point_in_time(odoo, clusters, prefect_api, tmp_path_factory):
     production = load_template(odoo, cluster, "erp", work / "production")
     name = f"t1-{uuid.uuid4().hex[:6]}"
     catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{production.filestore}", tier=1, production=True))
-    declared = protection.declare(name, catalogue.load(name), repo=f"file://{clusters.base}/{name}-repo", stanza=None, pg_data=None,
-                                  config_path=None, managed=True)
+    declared = protection.declare(
+        name,
+        catalogue.load(name),
+        repo=f"file://{clusters.base}/{name}-repo",
+        stanza=None,
+        pg_data=None,
+        config_path=None,
+        managed=True,
+    )
     pitr_setup(environment=name)
     backup(environment=name, kind="full")
     time.sleep(1.1)  # a target lies past the base backup's stop second
@@ -247,7 +266,9 @@ def point_in_time(odoo, clusters, prefect_api, tmp_path_factory):
         scratch.restore(declared, RecoveryTarget(between, "given"), restored)
         server = scratch.start(restored, "postgres", 120)
         data_dir = work / "restored"
-        shutil.copytree(production.filestore, OdooCopy("erp", data_dir).filestore)  # a restore brings its filestore back beside it
+        shutil.copytree(
+            production.filestore, OdooCopy("erp", data_dir).filestore
+        )  # a restore brings its filestore back beside it
         yield drilled, server, data_dir
     finally:
         scratch.remove(restored)

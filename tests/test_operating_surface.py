@@ -16,16 +16,26 @@ from tests.support.operating import Shell, add_pair, as_client, everything_logge
 pytestmark = pytest.mark.slow
 
 
-def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_behind(secured_prefect, pg, pg_other, seeded_source, tmp_path):
+def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_behind(
+    secured_prefect, pg, pg_other, seeded_source, tmp_path
+):
     if browser.unavailable():
         pytest.skip(browser.unavailable())
     _, server = secured_prefect
     token = secrets.token_hex(6)
     db_password, webhook = f"pw-{token}-db", f"http://127.0.0.1:9/hooks/{token}-webhook"
-    prod, staging, db = add_pair(server, pg, pg_other, seeded_source, tmp_path,
-                                 f"postgresql://postgres:{db_password}@127.0.0.1:{pg.port}/{seeded_source[0]}",
-                                 backup_store=f"file://{tmp_path}/backups", alert_webhook=webhook, tier=1,
-                                 scratch_dsn=pg_other.dsn())
+    prod, staging, db = add_pair(
+        server,
+        pg,
+        pg_other,
+        seeded_source,
+        tmp_path,
+        f"postgresql://postgres:{db_password}@127.0.0.1:{pg.port}/{seeded_source[0]}",
+        backup_store=f"file://{tmp_path}/backups",
+        alert_webhook=webhook,
+        tier=1,
+        scratch_dsn=pg_other.dsn(),
+    )
     shell = Shell(server, tmp_path)
     shell.env.pop("FORMWORK_MASKING_SALT", None)  # the salt comes from its Secret block, made on first use
 
@@ -43,17 +53,25 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
         assert final["state"]["type"] == "COMPLETED", final["state"]
         refreshed = subprocess.CompletedProcess([], waiting.wait(timeout=120), *waiting.communicate())
         assert refreshed.returncode == 0 and f"refresh {prod} -> {staging}: done" in refreshed.stdout, refreshed.stderr[-3000:]
-        report = api.post("/artifacts/filter", json={"flow_runs": {"id": {"any_": [paused["id"]]}}, "artifacts": {"key": {"any_": ["refresh-report"]}}})
+        report = api.post(
+            "/artifacts/filter",
+            json={"flow_runs": {"id": {"any_": [paused["id"]]}}, "artifacts": {"key": {"any_": ["refresh-report"]}}},
+        )
         assert "ui-approver" in report.text and "CR-UI-42" in report.text
 
         outputs = [listed, refreshed] + [shell(*args) for args in (("backup", prod), ("drill", prod))]
-        assert outputs[-1].returncode == 0 and "PASSED" in outputs[-1].stdout, outputs[-2].stderr[-2000:] + outputs[-1].stderr[-2000:]
+        assert outputs[-1].returncode == 0 and "PASSED" in outputs[-1].stdout, (
+            outputs[-2].stderr[-2000:] + outputs[-1].stderr[-2000:]
+        )
         shown = shell("status", prod, staging)
-        assert shown.returncode == 0 and "2 environments: 2 inside, 0 at risk, 0 outside" in shown.stdout, shown.stdout + shown.stderr
+        assert shown.returncode == 0 and "2 environments: 2 inside, 0 at risk, 0 outside" in shown.stdout, (
+            shown.stdout + shown.stderr
+        )
         with as_client(server):
             _posture_report([prod, staging])
-        [artifact] = api.post("/artifacts/filter", json={"artifacts": {"key": {"any_": ["posture-report"]}}, "limit": 1,
-                                                          "sort": "CREATED_DESC"}).json()
+        [artifact] = api.post(
+            "/artifacts/filter", json={"artifacts": {"key": {"any_": ["posture-report"]}}, "limit": 1, "sort": "CREATED_DESC"}
+        ).json()
         with browser.browser_page() as page:  # the posture report and its charts, as the UI shows them
             browser.log_in(page, server.ui_url, server.auth_string, f"/artifacts/artifact/{artifact['id']}")
             page.get_by_text("Estate posture").first.wait_for()
@@ -65,9 +83,17 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
 
     for evidence in ("## Masked", "ui-approver", "RPO", "backup files match the manifest", db):
         assert evidence in recorded, evidence  # the reports and logs were read, not an empty page
-    seen = {"logs and artifacts": recorded, "server log": server.logfile.read_text(errors="replace"),
-            "terminal": "\n".join(o.stdout + o.stderr for o in outputs)}
-    for name, value in {"database password": db_password, "masking salt": salt, "alert webhook": webhook, "Prefect auth string": server.auth_string}.items():
+    seen = {
+        "logs and artifacts": recorded,
+        "server log": server.logfile.read_text(errors="replace"),
+        "terminal": "\n".join(o.stdout + o.stderr for o in outputs),
+    }
+    for name, value in {
+        "database password": db_password,
+        "masking salt": salt,
+        "alert webhook": webhook,
+        "Prefect auth string": server.auth_string,
+    }.items():
         for where, text in seen.items():
             assert value not in text, f"the {name} appears in the {where}"
 

@@ -52,10 +52,15 @@ def protected(clusters, prefect_api, hook, tmp_path_factory):
     with psycopg.connect(cluster.dsn("erp"), autocommit=True) as conn:
         conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())")
     name = f"t1-{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), filestore=f"file://{files}", tier=1, production=True,
-                                     alert_webhook=hook.url("/hook-secret")))
+    catalogue.add(
+        EnvironmentSpec(
+            name, cluster.dsn("erp"), filestore=f"file://{files}", tier=1, production=True, alert_webhook=hook.url("/hook-secret")
+        )
+    )
     repo = Path(clusters.base) / f"{name}-repo"
-    protection.declare(name, catalogue.load(name), repo=f"file://{repo}", stanza=None, pg_data=None, config_path=None, managed=True)
+    protection.declare(
+        name, catalogue.load(name), repo=f"file://{repo}", stanza=None, pg_data=None, config_path=None, managed=True
+    )
     assert "archive_mode" in pitr_setup(environment=name)  # the restart it needed happened
     backup(environment=name, kind="pgbackrest")  # the schedule calls for a full one first
     return name, cluster, repo
@@ -106,12 +111,20 @@ def test_drill_to_a_moment_between_two_writes_finds_exactly_the_rows_committed_b
     assert result.last_transaction is not None and first <= result.last_transaction < between
     assert result.rpo < result.rpo_target and result.rto is not None and result.rto < result.rto_target
     report = latest_report(prefect_api, "drill-report")
-    for check in ("WAL archive continuous", "row counts at that point", "isolated (nothing live)", "foreign keys valid",
-                  "filestore objects present", "Odoo sanity", "RPO within target", "RTO within target"):
+    for check in (
+        "WAL archive continuous",
+        "row counts at that point",
+        "isolated (nothing live)",
+        "foreign keys valid",
+        "filestore objects present",
+        "Odoo sanity",
+        "RPO within target",
+        "RTO within target",
+    ):
         assert f"| {check} | pass |" in report, check
-    assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}.") and not Path(result.scratch).exists(), "the scratch server was not removed"
-
-
+    assert result.scratch.startswith(f"/var/tmp/formwork-pitr-drill-{name}.") and not Path(result.scratch).exists(), (
+        "the scratch server was not removed"
+    )
 
 
 def test_check_lists_and_refuses_bad_input_from_the_command_line(protected, capsys):
@@ -189,13 +202,31 @@ def test_an_s3_repository_takes_the_bucket_settings_and_prints_its_keys_redacted
     from formwork.pitr import config
 
     bucket = f"pitr-{uuid.uuid4().hex[:8]}"
-    S3Store(bucket=bucket, endpoint_url="https://127.0.0.1:5443", region="eu-west-2", access_key_id=SecretStr("AKIDPITR"),
-            secret_access_key=SecretStr("s3cr3t-pitr")).save(s3_block_name(bucket), overwrite=True)
-    declared = PitrProtection(stanza="erp", repo_url=f"s3://{bucket}/pgbackrest/erp", pg_data="/srv/pg/data", config_path="/srv/pg/pgbr/pgbackrest.conf")
+    S3Store(
+        bucket=bucket,
+        endpoint_url="https://127.0.0.1:5443",
+        region="eu-west-2",
+        access_key_id=SecretStr("AKIDPITR"),
+        secret_access_key=SecretStr("s3cr3t-pitr"),
+    ).save(s3_block_name(bucket), overwrite=True)
+    declared = PitrProtection(
+        stanza="erp", repo_url=f"s3://{bucket}/pgbackrest/erp", pg_data="/srv/pg/data", config_path="/srv/pg/pgbr/pgbackrest.conf"
+    )
     repo = open_repo(declared.repo_url)
-    shown, written = config.render(declared, repo, 5432, None, redact=True), config.render(declared, repo, 5432, None, redact=False)
-    for line in ("repo1-type=s3", f"repo1-s3-bucket={bucket}", "repo1-path=/pgbackrest/erp", "repo1-s3-endpoint=127.0.0.1",
-                 "repo1-storage-port=5443", "repo1-s3-region=eu-west-2", "repo1-s3-uri-style=path", "repo1-storage-verify-tls=n"):
+    shown, written = (
+        config.render(declared, repo, 5432, None, redact=True),
+        config.render(declared, repo, 5432, None, redact=False),
+    )
+    for line in (
+        "repo1-type=s3",
+        f"repo1-s3-bucket={bucket}",
+        "repo1-path=/pgbackrest/erp",
+        "repo1-s3-endpoint=127.0.0.1",
+        "repo1-storage-port=5443",
+        "repo1-s3-region=eu-west-2",
+        "repo1-s3-uri-style=path",
+        "repo1-storage-verify-tls=n",
+    ):
         assert line in shown.splitlines() and line in written.splitlines(), line
     assert "s3cr3t-pitr" not in shown and "AKIDPITR" not in shown and "repo1-s3-key-secret=********" in shown
     assert "repo1-s3-key-secret=s3cr3t-pitr" in written and "repo1-s3-key=AKIDPITR" in written
@@ -212,7 +243,9 @@ def test_targets_schedule_and_gaps_follow_the_repository():
 
     def taken(label: str, kind: str, hours_ago: float) -> backups.PhysicalBackup:
         at = now - timedelta(hours=hours_ago)
-        return backups.PhysicalBackup(label, kind, at - timedelta(minutes=5), at, 1, 1, "000000010000000000000010", "000000010000000000000011")
+        return backups.PhysicalBackup(
+            label, kind, at - timedelta(minutes=5), at, 1, 1, "000000010000000000000010", "000000010000000000000011"
+        )
 
     found = [taken("F1", "full", 200), taken("D1", "diff", 30), taken("I1", "incr", 2)]
     declared = PitrProtection(stanza="s", repo_url="file:///r", pg_data="/d", config_path="/c/p.conf")
@@ -230,13 +263,27 @@ def test_targets_schedule_and_gaps_follow_the_repository():
     assert backups.base_for(found, just_after) is None
     assert target.choose((found[0].stopped_at + timedelta(seconds=1)).isoformat(), found, now, now).at == found[0].restorable_from
     given = target.choose("2026-03-10T11:00:00", found, now, now)
-    assert given.at == datetime(2026, 3, 10, 11, 0, tzinfo=UTC) and given.pgbackrest_options()[1] == "--target=2026-03-10 11:00:00.000+00"
-    for bad, why in (("2026-03-01T00:00:00Z", "outside the retention window"), ("2026-03-11T00:00:00Z", "in the future"), ("soon", "expected an ISO time")):
+    assert (
+        given.at == datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
+        and given.pgbackrest_options()[1] == "--target=2026-03-10 11:00:00.000+00"
+    )
+    for bad, why in (
+        ("2026-03-01T00:00:00Z", "outside the retention window"),
+        ("2026-03-11T00:00:00Z", "in the future"),
+        ("soon", "expected an ISO time"),
+    ):
         with pytest.raises(InputError, match=why):
             target.choose(bad, found, now, now)
 
-    names = ["0000000100000000000000FE", "000000010000000100000000", "000000010000000100000002"]  # 256 segments (00-FF) per log at 16 MB
-    assert archive.gaps(names, "0000000100000000000000FE", "000000010000000100000002") == ["0000000100000000000000FF", "000000010000000100000001"]
+    names = [
+        "0000000100000000000000FE",
+        "000000010000000100000000",
+        "000000010000000100000002",
+    ]  # 256 segments (00-FF) per log at 16 MB
+    assert archive.gaps(names, "0000000100000000000000FE", "000000010000000100000002") == [
+        "0000000100000000000000FF",
+        "000000010000000100000001",
+    ]
 
 
 def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefect_api, s3_server, s3_bucket):
@@ -262,12 +309,23 @@ def test_archive_and_point_in_time_restore_through_s3_behind_tls(clusters, prefe
             conn.execute("CREATE DATABASE erp")
         with psycopg.connect(cluster.dsn("erp"), autocommit=True) as conn:
             conn.execute("CREATE TABLE ledger (n int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())")
-        S3Store(bucket=s3_bucket, endpoint_url=proxy.endpoint, access_key_id=SecretStr(ACCESS_KEY),
-                secret_access_key=SecretStr(SECRET_KEY)).save(s3_block_name(s3_bucket), overwrite=True)
+        S3Store(
+            bucket=s3_bucket,
+            endpoint_url=proxy.endpoint,
+            access_key_id=SecretStr(ACCESS_KEY),
+            secret_access_key=SecretStr(SECRET_KEY),
+        ).save(s3_block_name(s3_bucket), overwrite=True)
         name = f"s3-{uuid.uuid4().hex[:6]}"
         catalogue.add(EnvironmentSpec(name, cluster.dsn("erp"), tier=1))
-        declared = protection.declare(name, catalogue.load(name), repo=f"s3://{s3_bucket}/pgbackrest", stanza=None, pg_data=None,
-                                      config_path=None, managed=True)
+        declared = protection.declare(
+            name,
+            catalogue.load(name),
+            repo=f"s3://{s3_bucket}/pgbackrest",
+            stanza=None,
+            pg_data=None,
+            config_path=None,
+            managed=True,
+        )
         assert "pgbackrest check passed" in pitr_setup(environment=name)
         assert backup(environment=name, kind="full").kind == "full"
         time.sleep(1.1)  # a target must lie after the backup's stop second (PhysicalBackup.restorable_from)

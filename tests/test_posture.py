@@ -35,28 +35,55 @@ def facts(tier: int = 1, **given) -> Facts:
 
 
 def drill(days_ago: float, passed: bool = True, rto_minutes: float | None = 5) -> Drill:
-    return Drill(NOW - timedelta(days=days_ago), passed, timedelta(minutes=rto_minutes) if rto_minutes is not None else None, "b1",
-                 () if passed else ("row counts match the manifest",))
+    return Drill(
+        NOW - timedelta(days=days_ago),
+        passed,
+        timedelta(minutes=rto_minutes) if rto_minutes is not None else None,
+        "b1",
+        () if passed else ("row counts match the manifest",),
+    )
 
 
 FRESH = [NOW - timedelta(minutes=5)]
 
 VERDICTS = {  # label -> (facts, state, words in the first reason)
     "all inside": (facts(backups=FRESH, drills=[drill(1)]), INSIDE, None),
-    "backup older than the RPO": (facts(backups=[NOW - timedelta(hours=2)], drills=[drill(1)]), OUTSIDE, "over its RPO of 15 min"),
+    "backup older than the RPO": (
+        facts(backups=[NOW - timedelta(hours=2)], drills=[drill(1)]),
+        OUTSIDE,
+        "over its RPO of 15 min",
+    ),
     "four fifths of the RPO used": (facts(backups=[NOW - timedelta(minutes=13)], drills=[drill(1)]), AT_RISK, "87% of its RPO"),
     "no backup at all": (facts(drills=[]), OUTSIDE, "no restorable point yet"),
     "never drilled": (facts(backups=FRESH), AT_RISK, "never drilled"),
-    "last drill failed": (facts(backups=FRESH, drills=[drill(1, passed=False)]), OUTSIDE, "last drill failed (row counts match the manifest)"),
-    "RTO over target": (facts(backups=FRESH, drills=[drill(1, rto_minutes=90)]), OUTSIDE, "took 1.5 h to recover, over its RTO of 1 h"),
+    "last drill failed": (
+        facts(backups=FRESH, drills=[drill(1, passed=False)]),
+        OUTSIDE,
+        "last drill failed (row counts match the manifest)",
+    ),
+    "RTO over target": (
+        facts(backups=FRESH, drills=[drill(1, rto_minutes=90)]),
+        OUTSIDE,
+        "took 1.5 h to recover, over its RTO of 1 h",
+    ),
     "stale drill": (facts(backups=FRESH, drills=[drill(8)]), AT_RISK, "last drill is stale: 8 d ago, drills are due every 7 d"),
     "monthly drills for tier 3": (facts(3, backups=FRESH, drills=[drill(20)]), INSIDE, None),
-    "image drift": (facts(backups=FRESH, drills=[drill(1)], pinned="sha256:" + "a" * 64, running="sha256:" + "b" * 64), AT_RISK,
-                    "runs bbbbbbbbbbbb, its overlay pins aaaaaaaaaaaa"),
+    "image drift": (
+        facts(backups=FRESH, drills=[drill(1)], pinned="sha256:" + "a" * 64, running="sha256:" + "b" * 64),
+        AT_RISK,
+        "runs bbbbbbbbbbbb, its overlay pins aaaaaaaaaaaa",
+    ),
     "unusable backups": (facts(backups=FRESH, drills=[drill(1)], invalid=1), AT_RISK, "1 unusable and 0 unfinished backups"),
-    "a fact that cannot be read": (facts(backups=FRESH, drills=[drill(1)], unknown=["backups: connection refused"]), OUTSIDE,
-                                   "cannot tell backups: connection refused"),
-    "production without a backup store": (Facts("erp", 2, True, *TIER_TARGETS[2], NOW), OUTSIDE, "production has no backup store"),
+    "a fact that cannot be read": (
+        facts(backups=FRESH, drills=[drill(1)], unknown=["backups: connection refused"]),
+        OUTSIDE,
+        "cannot tell backups: connection refused",
+    ),
+    "production without a backup store": (
+        Facts("erp", 2, True, *TIER_TARGETS[2], NOW),
+        OUTSIDE,
+        "production has no backup store",
+    ),
     "a copy without backups": (Facts("dev", 3, False, *TIER_TARGETS[3], NOW), INSIDE, None),
 }
 
@@ -73,8 +100,10 @@ def test_a_verdict_names_why(label):
 
 
 def test_the_table_the_report_and_the_charts():
-    postures = [judge(facts(backups=[NOW - timedelta(hours=h) for h in (30, 20, 2)], drills=[drill(1), drill(8, rto_minutes=9)])),
-                judge(Facts("dev", 3, False, *TIER_TARGETS[3], NOW))]
+    postures = [
+        judge(facts(backups=[NOW - timedelta(hours=h) for h in (30, 20, 2)], drills=[drill(1), drill(8, rto_minutes=9)])),
+        judge(Facts("dev", 3, False, *TIER_TARGETS[3], NOW)),
+    ]
     shown = render.table(postures)
     assert shown.splitlines()[0].split()[:3] == ["ENVIRONMENT", "TIER", "STATE"]
     assert "  erp: newest restorable point 2 h old, over its RPO of 15 min" in shown
@@ -114,8 +143,9 @@ def test_the_metrics_endpoint_is_scraped_and_parsed(estate, prefect_api, tmp_pat
     copy, prod = estate
     port = free_port()
     env = checkout_env({**os.environ, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "ph")})
-    server = subprocess.Popen([*FORMWORK, "metrics", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [*FORMWORK, "metrics", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         deadline, text = time.monotonic() + 60, None
         while text is None and time.monotonic() < deadline:
@@ -127,9 +157,15 @@ def test_the_metrics_endpoint_is_scraped_and_parsed(estate, prefect_api, tmp_pat
     finally:
         server.terminate()
         server.wait(10)
-    samples = {(s.name, s.labels.get("environment"), s.labels.get("state")): s.value
-               for family in text_string_to_metric_families(text) for s in family.samples}
-    assert samples[("formwork_objectives_state", prod, "outside")] == 1 and samples[("formwork_objectives_state", prod, "inside")] == 0
+    samples = {
+        (s.name, s.labels.get("environment"), s.labels.get("state")): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert (
+        samples[("formwork_objectives_state", prod, "outside")] == 1
+        and samples[("formwork_objectives_state", prod, "inside")] == 0
+    )
     assert samples[("formwork_objectives_state", copy, "inside")] == 1
     assert samples[("formwork_rpo_target_seconds", prod, None)] == 3600 and samples[("formwork_backups_kept", prod, None)] == 0
 
@@ -148,7 +184,10 @@ def test_the_posture_flow_calls_the_webhook_once_per_change(pg, prefect_api):
         env.save(name, overwrite=True)
         assert posture(names=[name])[0]["state"] == "inside"
         time.sleep(0.5)
-        assert [(call["state"], call["previous_state"]) for call in hook.received] == [("outside", "inside"), ("inside", "outside")]
+        assert [(call["state"], call["previous_state"]) for call in hook.received] == [
+            ("outside", "inside"),
+            ("inside", "outside"),
+        ]
         assert "production has no backup store" in hook.received[0]["text"]
     finally:
         hook.stop()

@@ -22,9 +22,11 @@ from tests.support.slots import free_slots_of_killed_runs
 from tests.test_mask_cli import SALT_ENV, one_line
 from tests.test_release_promote import runs_and_reports
 
-DIGEST = ("SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s', c.relname, "
-          "(xpath('/row/n/text()', query_to_xml(format('SELECT md5(string_agg(t::text, '','' ORDER BY t::text)) AS n FROM %I t', c.relname), false, true, '')))[1]::text) AS x "
-          "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace) d")
+DIGEST = (
+    "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT format('%s:%s', c.relname, "
+    "(xpath('/row/n/text()', query_to_xml(format('SELECT md5(string_agg(t::text, '','' ORDER BY t::text)) AS n FROM %I t', c.relname), false, true, '')))[1]::text) AS x "
+    "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace) d"
+)
 
 
 @pytest.fixture
@@ -46,8 +48,15 @@ def pair(pg, pg_other, seeded_source, prefect_api, tmp_path):
 
 def in_background(prefect_api, tmp_path, *args: str) -> subprocess.Popen:
     env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home")}
-    return subprocess.Popen([*FORMWORK, *args], env=checkout_env(env), cwd=tmp_path, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [*FORMWORK, *args],
+        env=checkout_env(env),
+        cwd=tmp_path,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def databases(pg_other, db: str) -> set[str]:
@@ -66,8 +75,9 @@ def latest_report(prefect_api, key: str = "refresh-report") -> str:
     from prefect.client.schemas.sorting import ArtifactSort
 
     with get_client(sync_client=True) as client:
-        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-                                      sort=ArtifactSort.CREATED_DESC, limit=1)
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), sort=ArtifactSort.CREATED_DESC, limit=1
+        )
     return found[0].data
 
 
@@ -83,12 +93,29 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
     with psycopg.connect(pg.dsn(source)) as conn:
         assert conn.execute(DIGEST).fetchone()[0] == before  # production only read
     with psycopg.connect(pg_other.dsn(db)) as new, psycopg.connect(pg.dsn(source)) as original:
-        assert new.execute("SELECT count(*) FROM res_partner").fetchone() == original.execute("SELECT count(*) FROM res_partner").fetchone()
-        assert new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone() != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
-        assert new.execute("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'").fetchone()[0] == "https://staging.example.com"
+        assert (
+            new.execute("SELECT count(*) FROM res_partner").fetchone()
+            == original.execute("SELECT count(*) FROM res_partner").fetchone()
+        )
+        assert (
+            new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+            != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+        )
+        assert (
+            new.execute("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'").fetchone()[0]
+            == "https://staging.example.com"
+        )
     assert run_formwork("rewire", "check", staging).returncode == 0
     report = latest_report(prefect_api)
-    for expected in ("Approved by", "CR-42", "## Masked", "hr_employee", "## Rewired endpoints", "ir_mail_server", "space checked"):
+    for expected in (
+        "Approved by",
+        "CR-42",
+        "## Masked",
+        "hr_employee",
+        "## Rewired endpoints",
+        "ir_mail_server",
+        "space checked",
+    ):
         assert expected in report, expected
     assert marker(pg_other, f"{db}__prev") == "the old staging"
     assert (tmp_path / "filestore" / f"{db}__prev" / "old-file").exists()
@@ -119,10 +146,14 @@ def test_production_target_and_the_source_itself_are_refused(formwork_here, pg, 
     assert refused.returncode == 2 and "is flagged production: Formwork never writes to production" in one_line(refused)
     itself = formwork_here("refresh", prod, alias, "--yes")
     assert itself.returncode == 2, itself.stderr[-2000:]
-    assert f"database '{source}' is the database of production environment '{prod}'" in one_line(itself)  # by identity, not address
+    assert f"database '{source}' is the database of production environment '{prod}'" in one_line(
+        itself
+    )  # by identity, not address
 
 
-def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouched(pg_other, pair, prefect_api, run_formwork, tmp_path):
+def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouched(
+    pg_other, pair, prefect_api, run_formwork, tmp_path
+):
     prod, staging, db = pair
     waiting = in_background(prefect_api, tmp_path, "refresh", prod, staging)
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
@@ -133,14 +164,18 @@ def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouc
             if paused:
                 break
             time.sleep(0.5)
-        assert paused, "the run never paused for approval: " + (waiting.communicate(timeout=60)[1][-3000:] if waiting.poll() is not None else "still running")
+        assert paused, "the run never paused for approval: " + (
+            waiting.communicate(timeout=60)[1][-3000:] if waiting.poll() is not None else "still running"
+        )
         description = f"/flow_runs/{paused['id']}/input/{paused['state']['state_details']['run_input_keyset']['description']}"
         for _ in range(40):  # Prefect saves the form a moment after it marks the run paused
             if (described := api.get(description)).status_code == 200:
                 break
             time.sleep(0.25)
         assert "will be replaced" in described.text
-    rejected = run_formwork("reject", paused["id"], "--reason", "not during month-end close", "--approver", "alice", "--change", "CR-7")
+    rejected = run_formwork(
+        "reject", paused["id"], "--reason", "not during month-end close", "--approver", "alice", "--change", "CR-7"
+    )
     assert rejected.returncode == 0, rejected.stderr[-2000:]
     why = f"refresh {prod} -> {staging}: rejected by alice (CR-7): not during month-end close; target untouched"
     assert f"failed as asked: {why}" in rejected.stdout
@@ -149,7 +184,9 @@ def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouc
     assert databases(pg_other, db) == {db} and marker(pg_other, db) == "the old staging"  # nothing cloned, nothing swapped
 
 
-def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeeds(pg_other, pair, run_formwork, prefect_api, tmp_path):
+def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeeds(
+    pg_other, pair, run_formwork, prefect_api, tmp_path
+):
     prod, staging, db = pair
     running = in_background(prefect_api, tmp_path, "refresh", prod, staging, "--yes")
     for _ in range(1200):
@@ -168,7 +205,9 @@ def test_a_run_killed_mid_restore_leaves_staging_usable_and_the_next_run_succeed
     assert marker(pg_other, f"{db}__prev") == "the old staging"
 
 
-def test_a_refresh_from_a_backup_never_reaches_production(formwork_here, pg, pg_other, seeded_source, pair, run_formwork, tmp_path):
+def test_a_refresh_from_a_backup_never_reaches_production(
+    formwork_here, pg, pg_other, seeded_source, pair, run_formwork, tmp_path
+):
     (_, staging, db), (source, files) = pair, seeded_source
     unreachable = f"u-{uuid.uuid4().hex[:6]}"
     env_add(unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
@@ -177,8 +216,14 @@ def test_a_refresh_from_a_backup_never_reaches_production(formwork_here, pg, pg_
     # The same environment and backups, but production itself is down: nothing listens on its port.
     recorded = OdooEnvironment.load(unreachable).db_identity
     assert run_formwork("env", "remove", unreachable).returncode == 0
-    env_add(unreachable, f"postgresql://postgres@127.0.0.1:{free_port()}/{source}", files, "--production",
-        "--backup-store", f"file://{tmp_path}/backups")
+    env_add(
+        unreachable,
+        f"postgresql://postgres@127.0.0.1:{free_port()}/{source}",
+        files,
+        "--production",
+        "--backup-store",
+        f"file://{tmp_path}/backups",
+    )
     block = OdooEnvironment.load(unreachable)  # as if added while it was up: the production guard knows it by identity
     block.db_identity = recorded
     block.save(unreachable, overwrite=True)
@@ -187,8 +232,14 @@ def test_a_refresh_from_a_backup_never_reaches_production(formwork_here, pg, pg_
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"restored backup {taken.stdout.split()[-1]}" in done.stdout and "production was not read" in done.stdout
     with psycopg.connect(pg_other.dsn(db)) as new, psycopg.connect(pg.dsn(source)) as original:
-        assert new.execute("SELECT count(*) FROM res_partner").fetchone() == original.execute("SELECT count(*) FROM res_partner").fetchone()
-        assert new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone() != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+        assert (
+            new.execute("SELECT count(*) FROM res_partner").fetchone()
+            == original.execute("SELECT count(*) FROM res_partner").fetchone()
+        )
+        assert (
+            new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+            != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
+        )
     assert run_formwork("rewire", "check", staging).returncode == 0
     assert (tmp_path / "filestore" / db).is_dir() and any((tmp_path / "filestore" / db).rglob("*"))
 

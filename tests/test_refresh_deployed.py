@@ -37,10 +37,22 @@ def wait_for(api: httpx.Client, run_id: str, done, what: str, seconds: float = 1
 def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, prefect_api, tmp_path):  # noqa: F811
     prod, staging, db = pair
     name = f"t-{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp_path / "prefect-home"),
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1"}
-    runner = subprocess.Popen([sys.executable, "-c", SERVE, name], env=env, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    env = {
+        **os.environ,
+        **SALT_ENV,
+        "PREFECT_API_URL": prefect_api,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    runner = subprocess.Popen(
+        [sys.executable, "-c", SERVE, name],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         with httpx.Client(base_url=prefect_api, timeout=10) as api:
             for _ in range(120):
@@ -49,8 +61,12 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
                     break
                 time.sleep(0.5)
             assert found.status_code == 200, found.text
-            created = call(api, "POST", f"/deployments/{found.json()['id']}/create_flow_run",  # asks again while the server is busy
-                           json={"parameters": {"source": prod, "target": staging}})
+            created = call(
+                api,
+                "POST",
+                f"/deployments/{found.json()['id']}/create_flow_run",  # asks again while the server is busy
+                json={"parameters": {"source": prod, "target": staging}},
+            )
             assert created.status_code == 201, created.text
             run_id = created.json()["id"]
 
@@ -61,8 +77,12 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
                 time.sleep(0.5)
             assert flow_processes(runner.pid) == [], "a process still holds the suspended run"
 
-            answer = call(api, "POST", f"/flow_runs/{run_id}/resume",  # asks again while the server is busy (503)
-                          json={"run_input": {"approver": "alice", "change_reference": "CR-9", "approve": True}}).json()
+            answer = call(
+                api,
+                "POST",
+                f"/flow_runs/{run_id}/resume",  # asks again while the server is busy (503)
+                json={"run_input": {"approver": "alice", "change_reference": "CR-9", "approve": True}},
+            ).json()
             assert answer["status"] == "ACCEPT", answer
             final = wait_for(api, run_id, lambda r: r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED"), "finished", 300)
             assert final["state"]["type"] == "COMPLETED", final["state"]
@@ -71,4 +91,6 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
         runner.wait(timeout=30)
     assert databases(pg_other, db) == {db, f"{db}__prev"}
     with psycopg.connect(pg_other.dsn(db)) as conn:
-        assert conn.execute("SELECT value FROM ir_config_parameter WHERE key = 'formwork.refresh_run'").fetchone()[0] == run_id[:8]
+        assert (
+            conn.execute("SELECT value FROM ir_config_parameter WHERE key = 'formwork.refresh_run'").fetchone()[0] == run_id[:8]
+        )

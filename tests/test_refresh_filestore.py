@@ -73,7 +73,10 @@ def test_side_folders_are_the_run_folders_of_this_target_only(root):
     for suffix in ("__formwork_r1", "__formwork_r2", "__prev", "_other__formwork_r3"):
         put(beside(root, suffix), {"aa/aa01": b"x"})
     put(root, OLD)
-    assert [side.url() for side in filestore.side_folders(open_folder(root))] == [beside(root, "__formwork_r1"), beside(root, "__formwork_r2")]
+    assert [side.url() for side in filestore.side_folders(open_folder(root))] == [
+        beside(root, "__formwork_r1"),
+        beside(root, "__formwork_r2"),
+    ]
 
 
 @pytest.fixture

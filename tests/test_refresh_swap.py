@@ -44,8 +44,12 @@ def marker(pg, db: str) -> str:
 def test_the_source_is_recognised_under_another_address(pg, pg_other):
     over_tcp = pg.dsn("postgres")
     over_socket = f"host={pg.root} port={pg.port} dbname=postgres user=postgres"
-    with psycopg.connect(over_tcp) as a, psycopg.connect(over_socket) as b, psycopg.connect(pg.dsn("template1")) as c, \
-            psycopg.connect(pg_other.dsn("postgres")) as other:
+    with (
+        psycopg.connect(over_tcp) as a,
+        psycopg.connect(over_socket) as b,
+        psycopg.connect(pg.dsn("template1")) as c,
+        psycopg.connect(pg_other.dsn("postgres")) as other,
+    ):
         assert same_database(a, b)
         assert same_server(a, c) and not same_database(a, c)
         assert not same_server(a, other) and not same_database(a, other)
@@ -84,7 +88,12 @@ def test_rollback_swaps_the_previous_copy_back_and_forth(pg, admin, target):
 
 
 def test_leftovers_are_the_side_databases_of_this_target_only(pg, admin, target):
-    for name in (building_name(target, "dead1"), building_name(target, "dead2"), f"{target}x{building_name('', 'y')}", previous_name(target)):
+    for name in (
+        building_name(target, "dead1"),
+        building_name(target, "dead2"),
+        f"{target}x{building_name('', 'y')}",
+        previous_name(target),
+    ):
         holding(pg, name, "x")
     assert leftovers(admin, target) == [building_name(target, "dead1"), building_name(target, "dead2")]
 

@@ -95,8 +95,18 @@ def credentials(secured, tmp_path, monkeypatch):
 
 def _push(source: str, target: str) -> None:
     """Push to the protected registry as a client does: skopeo with the standard auth file."""
-    commands.run(["skopeo", "copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false",
-                  f"docker://{source}", f"docker://{target}"], f"push of {source}")
+    commands.run(
+        [
+            "skopeo",
+            "copy",
+            "--quiet",
+            "--src-tls-verify=false",
+            "--dest-tls-verify=false",
+            f"docker://{source}",
+            f"docker://{target}",
+        ],
+        f"push of {source}",
+    )
 
 
 def test_push_and_copy_work_with_credentials_from_the_auth_file(registry, secured, credentials, caplog):
@@ -121,8 +131,9 @@ def test_push_and_copy_work_with_credentials_from_the_auth_file(registry, secure
 
 
 @pytest.mark.parametrize("password", [None, "wrong-" + uuid.uuid4().hex], ids=["no-credentials", "wrong-password"])
-def test_without_credentials_the_copy_is_refused_naming_the_registry(registry, secured, credentials, password,
-                                                                     monkeypatch, caplog):
+def test_without_credentials_the_copy_is_refused_naming_the_registry(
+    registry, secured, credentials, password, monkeypatch, caplog
+):
     host, right, _ = secured
     name = f"odoo/app-{uuid.uuid4().hex[:8]}"
     digest = push_synthetic_image(registry.host, name, "build-1", content=b"refused\n")

@@ -47,7 +47,11 @@ def test_build_pushes_labelled_image_and_returns_registry_digest(engine, registr
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     with engine_client(engine) as client:
         digest = build_image(
-            context, f"{registry.host}/odoo/build", "build-1", client=client, engine=engine,
+            context,
+            f"{registry.host}/odoo/build",
+            "build-1",
+            client=client,
+            engine=engine,
             labels={"org.odoo.series": "16.0", "com.example.estate": "acme"},
         )
     assert valid_digest(digest)

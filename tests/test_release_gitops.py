@@ -44,8 +44,13 @@ def remote_head(bare: str) -> str:
 
 
 def promote(repo: GitOpsRepo, overlay: str, to: str, approver: str = "alice", change: str = "CHG-1") -> str:
-    return repo.pin(overlay, to, new_name=NEW_NAME, message=f"promote {overlay} to {to}",
-                    trailers={"Approved-by": approver, "Change": change, "From": "staging", "To": "prod"})
+    return repo.pin(
+        overlay,
+        to,
+        new_name=NEW_NAME,
+        message=f"promote {overlay} to {to}",
+        trailers={"Approved-by": approver, "Change": change, "From": "staging", "To": "prod"},
+    )
 
 
 RICH = """\
@@ -88,7 +93,7 @@ def test_pin_writes_digest_drops_newtag_and_keeps_the_rest(bare, tmp_path):
     assert data == expected  # namespace, resources, commonLabels, patches untouched, same key order
     assert list(data) == list(expected)
     assert "# prod overlay: synced by Argo CD" in text and "# labels for everything" in text
-    assert "newTag: \"17.0\"" not in text
+    assert 'newTag: "17.0"' not in text
     assert repo.current(PROD) == A
     # only that overlay changed
     assert git(bare, "diff", "--name-only", f"{sha}~1", sha).split() == [f"{PROD}/kustomization.yaml"]
@@ -100,8 +105,10 @@ def test_commit_identity_and_trailers_readable_from_history(bare):
     sha = promote(repo, PROD, A, approver="alice", change="CHG-42")
     promote(repo, "overlays/staging", B)  # another overlay: not in prod's history
 
-    assert git(bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>", sha).strip() == \
-        "Release Bot <release@example.test>|Release Bot <release@example.test>"
+    assert (
+        git(bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>", sha).strip()
+        == "Release Bot <release@example.test>|Release Bot <release@example.test>"
+    )
     raw = git(bare, "log", "-1", "--format=%B", sha)
     assert raw.startswith(f"promote {PROD} to {A}\n\n")
     assert "Approved-by: alice\nChange: CHG-42\nFrom: staging\nTo: prod" in raw
@@ -128,8 +135,13 @@ def test_second_pin_then_previous_gives_the_first_and_rollback_commits_it(bare):
     assert repo.history(PROD)[0].trailers[PREVIOUS_DIGEST] == A
 
     before = remote_head(bare)
-    rollback = repo.pin(PROD, repo.previous(PROD), new_name=NEW_NAME, message="roll back prod",
-                        trailers={"Rollback-of": B, "Reason": "health check failed\non two pods"})
+    rollback = repo.pin(
+        PROD,
+        repo.previous(PROD),
+        new_name=NEW_NAME,
+        message="roll back prod",
+        trailers={"Rollback-of": B, "Reason": "health check failed\non two pods"},
+    )
     assert git(bare, "rev-parse", f"{rollback}~1").strip() == before  # a new commit, history not rewritten
     assert repo.current(PROD) == A
     assert repo.previous(PROD) == B
@@ -274,14 +286,23 @@ def test_redact():
     assert redact("/srv/gitops.git") == "/srv/gitops.git"
 
 
-@pytest.mark.parametrize("before, after", [
-    ("resources: [../../base]\nimages: [{name: odoo, newName: r/odoo, newTag: '17.0'}]\nnamespace: x\n",
-     {"resources": ["../../base"], "images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}], "namespace": "x"}),
-    ("resources:\n  - ../../base\n",
-     {"resources": ["../../base"], "images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}]}),
-    ("images:\n  - name: odoo\n    digest: " + B + "\n  - name: odoo\n    newTag: dup\n",
-     {"images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}]}),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (
+            "resources: [../../base]\nimages: [{name: odoo, newName: r/odoo, newTag: '17.0'}]\nnamespace: x\n",
+            {"resources": ["../../base"], "images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}], "namespace": "x"},
+        ),
+        (
+            "resources:\n  - ../../base\n",
+            {"resources": ["../../base"], "images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}]},
+        ),
+        (
+            "images:\n  - name: odoo\n    digest: " + B + "\n  - name: odoo\n    newTag: dup\n",
+            {"images": [{"name": "odoo", "newName": NEW_NAME, "digest": A}]},
+        ),
+    ],
+)
 def test_set_image_shapes(before, after):
     text = set_image(before, image="odoo", new_name=NEW_NAME, digest=A, where="test")
     assert yaml.safe_load(text) == after

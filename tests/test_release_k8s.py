@@ -25,8 +25,16 @@ def cluster_env(prefect_api, registry, tmp_path):
     repo = make_gitops_repo(tmp_path, overlays=("dev",))
     cluster = KubernetesStandIn(repo, {"odoo-dev": "dev"})
     name = f"k8s-{uuid.uuid4().hex[:6]}"
-    catalogue.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/odoo_dev", k8s_namespace="odoo-dev",
-                                     gitops_repo=repo, gitops_overlay="overlays/dev", image_repository=f"{registry.host}/odoo/k8s"))
+    catalogue.add(
+        EnvironmentSpec(
+            name,
+            "postgresql://odoo@127.0.0.1:5432/odoo_dev",
+            k8s_namespace="odoo-dev",
+            gitops_repo=repo,
+            gitops_overlay="overlays/dev",
+            image_repository=f"{registry.host}/odoo/k8s",
+        )
+    )
     config = KubernetesClusterConfig(config=cluster.kubeconfig(), context_name="standin")
     KubernetesCredentials(cluster_config=config).save(kubernetes_block_name(name), overwrite=True)
     yield name, repo, cluster

@@ -30,8 +30,10 @@ def calendar(tmp_path, frozen_now: bool) -> str:
     """A company calendar; with `frozen_now`, a one-off freeze around this very moment."""
     start = datetime.now(UTC) - (timedelta(hours=1) if frozen_now else timedelta(days=400))
     path = tmp_path / "calendar.yaml"
-    path.write_text(f"company: Northbridge Construction Ltd\ntimezone: Europe/London\nfreezes:\n  one_off:\n"
-                    f"    - {{from: \"{start:%Y-%m-%dT%H:%M}+00:00\", until: \"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}+00:00\", reason: month-end close}}\n")
+    path.write_text(
+        f"company: Northbridge Construction Ltd\ntimezone: Europe/London\nfreezes:\n  one_off:\n"
+        f'    - {{from: "{start:%Y-%m-%dT%H:%M}+00:00", until: "{start + timedelta(hours=3):%Y-%m-%dT%H:%M}+00:00", reason: month-end close}}\n'
+    )
     return str(path)
 
 
@@ -45,11 +47,20 @@ def estate(pg, prefect_api, registry, tmp_path):
     upstream = None
     databases = {overlay: create_database(pg, f"odoo_{overlay}") for overlay in CHAIN}
     for overlay in CHAIN:
-        catalogue.add(EnvironmentSpec(
-            names[overlay], pg.dsn(databases[overlay]), production=overlay == "prod", base_url=odoo.base_url(overlay),
-            backup_store=f"file://{tmp_path}/backups/{overlay}",
-            gitops_repo=repo, gitops_overlay=f"overlays/{overlay}", image_repository=f"{registry.host}/odoo/{overlay}",
-            promotes_from=upstream, release_calendar=calendar(tmp_path, frozen_now=False) if overlay == "prod" else None))
+        catalogue.add(
+            EnvironmentSpec(
+                names[overlay],
+                pg.dsn(databases[overlay]),
+                production=overlay == "prod",
+                base_url=odoo.base_url(overlay),
+                backup_store=f"file://{tmp_path}/backups/{overlay}",
+                gitops_repo=repo,
+                gitops_overlay=f"overlays/{overlay}",
+                image_repository=f"{registry.host}/odoo/{overlay}",
+                promotes_from=upstream,
+                release_calendar=calendar(tmp_path, frozen_now=False) if overlay == "prod" else None,
+            )
+        )
         upstream = names[overlay]
     yield names, repo, odoo
     odoo.stop()
@@ -80,7 +91,9 @@ def test_the_same_digest_reaches_every_environment_with_the_approval_recorded(es
     with Registry(registry.host) as client:
         assert {client.resolve(f"odoo/{overlay}", names[overlay]) for overlay in CHAIN} == {digest}
     last = GitOpsRepo(repo).history("overlays/prod", "odoo", limit=1)[0]
-    assert last.trailers["Approved-by"] == "alice" and last.trailers["Requested-by"] == "bob" and last.trailers["Change"] == "CR-1"
+    assert (
+        last.trailers["Approved-by"] == "alice" and last.trailers["Requested-by"] == "bob" and last.trailers["Change"] == "CR-1"
+    )
     assert last.trailers["From"] == names["staging"]
 
 
@@ -114,8 +127,17 @@ def test_a_freeze_names_the_next_slot_and_an_override_needs_two_approvers(estate
     with pytest.raises(InputError, match="frozen for month-end close until .*; next open slot"):
         promote(image, names["prod"], approver="alice", change_reference="CR-4")
     with pytest.raises(InputError, match="needs two different approvers"):
-        promote(image, names["prod"], approver="alice", change_reference="CR-4", emergency_reason="payroll bug", second_approver="alice")
-    report = promote(image, names["prod"], approver="alice", change_reference="CR-4", emergency_reason="payroll bug", second_approver="carol")
+        promote(
+            image,
+            names["prod"],
+            approver="alice",
+            change_reference="CR-4",
+            emergency_reason="payroll bug",
+            second_approver="alice",
+        )
+    report = promote(
+        image, names["prod"], approver="alice", change_reference="CR-4", emergency_reason="payroll bug", second_approver="carol"
+    )
     assert report.outcome == "done" and "EMERGENCY OVERRIDE of month-end close by alice and carol: payroll bug" in report.window
     assert odoo.running("prod") == image.split("@")[1]
 
@@ -165,11 +187,21 @@ def test_release_status_and_rollback_from_the_command_line(estate, registry, run
     rolled = run_formwork("release", "rollback", names["dev"], "--change", "INC-7")
     assert rolled.returncode == 0, rolled.stderr
     assert odoo.running("dev") == first.split("@")[1]
-    assert subprocess.run(["git", "-C", repo, "log", "-1", "--format=%B", "main"], capture_output=True, text=True).stdout.count("INC-7") == 1
+    assert (
+        subprocess.run(["git", "-C", repo, "log", "-1", "--format=%B", "main"], capture_output=True, text=True).stdout.count(
+            "INC-7"
+        )
+        == 1
+    )
     assert f"{names['dev']}: pinned back to {first.split('@')[1]} (commit " in rolled.stdout, rolled.stdout
     [(state, report)] = runs_and_reports(prefect_api, f"release-rollback-{names['dev']}")  # a run, with its report
     assert state == "COMPLETED" and "**release rollback of " in report, report
-    for expected in (f"rolled back from | {second.split('@')[1]}", f"rolled back to | {first.split('@')[1]}", "INC-7", "requested by"):
+    for expected in (
+        f"rolled back from | {second.split('@')[1]}",
+        f"rolled back to | {first.split('@')[1]}",
+        "INC-7",
+        "requested by",
+    ):
         assert expected in report, expected
 
 
@@ -181,7 +213,9 @@ def runs_and_reports(prefect_api: str, run_name: str, key: str = "release-rollba
         runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}}, "sort": "START_TIME_ASC"}).json()
         found = []
         for run in runs:
-            artifacts = api.post("/artifacts/filter", json={"flow_runs": {"id": {"any_": [run["id"]]}}, "artifacts": {"key": {"any_": [key]}}}).json()
+            artifacts = api.post(
+                "/artifacts/filter", json={"flow_runs": {"id": {"any_": [run["id"]]}}, "artifacts": {"key": {"any_": [key]}}}
+            ).json()
             found.append((run["state"]["type"], artifacts[0]["data"] if artifacts else ""))
     return found
 
@@ -220,8 +254,10 @@ def test_a_production_rollback_waits_for_an_approver_other_than_the_requester(es
         except Exception as exc:  # noqa: BLE001 - the test inspects it
             outcome["error"] = exc
 
-    answers = ({"approver": "carol", "change_reference": "INC-2", "approve": False, "reason": "not during close"},
-               {"approver": "alice", "change_reference": "INC-3", "approve": True})
+    answers = (
+        {"approver": "carol", "change_reference": "INC-2", "approve": False, "reason": "not during close"},
+        {"approver": "alice", "change_reference": "INC-3", "approve": True},
+    )
     for answer in answers:
         worker = threading.Thread(target=in_the_background)
         worker.start()
@@ -231,8 +267,12 @@ def test_a_production_rollback_waits_for_an_approver_other_than_the_requester(es
             assert isinstance(outcome.pop("error"), Rejected) and prod_pins(repo) == before  # rejected: nothing changed
     assert outcome["report"].outcome == "done" and odoo.running("prod") == first
     last = gitops.history("overlays/prod", "odoo", limit=1)[0]
-    assert (last.trailers["Rollback-of"], last.trailers["Approved-by"], last.trailers["Change"], last.trailers["Requested-by"]) == (
-        second, "alice", "INC-3", "bob")
+    assert (
+        last.trailers["Rollback-of"],
+        last.trailers["Approved-by"],
+        last.trailers["Change"],
+        last.trailers["Requested-by"],
+    ) == (second, "alice", "INC-3", "bob")
     reports = runs_and_reports(prefect_api, f"release-rollback-{prod}")
     assert [state for state, _ in reports] == ["FAILED", "FAILED", "FAILED", "COMPLETED"]
     assert "rejected by carol (INC-2): not during close; nothing changed" in reports[2][1]
@@ -257,7 +297,9 @@ def test_production_waits_for_a_typed_approval_from_someone_else(estate, registr
     for approver, expected in (("bob", "must not be the person who asked"), ("alice", None)):
         worker = threading.Thread(target=run)
         worker.start()
-        resume_paused(prefect_api, f"promote-to-{names['prod']}", {"approver": approver, "change_reference": "CR-9", "approve": True})
+        resume_paused(
+            prefect_api, f"promote-to-{names['prod']}", {"approver": approver, "change_reference": "CR-9", "approve": True}
+        )
         worker.join(timeout=120)
         if expected:
             assert expected in str(outcome.pop("error")) and odoo.running("prod") != image.split("@")[1]
@@ -275,7 +317,9 @@ def test_a_schema_change_waits_for_a_database_approval_and_takes_a_backup_first(
         promote(second, names["dev"], database_approver="bob")
     report = promote(second, names["dev"], database_approver="dana")
     assert report.outcome == "done" and report.schema_changes == ["fw_retainage 17.0.1.0.0 → 17.0.1.1.0"]
-    assert [m.id for m in catalog.read(open_store(f"file://{tmp_path}/backups/dev"), names["dev"]).complete] == [report.checkpoint]
+    assert [m.id for m in catalog.read(open_store(f"file://{tmp_path}/backups/dev"), names["dev"]).complete] == [
+        report.checkpoint
+    ]
     last = GitOpsRepo(repo).history("overlays/dev", "odoo", limit=1)[0]
     assert last.trailers["Database-approved-by"] == "dana" and last.trailers["Backup-checkpoint"] == report.checkpoint
     assert odoo.running("dev") == second.split("@")[1]

@@ -169,8 +169,13 @@ def test_unreachable_registry_is_one_operation_error():
 @pytest.mark.parametrize(
     ("host", "scheme"),
     [
-        ("localhost", "http"), ("localhost:5000", "http"), ("127.0.0.1:41234", "http"), ("[::1]:5000", "http"),
-        ("registry.example.com", "https"), ("registry.example.com:5000", "https"), ("10.0.0.5:5000", "https"),
+        ("localhost", "http"),
+        ("localhost:5000", "http"),
+        ("127.0.0.1:41234", "http"),
+        ("[::1]:5000", "http"),
+        ("registry.example.com", "https"),
+        ("registry.example.com:5000", "https"),
+        ("10.0.0.5:5000", "https"),
     ],
 )
 def test_insecure_default(host, scheme, monkeypatch):

@@ -26,14 +26,17 @@ from tests.support.registry import push_image_with_files, python_dist_info
 TODAY = date(2025, 6, 1)
 REQUESTS = Component("requests", "2.19.0", "PyPI", "pkg:pypi/requests@2.19.0")
 OPENSSL = Component(
-    "libssl3", "3.0.11-1~deb12u2", "Debian",
+    "libssl3",
+    "3.0.11-1~deb12u2",
+    "Debian",
     "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl",
 )
 
 
 def advisory(identifier: str, ecosystem: str, name: str, events: list[dict], severity: str | None = "HIGH", **extra) -> dict:
     document = {
-        "id": identifier, "summary": f"{name} is vulnerable",
+        "id": identifier,
+        "summary": f"{name} is vulnerable",
         "affected": [{"package": {"ecosystem": ecosystem, "name": name}, "ranges": [{"type": "ECOSYSTEM", "events": events}]}],
     }
     if severity:
@@ -47,22 +50,52 @@ def advisories(tmp_path: Path) -> Path:
     folder = tmp_path / "advisories"
     (folder / "pypi").mkdir(parents=True)
     (folder / "debian").mkdir()
-    (folder / "pypi" / "GHSA-x84v-xcm2-53pg.json").write_text(json.dumps(advisory(
-        "GHSA-x84v-xcm2-53pg", "PyPI", "Requests", [{"introduced": "0"}, {"fixed": "2.20.0"}],
-        aliases=["CVE-2018-18074"],
-    )))
-    (folder / "pypi" / "PYSEC-old.json").write_text(json.dumps(advisory(
-        "PYSEC-2014-old", "PyPI", "requests", [{"introduced": "0"}, {"fixed": "2.3.0"}], severity="CRITICAL",
-    )))
-    (folder / "pypi" / "medium.json").write_text(json.dumps(advisory(
-        "GHSA-medium", "PyPI", "requests", [{"introduced": "2.0"}, {"last_affected": "2.19.0"}], severity="MODERATE",
-    )))
+    (folder / "pypi" / "GHSA-x84v-xcm2-53pg.json").write_text(
+        json.dumps(
+            advisory(
+                "GHSA-x84v-xcm2-53pg",
+                "PyPI",
+                "Requests",
+                [{"introduced": "0"}, {"fixed": "2.20.0"}],
+                aliases=["CVE-2018-18074"],
+            )
+        )
+    )
+    (folder / "pypi" / "PYSEC-old.json").write_text(
+        json.dumps(
+            advisory(
+                "PYSEC-2014-old",
+                "PyPI",
+                "requests",
+                [{"introduced": "0"}, {"fixed": "2.3.0"}],
+                severity="CRITICAL",
+            )
+        )
+    )
+    (folder / "pypi" / "medium.json").write_text(
+        json.dumps(
+            advisory(
+                "GHSA-medium",
+                "PyPI",
+                "requests",
+                [{"introduced": "2.0"}, {"last_affected": "2.19.0"}],
+                severity="MODERATE",
+            )
+        )
+    )
     dsa = advisory("DSA-5532-1", "Debian:12", "openssl", [{"introduced": "0"}, {"fixed": "3.0.11-1~deb12u3"}], severity=None)
     dsa["severity"] = [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]
     (folder / "debian" / "DSA.json").write_text(json.dumps(dsa))
-    (folder / "debian" / "other-release.json").write_text(json.dumps(advisory(
-        "DSA-bookworm-not", "Debian:11", "openssl", [{"introduced": "0"}, {"fixed": "9.9"}],
-    )))
+    (folder / "debian" / "other-release.json").write_text(
+        json.dumps(
+            advisory(
+                "DSA-bookworm-not",
+                "Debian:11",
+                "openssl",
+                [{"introduced": "0"}, {"fixed": "9.9"}],
+            )
+        )
+    )
     return folder
 
 
@@ -73,6 +106,7 @@ def waivers_file(tmp_path: Path, text: str) -> Path:
 
 
 # --- SBOM ------------------------------------------------------------------------------------------------------
+
 
 def test_sbom_of_a_registry_image_lists_python_and_debian_packages(registry, tmp_path: Path, advisories: Path):
     try:
@@ -98,7 +132,9 @@ def test_sbom_of_a_registry_image_lists_python_and_debian_packages(registry, tmp
 
     findings = OsvDirectoryScanner(advisories).scan("image", components)
     assert {(f.id, f.package) for f in findings} == {
-        ("GHSA-x84v-xcm2-53pg", "requests"), ("GHSA-medium", "requests"), ("DSA-5532-1", "libssl3"),
+        ("GHSA-x84v-xcm2-53pg", "requests"),
+        ("GHSA-medium", "requests"),
+        ("DSA-5532-1", "libssl3"),
     }
 
 
@@ -121,6 +157,7 @@ def test_ecosystems_from_purls():
 
 # --- matching --------------------------------------------------------------------------------------------------
 
+
 def test_osv_directory_matches_ranges_and_severities(advisories: Path):
     findings = {f.id: f for f in OsvDirectoryScanner(advisories).scan("image", [REQUESTS, OPENSSL])}
     assert set(findings) == {"GHSA-x84v-xcm2-53pg", "GHSA-medium", "DSA-5532-1"}
@@ -133,9 +170,12 @@ def test_osv_directory_matches_ranges_and_severities(advisories: Path):
 
 
 def test_versions_outside_the_range_are_not_findings(advisories: Path):
-    fixed = [Component("requests", "2.20.0", "PyPI", "pkg:pypi/requests@2.20.0"),
-             Component("libssl3", "3.0.11-1~deb12u3", "Debian",
-                       "pkg:deb/debian/libssl3@3.0.11-1~deb12u3?distro=debian-12&upstream=openssl")]
+    fixed = [
+        Component("requests", "2.20.0", "PyPI", "pkg:pypi/requests@2.20.0"),
+        Component(
+            "libssl3", "3.0.11-1~deb12u3", "Debian", "pkg:deb/debian/libssl3@3.0.11-1~deb12u3?distro=debian-12&upstream=openssl"
+        ),
+    ]
     assert OsvDirectoryScanner(advisories).scan("image", fixed) == []
     other = Component("urllib3", "1.0", "PyPI", "pkg:pypi/urllib3@1.0")
     assert OsvDirectoryScanner(advisories).scan("image", [other]) == []
@@ -147,15 +187,22 @@ def test_a_version_the_ordering_cannot_read_is_treated_as_affected(advisories: P
     findings = {f.id: f for f in OsvDirectoryScanner(advisories).scan("image", [odd])}
     assert set(findings) == {"GHSA-x84v-xcm2-53pg", "PYSEC-2014-old", "GHSA-medium"}
     assert findings["PYSEC-2014-old"].severity == "CRITICAL"
-    assert "cannot be ordered" in findings["PYSEC-2014-old"].summary and "2.19.0+local build" in findings["PYSEC-2014-old"].summary
+    assert (
+        "cannot be ordered" in findings["PYSEC-2014-old"].summary and "2.19.0+local build" in findings["PYSEC-2014-old"].summary
+    )
     assert evaluate(list(findings.values()), [], TODAY).blocked
 
 
 def test_explicit_versions_list_and_pypi_name_normalisation(tmp_path: Path):
-    (tmp_path / "a.json").write_text(json.dumps({
-        "id": "OSV-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "Zope.Interface"}, "versions": ["5.0"]}],
-        "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"}],
-    }))
+    (tmp_path / "a.json").write_text(
+        json.dumps(
+            {
+                "id": "OSV-1",
+                "affected": [{"package": {"ecosystem": "PyPI", "name": "Zope.Interface"}, "versions": ["5.0"]}],
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"}],
+            }
+        )
+    )
     component = Component("zope-interface", "5.0", "PyPI", "pkg:pypi/zope-interface@5.0")
     [finding] = OsvDirectoryScanner(tmp_path).scan("image", [component])
     assert finding.severity == "LOW"
@@ -168,23 +215,26 @@ def test_broken_advisory_file_is_named(tmp_path: Path):
         OsvDirectoryScanner(tmp_path)
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ("1.0", "1.0", 0),
-    ("1.0-1", "1.0-2", -1),
-    ("1.0~rc1", "1.0", -1),
-    ("1.0", "1.0+b1", -1),
-    ("1:0.9", "2.0", 1),
-    ("2.36-9+deb12u3", "2.36-9+deb12u10", -1),
-    ("3.0.11-1~deb12u2", "3.0.11-1~deb12u3", -1),
-    ("3.0.11-1~deb12u2", "3.0.11-1", -1),
-    ("1.2a", "1.2", 1),
-    ("1.002", "1.2", 0),
-    ("0:1.0", "1.0", 0),
-    ("1.0-1", "1.0", 1),
-    ("7.6p2-4", "7.6-0", 1),
-    ("1.0.1", "1.0a", 1),  # '.' sorts after letters
-    ("1.0a", "1.0+", -1),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("1.0", "1.0", 0),
+        ("1.0-1", "1.0-2", -1),
+        ("1.0~rc1", "1.0", -1),
+        ("1.0", "1.0+b1", -1),
+        ("1:0.9", "2.0", 1),
+        ("2.36-9+deb12u3", "2.36-9+deb12u10", -1),
+        ("3.0.11-1~deb12u2", "3.0.11-1~deb12u3", -1),
+        ("3.0.11-1~deb12u2", "3.0.11-1", -1),
+        ("1.2a", "1.2", 1),
+        ("1.002", "1.2", 0),
+        ("0:1.0", "1.0", 0),
+        ("1.0-1", "1.0", 1),
+        ("7.6p2-4", "7.6-0", 1),
+        ("1.0.1", "1.0a", 1),  # '.' sorts after letters
+        ("1.0a", "1.0+", -1),
+    ],
+)
 def test_debian_version_comparison(a: str, b: str, expected: int):
     assert debian_compare(a, b) == expected
     assert debian_compare(b, a) == -expected
@@ -207,6 +257,7 @@ def test_choose_scanner_falls_back_to_the_advisory_directory(advisories: Path, m
 
 # --- policy ----------------------------------------------------------------------------------------------------
 
+
 def high_finding() -> Finding:
     return Finding("GHSA-x84v-xcm2-53pg", "requests", "2.19.0", "HIGH", "2.20.0", "leaks auth", ("CVE-2018-18074",))
 
@@ -220,14 +271,17 @@ def test_high_finding_without_waiver_blocks():
 
 
 def test_waiver_with_future_expiry_waives(tmp_path: Path):
-    path = waivers_file(tmp_path, (
-        "waivers:\n"
-        "  - id: CVE-2018-18074\n"
-        "    package: requests\n"
-        "    owner: alice@example.com\n"
-        "    reason: proxies never redirect to http here\n"
-        "    expires: 2025-06-01\n"
-    ))
+    path = waivers_file(
+        tmp_path,
+        (
+            "waivers:\n"
+            "  - id: CVE-2018-18074\n"
+            "    package: requests\n"
+            "    owner: alice@example.com\n"
+            "    reason: proxies never redirect to http here\n"
+            "    expires: 2025-06-01\n"
+        ),
+    )
     [waiver] = load_waivers(path)
     assert waiver.expires == date(2025, 6, 1) and waiver.origin == f"{path}:2"
     verdict = evaluate([high_finding()], [waiver], TODAY)  # valid through its expiry day
@@ -236,11 +290,14 @@ def test_waiver_with_future_expiry_waives(tmp_path: Path):
 
 
 def test_expired_waiver_blocks_and_is_reported(tmp_path: Path):
-    path = waivers_file(tmp_path, (
-        "waivers:\n"
-        "  - {id: GHSA-x84v-xcm2-53pg, owner: bob, reason: upgrade planned, expires: 2025-05-31}\n"
-        "  - {id: GHSA-x84v-xcm2-53pg, package: urllib3, owner: carol, reason: other package, expires: 2026-01-01}\n"
-    ))
+    path = waivers_file(
+        tmp_path,
+        (
+            "waivers:\n"
+            "  - {id: GHSA-x84v-xcm2-53pg, owner: bob, reason: upgrade planned, expires: 2025-05-31}\n"
+            "  - {id: GHSA-x84v-xcm2-53pg, package: urllib3, owner: carol, reason: other package, expires: 2026-01-01}\n"
+        ),
+    )
     expired, other = load_waivers(path)
     verdict = evaluate([high_finding()], [expired, other], TODAY)
     assert verdict.blocked == [high_finding()] and verdict.waived == []
@@ -249,18 +306,27 @@ def test_expired_waiver_blocks_and_is_reported(tmp_path: Path):
     assert "Expired waivers" in text and "bob" in text and "2025-05-31" in text
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("waivers:\n  - id: X\n    owner: a\n    reason: r\n", r"waivers\.yaml:2: waivers\[0\]: missing 'expires'"),
-    ("waivers:\n  - id: X\n    owner: a\n    reason: r\n    expires: next week\n",
-     r"waivers\.yaml:5: waivers\[0\]\.expires: 'next week' is not a date"),
-    ("waivers:\n  - id: X\n    owner: a\n    reason: r\n    expires: 2025-01-01\n    ownr: b\n",
-     r"waivers\.yaml:6: waivers\[0\]\.ownr: unknown key"),
-    ("waivers:\n  - id: X\n    owner: ''\n    reason: r\n    expires: 2025-01-01\n",
-     r"waivers\.yaml:3: waivers\[0\]\.owner: must be a non-empty string"),
-    ("waivers: {id: X}\n", r"waivers\.yaml:1: waivers: must be a list"),
-    ("waivers:\n  - id: [\n", r"waivers\.yaml:\d+: YAML syntax error"),
-    ("waiver: []\n", r"waivers\.yaml:1: waiver: unknown key"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("waivers:\n  - id: X\n    owner: a\n    reason: r\n", r"waivers\.yaml:2: waivers\[0\]: missing 'expires'"),
+        (
+            "waivers:\n  - id: X\n    owner: a\n    reason: r\n    expires: next week\n",
+            r"waivers\.yaml:5: waivers\[0\]\.expires: 'next week' is not a date",
+        ),
+        (
+            "waivers:\n  - id: X\n    owner: a\n    reason: r\n    expires: 2025-01-01\n    ownr: b\n",
+            r"waivers\.yaml:6: waivers\[0\]\.ownr: unknown key",
+        ),
+        (
+            "waivers:\n  - id: X\n    owner: ''\n    reason: r\n    expires: 2025-01-01\n",
+            r"waivers\.yaml:3: waivers\[0\]\.owner: must be a non-empty string",
+        ),
+        ("waivers: {id: X}\n", r"waivers\.yaml:1: waivers: must be a list"),
+        ("waivers:\n  - id: [\n", r"waivers\.yaml:\d+: YAML syntax error"),
+        ("waiver: []\n", r"waivers\.yaml:1: waiver: unknown key"),
+    ],
+)
 def test_waiver_file_errors_name_file_line_and_key(tmp_path: Path, text: str, message: str):
     with pytest.raises(RulesError, match=message) as caught:
         load_waivers(waivers_file(tmp_path, text))
@@ -273,10 +339,13 @@ def test_empty_waiver_file_is_no_waivers(tmp_path: Path):
 
 # --- addons ----------------------------------------------------------------------------------------------------
 
+
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
 
 
@@ -302,14 +371,18 @@ def addons_repo(tmp_path: Path) -> tuple[Path, str]:
     repo = tmp_path / "addons"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    base = commit(repo, {
-        "sale_extra/__manifest__.py": manifest("17.0.1.0.0"),
-        "sale_extra/models/sale.py": "x = 1\n",
-        "sale_extra/README.md": "hello\n",
-        "stock_extra/__manifest__.py": manifest("17.0.1.0.0"),
-        "stock_extra/views/stock.xml": "<odoo/>\n",
-        "stock_extra/static/src/app.js": "1;\n",
-    }, "base")
+    base = commit(
+        repo,
+        {
+            "sale_extra/__manifest__.py": manifest("17.0.1.0.0"),
+            "sale_extra/models/sale.py": "x = 1\n",
+            "sale_extra/README.md": "hello\n",
+            "stock_extra/__manifest__.py": manifest("17.0.1.0.0"),
+            "stock_extra/views/stock.xml": "<odoo/>\n",
+            "stock_extra/static/src/app.js": "1;\n",
+        },
+        "base",
+    )
     return repo, base
 
 
@@ -322,11 +395,18 @@ def test_changed_model_without_bump_is_a_problem(addons_repo):
 
 def test_bumped_version_and_non_data_changes_are_fine(addons_repo):
     repo, base = addons_repo
-    commit(repo, {
-        "sale_extra/models/sale.py": "x = 2\n", "sale_extra/__manifest__.py": manifest("17.0.1.0.1"),
-        "stock_extra/static/src/app.js": "2;\n", "sale_extra/README.md": "bye\n",
-        "new_module/__manifest__.py": manifest("17.0.1.0.0"), "new_module/data/x.xml": "<odoo/>\n",
-    }, "change")
+    commit(
+        repo,
+        {
+            "sale_extra/models/sale.py": "x = 2\n",
+            "sale_extra/__manifest__.py": manifest("17.0.1.0.1"),
+            "stock_extra/static/src/app.js": "2;\n",
+            "sale_extra/README.md": "bye\n",
+            "new_module/__manifest__.py": manifest("17.0.1.0.0"),
+            "new_module/data/x.xml": "<odoo/>\n",
+        },
+        "change",
+    )
     assert check_addons(repo, base) == []
     assert module_versions(repo, "HEAD") == {"new_module": "17.0.1.0.0", "sale_extra": "17.0.1.0.1", "stock_extra": "17.0.1.0.0"}
     assert module_versions(repo, base)["sale_extra"] == "17.0.1.0.0"

@@ -36,8 +36,14 @@ class Recorded:
 def test_chained_freezes_are_waited_through_with_progress():
     now = datetime.now(UTC)
     first_ends, second_ends = now + timedelta(seconds=0.6), now + timedelta(seconds=1.2)
-    calendar = BusinessCalendar("Northbridge", ZoneInfo("Europe/London"), one_off=(
-        Freeze("month-end close", now - timedelta(hours=1), first_ends), Freeze("payroll cut-off", first_ends, second_ends)))
+    calendar = BusinessCalendar(
+        "Northbridge",
+        ZoneInfo("Europe/London"),
+        one_off=(
+            Freeze("month-end close", now - timedelta(hours=1), first_ends),
+            Freeze("payroll cut-off", first_ends, second_ends),
+        ),
+    )
     progress = Recorded()
     waited = wait_until_open(calendar, progress, step=0.2)
     assert datetime.now(UTC) >= second_ends and timedelta(seconds=1) <= waited < timedelta(seconds=3)
@@ -52,14 +58,24 @@ def frozen_prod(prefect_api, registry, tmp_path):
     calendar = tmp_path / "calendar.yaml"
 
     def freeze_until(ends: datetime) -> None:
-        calendar.write_text("company: Northbridge Construction Ltd\ntimezone: Europe/London\nfreezes:\n  one_off:\n"
-                            f"    - {{from: \"{ends - timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+00:00\", "
-                            f"until: \"{ends:%Y-%m-%dT%H:%M:%S}+00:00\", reason: month-end close}}\n")
+        calendar.write_text(
+            "company: Northbridge Construction Ltd\ntimezone: Europe/London\nfreezes:\n  one_off:\n"
+            f'    - {{from: "{ends - timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+00:00", '
+            f'until: "{ends:%Y-%m-%dT%H:%M:%S}+00:00", reason: month-end close}}\n'
+        )
 
     freeze_until(datetime.now(UTC) + timedelta(hours=1))
-    catalogue.add(EnvironmentSpec(name, "postgresql://odoo@127.0.0.1:5432/prod", production=True, gitops_repo=repo,
-                                     gitops_overlay="overlays/prod", image_repository=f"{registry.host}/odoo/prod",
-                                     release_calendar=str(calendar)))
+    catalogue.add(
+        EnvironmentSpec(
+            name,
+            "postgresql://odoo@127.0.0.1:5432/prod",
+            production=True,
+            gitops_repo=repo,
+            gitops_overlay="overlays/prod",
+            image_repository=f"{registry.host}/odoo/prod",
+            release_calendar=str(calendar),
+        )
+    )
     return name, repo, freeze_until
 
 
@@ -94,8 +110,12 @@ def test_a_freeze_that_began_while_the_approver_thought_it_over_still_refuses(fr
 
     worker = threading.Thread(target=run)
     worker.start()
-    resume_paused(prefect_api, f"promote-to-{name}", {"approver": "alice", "change_reference": "CR-L", "approve": True},
-                  before=lambda: freeze_until(datetime.now(UTC) + timedelta(hours=1)))
+    resume_paused(
+        prefect_api,
+        f"promote-to-{name}",
+        {"approver": "alice", "change_reference": "CR-L", "approve": True},
+        before=lambda: freeze_until(datetime.now(UTC) + timedelta(hours=1)),
+    )
     worker.join(timeout=60)
     assert "frozen for month-end close" in str(outcome.get("error")), outcome
     assert pinned_digest(repo, "prod") is None

@@ -15,8 +15,17 @@ def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_sour
     source, source_files = seeded_source
     copy(pg, source, "cli_rewire", source_files, tmp_path / "fs")
     try:
-        env = register(pg, "cli_rewire", tmp_path / "fs", "--base-url", "https://staging.erp.example.com",
-                       "--mail-catcher", "mailpit:2525", "--keep-cron", "hr_contract.ir_cron_data_contract_update_state")
+        env = register(
+            pg,
+            "cli_rewire",
+            tmp_path / "fs",
+            "--base-url",
+            "https://staging.erp.example.com",
+            "--mail-catcher",
+            "mailpit:2525",
+            "--keep-cron",
+            "hr_contract.ir_cron_data_contract_update_state",
+        )
         before = run_formwork("rewire", "check", env)
         assert before.returncode == 1, before.stderr
         assert "LIVE  outgoing-mail-servers: 2 live in ir_mail_server" in before.stdout
@@ -33,8 +42,10 @@ def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_sour
         assert f"{env}: nothing live" in after.stdout
         with psycopg.connect(pg.dsn("cli_rewire")) as conn:
             assert conn.execute("SELECT smtp_host, smtp_port FROM ir_mail_server WHERE active").fetchall() == [("mailpit", 2525)]
-            kept = conn.execute("SELECT d.name FROM ir_cron c JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id "
-                                "WHERE c.active ORDER BY 1").fetchall()
+            kept = conn.execute(
+                "SELECT d.name FROM ir_cron c JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id "
+                "WHERE c.active ORDER BY 1"
+            ).fetchall()
             assert kept == [("autovacuum_job",), ("ir_cron_data_contract_update_state",)]
         with get_client(sync_client=True) as client:
             reports = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["rewire-report"])))
@@ -51,7 +62,10 @@ def test_production_is_refused_and_untouched(formwork_here, pg, seeded_source, r
         before = conn.execute(digest).fetchone()[0]
     result = run_formwork("rewire", env, "--yes")
     assert result.returncode == 2
-    assert one_line(result) == f"formwork: environment '{env}' is flagged production: Formwork never rewires it (rewire a copy instead)"
+    assert (
+        one_line(result)
+        == f"formwork: environment '{env}' is flagged production: Formwork never rewires it (rewire a copy instead)"
+    )
     assert formwork_here("rewire", "check", env).returncode == 1  # reading production is allowed
     with psycopg.connect(pg.dsn(source)) as conn:
         assert conn.execute(digest).fetchone()[0] == before

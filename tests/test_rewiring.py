@@ -13,11 +13,25 @@ from formwork.rulefile import RulesError
 from tests.support.clusters import drop_database
 from tests.support.seeded import copy
 
-SETTINGS = Settings(environment="staging", base_url="https://staging.erp.example.com", mail_host="mailpit.internal", mail_port=1025)
+SETTINGS = Settings(
+    environment="staging", base_url="https://staging.erp.example.com", mail_host="mailpit.internal", mail_port=1025
+)
 # Integration tables and parameters, to tell a second run changed nothing.
-STATE = ("SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM {} t)")
-TABLES = ("ir_mail_server", "fetchmail_server", "mail_template", "ir_cron", "ir_act_server", "payment_provider",
-          "delivery_carrier", "iap_account", "auth_oauth_provider", "ir_config_parameter", "ir_ui_view", "mail_mail")
+STATE = "SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM {} t)"
+TABLES = (
+    "ir_mail_server",
+    "fetchmail_server",
+    "mail_template",
+    "ir_cron",
+    "ir_act_server",
+    "payment_provider",
+    "delivery_carrier",
+    "iap_account",
+    "auth_oauth_provider",
+    "ir_config_parameter",
+    "ir_ui_view",
+    "mail_mail",
+)
 
 
 def state(conn) -> dict[str, str]:
@@ -56,11 +70,31 @@ def rewired(copies):
 def test_a_copy_of_production_is_live_everywhere_before(rewired):
     _, _, before = rewired
     assert {live.rule.name for live in before} >= {
-        "outgoing-mail-servers", "mail-catcher", "incoming-mail-servers", "mail-templates-pinned-server", "queued-mail",
-        "push-devices", "scheduled-actions", "outgoing-webhooks", "payment-providers", "payment-credentials",
-        "delivery-carriers", "delivery-credentials", "iap-tokens", "oauth-providers", "api-keys", "base-url",
-        "base-url-frozen", "report-url", "database-uuid", "database-secret", "licence", "third-party-keys",
-        "neutralized", "neutralize-banner"}
+        "outgoing-mail-servers",
+        "mail-catcher",
+        "incoming-mail-servers",
+        "mail-templates-pinned-server",
+        "queued-mail",
+        "push-devices",
+        "scheduled-actions",
+        "outgoing-webhooks",
+        "payment-providers",
+        "payment-credentials",
+        "delivery-carriers",
+        "delivery-credentials",
+        "iap-tokens",
+        "oauth-providers",
+        "api-keys",
+        "base-url",
+        "base-url-frozen",
+        "report-url",
+        "database-uuid",
+        "database-secret",
+        "licence",
+        "third-party-keys",
+        "neutralized",
+        "neutralize-banner",
+    }
 
 
 def test_every_rule_is_applied_and_nothing_stays_live(rewired, seeded_source, pg):
@@ -70,18 +104,35 @@ def test_every_rule_is_applied_and_nothing_stays_live(rewired, seeded_source, pg
         servers = conn.execute("SELECT smtp_host, smtp_port, smtp_user, smtp_pass FROM ir_mail_server WHERE active").fetchall()
         assert servers == [("mailpit.internal", 1025, None, None)]
         assert value(conn, "SELECT count(*) FROM ir_mail_server WHERE smtp_pass IS NOT NULL OR smtp_user IS NOT NULL") == 0
-        assert value(conn, "SELECT count(*) FROM fetchmail_server WHERE active OR password IS NOT NULL OR \"user\" IS NOT NULL") == 0
+        assert (
+            value(conn, 'SELECT count(*) FROM fetchmail_server WHERE active OR password IS NOT NULL OR "user" IS NOT NULL') == 0
+        )
         assert value(conn, "SELECT count(*) FROM mail_template WHERE mail_server_id IS NOT NULL") == 0
         assert value(conn, "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'") == 0
-        active_crons = conn.execute("SELECT d.module || '.' || d.name FROM ir_cron c JOIN ir_model_data d ON d.model = 'ir.cron' "
-                                    "AND d.res_id = c.id WHERE c.active").fetchall()
+        active_crons = conn.execute(
+            "SELECT d.module || '.' || d.name FROM ir_cron c JOIN ir_model_data d ON d.model = 'ir.cron' "
+            "AND d.res_id = c.id WHERE c.active"
+        ).fetchall()
         assert active_crons == [("base.autovacuum_job",)]
-        assert {u for (u,) in conn.execute("SELECT webhook_url FROM ir_act_server WHERE state = 'webhook'")} == {"neutralization - disable webhook"}
-        assert dict(conn.execute("SELECT code, state FROM payment_provider").fetchall()) == {"stripe": "disabled", "adyen": "test", "custom": "disabled"}
-        assert value(conn, "SELECT count(*) FROM payment_provider WHERE stripe_secret_key IS NOT NULL OR adyen_api_key IS NOT NULL "
-                           "OR adyen_hmac_key IS NOT NULL OR stripe_webhook_secret IS NOT NULL") == 0
-        assert conn.execute("SELECT delivery_type, active, prod_environment, fedex_developer_key FROM delivery_carrier ORDER BY id").fetchall() == [
-            ("fixed", True, False, None), ("base_on_rule", True, False, None), ("fedex", False, False, None)]
+        assert {u for (u,) in conn.execute("SELECT webhook_url FROM ir_act_server WHERE state = 'webhook'")} == {
+            "neutralization - disable webhook"
+        }
+        assert dict(conn.execute("SELECT code, state FROM payment_provider").fetchall()) == {
+            "stripe": "disabled",
+            "adyen": "test",
+            "custom": "disabled",
+        }
+        assert (
+            value(
+                conn,
+                "SELECT count(*) FROM payment_provider WHERE stripe_secret_key IS NOT NULL OR adyen_api_key IS NOT NULL "
+                "OR adyen_hmac_key IS NOT NULL OR stripe_webhook_secret IS NOT NULL",
+            )
+            == 0
+        )
+        assert conn.execute(
+            "SELECT delivery_type, active, prod_environment, fedex_developer_key FROM delivery_carrier ORDER BY id"
+        ).fetchall() == [("fixed", True, False, None), ("base_on_rule", True, False, None), ("fedex", False, False, None)]
         assert value(conn, "SELECT bool_and(account_token LIKE '%%+disabled') FROM iap_account")
         assert value(conn, "SELECT bool_or(enabled) FROM auth_oauth_provider") is False
         assert value(conn, "SELECT count(*) FROM res_users_apikeys") == 0
@@ -91,8 +142,14 @@ def test_every_rule_is_applied_and_nothing_stays_live(rewired, seeded_source, pg
         assert params["web.base.url.freeze"] == "True" and params["database.is_neutralized"] == "true"
         for key in ("database.uuid", "database.secret", "database.create_date"):
             assert params[key] != original[key]
-        for gone in ("database.enterprise_code", "database.expiration_date", "mail.web_push_vapid_private_key",
-                     "google_gmail_client_secret", "microsoft_outlook_client_secret", "mail.sfu_server_key"):
+        for gone in (
+            "database.enterprise_code",
+            "database.expiration_date",
+            "mail.web_push_vapid_private_key",
+            "google_gmail_client_secret",
+            "microsoft_outlook_client_secret",
+            "mail.sfu_server_key",
+        ):
             assert gone not in params
         assert params["ir_attachment.location"] == original["ir_attachment.location"]  # the rest is left alone
         assert value(conn, "SELECT active FROM ir_ui_view WHERE key = 'web.neutralize_banner'") is True
@@ -134,7 +191,13 @@ def test_the_check_catches_each_kind_of_live_endpoint_planted_back(rewired, rule
             live, _ = Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).check()
             found = {item.rule.name for item in live}
             assert rule in found
-            assert found <= {rule, "database-secret", "database-create-date", "rewired-for", "iap-tokens"}  # identity (and the tokens keyed on it) moves as one
+            assert found <= {
+                rule,
+                "database-secret",
+                "database-create-date",
+                "rewired-for",
+                "iap-tokens",
+            }  # identity (and the tokens keyed on it) moves as one
             raise _RolledBack
 
 
@@ -147,9 +210,13 @@ def test_rules_of_modules_not_installed_are_skipped_and_reported(copies):
     dsn = copies("rewire_fewer_modules")
     with psycopg.connect(dsn) as conn:
         conn.execute("DROP TABLE payment_provider CASCADE")
-        conn.execute("UPDATE ir_module_module SET state = 'uninstalled' WHERE name IN ('payment', 'payment_stripe', 'payment_adyen')")
-        conn.execute("ALTER TABLE delivery_carrier DROP COLUMN fedex_developer_key, DROP COLUMN fedex_developer_password, "
-                     "DROP COLUMN fedex_account_number, DROP COLUMN fedex_meter_number")
+        conn.execute(
+            "UPDATE ir_module_module SET state = 'uninstalled' WHERE name IN ('payment', 'payment_stripe', 'payment_adyen')"
+        )
+        conn.execute(
+            "ALTER TABLE delivery_carrier DROP COLUMN fedex_developer_key, DROP COLUMN fedex_developer_password, "
+            "DROP COLUMN fedex_account_number, DROP COLUMN fedex_meter_number"
+        )
         conn.execute("UPDATE ir_module_module SET state = 'uninstalled' WHERE name = 'delivery_fedex'")
         conn.commit()
         report = Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).apply()
@@ -166,9 +233,12 @@ def test_an_environment_rule_replaces_a_default_of_the_same_name_and_adds_its_ow
     custom.write_text(
         "version: 1\nrules:\n"
         "  - name: scheduled-actions\n    about: crons off, payroll PDFs too\n    table: ir_cron\n    live: active\n    set: {active: false}\n"
-        "  - name: cost-control-token\n    about: the cost-control app's token goes\n    parameter: \"^northbridge\\\\.\"\n    remove: true\n")
+        '  - name: cost-control-token\n    about: the cost-control app\'s token goes\n    parameter: "^northbridge\\\\."\n    remove: true\n'
+    )
     rules = load_rules([DEFAULT_RULES, str(custom)])
-    assert [r.name for r in rules.rules].index("scheduled-actions") == [r.name for r in load_rules([DEFAULT_RULES]).rules].index("scheduled-actions")
+    assert [r.name for r in rules.rules].index("scheduled-actions") == [r.name for r in load_rules([DEFAULT_RULES]).rules].index(
+        "scheduled-actions"
+    )
     with psycopg.connect(dsn) as conn:
         conn.execute("INSERT INTO ir_config_parameter (key, value) VALUES ('northbridge.costcontrol_token', 'b5f1e0c9')")
         conn.commit()
@@ -179,14 +249,49 @@ def test_an_environment_rule_replaces_a_default_of_the_same_name_and_adds_its_ow
 
 
 BAD_RULES = {
-    "unknown key": ("  - name: a\n    about: b\n    table: ir_cron\n    live: active\n    sett: {active: false}\n", 7, "rules[0].sett", "unknown key"),
-    "two kinds": ("  - name: a\n    about: b\n    table: ir_cron\n    live: active\n    set: {active: false}\n    delete: true\n", 3, "rules[0]", "exactly one of"),
+    "unknown key": (
+        "  - name: a\n    about: b\n    table: ir_cron\n    live: active\n    sett: {active: false}\n",
+        7,
+        "rules[0].sett",
+        "unknown key",
+    ),
+    "two kinds": (
+        "  - name: a\n    about: b\n    table: ir_cron\n    live: active\n    set: {active: false}\n    delete: true\n",
+        3,
+        "rules[0]",
+        "exactly one of",
+    ),
     "no kind": ("  - name: a\n    about: b\n    table: ir_cron\n", 3, "rules[0]", "exactly one of"),
-    "no live": ("  - name: a\n    about: b\n    table: ir_cron\n    set: {active: false}\n", 3, "rules[0].live", "missing required key"),
-    "placeholder": ("  - name: a\n    about: b\n    table: ir_cron\n    live: \"name = %(mailhost)s\"\n    set: {active: false}\n", 6, "rules[0].live", "unknown placeholder %(mailhost)s"),
-    "regex": ("  - name: a\n    about: b\n    table: ir_cron\n    clear: \"(key\"\n", 6, "rules[0].clear", "not a valid regular expression"),
-    "name": ("  - name: Mail Servers\n    about: b\n    table: ir_cron\n    live: active\n    set: {active: false}\n", 3, "rules[0].name", "lower-case"),
-    "value and remove": ("  - name: a\n    about: b\n    parameter: x\n    value: \"'y'\"\n    remove: true\n", 5, "rules[0].parameter", "either value"),
+    "no live": (
+        "  - name: a\n    about: b\n    table: ir_cron\n    set: {active: false}\n",
+        3,
+        "rules[0].live",
+        "missing required key",
+    ),
+    "placeholder": (
+        '  - name: a\n    about: b\n    table: ir_cron\n    live: "name = %(mailhost)s"\n    set: {active: false}\n',
+        6,
+        "rules[0].live",
+        "unknown placeholder %(mailhost)s",
+    ),
+    "regex": (
+        '  - name: a\n    about: b\n    table: ir_cron\n    clear: "(key"\n',
+        6,
+        "rules[0].clear",
+        "not a valid regular expression",
+    ),
+    "name": (
+        "  - name: Mail Servers\n    about: b\n    table: ir_cron\n    live: active\n    set: {active: false}\n",
+        3,
+        "rules[0].name",
+        "lower-case",
+    ),
+    "value and remove": (
+        "  - name: a\n    about: b\n    parameter: x\n    value: \"'y'\"\n    remove: true\n",
+        5,
+        "rules[0].parameter",
+        "either value",
+    ),
 }
 
 
@@ -202,7 +307,26 @@ def test_bad_rule_files_are_refused_with_file_line_and_key(tmp_path, body, line,
 
 def test_the_shipped_rules_cover_what_neutralize_does_and_what_it_leaves():
     names = {rule.name for rule in load_rules([Path(DEFAULT_RULES)]).rules}
-    assert {"outgoing-mail-servers", "mail-catcher", "scheduled-actions", "outgoing-webhooks", "neutralized", "neutralize-banner",
-            "payment-providers", "delivery-carriers", "iap-tokens", "oauth-providers", "push-devices"} <= names  # neutralize.sql
-    assert {"incoming-mail-servers", "queued-mail", "report-url", "base-url-frozen", "licence", "database-uuid",
-            "third-party-keys", "api-keys"} <= names  # what neutralize leaves alone
+    assert {
+        "outgoing-mail-servers",
+        "mail-catcher",
+        "scheduled-actions",
+        "outgoing-webhooks",
+        "neutralized",
+        "neutralize-banner",
+        "payment-providers",
+        "delivery-carriers",
+        "iap-tokens",
+        "oauth-providers",
+        "push-devices",
+    } <= names  # neutralize.sql
+    assert {
+        "incoming-mail-servers",
+        "queued-mail",
+        "report-url",
+        "base-url-frozen",
+        "licence",
+        "database-uuid",
+        "third-party-keys",
+        "api-keys",
+    } <= names  # what neutralize leaves alone

@@ -95,7 +95,8 @@ def test_a_rule_of_a_module_not_installed_is_skipped_and_reported(small):
         plan = Masker(conn, load_masking_rules(masking), SALT).plan()
     assert [(rule.name, why) for rule, why in report.skipped] == [
         ("gmail-tokens", "no text column of ir_mail_server matches /^google_gmail_.*token/ (nothing to clear)"),
-        ("payment-providers", "module payment not installed")]
+        ("payment-providers", "module payment not installed"),
+    ]
     assert "- payment-providers: module payment not installed" in report.markdown()
     assert [(rule.name, rows) for rule, rows in report.applied] == [("smtp", 1)] and report.live == []
     assert "skipped: payment_provider (module payment not installed): skipped" in plan.lines()
@@ -112,7 +113,9 @@ def test_a_dropped_column_of_an_installed_module_stops_rewire_and_check(small):
         with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
             run(Rewirer(conn, load_rules([rewiring]), SETTINGS))
         message = str(refused.value)
-        assert message.startswith(f"{rewiring}:3: rules[0] (smtp): schema drift: ir_mail_server.smtp_pass does not exist"), message
+        assert message.startswith(f"{rewiring}:3: rules[0] (smtp): schema drift: ir_mail_server.smtp_pass does not exist"), (
+            message
+        )
         assert "module base is installed" in message and "\n" not in message
     assert digest(dsn) == before and "relay@northbridge.example" in before
 
@@ -125,8 +128,10 @@ def test_a_dropped_column_of_an_installed_module_stops_masking(small):
     before = digest(dsn)
     with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
         Masker(conn, load_masking_rules(masking), SALT).run()
-    assert str(refused.value) == (f"{masking}:8: tables[0].columns.smtp_pass: table ir_mail_server has no column 'smtp_pass' "
-                                  "(schema drift: module base is installed)")
+    assert str(refused.value) == (
+        f"{masking}:8: tables[0].columns.smtp_pass: table ir_mail_server has no column 'smtp_pass' "
+        "(schema drift: module base is installed)"
+    )
     assert digest(dsn) == before
 
 
@@ -134,8 +139,10 @@ def test_a_stored_field_declared_in_ir_model_fields_but_missing_is_drift(small):
     """ir_model_fields says an installed module stores ir.mail_server.google_gmail_refresh_token: its column must be there."""
     dsn, rewiring, _ = small
     with psycopg.connect(dsn) as conn:
-        conn.execute("INSERT INTO ir_model_fields (model, name, ttype, store) VALUES "
-                     "('ir.mail_server', 'google_gmail_refresh_token', 'char', true), ('payment.provider', 'state', 'selection', true)")
+        conn.execute(
+            "INSERT INTO ir_model_fields (model, name, ttype, store) VALUES "
+            "('ir.mail_server', 'google_gmail_refresh_token', 'char', true), ('payment.provider', 'state', 'selection', true)"
+        )
         conn.commit()
     before = digest(dsn)
     with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
@@ -158,7 +165,10 @@ def test_a_database_without_ir_module_module_is_refused(pg, database, small):
         with psycopg.connect(dsn) as conn:
             conn.execute(TABLES)
         before = digest(dsn)
-        for make in (lambda c: Rewirer(c, load_rules([rewiring]), SETTINGS).apply(), lambda c: Masker(c, load_masking_rules(masking), SALT).run()):
+        for make in (
+            lambda c: Rewirer(c, load_rules([rewiring]), SETTINGS).apply(),
+            lambda c: Masker(c, load_masking_rules(masking), SALT).run(),
+        ):
             with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
                 make(conn)
             assert str(refused.value).startswith(f"database {database}_bare: no ir_module_module table, so not an Odoo database")
@@ -186,10 +196,15 @@ def test_the_seeded_copy_untouched_by_mask_and_rewire_on_drift(pg, drifted):
     before = digest(dsn, DIGEST)
     with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
         Rewirer(conn, load_rules([DEFAULT_RULES]), SETTINGS).apply()
-    assert "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed" in str(refused.value)
+    assert "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed" in str(
+        refused.value
+    )
     with psycopg.connect(dsn) as conn, pytest.raises(InputError) as refused:
         Masker(conn, load_masking_rules(MASKING_RULES), SALT).run()
-    assert ".columns.private_email: table hr_employee has no column 'private_email' (schema drift: module hr is installed)" in str(refused.value)
+    assert (
+        ".columns.private_email: table hr_employee has no column 'private_email' (schema drift: module hr is installed)"
+        in str(refused.value)
+    )
     assert digest(dsn, DIGEST) == before
 
 
@@ -199,7 +214,9 @@ def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted
     env = register(pg, name, files, "--production")
     check = run_formwork("rewire", "check", env)
     assert check.returncode == 2, check.stdout + check.stderr
-    assert "odoo17.yaml:" in one_line(check) and "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass" in one_line(check)
+    assert "odoo17.yaml:" in one_line(check) and "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass" in one_line(
+        check
+    )
     assert "nothing live" not in check.stdout and "Wh4rf" not in check.stdout + check.stderr
     target_db = f"drift_stg_{uuid.uuid4().hex[:6]}"
     staging = register(pg, target_db, tmp_path / "staging-files", "--base-url", "https://staging.example.com")
@@ -209,8 +226,13 @@ def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted
         conn.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
     refresh = run_formwork("refresh", env, staging, "--yes", env=SALT_ENV, timeout=600)
     assert refresh.returncode != 0, refresh.stdout[-2000:]
-    assert "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed" in refresh.stderr
-    with psycopg.connect(pg.dsn(), autocommit=True) as admin:  # the target as it was; the side copy is left for the next run's clean-up
+    assert (
+        "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed"
+        in refresh.stderr
+    )
+    with psycopg.connect(
+        pg.dsn(), autocommit=True
+    ) as admin:  # the target as it was; the side copy is left for the next run's clean-up
         made = [n for (n,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (target_db + "%",))]
     assert digest(pg.dsn(target_db), "SELECT text FROM marker") == "the old staging"
     assert all(n == target_db or n.startswith(f"{target_db}__formwork_") for n in made), made

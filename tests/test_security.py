@@ -28,4 +28,5 @@ def test_the_api_refuses_calls_without_the_stacks_auth_string(secured_prefect, t
 
     refused = Shell(server, tmp_path, {"PREFECT_API_AUTH_STRING": ""})("pending")
     assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [
-        "formwork: the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)"]
+        "formwork: the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)"
+    ]

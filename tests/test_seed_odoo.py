@@ -24,7 +24,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold cache builds
 PEOPLE = ["Aisha Rahman", "Liam O'Brien", "Maria Keller", "Tomasz Nowak"]
 
 
-SUPERUSER_SECRET, ODOO_SECRET = "pg-superuser-Secret-1", "odoo-role-Secret-2"  # the test cluster trusts; Odoo must see only its own
+SUPERUSER_SECRET, ODOO_SECRET = (
+    "pg-superuser-Secret-1",
+    "odoo-role-Secret-2",
+)  # the test cluster trusts; Odoo must see only its own
 
 
 def watching(odoo, folder: Path) -> tuple[Path, Path]:
@@ -49,11 +52,20 @@ def seeded(pg, odoo, prefect_api, tmp_path_factory):
 
     name, data_dir = f"so_{uuid.uuid4().hex[:8]}", tmp_path_factory.mktemp("odoo-data")
     wrapper, notes = watching(odoo, tmp_path_factory.mktemp("watched"))
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "FORMWORK_ODOO_DB_PASSWORD": ODOO_SECRET,
-           "FORMWORK_DEMO_DB_PASSWORD": SUPERUSER_SECRET}  # as `make demo` runs it
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_api,
+        "FORMWORK_ODOO_DB_PASSWORD": ODOO_SECRET,
+        "FORMWORK_DEMO_DB_PASSWORD": SUPERUSER_SECRET,
+    }  # as `make demo` runs it
     dsn = pg.dsn(name).replace("postgres@", f"postgres:{SUPERUSER_SECRET}@")
-    result = subprocess.run([*FORMWORK, "seed", dsn, "--odoo-bin", str(wrapper),
-                             "--filestore", f"file://{data_dir}/filestore/{name}"], capture_output=True, text=True, env=checkout_env(env), timeout=600)
+    result = subprocess.run(
+        [*FORMWORK, "seed", dsn, "--odoo-bin", str(wrapper), "--filestore", f"file://{data_dir}/filestore/{name}"],
+        capture_output=True,
+        text=True,
+        env=checkout_env(env),
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     yield name, data_dir, result, notes.read_text()
     drop_database(pg, name)
@@ -69,8 +81,10 @@ def test_the_database_is_real_odoo_with_the_construction_company(pg, seeded):
         installed = {module for (module,) in conn.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")}
         assert set(MODULES) <= installed
         assert conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (name,)).fetchone()[0] == "odoo"
-        people = conn.execute("SELECT e.name FROM hr_employee e JOIN res_partner_bank b ON b.id = e.bank_account_id "
-                              "WHERE e.private_email LIKE '%.example' ORDER BY 1").fetchall()
+        people = conn.execute(
+            "SELECT e.name FROM hr_employee e JOIN res_partner_bank b ON b.id = e.bank_account_id "
+            "WHERE e.private_email LIKE '%.example' ORDER BY 1"
+        ).fetchall()
         assert [person for (person,) in people] == PEOPLE
         stored = conn.execute("SELECT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL").fetchall()
     filestore = data_dir / "filestore" / name
@@ -97,15 +111,37 @@ def test_a_registered_environment_is_refused_before_odoo_starts(pg, seeded, form
     target = f"file://{tmp_path}/filestore/{name}"
     lower = f"so-staging-{uuid.uuid4().hex[:6]}"
     OdooEnvironment(db_host="127.0.0.1", db_port=pg.port, db_name=name, db_user="postgres").save(lower)
-    refused(formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--filestore", target),
-            f"database '{name}' is the database of environment '{lower}'", "add --replace")
+    refused(
+        formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--filestore", target),
+        f"database '{name}' is the database of environment '{lower}'",
+        "add --replace",
+    )
     prod = f"so-prod-{uuid.uuid4().hex[:6]}"
-    OdooEnvironment(db_host="localhost", db_port=pg.port, db_name=name, db_user="postgres", production=True,
-                    filestore_url=f"file://{data_dir}/filestore/{name}").save(prod)
-    refused(formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--replace"),
-            f"database '{name}' is the database of production environment '{prod}'", "never seeds production")
-    refused(formwork_here("seed", pg.dsn(f"so_new_{uuid.uuid4().hex[:6]}"), "--odoo-bin", str(wrapper), "--filestore",
-                         f"file://{data_dir}/filestore"), f"--filestore 'file://{data_dir}/filestore' overlaps", f"'{prod}'")
+    OdooEnvironment(
+        db_host="localhost",
+        db_port=pg.port,
+        db_name=name,
+        db_user="postgres",
+        production=True,
+        filestore_url=f"file://{data_dir}/filestore/{name}",
+    ).save(prod)
+    refused(
+        formwork_here("seed", pg.dsn(name), "--odoo-bin", str(wrapper), "--replace"),
+        f"database '{name}' is the database of production environment '{prod}'",
+        "never seeds production",
+    )
+    refused(
+        formwork_here(
+            "seed",
+            pg.dsn(f"so_new_{uuid.uuid4().hex[:6]}"),
+            "--odoo-bin",
+            str(wrapper),
+            "--filestore",
+            f"file://{data_dir}/filestore",
+        ),
+        f"--filestore 'file://{data_dir}/filestore' overlaps",
+        f"'{prod}'",
+    )
     assert not started.exists(), started.read_text()
     assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files
     assert not (tmp_path / "filestore").exists()
@@ -115,7 +151,9 @@ def test_odoo_gets_its_own_password_in_its_environment_and_no_other_secret(seede
     *_, result, given = seeded
     starts = given.count("ARGS ")
     assert starts >= 1 and given.count(f"PGPASSWORD={ODOO_SECRET}\n") == starts, given
-    assert SUPERUSER_SECRET not in given and ODOO_SECRET not in "".join(line for line in given.splitlines() if line.startswith("ARGS"))
+    assert SUPERUSER_SECRET not in given and ODOO_SECRET not in "".join(
+        line for line in given.splitlines() if line.startswith("ARGS")
+    )
     assert SUPERUSER_SECRET not in result.stdout + result.stderr and ODOO_SECRET not in result.stdout + result.stderr
     assert "role odoo's password in PGPASSWORD" in result.stdout
 
@@ -128,8 +166,10 @@ def test_bad_odoo_bin_is_one_line_before_anything_changes(pg, formwork_here, tmp
     not_odoo.chmod(0o755)
     refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", missing), f"--odoo-bin '{missing}': not an executable file")
     refused(formwork_here("seed", pg.dsn(target), env={"FORMWORK_ODOO_BIN": missing}), f"FORMWORK_ODOO_BIN '{missing}'")
-    refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", str(not_odoo)),
-            f"--odoo-bin '{not_odoo}': `--version` says 'Python 3.11', not Odoo Server 17.0")
+    refused(
+        formwork_here("seed", pg.dsn(target), "--odoo-bin", str(not_odoo)),
+        f"--odoo-bin '{not_odoo}': `--version` says 'Python 3.11', not Odoo Server 17.0",
+    )
     refused(formwork_here("seed", pg.dsn(target), "--odoo-bin", str(not_odoo), "--scale", "2"), "--scale and --seed")
     with psycopg.connect(pg.dsn()) as conn:
         assert not conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{target}%",)).fetchall()
@@ -144,8 +184,16 @@ def test_a_failed_build_leaves_the_target_as_it_was(pg, odoo, seeded, run_formwo
     (broken / "db.dump").write_bytes(b"PGDMP not a dump")
     (broken / "filestore.tar").write_bytes(b"")
     before, files = digest(pg, name), sorted((data_dir / "filestore" / name).rglob("*"))
-    result = run_formwork("seed", pg.dsn(name), "--odoo-bin", str(odoo.bin), "--replace", "--filestore",
-                          f"file://{data_dir}/filestore/{name}", env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    result = run_formwork(
+        "seed",
+        pg.dsn(name),
+        "--odoo-bin",
+        str(odoo.bin),
+        "--replace",
+        "--filestore",
+        f"file://{data_dir}/filestore/{name}",
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
     assert result.returncode == 1, result.stderr[-2000:]
     assert f"formwork: pg_restore {name}__formwork_seeding failed" in result.stderr.strip().splitlines()[-1]
     assert digest(pg, name) == before and sorted((data_dir / "filestore" / name).rglob("*")) == files

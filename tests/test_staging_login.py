@@ -28,8 +28,14 @@ SALT = b"staging-login-tests-salt"
 STAGING = "St4ging-never-printed"
 # (login, share, production hash): admin and two people inside, a customer on the portal, and a user whose share
 # flag nobody computed (treated as not internal).
-USERS = [("admin", False), ("__system__", False), ("anna.kent@brickwell.example", False), ("jo.reid@brickwell.example", False),
-         ("bob.hale@customer.example", True), ("no.flag@brickwell.example", None)]
+USERS = [
+    ("admin", False),
+    ("__system__", False),
+    ("anna.kent@brickwell.example", False),
+    ("jo.reid@brickwell.example", False),
+    ("bob.hale@customer.example", True),
+    ("no.flag@brickwell.example", None),
+]
 
 
 @pytest.fixture
@@ -40,11 +46,15 @@ def users(pg, database, tmp_path):
     with psycopg.connect(dsn) as conn:
         conn.execute("CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar, state varchar)")
         conn.execute("INSERT INTO ir_module_module (name, state) VALUES ('base', 'installed')")
-        conn.execute("CREATE TABLE res_users (id serial PRIMARY KEY, login varchar NOT NULL UNIQUE, password varchar, "
-                     "signature text, totp_secret varchar, share boolean)")
+        conn.execute(
+            "CREATE TABLE res_users (id serial PRIMARY KEY, login varchar NOT NULL UNIQUE, password varchar, "
+            "signature text, totp_secret varchar, share boolean)"
+        )
         for login, share in USERS:
-            conn.execute("INSERT INTO res_users (login, password, signature, totp_secret, share) VALUES (%s, %s, %s, %s, %s)",
-                         (login, odoo_password_hash(f"prod-{login}", rounds=1000), f"<p>{login}</p>", "JBSWY3DPEHPK3PXP", share))
+            conn.execute(
+                "INSERT INTO res_users (login, password, signature, totp_secret, share) VALUES (%s, %s, %s, %s, %s)",
+                (login, odoo_password_hash(f"prod-{login}", rounds=1000), f"<p>{login}</p>", "JBSWY3DPEHPK3PXP", share),
+            )
     return dsn, login_rules(tmp_path)
 
 
@@ -63,7 +73,8 @@ def verifies(password: str, stored: str) -> bool:
 def test_the_hash_is_the_one_passlib_makes_for_odoo():
     # passlib.hash.pbkdf2_sha512.using(rounds=1000, salt=b"0123456789abcdef").hash("s3cret-Stag1ng"), in Odoo 17's venv
     assert odoo_password_hash("s3cret-Stag1ng", rounds=1000, salt=b"0123456789abcdef") == (
-        "$pbkdf2-sha512$1000$MDEyMzQ1Njc4OWFiY2RlZg$AiqtK.FqgoxI.RjYj7IQFSWyQWZa3p44no0T0dBvttKFDojJuDSpYBRZZB4gK88W5dmrFBfka18jZ.edwZYEKA")
+        "$pbkdf2-sha512$1000$MDEyMzQ1Njc4OWFiY2RlZg$AiqtK.FqgoxI.RjYj7IQFSWyQWZa3p44no0T0dBvttKFDojJuDSpYBRZZB4gK88W5dmrFBfka18jZ.edwZYEKA"
+    )
     assert odoo_password_hash("x").split("$")[2] == "600000"  # Odoo 17's minimum: it verifies without re-hashing
 
 
@@ -85,8 +96,16 @@ def test_internal_users_share_the_staging_hash_and_no_secret_reaches_a_report_lo
     assert all(row[4] is None for row in after)
     server_log = pg.logfile.read_bytes()[logged_from:].decode(errors="replace")
     assert "UPDATE" in server_log
-    for text in (report.markdown(), report.summary(), repr(report), "\n".join(plan.lines()), repr(plan), caplog.text, server_log,
-                 repr(masker)):
+    for text in (
+        report.markdown(),
+        report.summary(),
+        repr(report),
+        "\n".join(plan.lines()),
+        repr(plan),
+        caplog.text,
+        server_log,
+        repr(masker),
+    ):
         assert STAGING not in text and internal[0][2] not in text
     assert NO_PASSWORD not in report.skipped and "res_users.password" in report.columns
 
@@ -104,8 +123,10 @@ def test_without_a_staging_password_nobody_can_log_in_and_the_report_says_so(use
 def test_a_staging_password_no_rule_writes_is_reported(users, tmp_path):
     dsn, _ = users
     rules = tmp_path / "no-login.yaml"
-    rules.write_text("version: 1\nlocale: en_GB\ntables:\n  - table: res_users\n    columns:\n      password: null\n"
-                     "      login: {faker: email, unique: true}\n      signature: scrub\n      totp_secret: null\n")
+    rules.write_text(
+        "version: 1\nlocale: en_GB\ntables:\n  - table: res_users\n    columns:\n      password: null\n"
+        "      login: {faker: email, unique: true}\n      signature: scrub\n      totp_secret: null\n"
+    )
     with psycopg.connect(dsn) as conn:
         report = Masker(conn, load_rules(rules), SALT, None, STAGING).run()
     assert UNUSED in report.skipped and all(row[2] is None for row in table(dsn))
@@ -128,8 +149,14 @@ def test_the_mask_task_takes_the_password_from_the_environments_secret_block(pre
     dsn, rules = users
     monkeypatch.setenv("FORMWORK_MASKING_SALT", SALT.decode())
     spec = parse_dsn(dsn)
-    env = OdooEnvironment(db_host=spec.host, db_port=spec.port, db_name=spec.dbname, db_user=spec.user,
-                          db_password=Secret(value=spec.password) if spec.password else None, staging_password=Secret(value=STAGING))
+    env = OdooEnvironment(
+        db_host=spec.host,
+        db_port=spec.port,
+        db_name=spec.dbname,
+        db_user=spec.user,
+        db_password=Secret(value=spec.password) if spec.password else None,
+        staging_password=Secret(value=STAGING),
+    )
     report = mask_database.fn("staging", env, rules)
     assert verifies(STAGING, table(dsn)[0][2]) and STAGING not in repr(report) + repr(env)
 
@@ -139,9 +166,12 @@ def test_a_refresh_to_a_target_with_a_blank_staging_password_stops_at_its_guards
     from tasks.masking import DEFAULT_RULES
     from tasks.refresh import check_guards
 
-    src = OdooEnvironment(db_host="127.0.0.1", db_port=1, db_name="prod", production=True, filestore_url=f"file://{tmp_path}/prod")
-    dst = OdooEnvironment(db_host="127.0.0.1", db_port=1, db_name="qa", filestore_url=f"file://{tmp_path}/qa",
-                          staging_password=Secret(value="  "))
+    src = OdooEnvironment(
+        db_host="127.0.0.1", db_port=1, db_name="prod", production=True, filestore_url=f"file://{tmp_path}/prod"
+    )
+    dst = OdooEnvironment(
+        db_host="127.0.0.1", db_port=1, db_name="qa", filestore_url=f"file://{tmp_path}/qa", staging_password=Secret(value="  ")
+    )
     with pytest.raises(InputError) as refused:
         check_guards.fn("prod", src, "qa", dst, DEFAULT_RULES)
     assert str(refused.value).startswith("environment 'qa': staging password: empty") and "\n" not in str(refused.value)
@@ -149,7 +179,6 @@ def test_a_refresh_to_a_target_with_a_blank_staging_password_stops_at_its_guards
 
 
 # -- env add: the staging password from stdin, a variable or a file, into a Secret block ------------------------------
-
 
 
 def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_line(prefect_api, capsys, monkeypatch):
@@ -171,13 +200,23 @@ def test_env_add_keeps_the_staging_password_in_a_secret_block_off_the_command_li
         Secret.load(catalogue.staging_password_block_name(name))
 
 
-@pytest.mark.parametrize("extra, stdin, needles", [
-    (["--staging-password-file", "{blank}"], "", ["staging password", "empty"]),
-    (["--staging-password-stdin"], "\n", ["--staging-password-stdin", "empty"]),
-    (["--password-stdin", "--staging-password-stdin"], f"{STAGING}\n{STAGING}\n", ["--password-stdin", "--staging-password-stdin"]),
-    (["--production", "--staging-password-env", "FW_TEST_STAGING"], "", ["staging password", "production"]),
-], ids=["blank-file", "empty-stdin", "stdin-twice", "production"])
-def test_env_add_refuses_a_mis_set_staging_password_and_saves_nothing(prefect_api, capsys, monkeypatch, tmp_path, extra, stdin, needles):
+@pytest.mark.parametrize(
+    "extra, stdin, needles",
+    [
+        (["--staging-password-file", "{blank}"], "", ["staging password", "empty"]),
+        (["--staging-password-stdin"], "\n", ["--staging-password-stdin", "empty"]),
+        (
+            ["--password-stdin", "--staging-password-stdin"],
+            f"{STAGING}\n{STAGING}\n",
+            ["--password-stdin", "--staging-password-stdin"],
+        ),
+        (["--production", "--staging-password-env", "FW_TEST_STAGING"], "", ["staging password", "production"]),
+    ],
+    ids=["blank-file", "empty-stdin", "stdin-twice", "production"],
+)
+def test_env_add_refuses_a_mis_set_staging_password_and_saves_nothing(
+    prefect_api, capsys, monkeypatch, tmp_path, extra, stdin, needles
+):
     from blocks import catalogue
 
     name = f"login-{uuid.uuid4().hex[:8]}"

@@ -18,7 +18,9 @@ def test_the_heaviest_units_come_first_and_each_file_stays_in_one_piece(request)
 
 def test_every_file_that_needs_real_odoo_is_in_the_one_odoo_unit(request):
     needing = {item.path.name for item in request.session.items if {"odoo", "odoo_copy", "odoo_served"} & set(item.fixturenames)}
-    assert needing <= set(ODOO_FILES), f"add {sorted(needing - set(ODOO_FILES))} to ODOO_FILES: Odoo's template would be restored twice"
+    assert needing <= set(ODOO_FILES), (
+        f"add {sorted(needing - set(ODOO_FILES))} to ODOO_FILES: Odoo's template would be restored twice"
+    )
     assert {unit(f"tests/{name}::test") for name in ODOO_FILES} == {REAL_ODOO}
 
 

@@ -37,14 +37,20 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("operated")
     tag = uuid.uuid4().hex[:6]
     src, dst = f"t{tag}-src", f"t{tag}-dst"
-    catalogue.add(EnvironmentSpec(src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2,
-                                     production=True))
+    catalogue.add(
+        EnvironmentSpec(
+            src, pg.dsn(source), filestore=f"file://{files}", backup_store=f"file://{tmp}/backups", tier=2, production=True
+        )
+    )
     catalogue.add(EnvironmentSpec(dst, pg.dsn(f"t{tag}_dst"), filestore=f"file://{tmp}/dst-files", refresh_from=src))
     receiver = WebhookReceiver()
     pool, said = f"w-{tag}", []
     deploy(DeployOptions(pool=pool, notify_webhook=receiver.url(SECRET_PATH), pause_schedules=True), said.append)
-    worker = LocalWorker(tmp / "worker", pool, {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home"),
-                                                "PREFECT_WORKER_QUERY_SECONDS": "1"})
+    worker = LocalWorker(
+        tmp / "worker",
+        pool,
+        {"PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_WORKER_QUERY_SECONDS": "1"},
+    )
     worker.start(cwd=ROOT)
     try:
         yield {"src": src, "dst": dst, "receiver": receiver, "said": said, "tmp": tmp}
@@ -62,8 +68,9 @@ def operated(pg, seeded_source, prefect_api, tmp_path_factory):
 
 def formwork(prefect_api: str, tmp: Path, *args: str) -> subprocess.Popen:
     env = {"PATH": "/usr/bin:/bin", "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(tmp / "ci-home")}  # what a CI job has
-    return subprocess.Popen([*FORMWORK, *args], env=checkout_env(env), cwd=tmp,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*FORMWORK, *args], env=checkout_env(env), cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def runs_of(api: httpx.Client, flow: str) -> int:
@@ -73,7 +80,16 @@ def runs_of(api: httpx.Client, flow: str) -> int:
 def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_api):
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         before = runs_of(api, "backup")
-        done = formwork(prefect_api, operated["tmp"], "trigger", "backup", "--param", f"environment={operated['src']}", "--param", "colour=blue")
+        done = formwork(
+            prefect_api,
+            operated["tmp"],
+            "trigger",
+            "backup",
+            "--param",
+            f"environment={operated['src']}",
+            "--param",
+            "colour=blue",
+        )
         out, err = done.communicate(timeout=120)
         assert done.returncode == 2, (out, err)
         assert err == "formwork: --param 'colour': deployment 'backup' has no such parameter (it takes: environment, kind)\n"
@@ -86,14 +102,19 @@ def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_a
         with pytest.raises(InputError, match=r"missing --param dsn=\.\.\."):
             check_parameters(seed, {"scale": "2"})
         assert check_parameters(seed, {"dsn": "postgresql://x@h/db", "scale": "2", "replace": "true"}) == {
-            "dsn": "postgresql://x@h/db", "scale": 2, "replace": True}
+            "dsn": "postgresql://x@h/db",
+            "scale": 2,
+            "replace": True,
+        }
         with pytest.raises(InputError, match="deployment 'nosuch': not found"):
             find_deployment(client, "nosuch")
 
 
 def test_wait_exits_with_the_runs_final_state_and_failures_are_notified(operated, prefect_api):
     tmp, receiver = operated["tmp"], operated["receiver"]
-    good = formwork(prefect_api, tmp, "trigger", "backup", "--param", f"environment={operated['src']}", "--wait", "--timeout", "240")
+    good = formwork(
+        prefect_api, tmp, "trigger", "backup", "--param", f"environment={operated['src']}", "--wait", "--timeout", "240"
+    )
     bad = formwork(prefect_api, tmp, "trigger", "backup", "--param", "environment=no-such-env", "--wait", "--timeout", "240")
     good_out, good_err = good.communicate(timeout=300)
     bad_out, bad_err = bad.communicate(timeout=300)
@@ -117,7 +138,9 @@ def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies
     receiver = operated["receiver"]
     with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
         with concurrency(f"environment:{operated['dst']}"):  # a drill of the target holds it
-            run = create_run(client, find_deployment(client, "refresh"), {"source": operated["src"], "target": operated["dst"]}).model_dump(mode="json")
+            run = create_run(
+                client, find_deployment(client, "refresh"), {"source": operated["src"], "target": operated["dst"]}
+            ).model_dump(mode="json")
             deadline = time.monotonic() + 120
             while api.get(f"/flow_runs/{run['id']}").json()["state"]["type"] != "RUNNING" and time.monotonic() < deadline:
                 time.sleep(0.5)
@@ -126,7 +149,7 @@ def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies
             assert api.get(f"/flow_runs/{run['id']}").json()["state"]["type"] == "RUNNING"
             assert not any(name.startswith("clean up earlier runs") for name in tasks), tasks
         call = receiver.wait_for(lambda body: body["flow_run"] == run["id"], seconds=120)
-        assert call["state"] == "Suspended" and call["url"] == f"{prefect_api[:-len('/api')]}/runs/flow-run/{run['id']}"
+        assert call["state"] == "Suspended" and call["url"] == f"{prefect_api[: -len('/api')]}/runs/flow-run/{run['id']}"
         waiting = api.get(f"/flow_runs/{run['id']}").json()
         assert waiting["state"]["name"] == "Suspended"
         api.post(f"/flow_runs/{run['id']}/set_state", json={"state": {"type": "CANCELLED", "name": "Cancelled"}, "force": True})

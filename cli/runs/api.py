@@ -26,8 +26,10 @@ def api_url() -> str:
 
     url = get_current_settings().api.url
     if not url:  # Prefect would start a temporary server of its own, which knows none of our runs
-        raise InputError("PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api "
-                         "(for the local stack: set -a; . .formwork/client.env; set +a)")
+        raise InputError(
+            "PREFECT_API_URL is not set: point it at the Prefect server, e.g. https://prefect.example.com/api "
+            "(for the local stack: set -a; . .formwork/client.env; set +a)"
+        )
     return url.rstrip("/")
 
 
@@ -42,10 +44,12 @@ def prefect_client() -> Iterator[SyncPrefectClient]:
             yield client
     except httpx.HTTPStatusError as exc:
         if exc.response.status_code == 401:
-            raise InputError("the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password "
-                             "(or PREFECT_API_KEY)") from None
-        raise OperationError(f"Prefect API {exc.request.method} {exc.request.url.path}: HTTP {exc.response.status_code}: "
-                             f"{exc.response.text[:200]}") from None
+            raise InputError(
+                "the Prefect API refused the credentials: set PREFECT_API_AUTH_STRING=user:password (or PREFECT_API_KEY)"
+            ) from None
+        raise OperationError(
+            f"Prefect API {exc.request.method} {exc.request.url.path}: HTTP {exc.response.status_code}: {exc.response.text[:200]}"
+        ) from None
     except httpx.TransportError as exc:
         raise OperationError(f"Prefect API unreachable at {url}: {type(exc).__name__}") from None
 

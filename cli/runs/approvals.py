@@ -67,9 +67,17 @@ def waiting_runs(client: SyncPrefectClient) -> list[WaitingRun]:
     from prefect.client.schemas.filters import FlowFilter, FlowFilterId, FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
     from prefect.client.schemas.objects import StateType
 
-    found = client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
-                                  limit=200)
-    flows = {f.id: f.name for f in client.read_flows(flow_filter=FlowFilter(id=FlowFilterId(any_=sorted({r.flow_id for r in found}))))} if found else {}
+    found = client.read_flow_runs(
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))), limit=200
+    )
+    flows = (
+        {
+            f.id: f.name
+            for f in client.read_flows(flow_filter=FlowFilter(id=FlowFilterId(any_=sorted({r.flow_id for r in found}))))
+        }
+        if found
+        else {}
+    )
     runs = [_waiting(client, run, flows.get(run.flow_id, "?")) for run in found]
     return sorted(runs, key=lambda r: r.since)
 
@@ -112,8 +120,13 @@ class Outcome:
     next: WaitingRun | None = None
 
 
-def follow(client: SyncPrefectClient, run: WaitingRun, timeout: float, on_state: Callable[[str], None] = lambda _: None,
-           interval: float = 1.0) -> Outcome:
+def follow(
+    client: SyncPrefectClient,
+    run: WaitingRun,
+    timeout: float,
+    on_state: Callable[[str], None] = lambda _: None,
+    interval: float = 1.0,
+) -> Outcome:
     """Watch the resumed run until it ends or waits for someone again; report each state it passes through."""
     deadline, seen = time.monotonic() + timeout, ""
     while True:
@@ -137,11 +150,18 @@ def _waiting(client: SyncPrefectClient, run: FlowRun, flow: str) -> WaitingRun:
     keys = details.run_input_keyset or {}
     schema = _input(client, run.id, keys.get("schema"), wait=FORM_WAIT_SECONDS) or {}
     description = _input(client, run.id, keys.get("description")) or ""
-    return WaitingRun(id=str(run.id), name=run.name, flow=flow, state_id=str(state.id), since=state.timestamp.astimezone(UTC),
-                      expires=details.pause_timeout.astimezone(UTC) if details.pause_timeout else None,
-                      suspended=bool(details.pause_reschedule),
-                      description=description if isinstance(description, str) else json.dumps(description),
-                      fields=schema.get("properties", {}), parameters=run.parameters or {})
+    return WaitingRun(
+        id=str(run.id),
+        name=run.name,
+        flow=flow,
+        state_id=str(state.id),
+        since=state.timestamp.astimezone(UTC),
+        expires=details.pause_timeout.astimezone(UTC) if details.pause_timeout else None,
+        suspended=bool(details.pause_reschedule),
+        description=description if isinstance(description, str) else json.dumps(description),
+        fields=schema.get("properties", {}),
+        parameters=run.parameters or {},
+    )
 
 
 def _input(client: SyncPrefectClient, run_id: UUID, key: str | None, wait: float = 0.0):
@@ -163,7 +183,7 @@ def _outcome(state: State) -> Outcome:
     prefix = "Flow run encountered an exception: "
     failed_with = ""
     if message.startswith(prefix):
-        message = message[len(prefix):]
+        message = message[len(prefix) :]
         kind, sep, rest = message.partition(": ")
         if sep and kind.isidentifier():
             failed_with, message = kind, rest

@@ -32,7 +32,9 @@ def find_deployment(client: SyncPrefectClient, ref: str) -> DeploymentResponse:
     try:
         return client.read_deployment_by_name(f"{flow}/{name or flow}")
     except ObjectNotFound:
-        raise InputError(f"deployment '{ref}': not found on the Prefect server (formwork deploy registers them; use FLOW/DEPLOYMENT)") from None
+        raise InputError(
+            f"deployment '{ref}': not found on the Prefect server (formwork deploy registers them; use FLOW/DEPLOYMENT)"
+        ) from None
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -59,7 +61,9 @@ def check_parameters(deployment: DeploymentResponse, given: dict[str, str]) -> d
     values = {}
     for key, raw in given.items():
         if key not in properties:
-            raise InputError(f"--param '{key}': deployment '{ref}' has no such parameter (it takes: {', '.join(properties) or 'none'})")
+            raise InputError(
+                f"--param '{key}': deployment '{ref}' has no such parameter (it takes: {', '.join(properties) or 'none'})"
+            )
         if _accepts_string(properties[key]):
             values[key] = raw
             continue
@@ -77,19 +81,27 @@ def check_parameters(deployment: DeploymentResponse, given: dict[str, str]) -> d
     return values
 
 
-def create_run(client: SyncPrefectClient, deployment: DeploymentResponse, parameters: dict,
-               idempotency_key: str | None = None) -> FlowRun:
+def create_run(
+    client: SyncPrefectClient, deployment: DeploymentResponse, parameters: dict, idempotency_key: str | None = None
+) -> FlowRun:
     try:
-        return client.create_flow_run_from_deployment(deployment.id, parameters=parameters, tags=["trigger"],
-                                                      idempotency_key=idempotency_key)
+        return client.create_flow_run_from_deployment(
+            deployment.id, parameters=parameters, tags=["trigger"], idempotency_key=idempotency_key
+        )
     except httpx.HTTPStatusError as exc:
         if exc.response.status_code != 409:
             raise
         raise InputError(f"deployment '{deployment.name}': {exc.response.json().get('detail', 'refused')}") from None
 
 
-def wait_for_final(client: SyncPrefectClient, run_id: UUID, on_change: Callable[[FlowRun], None], timeout: float | None = None,
-                   interval: float = 2.0, until: frozenset[str] = FINAL) -> FlowRun:
+def wait_for_final(
+    client: SyncPrefectClient,
+    run_id: UUID,
+    on_change: Callable[[FlowRun], None],
+    timeout: float | None = None,
+    interval: float = 2.0,
+    until: frozenset[str] = FINAL,
+) -> FlowRun:
     """Polls until COMPLETED, FAILED, CRASHED or CANCELLED (or another set of state types, `until`);
     a paused run keeps waiting for its approver."""
     deadline = None if timeout is None else time.monotonic() + timeout

@@ -38,13 +38,21 @@ class Catalog:
     def find(self, backup_id: str | None, where: str) -> Manifest:
         """The given backup, or the latest one."""
         if not self.complete:
-            raise InputError(f"{where}: no complete backup of {self.environment} to use (take one with `formwork backup {self.environment}`)")
+            raise InputError(
+                f"{where}: no complete backup of {self.environment} to use (take one with `formwork backup {self.environment}`)"
+            )
         if backup_id is None:
             return self.complete[-1]
         for manifest in self.complete:
             if manifest.id == backup_id:
                 return manifest
-        hint = " (it never finished)" if backup_id in self.incomplete else f" (invalid: {self.invalid[backup_id]})" if backup_id in self.invalid else ""
+        hint = (
+            " (it never finished)"
+            if backup_id in self.incomplete
+            else f" (invalid: {self.invalid[backup_id]})"
+            if backup_id in self.invalid
+            else ""
+        )
         raise InputError(f"--backup '{backup_id}': no such complete backup in {where}{hint}")
 
 
@@ -72,7 +80,9 @@ def _inspect(store: ObjectStore, folder: str) -> tuple[str | None, Manifest | No
     marker, raw = _bytes(store, f"{folder}/{STARTED}"), _bytes(store, f"{folder}/{MANIFEST}")
     owner = started_by(marker) if marker is not None else None
     if raw is None:
-        return (owner, None, None) if owner else (None, None, f"no {MANIFEST} and no readable {STARTED}: whose it is cannot be told")
+        return (
+            (owner, None, None) if owner else (None, None, f"no {MANIFEST} and no readable {STARTED}: whose it is cannot be told")
+        )
     try:
         manifest = Manifest.from_json(raw, store.url(f"{folder}/{MANIFEST}"))
     except InputError as exc:
@@ -119,7 +129,9 @@ def apply_retention(store: ObjectStore, catalog: Catalog, policy: RetentionPolic
     stale = [folder for folder in catalog.incomplete if folder < newest]  # ids sort by time
     kept = [note for backup_id in decision.remove + (stale if locked else []) if (note := remove(store, backup_id))]
     if stale and not locked:
-        kept.append(f"{', '.join(stale)}: unfinished, kept: without the backup:{catalog.environment} limit "
-                    "(`formwork deploy` creates it) one may still be being written")
+        kept.append(
+            f"{', '.join(stale)}: unfinished, kept: without the backup:{catalog.environment} limit "
+            "(`formwork deploy` creates it) one may still be being written"
+        )
     kept += [f"{folder}: invalid, kept for a look ({why})" for folder, why in catalog.invalid.items()]
     return decision, kept

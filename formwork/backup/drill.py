@@ -79,14 +79,23 @@ class DrillResult:
     def measure(self) -> None:
         for name, measured, target in (("RPO", self.rpo, self.rpo_target), ("RTO", self.rto, self.rto_target)):
             if measured is not None:
-                self.add(check(f"{name} within target", [f"{_span(measured)} exceeds {_span(target)}"] if measured > target else [],
-                               f"{_span(measured)} ≤ {_span(target)}"))
+                self.add(
+                    check(
+                        f"{name} within target",
+                        [f"{_span(measured)} exceeds {_span(target)}"] if measured > target else [],
+                        f"{_span(measured)} ≤ {_span(target)}",
+                    )
+                )
 
     def summary(self) -> str:
-        verdict = "PASSED" if self.passed else "FAILED: " + "; ".join(f"{c.name}: {c.detail}" for c in self.checks if not c.passed)
+        verdict = (
+            "PASSED" if self.passed else "FAILED: " + "; ".join(f"{c.name}: {c.detail}" for c in self.checks if not c.passed)
+        )
         rto = _span(self.rto) if self.rto is not None else "not reached"
-        return (f"drill {self.environment} {self.subject()}: {verdict} — RPO {_span(self.rpo)} (target {_span(self.rpo_target)}), "
-                f"RTO {rto} (target {_span(self.rto_target)})")
+        return (
+            f"drill {self.environment} {self.subject()}: {verdict} — RPO {_span(self.rpo)} (target {_span(self.rpo_target)}), "
+            f"RTO {rto} (target {_span(self.rto_target)})"
+        )
 
     def subject(self) -> str:
         return f"from backup {self.backup_id}"
@@ -95,27 +104,49 @@ class DrillResult:
         return f"Backup `{self.backup_id}` taken {self.taken_at:%Y-%m-%d %H:%M:%S} UTC, restored into scratch database `{self.scratch}` (dropped)."
 
     def record(self) -> dict:
-        return {"environment": self.environment, "backup": self.backup_id, "started_at": self.started_at.isoformat(),
-                "rpo_seconds": self.rpo.total_seconds(), "rto_seconds": self.rto.total_seconds() if self.rto is not None else None,
-                "passed": self.passed, "failed_checks": [c.name for c in self.checks if not c.passed]}
-
+        return {
+            "environment": self.environment,
+            "backup": self.backup_id,
+            "started_at": self.started_at.isoformat(),
+            "rpo_seconds": self.rpo.total_seconds(),
+            "rto_seconds": self.rto.total_seconds() if self.rto is not None else None,
+            "passed": self.passed,
+            "failed_checks": [c.name for c in self.checks if not c.passed],
+        }
 
     def markdown(self, earlier: list[dict]) -> str:
-        lines = [f"# DR drill: {self.environment}", "", f"**{self.summary()}**", "",
-                 self.restored_from(), "",
-                 "| check | result | detail |", "|---|---|---|"]
+        lines = [
+            f"# DR drill: {self.environment}",
+            "",
+            f"**{self.summary()}**",
+            "",
+            self.restored_from(),
+            "",
+            "| check | result | detail |",
+            "|---|---|---|",
+        ]
         lines += [f"| {c.name} | {'pass' if c.passed else '**FAIL**'} | {c.detail} |" for c in self.checks]
         lines += ["", "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items())]
         if earlier:
-            lines += ["", "## Trend (earlier drills, newest first)", "", "| started | backup | RPO | RTO | result |", "|---|---|---:|---:|---|"]
+            lines += [
+                "",
+                "## Trend (earlier drills, newest first)",
+                "",
+                "| started | backup | RPO | RTO | result |",
+                "|---|---|---:|---:|---|",
+            ]
             for r in earlier:
                 rto = _span(timedelta(seconds=r["rto_seconds"])) if r["rto_seconds"] is not None else "-"
-                lines.append(f"| {r['started_at'][:19]} | {r['backup']} | {_span(timedelta(seconds=r['rpo_seconds']))} | {rto} | "
-                             f"{'pass' if r['passed'] else 'FAIL: ' + ', '.join(r['failed_checks'])} |")
+                lines.append(
+                    f"| {r['started_at'][:19]} | {r['backup']} | {_span(timedelta(seconds=r['rpo_seconds']))} | {rto} | "
+                    f"{'pass' if r['passed'] else 'FAIL: ' + ', '.join(r['failed_checks'])} |"
+                )
         return "\n".join(lines)
 
 
-def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None, part: str | None = None) -> list[str]:
+def fetch(
+    store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None, part: str | None = None
+) -> list[str]:
     """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file.
     `part`: only the database's files (DATABASE), or only the others (FILESTORE), so that a drill can restore
     the database while the filestore is verified. Every key of the manifest is checked first: when one could
@@ -125,8 +156,9 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
     if refused:
         return [f"{store.url(manifest.id)}/{MANIFEST}: {problem}" for problem in refused]
     in_database = f"{DATABASE}/"
-    chosen = sorted((key, entry) for key, entry in manifest.files.items()
-                    if part is None or key.startswith(in_database) == (part == DATABASE))
+    chosen = sorted(
+        (key, entry) for key, entry in manifest.files.items() if part is None or key.startswith(in_database) == (part == DATABASE)
+    )
 
     def verify_one(item: tuple[str, FileEntry]) -> tuple[int, str | None]:
         key, entry = item
@@ -155,18 +187,24 @@ def fetch(store: ObjectStore, manifest: Manifest, into: Path, progress: Progress
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:
     found = row_counts(conn)
-    return [f"{table}: {found[table]:,} rows, manifest says {rows:,}" if table in found else f"{table}: missing"
-            for table, rows in sorted(manifest.tables.items()) if found.get(table) != rows]
+    return [
+        f"{table}: {found[table]:,} rows, manifest says {rows:,}" if table in found else f"{table}: missing"
+        for table, rows in sorted(manifest.tables.items())
+        if found.get(table) != rows
+    ]
 
 
 def foreign_key_problems(conn: psycopg.Connection) -> list[str]:
     """pg_restore validates each foreign key as it adds it; one left unvalidated or missing is a problem."""
-    rows = conn.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated").fetchall()
+    rows = conn.execute(
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"
+    ).fetchall()
     return [f"{table}.{name} not validated" for table, name in rows]
 
 
 def attachment_problems(conn: psycopg.Connection, manifest: Manifest, files: Path) -> list[str]:
     """Every file the restored database references is in the backup, and its bytes match Odoo's sha1 checksum."""
+
     def in_backup(store_fname: str) -> bytes | None:
         path = files / FILESTORE / store_fname
         return path.read_bytes() if f"{FILESTORE}/{store_fname}" in manifest.files and path.is_file() else None
@@ -180,7 +218,9 @@ def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], byt
     if conn.execute("SELECT to_regclass('ir_attachment')").fetchone()[0] is None:
         return []
     problems = []
-    rows = conn.execute("SELECT DISTINCT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''").fetchall()
+    rows = conn.execute(
+        "SELECT DISTINCT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL AND store_fname <> ''"
+    ).fetchall()
     for store_fname, checksum in rows:
         try:
             content = read(safe_key(store_fname))
@@ -196,12 +236,21 @@ def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], byt
 
 # Odoo facts a usable database has: (what, query returning the problems).
 SANITY = [
-    ("base module installed", "SELECT 'base is not installed' WHERE NOT EXISTS (SELECT 1 FROM ir_module_module WHERE name = 'base' AND state = 'installed')"),
+    (
+        "base module installed",
+        "SELECT 'base is not installed' WHERE NOT EXISTS (SELECT 1 FROM ir_module_module WHERE name = 'base' AND state = 'installed')",
+    ),
     ("a company", "SELECT 'no company' WHERE NOT EXISTS (SELECT 1 FROM res_company)"),
     ("an active user", "SELECT 'no active user' WHERE NOT EXISTS (SELECT 1 FROM res_users WHERE active)"),
-    ("database identity", "SELECT 'no database.uuid' WHERE NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = 'database.uuid')"),
-    ("journal entries balance", "SELECT format('move %s: debit %s <> credit %s', move_id, sum(debit), sum(credit)) FROM account_move_line "
-                                "GROUP BY move_id HAVING round(sum(debit) - sum(credit), 2) <> 0 LIMIT 5"),
+    (
+        "database identity",
+        "SELECT 'no database.uuid' WHERE NOT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = 'database.uuid')",
+    ),
+    (
+        "journal entries balance",
+        "SELECT format('move %s: debit %s <> credit %s', move_id, sum(debit), sum(credit)) FROM account_move_line "
+        "GROUP BY move_id HAVING round(sum(debit) - sum(credit), 2) <> 0 LIMIT 5",
+    ),
 ]
 
 

@@ -71,8 +71,9 @@ class Decision(Generic[T]):
     reasons: dict[T, list[str]]  # kept item -> ["daily 2026-11-24", "weekly 2026-W48", ...]
 
 
-def plan(items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy,
-         pinned: Mapping[T, str] | None = None) -> Decision[T]:
+def plan(
+    items: Sequence[T], taken_at: Callable[[T], datetime], policy: RetentionPolicy, pinned: Mapping[T, str] | None = None
+) -> Decision[T]:
     """Split `items` into kept and removed. Items must be hashable (they key `reasons`).
     `pinned` items stay whatever the policy says, for the reason given.
 

@@ -23,8 +23,10 @@ def choose(environment: str, env: EnvironmentSettings, scratch_dsn: str | None) 
     option, dsn = ("--scratch-dsn", scratch_dsn) if scratch_dsn else ("scratch_dsn", env.scratch_dsn)
     if dsn is None:
         if env.production:
-            raise InputError(f"drill {environment}: a production environment is restored on a separate scratch server and none is "
-                             f"configured: pass --scratch-dsn URI, or register one (formwork env add {environment} ... --scratch-dsn URI)")
+            raise InputError(
+                f"drill {environment}: a production environment is restored on a separate scratch server and none is "
+                f"configured: pass --scratch-dsn URI, or register one (formwork env add {environment} ... --scratch-dsn URI)"
+            )
         return env.connection().on("postgres")
     spec = parse_dsn(dsn, option=option)
     if spec.password:

@@ -36,8 +36,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, store: ObjectStore,
-         jobs: int = 2, progress: Progress | None = None) -> tuple[Manifest, list[str]]:
+def take(
+    spec: ConnectionSpec,
+    environment: str,
+    filestore: ObjectStore | None,
+    store: ObjectStore,
+    jobs: int = 2,
+    progress: Progress | None = None,
+) -> tuple[Manifest, list[str]]:
     """Dump, upload, copy the referenced files, then the manifest. Returns it and the warnings.
 
     The files are copied while the database is dumped, and the dump's parts are hashed and uploaded in
@@ -51,8 +57,14 @@ def take(spec: ConnectionSpec, environment: str, filestore: ObjectStore | None, 
                 dump = Path(scratch) / DATABASE
                 with snapshot(spec, environment) as (snapshot_id, manifest):
                     store.put_bytes(f"{manifest.id}/{STARTED}", started(environment, datetime.now(UTC)))
-                    copies = [pool.submit(_copy_attachment, a.store_fname, filestore, store, manifest.id)
-                              for a in manifest.attachments] if filestore is not None else []
+                    copies = (
+                        [
+                            pool.submit(_copy_attachment, a.store_fname, filestore, store, manifest.id)
+                            for a in manifest.attachments
+                        ]
+                        if filestore is not None
+                        else []
+                    )
                     clone.dump(spec, dump, jobs=jobs, progress=progress, snapshot=snapshot_id)
                 _upload_dump(dump, manifest, store, progress)
             if filestore is not None:

@@ -30,13 +30,20 @@ class UncoveredColumns(InputError):
     """Personal-looking columns with neither a rule nor a `keep:` entry: the rules file is incomplete."""
 
     def __init__(self, rules_file: str, notes: list[str]):
-        super().__init__(f"{rules_file}: {len(notes)} personal-looking column(s) have no rule and no keep entry "
-                         f"(mask them, or add them under keep: with a reason); nothing was changed: {'; '.join(notes)}")
+        super().__init__(
+            f"{rules_file}: {len(notes)} personal-looking column(s) have no rule and no keep entry "
+            f"(mask them, or add them under keep: with a reason); nothing was changed: {'; '.join(notes)}"
+        )
         self.notes = notes
 
 
-def uncovered(conn: psycopg.Connection, tables: dict[str, dict[str, str]], covered: set[tuple[str, str]],
-              sample: int = 50, module_rows: dict[str, str] | None = None) -> list[str]:
+def uncovered(
+    conn: psycopg.Connection,
+    tables: dict[str, dict[str, str]],
+    covered: set[tuple[str, str]],
+    sample: int = 50,
+    module_rows: dict[str, str] | None = None,
+) -> list[str]:
     """'table.column: why' for personal-looking text columns without a rule (or a keep entry, in `covered`).
     Content is judged on rows other than `module_rows` (table -> SQL condition): text a module ships
     (an address in a field's help) says nothing about what users typed."""
@@ -50,10 +57,20 @@ def uncovered(conn: psycopg.Connection, tables: dict[str, dict[str, str]], cover
             if PERSONAL_NAME.search(column):
                 reason = "name looks personal"
             else:
-                skip = sql.SQL(" AND NOT {}").format(sql.SQL(module_rows[table].replace("%", "%%"))) if table in module_rows else sql.SQL("")
-                values = [v for (v,) in conn.execute(
-                    sql.SQL("SELECT {}::text FROM {} WHERE {} IS NOT NULL{} LIMIT %s").format(
-                        sql.Identifier(column), sql.Identifier(table), sql.Identifier(column), skip), (sample,))]
+                skip = (
+                    sql.SQL(" AND NOT {}").format(sql.SQL(module_rows[table].replace("%", "%%")))
+                    if table in module_rows
+                    else sql.SQL("")
+                )
+                values = [
+                    v
+                    for (v,) in conn.execute(
+                        sql.SQL("SELECT {}::text FROM {} WHERE {} IS NOT NULL{} LIMIT %s").format(
+                            sql.Identifier(column), sql.Identifier(table), sql.Identifier(column), skip
+                        ),
+                        (sample,),
+                    )
+                ]
                 kinds = sorted({k for v in values for k, pattern in DETECTORS.items() if pattern.search(v)})
                 if kinds:
                     reason = "content looks like " + ", ".join(kinds)

@@ -52,7 +52,9 @@ class EntryValues:
 
     keys: list = field(default_factory=list)  # row keys, in the order of `rows`
     rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
-    pairs: dict[str, list[tuple]] = field(default_factory=dict)  # column -> its strategy's read (shift, noise: (original, new); pay: (id, new))
+    pairs: dict[str, list[tuple]] = field(
+        default_factory=dict
+    )  # column -> its strategy's read (shift, noise: (original, new); pay: (id, new))
 
 
 @dataclass
@@ -81,7 +83,9 @@ class MaskPlan:
         out = [f"coverage: {masked} masked, {len(self.kept)} kept, {len(self.uncovered)} uncovered personal-looking columns"]
         out += [line for e in self.entries for line in e.describe()]
         if self.transient:
-            out.append(f"transient models (wizards): {len(self.transient)} tables, {sum(e.rows for e in self.transient):,} rows to delete")
+            out.append(
+                f"transient models (wizards): {len(self.transient)} tables, {sum(e.rows for e in self.transient):,} rows to delete"
+            )
         out += [f"ir_attachment files: replace {n:,} with a placeholder where {a.where}" for a, n in self.attachments]
         out += [f"skipped: {note}" for note in self.skipped]
         out += [f"kept: {note}" for note in self.kept]
@@ -112,16 +116,33 @@ class MaskReport:
     def summary(self) -> str:
         rows = sum(r for _, r, _ in self.tables)
         verdict = f"{len(self.leaks)} LEAKS" if self.leaks else "no leaks"
-        wizards = f"deleted {sum(self.transient.values()):,} rows of {len(self.transient)} transient (wizard) tables, " if self.transient else ""
-        return (f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, {wizards}"
-                f"{verdict} among {self.originals:,} originals checked, in {self.seconds:.1f} s")
+        wizards = (
+            f"deleted {sum(self.transient.values()):,} rows of {len(self.transient)} transient (wizard) tables, "
+            if self.transient
+            else ""
+        )
+        return (
+            f"masked {rows:,} rows in {len(self.tables)} table passes, replaced {self.files_replaced:,} files, {wizards}"
+            f"{verdict} among {self.originals:,} originals checked, in {self.seconds:.1f} s"
+        )
 
     def markdown(self) -> str:
-        lines = ["# Masking report", "", self.summary(), "",
-                 "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()), "",
-                 "| table | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
+        lines = [
+            "# Masking report",
+            "",
+            self.summary(),
+            "",
+            "Phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.phases.items()),
+            "",
+            "| table | rows | seconds | rows/s |",
+            "|---|---:|---:|---:|",
+        ]
         lines += [f"| {t} | {r:,} | {s:.2f} | {r / s if s else 0:,.0f} |" for t, r, s in self.tables]
-        for title, items in (("Leaks (run failed)", self.leaks), ("Skipped", self.skipped), ("Kept on purpose (keep: in the rules)", self.kept)):
+        for title, items in (
+            ("Leaks (run failed)", self.leaks),
+            ("Skipped", self.skipped),
+            ("Kept on purpose (keep: in the rules)", self.kept),
+        ):
             if items:
                 lines += ["", f"## {title}", ""] + [f"- {item}" for item in items]
         return "\n".join(lines)
@@ -132,8 +153,14 @@ def _strategy(rule: ColumnRule) -> str:
 
 
 class Masker:
-    def __init__(self, conn: psycopg.Connection, rules: RuleSet, salt: bytes, store: ObjectStore | None = None,
-                 staging_password: str | None = None):
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        rules: RuleSet,
+        salt: bytes,
+        store: ObjectStore | None = None,
+        staging_password: str | None = None,
+    ):
         """`staging_password`: what internal users log in to the copy with (formwork.masking.staging_login);
         only its hash is kept."""
         self.conn = conn
@@ -179,10 +206,14 @@ class Masker:
     # ---- plan (read only) ------------------------------------------------------
     def plan(self) -> MaskPlan:
         holding = "(store_fname IS NOT NULL OR db_datas IS NOT NULL)" if self._files_in_database() else "store_fname IS NOT NULL"
-        attachments = [(a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})"))
-                       for a in self.attachment_rules]
+        attachments = [
+            (a, introspect.count(self.conn, "ir_attachment", f"{holding} AND ({a.where})")) for a in self.attachment_rules
+        ]
         return MaskPlan(
-            entries=[EntryPlan(self.shown.get(id(e)) or self.shipped.shown_as(e), introspect.count(self.conn, e.table, e.where)) for e in self.entries],
+            entries=[
+                EntryPlan(self.shown.get(id(e)) or self.shipped.shown_as(e), introspect.count(self.conn, e.table, e.where))
+                for e in self.entries
+            ],
             attachments=attachments,
             skipped=list(self.skipped),
             uncovered=self._uncovered(),
@@ -246,7 +277,9 @@ class Masker:
                 self._rewrite_entries(report, progress, originals, values)
             with _timed(report.phases, "files"):
                 if self._files_in_database():  # no filestore needed: these files are rows of this transaction
-                    report.files_replaced += sum(files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules)
+                    report.files_replaced += sum(
+                        files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules
+                    )
                 if self.store is not None:
                     for rule in self.attachment_rules:
                         swaps.append(files.replace(self.conn, self.store, rule.where))
@@ -261,12 +294,16 @@ class Masker:
         tables = introspect.columns(self.conn)
         found = leaks.scan(self.conn, tables, originals, self.store, self.produced, self.shipped.conditions)
         if self.store is not None and (bundles := leaks.asset_bundles(self.conn, tables)):
-            report.skipped.append(f"ir_attachment: {bundles:,} web client asset bundles not searched for leaks "
-                                  "(Odoo builds them from module sources)")
+            report.skipped.append(
+                f"ir_attachment: {bundles:,} web client asset bundles not searched for leaks "
+                "(Odoo builds them from module sources)"
+            )
         report.originals = originals.counted
         report.leaks = [str(leak) for leak in found]
-        report.leaks += [f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
-                         for where, kinds in sorted(self.detector_hits.items())]
+        report.leaks += [
+            f"{where}: unmasked {', '.join(sorted(kinds))} left in free text"
+            for where, kinds in sorted(self.detector_hits.items())
+        ]
         if report.leaks:
             raise MaskingLeak(report)
 
@@ -274,7 +311,9 @@ class Masker:
         provider = rule.options["provider"]
         locale = rule.options.get("locale")
         domain = rule.options.get("domain", "keep")
-        kind = rule.options.get("kind") or provider + (f"@{domain}" if domain != "keep" else "") + (f"/{locale}" if locale else "")
+        kind = rule.options.get("kind") or provider + (f"@{domain}" if domain != "keep" else "") + (
+            f"/{locale}" if locale else ""
+        )
         if kind not in self.dictionaries:
             self.dictionaries[kind] = self._new_dictionary(kind, provider, locale=locale, domain=domain)
         return self.dictionaries[kind]
@@ -333,8 +372,11 @@ class Masker:
         in_python = _row_columns(entry)
         if in_python:
             query = sql.SQL("SELECT {}, {} FROM {}{}").format(
-                self._key(entry)[0], sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
-                sql.Identifier(entry.table), _where(entry))
+                self._key(entry)[0],
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
+                sql.Identifier(entry.table),
+                _where(entry),
+            )
             # Server side, a batch at a time: libpq never holds the whole result (freed, its heap would
             # stay the process's); binary: the fastest way in.
             with self.conn.cursor(name=f"fw_read_{entry.table}", binary=True) as cursor:
@@ -354,7 +396,8 @@ class Masker:
     def _staying(self, entry: TableRule, column: str) -> list[str]:
         """The values the column keeps in the rows this entry leaves alone: business data, not originals."""
         query = sql.SQL("SELECT DISTINCT {c}::text FROM {t} WHERE {c} IS NOT NULL AND NOT ({w})").format(
-            c=sql.Identifier(column), t=sql.Identifier(entry.table), w=sql.SQL(entry.where.replace("%", "%%")))
+            c=sql.Identifier(column), t=sql.Identifier(entry.table), w=sql.SQL(entry.where.replace("%", "%%"))
+        )
         return [value for (value,) in self.conn.execute(query)]
 
     def _replace_detected(self, kind: str, original: str) -> str:
@@ -366,15 +409,25 @@ class Masker:
         return fake
 
     # ---- rewrite: workers compute new values while PostgreSQL rewrites ------------
-    def _rewrite_entries(self, report: MaskReport, progress: Progress, originals: leaks.Originals, values: dict[int, EntryValues]) -> None:
+    def _rewrite_entries(
+        self, report: MaskReport, progress: Progress, originals: leaks.Originals, values: dict[int, EntryValues]
+    ) -> None:
         """Entries are rewritten in the order of the rules file (a `where` may depend on what an
         earlier entry changed), each as soon as its columns are computed; the workers go on with
         the next ones meanwhile. No two entries rewrite the same cells (check_overlaps), so the
         values read before any rewrite are still the originals."""
         self.values = values
         with workers.pool(self) as pool:
-            jobs = [{name: [pool.submit(workers.column, i, name, start, start + CHUNK) for start in range(0, len(values[i].keys), CHUNK)]
-                     for name in values[i].rows} for i in range(len(self.entries))]
+            jobs = [
+                {
+                    name: [
+                        pool.submit(workers.column, i, name, start, start + CHUNK)
+                        for start in range(0, len(values[i].keys), CHUNK)
+                    ]
+                    for name in values[i].rows
+                }
+                for i in range(len(self.entries))
+            ]
             for i, entry in enumerate(self.entries):
                 columns: dict[str, list] = {}
                 for name, chunks in jobs[i].items():

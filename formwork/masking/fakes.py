@@ -18,11 +18,38 @@ from formwork.masking.normal_forms import PHONE_DIGITS
 from formwork.seed.iban import check_digits
 
 POOL = 4000
-ROLE_MAILBOXES = frozenset({
-    "accounts", "admin", "billing", "contact", "enquiries", "finance", "hello", "help", "hr", "info", "invoices",
-    "mail", "noreply", "no-reply", "notifications", "office", "payroll", "purchasing", "sales", "support", "bounce",
-    "catchall", "civils", "ap", "ar", "odoobot", "postmaster", "webmaster",
-})
+ROLE_MAILBOXES = frozenset(
+    {
+        "accounts",
+        "admin",
+        "billing",
+        "contact",
+        "enquiries",
+        "finance",
+        "hello",
+        "help",
+        "hr",
+        "info",
+        "invoices",
+        "mail",
+        "noreply",
+        "no-reply",
+        "notifications",
+        "office",
+        "payroll",
+        "purchasing",
+        "sales",
+        "support",
+        "bounce",
+        "catchall",
+        "civils",
+        "ap",
+        "ar",
+        "odoobot",
+        "postmaster",
+        "webmaster",
+    }
+)
 NI_PREFIX_LETTERS = "ABCEGHJKLMNPRSTWXYZ"
 _SEPARATORS = re.compile(r"([._+\-])")
 # A number's layout as a %-format: each ASCII digit becomes a %c field (via NUL, which no text holds).
@@ -117,7 +144,7 @@ class Fakes:
             for position, i in enumerate(words):
                 word = parts[i]
                 letters = word.rstrip("0123456789")
-                digits = word[len(letters):]
+                digits = word[len(letters) :]
                 if not letters:
                     continue
                 mapped = self.last_name(letters) if position == len(words) - 1 and len(words) > 1 else self.first_name(letters)
@@ -132,8 +159,10 @@ class Fakes:
         raw = original.encode()
         digits = raw.translate(None, _NOT_DIGITS).decode()
         # The country code or trunk zero and the number's first digit stay: a mobile still looks like one.
-        head = digits[:len(digits) - PHONE_DIGITS + 1] if len(digits) >= PHONE_DIGITS else digits[:2]
-        fresh = (head + self.keyed.chars("phone", digits[-PHONE_DIGITS:], "0123456789", PHONE_DIGITS)[:len(digits) - len(head)]).encode()
+        head = digits[: len(digits) - PHONE_DIGITS + 1] if len(digits) >= PHONE_DIGITS else digits[:2]
+        fresh = (
+            head + self.keyed.chars("phone", digits[-PHONE_DIGITS:], "0123456789", PHONE_DIGITS)[: len(digits) - len(head)]
+        ).encode()
         return (raw.replace(b"%", b"%%").translate(_DIGIT_TO_MARK).replace(b"\x00", b"%c") % tuple(fresh)).decode()
 
     def iban(self, original: str) -> str:
@@ -145,7 +174,7 @@ class Fakes:
         new_bban = bank + self.keyed.like("iban", compact, rest)
         new = country + check_digits(country, new_bban) + new_bban
         if " " in original.strip():
-            return " ".join(new[i:i + 4] for i in range(0, len(new), 4))
+            return " ".join(new[i : i + 4] for i in range(0, len(new), 4))
         return new
 
     def national_id(self, original: str) -> str:
@@ -156,7 +185,11 @@ class Fakes:
             while letters in ("BG", "GB", "NK", "KN", "TN", "NT", "ZZ"):  # never issued
                 attempt += 1
                 letters = self.keyed.chars("ni", f"{compact}/{attempt}", NI_PREFIX_LETTERS, 2)
-            return letters + self.keyed.chars("ni-digits", compact, "0123456789", 6) + self.keyed.chars("ni-suffix", compact, "ABCD", 1)
+            return (
+                letters
+                + self.keyed.chars("ni-digits", compact, "0123456789", 6)
+                + self.keyed.chars("ni-suffix", compact, "ABCD", 1)
+            )
         return self.keyed.like("national_id", compact, original)
 
     def street_address(self, original: str) -> str:
@@ -172,8 +205,13 @@ class Fakes:
     def maker(self, provider: str, *, locale: str | None = None, domain: str = "keep") -> Callable[[str], str]:
         """original -> fake for a Faker provider name, format-preserving where it matters."""
         special = {
-            "name": self.name, "first_name": self.first_name, "last_name": self.last_name,
-            "phone_number": self.phone, "iban": self.iban, "ssn": self.national_id, "passport_number": self.national_id,
+            "name": self.name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "phone_number": self.phone,
+            "iban": self.iban,
+            "ssn": self.national_id,
+            "passport_number": self.national_id,
             "street_address": self.street_address,
         }
         if provider == "email":

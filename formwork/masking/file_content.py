@@ -68,7 +68,7 @@ def _pdf(data: bytes, budget: list[int]) -> Iterator[str]:
         raise Unsearchable("an encrypted PDF")
     position = 0
     while match := _STREAM.search(data, position):
-        header = data[data.rfind(b"obj", 0, match.start()):match.start()]
+        header = data[data.rfind(b"obj", 0, match.start()) : match.start()]
         content, position = _stream_data(data, match.end(), header)
         filters = re.findall(rb"/([A-Za-z0-9]+)", f.group(1)) if (f := _FILTER.search(header)) else []
         if IMAGE_FILTERS & set(filters) or _IMAGE.search(header):
@@ -86,7 +86,7 @@ def _stream_data(data: bytes, start: int, header: bytes) -> tuple[bytes, int]:
     length = _LENGTH.search(header)
     if length:
         end = start + int(length.group(1))
-        if data[end:end + 12].lstrip().startswith(b"endstream"):
+        if data[end : end + 12].lstrip().startswith(b"endstream"):
             return data[start:end], end
     end = data.find(b"endstream", start)
     if end < 0:
@@ -138,6 +138,7 @@ def _unescaped(literal: bytes) -> bytes:
         if escape[:1].isdigit():
             return bytes([int(escape, 8) & 0xFF])
         return _ESCAPES.get(escape, b"" if escape in (b"\n", b"\r") else escape)
+
     return re.sub(rb"\\([0-7]{1,3}|.)", one, literal, flags=re.DOTALL)
 
 

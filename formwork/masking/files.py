@@ -49,7 +49,9 @@ def replace(conn: psycopg.Connection, store: ObjectStore, where: str) -> FileSwa
     refuse_production(store)
     swap = FileSwap()
     rows = conn.execute(
-        sql.SQL("SELECT id, store_fname, mimetype FROM ir_attachment WHERE store_fname IS NOT NULL AND ({})").format(sql.SQL(where))
+        sql.SQL("SELECT id, store_fname, mimetype FROM ir_attachment WHERE store_fname IS NOT NULL AND ({})").format(
+            sql.SQL(where)
+        )
     ).fetchall()
     by_type: dict[str | None, list[int]] = {}
     for attachment_id, fname, mimetype in rows:
@@ -97,8 +99,10 @@ def delete_unreferenced(conn: psycopg.Connection, store: ObjectStore, fnames: se
     result = Deletion()
     gone = fnames - _referenced(conn, fnames) if fnames else set()
     for environment, used, why in _used_by_unlocated_production(gone):
-        result.kept.append(f"deleting {len(used & gone):,} original files: production environment '{environment}' "
-                           f"has no filestore on record and {why}")
+        result.kept.append(
+            f"deleting {len(used & gone):,} original files: production environment '{environment}' "
+            f"has no filestore on record and {why}"
+        )
         gone -= used
     store.delete_many(sorted(gone))
     result.deleted = len(gone)

@@ -32,8 +32,10 @@ def _special(changing: str = "") -> re.Pattern:
     """Spans whose fold changes the length: a gap (white space run, tag, `&nbsp;`...: one space), an entity,
     one of the `changing` characters. Every one starts with a character of one class, which lets the
     regular expression engine skip to the next such character in C; which one it is, a lookbehind says."""
-    return re.compile(rf"[\s_<&{changing}](?:(?<=[\s_]){_GAP}+|(?<=<){_TAG[1:]}{_GAP}*|(?<=&){_SPACE_ENTITY_NAME}{_GAP}*"
-                      rf"|(?<=&)(?P<entity>{_ENTITY_NAME})" + (rf"|(?<=[{changing}])(?P<char>)" if changing else "") + ")")
+    return re.compile(
+        rf"[\s_<&{changing}](?:(?<=[\s_]){_GAP}+|(?<=<){_TAG[1:]}{_GAP}*|(?<=&){_SPACE_ENTITY_NAME}{_GAP}*"
+        rf"|(?<=&)(?P<entity>{_ENTITY_NAME})" + (rf"|(?<=[{changing}])(?P<char>)" if changing else "") + ")"
+    )
 
 
 SPECIAL = _special()
@@ -63,8 +65,7 @@ _FOLD = _Fold()
 @functools.cache
 def _special_any() -> re.Pattern:
     """SPECIAL plus every character of the Basic Multilingual Plane whose fold changes the length (built once, ~0.03 s)."""
-    changing = [code for code in range(0x80, 0x10000)
-                if not 0xD800 <= code < 0xE000 and len(normal_forms.fold(chr(code))) != 1]
+    changing = [code for code in range(0x80, 0x10000) if not 0xD800 <= code < 0xE000 and len(normal_forms.fold(chr(code))) != 1]
     ranges, first = [], None
     for i, code in enumerate(changing):
         if first is None:
@@ -159,4 +160,3 @@ def _replacement(match: re.Match) -> str | None:
 def _letters(text: str) -> str:
     """Fold each character to one: same length, same offsets."""
     return text.encode().translate(_ASCII).decode() if text.isascii() else text.translate(_FOLD)
-

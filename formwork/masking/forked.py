@@ -22,8 +22,11 @@ MAX_WORKERS = 4
 def executor(initializer: Callable[[], None] | None = None) -> Executor:
     cores = os.cpu_count() or 1
     if "fork" in multiprocessing.get_all_start_methods() and cores > 1:
-        return ProcessPoolExecutor(max_workers=min(cores, MAX_WORKERS), initializer=functools.partial(_started, initializer, os.getpid()),
-                                   mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            max_workers=min(cores, MAX_WORKERS),
+            initializer=functools.partial(_started, initializer, os.getpid()),
+            mp_context=multiprocessing.get_context("fork"),
+        )
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
 
 

@@ -34,25 +34,55 @@ from formwork.rulefile import Origin
 
 TABLE = "mail_tracking_value"
 CHAR, TEXT = ("old_value_char", "new_value_char"), ("old_value_text", "new_value_text")
-INTEGER, FLOAT, DATETIME = ("old_value_integer", "new_value_integer"), ("old_value_float", "new_value_float"), ("old_value_datetime", "new_value_datetime")
+INTEGER, FLOAT, DATETIME = (
+    ("old_value_integer", "new_value_integer"),
+    ("old_value_float", "new_value_float"),
+    ("old_value_datetime", "new_value_datetime"),
+)
 EVERY = CHAR + TEXT + INTEGER + FLOAT + DATETIME
-GROUPS = {"every": EVERY, "char+text": CHAR + TEXT, "char": CHAR, "text": TEXT, "integer": INTEGER, "float": FLOAT, "datetime": DATETIME}
+GROUPS = {
+    "every": EVERY,
+    "char+text": CHAR + TEXT,
+    "char": CHAR,
+    "text": TEXT,
+    "integer": INTEGER,
+    "float": FLOAT,
+    "datetime": DATETIME,
+}
 INTEGERS = ("integer", "smallint", "bigint", "boolean")
-GROUP_OF_TYPE = {"character varying": "char", "character": "char", "text": "text", "numeric": "float", "double precision": "float",
-                 "real": "float", **dict.fromkeys(INTEGERS, "integer"),
-                 **dict.fromkeys(("date", "timestamp", "timestamp without time zone", "timestamp with time zone"), "datetime")}
+GROUP_OF_TYPE = {
+    "character varying": "char",
+    "character": "char",
+    "text": "text",
+    "numeric": "float",
+    "double precision": "float",
+    "real": "float",
+    **dict.fromkeys(INTEGERS, "integer"),
+    **dict.fromkeys(("date", "timestamp", "timestamp without time zone", "timestamp with time zone"), "datetime"),
+}
 
 
-def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str, dict[str, str]],
-           ) -> tuple[list[TableRule], list[str], dict[int, TableRule]]:
+def follow(
+    conn: psycopg.Connection,
+    entries: list[TableRule],
+    tables: dict[str, dict[str, str]],
+) -> tuple[list[TableRule], list[str], dict[int, TableRule]]:
     """`entries` (as formwork.masking.shipped split them: a kept module record keeps its history too) with the
     derived history entries added and the rules' own scrub of the history narrowed to what they leave; notes
     on columns whose history is left to the rules file; id(entry) -> the entry with a readable `where`."""
     if TABLE not in tables:
         return entries, [], {}
-    needed = {TABLE: {"field_id", "mail_message_id", *EVERY}, "mail_message": {"model", "res_id"}, "ir_model_fields": {"model", "name"}}
+    needed = {
+        TABLE: {"field_id", "mail_message_id", *EVERY},
+        "mail_message": {"model", "res_id"},
+        "ir_model_fields": {"model", "name"},
+    }
     if missing := [f"{t}.{c}" for t, columns in needed.items() for c in sorted(columns - set(tables.get(t, {})))]:
-        return entries, [f"{TABLE}: not Odoo 17's tracking (no {', '.join(missing)}), its history is left to the rules file's own entries"], {}
+        return (
+            entries,
+            [f"{TABLE}: not Odoo 17's tracking (no {', '.join(missing)}), its history is left to the rules file's own entries"],
+            {},
+        )
     models: dict[str, list[str]] = {}
     for (model,) in conn.execute("SELECT DISTINCT model FROM ir_model_fields ORDER BY model"):
         models.setdefault(model.replace(".", "_"), []).append(model)
@@ -65,7 +95,9 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
             kind = base_type(tables[entry.table][rule.column])
             tracked = REGISTRY[rule.strategy].tracked(rule, kind, GROUP_OF_TYPE.get(kind, "char+text"))
             if isinstance(tracked, str):
-                notes.append(f"{TABLE}: history of {entry.table}.{rule.column} ({tracked}) is left to the rules file's own {TABLE} entries")
+                notes.append(
+                    f"{TABLE}: history of {entry.table}.{rule.column} ({tracked}) is left to the rules file's own {TABLE} entries"
+                )
             elif tracked is not None:
                 by_field.setdefault((entry.table, rule.column), []).append((entry, tracked))
     merged: dict[tuple, tuple[ColumnRule, list[str], list[str]]] = {}
@@ -78,20 +110,27 @@ def follow(conn: psycopg.Connection, entries: list[TableRule], tables: dict[str,
             names += [f"{table}.{column}"] if f"{table}.{column}" not in names else []
     derived, shown = [], {}
     for rule, wheres, names in merged.values():
-        derived.append(TableRule(TABLE, _columns(rule), " OR ".join(f"({w})" for w in wheres), module="mail", origin=_origin(rule.origin)))
+        derived.append(
+            TableRule(TABLE, _columns(rule), " OR ".join(f"({w})" for w in wheres), module="mail", origin=_origin(rule.origin))
+        )
         shown[id(derived[-1])] = replace(derived[-1], where=f"tracked changes of {', '.join(names)}")
     return _settled(entries, derived, shown), list(dict.fromkeys(notes)), shown
 
 
-def _tracked(conn: psycopg.Connection, tables: dict, models: list[str], table: str, column: str, where: str | None,
-             missing_too: bool) -> str:
+def _tracked(
+    conn: psycopg.Connection, tables: dict, models: list[str], table: str, column: str, where: str | None, missing_too: bool
+) -> str:
     """The tracking rows of field `column` of `models`, of records the entry masks (and, if `missing_too`, of
     records that are gone)."""
     names = sql.SQL(", ").join(map(sql.Literal, models))
-    field = sql.SQL("field_id IN (SELECT id FROM ir_model_fields WHERE model IN ({m}) AND name = {c})").format(m=names, c=sql.Literal(column))
+    field = sql.SQL("field_id IN (SELECT id FROM ir_model_fields WHERE model IN ({m}) AND name = {c})").format(
+        m=names, c=sql.Literal(column)
+    )
     if "field_info" in tables[TABLE]:
-        field = sql.SQL("{f} OR (field_id IS NULL AND field_info->>'name' = {c} AND mail_message_id IN "
-                        "(SELECT id FROM mail_message WHERE model IN ({m})))").format(f=field, c=sql.Literal(column), m=names)
+        field = sql.SQL(
+            "{f} OR (field_id IS NULL AND field_info->>'name' = {c} AND mail_message_id IN "
+            "(SELECT id FROM mail_message WHERE model IN ({m})))"
+        ).format(f=field, c=sql.Literal(column), m=names)
     text = field.as_string(conn)
     if not where:
         return text
@@ -119,7 +158,9 @@ def _settled(entries: list[TableRule], derived: list[TableRule], shown: dict[int
     out = []
     for entry in entries:
         if entry in own and _scrub_only(entry) and (theirs := [d for d in derived if _shared(d, entry)]):
-            shown[id(entry)] = replace(entry, where=f"{entry.where + ', ' if entry.where else ''}not tracked changes of a masked field")
+            shown[id(entry)] = replace(
+                entry, where=f"{entry.where + ', ' if entry.where else ''}not tracked changes of a masked field"
+            )
             entry = _narrowed(entry, f"({' OR '.join(f'({d.where})' for d in theirs)}) IS NOT TRUE", shown)
         out.append(entry)
     return out + derived

@@ -31,8 +31,9 @@ Form = tuple[str, int]  # a form found, and the index of the column its original
 
 # The web client's asset bundles: Odoo builds them from module sources as SUPERUSER_ID
 # (odoo/addons/base/models/assetsbundle.py, save_attachment); a user's upload has another create_uid.
-ASSET_BUNDLES = ("res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') AND public AND create_uid = 1 "
-                 "AND COALESCE(write_uid, 1) = 1")
+ASSET_BUNDLES = (
+    "res_model = 'ir.ui.view' AND starts_with(url, '/web/assets/') AND public AND create_uid = 1 AND COALESCE(write_uid, 1) = 1"
+)
 
 
 def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
@@ -70,9 +71,14 @@ def searched(kind: str) -> bool:
     return is_text(kind) or base_type(kind) == "bytea"
 
 
-def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals: Originals,
-         store: ObjectStore | None = None, produced: Iterable[str] = (),
-         module_rows: dict[str, str] | None = None) -> list[Leak | Unread]:
+def scan(
+    conn: psycopg.Connection,
+    tables: dict[str, dict[str, str]],
+    originals: Originals,
+    store: ObjectStore | None = None,
+    produced: Iterable[str] = (),
+    module_rows: dict[str, str] | None = None,
+) -> list[Leak | Unread]:
     """Originals found inside a fake in `produced` are dropped first: fakes come from the same pools as
     real data (at a million people nearly every fake name is somebody's; "Anna Kent" sits inside the fake
     "Mary Anna Kent"). This process streams every searched column out of the database; forked workers search the stream
@@ -86,7 +92,9 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals:
     counts: Counter[tuple[str, int]] = Counter()
     unread: dict[Unread, None] = {}
     with _searchers(originals, store) as pool:
-        originals.forget({form for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))) for form, _ in found})
+        originals.forget(
+            {form for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))) for form, _ in found}
+        )
     originals.ready()
     with _searchers(originals, store) as pool:  # workers forked anew, with the originals no fake explains
         for where, found in itertools.chain.from_iterable(_windowed(pool, _jobs(conn, tables, store, module_rows))):
@@ -97,23 +105,29 @@ def scan(conn: psycopg.Connection, tables: dict[str, dict[str, str]], originals:
     return [Leak(where, originals.origins[origin], n) for (where, origin), n in sorted(counts.items())] + list(unread)
 
 
-def _jobs(conn: psycopg.Connection, tables: dict[str, dict[str, str]], store: ObjectStore | None,
-          module_rows: dict[str, str]) -> Iterator[tuple[Callable, tuple]]:
+def _jobs(
+    conn: psycopg.Connection, tables: dict[str, dict[str, str]], store: ObjectStore | None, module_rows: dict[str, str]
+) -> Iterator[tuple[Callable, tuple]]:
     """(function, arguments) of every search: runs of COPY rows of each table, then files a batch at a time."""
     for table, columns in sorted(tables.items()):
         names = [c for c, kind in columns.items() if searched(kind) and not (table == "ir_attachment" and c == "db_datas")]
         if not names:
             continue
         query = sql.SQL("COPY (SELECT {} FROM {}{}) TO STDOUT").format(
-            sql.SQL(", ").join(_as_text(c, columns[c]) for c in names), sql.Identifier(table),
-            sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""))
+            sql.SQL(", ").join(_as_text(c, columns[c]) for c in names),
+            sql.Identifier(table),
+            sql.SQL(f" WHERE NOT {module_rows[table]}") if table in module_rows else sql.SQL(""),
+        )
         with conn.cursor().copy(query) as copy:
             yield from ((_search_rows, ([f"{table}.{name}" for name in names], block)) for block in _blocks(copy))
     skip = (f" AND NOT ({ASSET_BUNDLES})" if _has_bundles(tables) else "") + (
-        f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else "")
+        f" AND NOT {module_rows['ir_attachment']}" if "ir_attachment" in module_rows else ""
+    )
     if store is not None and "ir_attachment" in tables:
-        fnames = [f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL" + skip)]
-        yield from ((_search_files, (fnames[i:i + FILES_PER_JOB],)) for i in range(0, len(fnames), FILES_PER_JOB))
+        fnames = [
+            f for (f,) in conn.execute("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL" + skip)
+        ]
+        yield from ((_search_files, (fnames[i : i + FILES_PER_JOB],)) for i in range(0, len(fnames), FILES_PER_JOB))
     if "db_datas" in tables.get("ir_attachment", {}):
         yield from ((_search_kept_files, (batch,)) for batch in _files_in_database(conn, skip))
 
@@ -203,7 +217,9 @@ def _files_in_database(conn: psycopg.Connection, skip: str = "", size: int = 1 <
 
 
 def _search_kept_files(rows: list[tuple[int, bytes]]) -> list[tuple[str, Form | Unread]]:
-    return [hit for attachment_id, data in rows for hit in _search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data))]
+    return [
+        hit for attachment_id, data in rows for hit in _search_file(f"ir_attachment.db_datas (id {attachment_id})", bytes(data))
+    ]
 
 
 def _search_file(where: str, data: bytes) -> list[tuple[str, Form | Unread]]:
@@ -232,4 +248,3 @@ def _blocks(copy, size: int = 1 << 20) -> Iterable[bytes]:
             yield data[:cut]
     if length:
         yield b"".join(parts)
-

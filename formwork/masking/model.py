@@ -56,5 +56,7 @@ class RuleSet:
     tables: tuple[TableRule, ...]
     attachments: tuple[AttachmentRule, ...] = ()
     kept: tuple[KeptColumn, ...] = ()
-    transient_models: Origin | None = None  # where `transient_models: delete` was written; None: not asked (formwork.masking.transient)
+    transient_models: Origin | None = (
+        None  # where `transient_models: delete` was written; None: not asked (formwork.masking.transient)
+    )
     module_records: Origin | None = None  # where `module_records: keep` is set: module-shipped rows keep their values

@@ -27,8 +27,16 @@ MIN_PHONE_DIGITS = 7
 MIN_CODE = 6
 
 WORDS, EMAIL, PHONE, CODE = "words", "email", "phone", "code"
-KIND_OF_PROVIDER = {"name": WORDS, "street_address": WORDS, "email": EMAIL, "phone_number": PHONE,
-                    "iban": CODE, "ssn": CODE, "passport_number": CODE, "license_plate": CODE}
+KIND_OF_PROVIDER = {
+    "name": WORDS,
+    "street_address": WORDS,
+    "email": EMAIL,
+    "phone_number": PHONE,
+    "iban": CODE,
+    "ssn": CODE,
+    "passport_number": CODE,
+    "license_plate": CODE,
+}
 
 _JSON_SPACE = re.compile(r"\\\\[nrtbf]")  # a JSON escape of white space, as COPY prints it (backslash doubled)
 _JSON_CHAR = re.compile(r"\\\\u([0-9a-fA-F]{4})")
@@ -45,8 +53,10 @@ _NAME_WORD = r"([^\W\d_]++(?:['\-][^\W\d_]++)*+)"  # possessive: a word is never
 SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*+,[^\S\t\n]*+{_NAME_WORD}(?:[^\S\t\n]++{_NAME_WORD})?")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}")
 DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
-_CODE = re.compile(r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
-                   r"|(?=[a-z]*+\d)[^\W_]{6,})")
+_CODE = re.compile(
+    r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
+    r"|(?=[a-z]*+\d)[^\W_]{6,})"
+)
 _SEPARATORS = str.maketrans("", "", " -./()+")
 
 
@@ -98,7 +108,7 @@ def forms(kind: str, value: str) -> set[str]:
 
 
 def _in_order(seen: str) -> Iterator[str]:
-    """"Smith, John [Paul]" as "john smith" and "john paul smith"."""
+    """ "Smith, John [Paul]" as "john smith" and "john paul smith"."""
     for surname, first, middle in SURNAME_FIRST.findall(seen):
         yield f"{first} {surname}"
         if middle:

@@ -84,7 +84,7 @@ class Originals:
             for end, packed in self.words.iter(spaced):
                 origin, length, alone = packed >> 33, packed >> 1 & 0xFFFFFFFF, packed & 1
                 if _bounded(spaced, end + 1 - length, end + 1, alone):
-                    hits.append((_form(spaced[end + 1 - length:end + 1]), origin))
+                    hits.append((_form(spaced[end + 1 - length : end + 1]), origin))
         return hits
 
 
@@ -122,8 +122,13 @@ def _bounded(text: str, start: int, end: int, alone: bool) -> bool:
     `alone`: and is it the only word of its cell (a tab or a line ends a cell)?"""
     if start and (text[start - 1].isalnum() or text[start - 1] in "'-" and start > 1 and text[start - 2].isalnum()):
         return False
-    if end < len(text) and (text[end].isalnum() or text[end] in "'-" and end + 1 < len(text) and text[end + 1].isalnum()
-                            and not _POSSESSIVE.match(text, end)):
+    if end < len(text) and (
+        text[end].isalnum()
+        or text[end] in "'-"
+        and end + 1 < len(text)
+        and text[end + 1].isalnum()
+        and not _POSSESSIVE.match(text, end)
+    ):
         return False
     if not alone:
         return True

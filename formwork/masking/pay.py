@@ -29,9 +29,13 @@ from formwork.masking.keyed import Keyed
 # (table, column) -> what the strategy writes there.
 COLUMNS = {
     ("hr_contract", "wage"): "wage",
-    ("hr_payslip", "basic_wage"): "BASIC", ("hr_payslip", "gross_wage"): "GROSS", ("hr_payslip", "net_wage"): "NET",
-    ("hr_payslip_line", "amount"): "amount", ("hr_payslip_line", "total"): "total",
-    ("mail_tracking_value", "old_value_float"): "old", ("mail_tracking_value", "new_value_float"): "new",
+    ("hr_payslip", "basic_wage"): "BASIC",
+    ("hr_payslip", "gross_wage"): "GROSS",
+    ("hr_payslip", "net_wage"): "NET",
+    ("hr_payslip_line", "amount"): "amount",
+    ("hr_payslip_line", "total"): "total",
+    ("mail_tracking_value", "old_value_float"): "old",
+    ("mail_tracking_value", "new_value_float"): "new",
 }
 BAND_MIN = 3
 BAND_MARGIN = 0.15
@@ -88,33 +92,45 @@ class Pay:
             wage = round(low + (high - low) * self.keyed.with_variant(variant).fraction("pay/wage", who), 2)
             if abs(wage - original) >= EXCLUDED * abs(original):
                 return wage
-        raise OperationError(f"hr_contract: no fresh wage for employee {who} in the band {low:.2f}-{high:.2f} "
-                             f"after {DRAWS} draws; nothing was changed")
+        raise OperationError(
+            f"hr_contract: no fresh wage for employee {who} in the band {low:.2f}-{high:.2f} "
+            f"after {DRAWS} draws; nothing was changed"
+        )
 
     def _payslips(self, scale: dict[int, float]) -> None:
         slips = self.conn.execute("SELECT id, contract_id, basic_wage::float, gross_wage::float FROM hr_payslip").fetchall()
         lines: dict[int, list[tuple]] = {}
-        for line in self.conn.execute("SELECT id, slip_id, code, amount::float, total::float, quantity::float, rate::float FROM hr_payslip_line"):
+        for line in self.conn.execute(
+            "SELECT id, slip_id, code, amount::float, total::float, quantity::float, rate::float FROM hr_payslip_line"
+        ):
             lines.setdefault(line[1], []).append(line)
         columns = {key: [] for key in COLUMNS if key[0] in ("hr_payslip", "hr_payslip_line")}
         for slip, contract, basic, gross in slips:
             if contract not in scale:
-                raise OperationError(f"hr_payslip {slip}: its contract {contract} has no wage to draw a masked one from; nothing was changed")
+                raise OperationError(
+                    f"hr_payslip {slip}: its contract {contract} has no wage to draw a masked one from; nothing was changed"
+                )
             k = scale[contract]
             earned = [(code, total) for _, _, code, _, total, *_ in lines.get(slip, []) if code in structure.EARNINGS]
             if not lines.get(slip):  # a slip without lines: its basic and the rest of its gross are its earnings
                 earned = [("BASIC", basic or 0.0), ("OT", (gross or 0.0) - (basic or 0.0))]
             new = structure.lines({code: round((total or 0.0) * k, 2) for code, total in earned})
-            new.setdefault("BASIC", round((basic or 0.0) * k, 2))  # a slip paying no basic line keeps its basic's share of the wage
+            new.setdefault(
+                "BASIC", round((basic or 0.0) * k, 2)
+            )  # a slip paying no basic line keeps its basic's share of the wage
             for column, code in (("basic_wage", "BASIC"), ("gross_wage", "GROSS"), ("net_wage", "NET")):
                 columns[("hr_payslip", column)].append((str(slip), _text(new[code])))
             for line_id, _, code, _amount, _, quantity, rate in lines.get(slip, []):
                 if code not in new:
-                    raise OperationError(f"hr_payslip_line {line_id}: code {code!r} is not in the pay structure "
-                                         f"(formwork/pay_structure.py: {', '.join(structure.CODES)}); cannot recompute it; nothing was changed")
+                    raise OperationError(
+                        f"hr_payslip_line {line_id}: code {code!r} is not in the pay structure "
+                        f"(formwork/pay_structure.py: {', '.join(structure.CODES)}); cannot recompute it; nothing was changed"
+                    )
                 share = (quantity or 0.0) * (rate or 0.0) / 100
                 columns[("hr_payslip_line", "total")].append((str(line_id), _text(new[code])))
-                columns[("hr_payslip_line", "amount")].append((str(line_id), _text(round(new[code] / share, 2) if share else 0.0)))
+                columns[("hr_payslip_line", "amount")].append(
+                    (str(line_id), _text(round(new[code] / share, 2) if share else 0.0))
+                )
         self.values.update(columns)
 
     def _history(self, fresh: dict[int, float]) -> tuple[list, list]:
@@ -127,11 +143,17 @@ class Pay:
         old, new, current = [], [], {}
         for value, contract, was, became in tracked:
             if contract not in fresh:
-                raise OperationError(f"mail_tracking_value {value}: a wage change of a contract that no longer exists (or has no wage); "
-                                     "cannot give it a masked wage; nothing was changed")
+                raise OperationError(
+                    f"mail_tracking_value {value}: a wage change of a contract that no longer exists (or has no wage); "
+                    "cannot give it a masked wage; nothing was changed"
+                )
             now = current.get(contract, fresh[contract])
             step = 1 + STEP[0] + (STEP[1] - STEP[0]) * self.keyed.fraction("pay/step", str(value))
-            before = None if was is None else round(now / step if was < (became or 0) else now * step if was > (became or 0) else now, 2)
+            before = (
+                None
+                if was is None
+                else round(now / step if was < (became or 0) else now * step if was > (became or 0) else now, 2)
+            )
             old.append((str(value), _text(before)))
             new.append((str(value), _text(now)))
             current[contract] = before if before is not None else now

@@ -51,8 +51,11 @@ def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str | None]]) 
 def load_rows(conn: psycopg.Connection, key_type: str, columns: int, rows: Iterable[tuple]) -> sql.Identifier:
     """A temp table (fw_key, c0, c1, ...) of each row's key and new values; returns its name."""
     name = sql.Identifier(f"fw_rows_{next(_names)}")
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} (fw_key {}, {}) ON COMMIT DROP").format(
-        name, sql.SQL(key_type), sql.SQL(", ").join(sql.SQL(f"c{i} text") for i in range(columns))))
+    conn.execute(
+        sql.SQL("CREATE TEMP TABLE {} (fw_key {}, {}) ON COMMIT DROP").format(
+            name, sql.SQL(key_type), sql.SQL(", ").join(sql.SQL(f"c{i} text") for i in range(columns))
+        )
+    )
     with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(name)) as copy:
         for row in rows:
             copy.write_row(row)
@@ -148,15 +151,17 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
             if isinstance(how, Mapped):
                 new[column] = sql.SQL("{}.fw_fake::{}").format(alias, kind)
             else:
-                new[column] = sql.SQL("CASE WHEN {a}.fw_fake IS NULL THEN {o} ELSE round({o}::numeric * {a}.fw_fake::numeric, {d})::{k} END").format(
-                    a=alias, o=original, d=sql.Literal(how.digits), k=kind)
+                new[column] = sql.SQL(
+                    "CASE WHEN {a}.fw_fake IS NULL THEN {o} ELSE round({o}::numeric * {a}.fw_fake::numeric, {d})::{k} END"
+                ).format(a=alias, o=original, d=sql.Literal(how.digits), k=kind)
     for column, how in rw.columns.items():
         if isinstance(how, Expression):
             new[column] = sql.SQL("({})::{}").format(how.render(new), sql.SQL(rw.types[column]))
     if not new:
         return 0
     update = sql.SQL("UPDATE {} o SET {}").format(
-        sql.Identifier(rw.table), sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), new[c]) for c in new))
+        sql.Identifier(rw.table), sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), new[c]) for c in new)
+    )
     if maps:
         update += sql.SQL(" FROM ") + sql.SQL(", ").join(maps)
     if rw.where:
@@ -166,8 +171,10 @@ def rewrite(conn: psycopg.Connection, rw: Rewrite, expected: int) -> int:
     with indexes.set_aside(conn, rw.table, list(new), expected):
         rows = conn.execute(update).rowcount
     if rows != expected:
-        raise OperationError(f"{rw.table}: rewrote {rows:,} of {expected:,} rows; values changed while masking "
-                             "(another session, or two rules covering the same rows); nothing was changed")
+        raise OperationError(
+            f"{rw.table}: rewrote {rows:,} of {expected:,} rows; values changed while masking "
+            "(another session, or two rules covering the same rows); nothing was changed"
+        )
     return rows
 
 

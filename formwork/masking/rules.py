@@ -32,8 +32,15 @@ def load_rules(path: str | PathLike[str]) -> RuleSet:
     kept = tuple(_kept(src, i, entry) for i, entry in enumerate(doc.get("keep", ())))
     transient = src.origin(["transient_models"]) if "transient_models" in doc else None
     module_records = src.origin(["module_records"]) if "module_records" in doc else None
-    return RuleSet(path=src.file, locale=doc["locale"], tables=tables, attachments=attachments, kept=kept, transient_models=transient,
-                   module_records=module_records)
+    return RuleSet(
+        path=src.file,
+        locale=doc["locale"],
+        tables=tables,
+        attachments=attachments,
+        kept=kept,
+        transient_models=transient,
+        module_records=module_records,
+    )
 
 
 # --- structure (JSON Schema), with messages in the file's terms
@@ -122,8 +129,12 @@ def _table(src: Source, index: int, entry: dict) -> TableRule:
         src.check_expression(path + ["where"], entry["where"])
     rules = tuple(_column(src, path + ["columns", name], spec, columns) for name, spec in columns.items())
     return TableRule(
-        table=entry["table"], columns=rules, where=entry.get("where"), module=entry.get("module"),
-        delete=entry.get("delete", False), origin=src.origin(path, src.line(path + ["table"])),
+        table=entry["table"],
+        columns=rules,
+        where=entry.get("where"),
+        module=entry.get("module"),
+        delete=entry.get("delete", False),
+        origin=src.origin(path, src.line(path + ["table"])),
     )
 
 

@@ -26,7 +26,11 @@ def column() -> dict:
         "if": {"type": "string"},
         "then": {"enum": list(optionless())},
         "else": {
-            "properties": {name: schema for s in REGISTRY.values() for name, schema in ([(s.name, s.schema)] if s.schema else []) + list(s.beside.items())},
+            "properties": {
+                name: schema
+                for s in REGISTRY.values()
+                for name, schema in ([(s.name, s.schema)] if s.schema else []) + list(s.beside.items())
+            },
             "additionalProperties": False,
             "dependentRequired": {option: [s.name] for s in REGISTRY.values() for option in s.beside},
         },

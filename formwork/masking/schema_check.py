@@ -21,8 +21,11 @@ from formwork.masking.strategies import REGISTRY
 from formwork.odoo_schema import OdooSchema, SchemaDrift
 
 
-def resolve_database(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, str]] | None = None,
-                     ) -> tuple[list[TableRule], list[str], list[AttachmentRule]]:
+def resolve_database(
+    conn: psycopg.Connection,
+    rules: RuleSet,
+    tables: dict[str, dict[str, str]] | None = None,
+) -> tuple[list[TableRule], list[str], list[AttachmentRule]]:
     """resolve() against what `conn`'s database holds (`tables`: introspect.columns, if already read); reads only."""
     tables = introspect.columns(conn) if tables is None else tables
     schema = odoo_schema.read(conn, tables)
@@ -31,7 +34,9 @@ def resolve_database(conn: psycopg.Connection, rules: RuleSet, tables: dict[str,
 
 
 def resolve(
-    rules: RuleSet, columns: dict[str, dict[str, str]], installed_modules: set[str],
+    rules: RuleSet,
+    columns: dict[str, dict[str, str]],
+    installed_modules: set[str],
     stored: dict[str, dict[str, str]] | None = None,
 ) -> tuple[list[TableRule], list[str], list[AttachmentRule]]:
     """(entries to apply, notes on what was skipped, attachment rules to apply); RulesError on a mismatch.
@@ -72,7 +77,9 @@ def _check_column(rule: ColumnRule, entry: TableRule, table_columns: dict[str, s
     table = entry.table
     data_type = table_columns.get(rule.column)
     if data_type is None and entry.module:
-        raise SchemaDrift(f"{rule.origin}: table {table} has no column '{rule.column}' (schema drift: module {entry.module} is installed)")
+        raise SchemaDrift(
+            f"{rule.origin}: table {table} has no column '{rule.column}' (schema drift: module {entry.module} is installed)"
+        )
     if data_type is None:
         raise RulesError(f"{rule.origin}: table {table} has no column '{rule.column}'")
     strategy = REGISTRY[rule.strategy]
@@ -105,14 +112,18 @@ def check_overlaps(conn: psycopg.Connection, entries: list[TableRule]) -> None:
 
 def _rows_matched_twice(conn: psycopg.Connection, table: str, group: list[TableRule]) -> bool:
     matched = sql.SQL(" + ").join(sql.SQL("(({}) IS TRUE)::int").format(sql.SQL(e.where)) for e in group)
-    return conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE {} > 1)").format(sql.Identifier(table), matched)).fetchone()[0]
+    return conn.execute(
+        sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE {} > 1)").format(sql.Identifier(table), matched)
+    ).fetchone()[0]
 
 
 def _name_the_pair(conn: psycopg.Connection, group: list[TableRule]) -> None:
     for i, first in enumerate(group):
-        for second in group[i + 1:]:
+        for second in group[i + 1 :]:
             if first.where and second.where and not _rows_matched_twice(conn, first.table, [first, second]):
                 continue
             shared = sorted({c.column for c in first.columns} & {c.column for c in second.columns})
-            raise RulesError(f"{second.origin}: rewrites {first.table}.{', '.join(shared)} in rows that "
-                             f"{first.origin} already rewrites; make their where conditions exclusive")
+            raise RulesError(
+                f"{second.origin}: rewrites {first.table}.{', '.join(shared)} in rows that "
+                f"{first.origin} already rewrites; make their where conditions exclusive"
+            )

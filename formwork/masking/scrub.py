@@ -136,7 +136,7 @@ class Scrubber:
         a value a detector found or a fake it wrote: a fake IBAN's digits may end like somebody's phone)."""
         out, last = [], 0
         for match in detector.finditer(text):
-            out += [normal_forms.DIGIT_RUN.sub(self._number, text[last:match.start()]), self._detected(match)]
+            out += [normal_forms.DIGIT_RUN.sub(self._number, text[last : match.start()]), self._detected(match)]
             last = match.end()
         out.append(normal_forms.DIGIT_RUN.sub(self._number, text[last:]))
         return "".join(out)
@@ -252,7 +252,7 @@ def _cased(written: str, fake: str) -> str:
 
 
 def _surname_first(fake: str) -> str:
-    """"Paul Jones" written as "Smith, John" was: "Jones, Paul"."""
+    """ "Paul Jones" written as "Smith, John" was: "Jones, Paul"."""
     *first, last = fake.split(" ")
     return f"{last}, {' '.join(first)}" if first else fake
 

@@ -31,8 +31,10 @@ from formwork.rulefile import RulesError
 
 SUPERUSER_ID = 1
 # The ir_model_data rows (d) that a real module's loading wrote.
-MAPPED = (f"d.res_id IS NOT NULL AND NOT starts_with(d.module, '__') AND COALESCE(d.create_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} "
-          f"AND COALESCE(d.write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID}")
+MAPPED = (
+    f"d.res_id IS NOT NULL AND NOT starts_with(d.module, '__') AND COALESCE(d.create_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} "
+    f"AND COALESCE(d.write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID}"
+)
 
 
 @dataclass
@@ -69,11 +71,16 @@ class ShippedRows:
             if entry.table in self.conditions and not entry.delete:
                 masked = still_masked.setdefault(entry.table, [])
                 masked += [c.column for c in entry.columns if not REGISTRY[c.strategy].spares_shipped and c.column not in masked]
-        lines = [f"{table}: {self.counts[table]:,} module-shipped rows kept (ir_model_data, never edited)"
-                 + (f"; {', '.join(masked)} still masked in them" if masked else "") for table, masked in sorted(still_masked.items())]
+        lines = [
+            f"{table}: {self.counts[table]:,} module-shipped rows kept (ir_model_data, never edited)"
+            + (f"; {', '.join(masked)} still masked in them" if masked else "")
+            for table, masked in sorted(still_masked.items())
+        ]
         if self.counts:
-            lines.append(f"leak check: {sum(self.counts.values()):,} module-shipped rows in {len(self.counts)} tables not searched "
-                         "(what modules ship is not what users wrote)")
+            lines.append(
+                f"leak check: {sum(self.counts.values()):,} module-shipped rows in {len(self.counts)} tables not searched "
+                "(what modules ship is not what users wrote)"
+            )
         return lines
 
 
@@ -82,10 +89,14 @@ def find(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str, s
     if rules.module_records is None:
         return ShippedRows()
     if not {"module", "model", "res_id", "create_uid", "write_uid"} <= set(tables.get("ir_model_data", {})):
-        raise RulesError(f"{rules.module_records}: keep needs Odoo's ir_model_data table (module, model, res_id, create_uid, write_uid) "
-                         "and this database has none, so Formwork cannot tell module records from users' (remove the key); nothing was changed")
+        raise RulesError(
+            f"{rules.module_records}: keep needs Odoo's ir_model_data table (module, model, res_id, create_uid, write_uid) "
+            "and this database has none, so Formwork cannot tell module records from users' (remove the key); nothing was changed"
+        )
     models: dict[str, list[str]] = {}
-    for (model,) in conn.execute(f"SELECT DISTINCT d.model FROM ir_model_data d WHERE d.model IS NOT NULL AND {MAPPED} ORDER BY 1"):
+    for (model,) in conn.execute(
+        f"SELECT DISTINCT d.model FROM ir_model_data d WHERE d.model IS NOT NULL AND {MAPPED} ORDER BY 1"
+    ):
         table = model.replace(".", "_")
         if {"id", "write_uid"} <= set(tables.get(table, {})):  # without write_uid no row can be shown unedited
             models.setdefault(table, []).append(model)
@@ -105,5 +116,7 @@ def _shipped(conn: psycopg.Connection, models: list[str]) -> str:
     """True on the rows of a table (of these models) that a real module loaded and nobody edited since. The
     conditions kept add IS TRUE: never NULL, so that their negation selects exactly the other rows."""
     names = ", ".join(sql.Literal(m).as_string(conn) for m in models)
-    return (f"COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
-            f"WHERE d.model IN ({names}) AND {MAPPED})")
+    return (
+        f"COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
+        f"WHERE d.model IN ({names}) AND {MAPPED})"
+    )

@@ -24,8 +24,10 @@ from formwork.errors import InputError
 
 STRATEGY = "staging_password"
 ROUNDS = 600_000  # Odoo 17's MIN_ROUNDS (odoo/addons/base/models/res_users.py)
-NO_PASSWORD = ("staging password (none set): passwords are cleared, so nobody can log in to this copy; "
-               "set one with formwork env add ... --staging-password-stdin")
+NO_PASSWORD = (
+    "staging password (none set): passwords are cleared, so nobody can log in to this copy; "
+    "set one with formwork env add ... --staging-password-stdin"
+)
 UNUSED = f"staging password: set, but no rule writes it (strategy {STRATEGY}), so it opens nothing on this copy"
 
 

@@ -31,8 +31,10 @@ def entries(conn: psycopg.Connection, rules: RuleSet, tables: dict[str, dict[str
     if origin is None:
         return []
     if not {"model", "transient"} <= set(tables.get("ir_model", {})):
-        raise RulesError(f"{origin}: delete: the database has no ir_model table with a transient column, so which "
-                         "tables belong to wizards cannot be told; refusing before any change")
+        raise RulesError(
+            f"{origin}: delete: the database has no ir_model table with a transient column, so which "
+            "tables belong to wizards cannot be told; refusing before any change"
+        )
     models = [model for (model,) in conn.execute("SELECT model FROM ir_model WHERE transient ORDER BY model")]
     present = [table for table in dict.fromkeys(m.replace(".", "_") for m in models) if table in tables]
     return [TableRule(table=table, columns=(), delete=True, origin=origin) for table in _referencing_first(conn, present)]
@@ -43,12 +45,15 @@ def _referencing_first(conn: psycopg.Connection, tables: list[str]) -> list[str]
     (sms.resend.recipient before sms.resend). With a cycle, the given order: the database then refuses only
     if rows really block, and the run rolls back."""
     order = TopologicalSorter({table: () for table in tables})
-    edges = conn.execute("""
+    edges = conn.execute(
+        """
         SELECT src.relname, dst.relname FROM pg_constraint k
         JOIN pg_class src ON src.oid = k.conrelid JOIN pg_class dst ON dst.oid = k.confrelid
         WHERE k.contype = 'f' AND k.confdeltype = ANY(%s) AND k.conrelid <> k.confrelid
           AND src.relnamespace = 'public'::regnamespace AND dst.relnamespace = 'public'::regnamespace
-          AND src.relname = ANY(%s) AND dst.relname = ANY(%s)""", (list(BLOCKING), tables, tables))
+          AND src.relname = ANY(%s) AND dst.relname = ANY(%s)""",
+        (list(BLOCKING), tables, tables),
+    )
     for referencing, referenced in edges:
         order.add(referenced, referencing)
     try:

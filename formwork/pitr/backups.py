@@ -42,9 +42,20 @@ class PhysicalBackup:
 
 def from_info(stanza_info: dict) -> list[PhysicalBackup]:
     """Complete backups, oldest first."""
-    return [PhysicalBackup(b["label"], b["type"], _at(b["timestamp"]["start"]), _at(b["timestamp"]["stop"]),
-                           b["info"]["size"], b["info"]["repository"]["delta"], b["archive"]["start"], b["archive"]["stop"])
-            for b in stanza_info.get("backup") or [] if not b.get("error")]
+    return [
+        PhysicalBackup(
+            b["label"],
+            b["type"],
+            _at(b["timestamp"]["start"]),
+            _at(b["timestamp"]["stop"]),
+            b["info"]["size"],
+            b["info"]["repository"]["delta"],
+            b["archive"]["start"],
+            b["archive"]["stop"],
+        )
+        for b in stanza_info.get("backup") or []
+        if not b.get("error")
+    ]
 
 
 def _at(epoch: int) -> datetime:
@@ -70,13 +81,24 @@ def base_for(backups: list[PhysicalBackup], target: datetime | None) -> Physical
 
 def markdown(environment: str, taken: PhysicalBackup, found: list[PhysicalBackup], protection: PitrProtection) -> tuple[str, str]:
     """The run's report and its one-line summary."""
-    summary = (f"pgBackRest {taken.kind} backup {taken.label} of {environment}: {taken.size / 1e6:,.1f} MB database, "
-               f"{taken.repo_size / 1e6:,.1f} MB added to the repository in {(taken.stopped_at - taken.started_at).total_seconds():.0f} s")
-    lines = [f"# pgBackRest backup: {environment}", "", f"**{summary}**", "",
-             f"Stanza `{protection.stanza}` in `{protection.repo_url}`. Retention by pgBackRest: {protection.retention_full} full, "
-             f"{protection.retention_diff} differential (with their WAL). Schedule: full every {protection.full_every_days} d, "
-             f"differential every {protection.diff_every_hours} h, incremental between.", "",
-             "| label | type | finished (UTC) | database | added | WAL from |", "|---|---|---|---:|---:|---|"]
-    lines += [f"| {b.label} | {b.kind} | {b.stopped_at:%Y-%m-%d %H:%M:%S} | {b.size / 1e6:,.1f} MB | {b.repo_size / 1e6:,.1f} MB | {b.wal_start} |"
-              for b in reversed(found)]
+    summary = (
+        f"pgBackRest {taken.kind} backup {taken.label} of {environment}: {taken.size / 1e6:,.1f} MB database, "
+        f"{taken.repo_size / 1e6:,.1f} MB added to the repository in {(taken.stopped_at - taken.started_at).total_seconds():.0f} s"
+    )
+    lines = [
+        f"# pgBackRest backup: {environment}",
+        "",
+        f"**{summary}**",
+        "",
+        f"Stanza `{protection.stanza}` in `{protection.repo_url}`. Retention by pgBackRest: {protection.retention_full} full, "
+        f"{protection.retention_diff} differential (with their WAL). Schedule: full every {protection.full_every_days} d, "
+        f"differential every {protection.diff_every_hours} h, incremental between.",
+        "",
+        "| label | type | finished (UTC) | database | added | WAL from |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    lines += [
+        f"| {b.label} | {b.kind} | {b.stopped_at:%Y-%m-%d %H:%M:%S} | {b.size / 1e6:,.1f} MB | {b.repo_size / 1e6:,.1f} MB | {b.wal_start} |"
+        for b in reversed(found)
+    ]
     return "\n".join(lines), summary

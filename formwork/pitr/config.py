@@ -32,8 +32,10 @@ def safe_path(value: str, option: str) -> str:
     PostgreSQL reads `%` in archive_command as a placeholder (`%p`, `%f`), so both are refused.
     """
     if "%" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise InputError(f"{option} {value!r}: a path with '%' or a control character (line break, tab) cannot be "
-                         "written into archive_command or pgbackrest.conf safely; choose another")
+        raise InputError(
+            f"{option} {value!r}: a path with '%' or a control character (line break, tab) cannot be "
+            "written into archive_command or pgbackrest.conf safely; choose another"
+        )
     return value
 
 
@@ -46,8 +48,12 @@ def archive_command(protection: PitrProtection) -> str:
 
 def server_settings(protection: PitrProtection) -> dict[str, str]:
     """What the server needs; archive_mode and wal_level take a restart, the rest a reload."""
-    return {"wal_level": "replica", "archive_mode": "on", "archive_command": archive_command(protection),
-            "archive_timeout": f"{protection.archive_timeout_seconds}s"}
+    return {
+        "wal_level": "replica",
+        "archive_mode": "on",
+        "archive_command": archive_command(protection),
+        "archive_timeout": f"{protection.archive_timeout_seconds}s",
+    }
 
 
 def render(protection: PitrProtection, repo: ObjectStore, pg_port: int, pg_socket: str | None, *, redact: bool) -> str:
@@ -55,11 +61,24 @@ def render(protection: PitrProtection, repo: ObjectStore, pg_port: int, pg_socke
     store (on S3, the bucket's saved endpoint and keys)."""
     safe_path(protection.config_path, "--config")
     state = protection.state_dir
-    lines = ["[global]", *repo_lines(protection.repo_url, repo, redact=redact),
-             f"repo1-retention-full={protection.retention_full}", f"repo1-retention-diff={protection.retention_diff}",
-             f"log-path={state / 'log'}", f"lock-path={state / 'lock'}", f"spool-path={state / 'spool'}",
-             "log-level-console=warn", "log-level-file=info", "start-fast=y", "compress-type=lz4", "process-max=2",
-             "", f"[{protection.stanza}]", f"pg1-path={safe_path(protection.pg_data, '--pg-data')}", f"pg1-port={pg_port}"]
+    lines = [
+        "[global]",
+        *repo_lines(protection.repo_url, repo, redact=redact),
+        f"repo1-retention-full={protection.retention_full}",
+        f"repo1-retention-diff={protection.retention_diff}",
+        f"log-path={state / 'log'}",
+        f"lock-path={state / 'lock'}",
+        f"spool-path={state / 'spool'}",
+        "log-level-console=warn",
+        "log-level-file=info",
+        "start-fast=y",
+        "compress-type=lz4",
+        "process-max=2",
+        "",
+        f"[{protection.stanza}]",
+        f"pg1-path={safe_path(protection.pg_data, '--pg-data')}",
+        f"pg1-port={pg_port}",
+    ]
     if pg_socket:
         lines.append(f"pg1-socket-path={safe_path(pg_socket, 'socket directory')}")
     return "\n".join(lines) + "\n"
@@ -78,13 +97,20 @@ def _s3_lines(location: Location, store: ObjectStore, *, redact: bool) -> list[s
     parts = urlsplit(endpoint)
     key, secret = getattr(store, "access_key_id", None), getattr(store, "secret_access_key", None)
     if key is None or secret is None:
-        raise InputError(f"--repo '{location}': pgBackRest needs keys for the bucket: save them with "
-                         f"formwork store add-s3 {location.bucket} --endpoint-url URL")
-    lines = ["repo1-type=s3", f"repo1-path=/{safe_path(location.path, '--repo')}", f"repo1-s3-bucket={location.bucket}",
-             f"repo1-s3-endpoint={parts.hostname}", f"repo1-s3-region={getattr(store, 'region', None) or 'us-east-1'}",
-             "repo1-s3-uri-style=path",
-             f"repo1-s3-key={REDACTED if redact else key.get_secret_value()}",
-             f"repo1-s3-key-secret={REDACTED if redact else secret.get_secret_value()}"]
+        raise InputError(
+            f"--repo '{location}': pgBackRest needs keys for the bucket: save them with "
+            f"formwork store add-s3 {location.bucket} --endpoint-url URL"
+        )
+    lines = [
+        "repo1-type=s3",
+        f"repo1-path=/{safe_path(location.path, '--repo')}",
+        f"repo1-s3-bucket={location.bucket}",
+        f"repo1-s3-endpoint={parts.hostname}",
+        f"repo1-s3-region={getattr(store, 'region', None) or 'us-east-1'}",
+        "repo1-s3-uri-style=path",
+        f"repo1-s3-key={REDACTED if redact else key.get_secret_value()}",
+        f"repo1-s3-key-secret={REDACTED if redact else secret.get_secret_value()}",
+    ]
     if parts.port:
         lines.append(f"repo1-storage-port={parts.port}")
     if parts.scheme == "https" and parts.hostname in ("127.0.0.1", "localhost"):

@@ -39,8 +39,14 @@ def as_account(account: str | None, args: list[str]) -> list[str]:
 def run(protection: PitrProtection, command: str, *options: str, timeout: float = 3600) -> str:
     """One pgBackRest command; its first error line becomes the OperationError."""
     args = [pgbackrest_binary(), f"--config={protection.config_path}", f"--stanza={protection.stanza}", command, *options]
-    return commands.run(as_account(server_account(protection.pg_data), args), f"pgbackrest {command} (stanza {protection.stanza})",
-                        timeout=timeout, cwd="/", reason=_error_line, install="run tools/ensure-pgbackrest.sh: apt-get install pgbackrest").stdout
+    return commands.run(
+        as_account(server_account(protection.pg_data), args),
+        f"pgbackrest {command} (stanza {protection.stanza})",
+        timeout=timeout,
+        cwd="/",
+        reason=_error_line,
+        install="run tools/ensure-pgbackrest.sh: apt-get install pgbackrest",
+    ).stdout
 
 
 def _error_line(done: subprocess.CompletedProcess) -> str:
@@ -59,4 +65,3 @@ def repo_files(protection: PitrProtection, path: str) -> dict[str, dict]:
     """Files under a repository folder, recursively (local or S3 alike): relative path -> {size, time}."""
     listed = json.loads(run(protection, "repo-ls", "--output=json", "--recurse", path) or "{}")
     return {name: entry for name, entry in listed.items() if entry.get("type") == "file"}
-

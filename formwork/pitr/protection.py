@@ -33,13 +33,25 @@ _STANZA = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 RESTART_SETTINGS = ("wal_level", "archive_mode")
 
 
-def declare(environment: str, env: EnvironmentSettings, current: PitrProtection | None, *, repo: str | None, stanza: str | None,
-            pg_data: str | None, config_path: str | None, managed: bool | None, open_repo: Callable[[str], ObjectStore],
-            **schedule: int | None) -> PitrProtection:
+def declare(
+    environment: str,
+    env: EnvironmentSettings,
+    current: PitrProtection | None,
+    *,
+    repo: str | None,
+    stanza: str | None,
+    pg_data: str | None,
+    config_path: str | None,
+    managed: bool | None,
+    open_repo: Callable[[str], ObjectStore],
+    **schedule: int | None,
+) -> PitrProtection:
     """The `current` declaration (None: none yet) updated with what was given, every value checked, for the caller to save;
     `open_repo` opens a repository URL as a store (an S3 bucket's saved keys)."""
     if current is None and repo is None:
-        raise InputError(f"--repo: environment '{environment}' has no protection yet; give its repository (file:///path or s3://bucket/prefix)")
+        raise InputError(
+            f"--repo: environment '{environment}' has no protection yet; give its repository (file:///path or s3://bucket/prefix)"
+        )
     values = current.model_dump(exclude={"block_type_slug"}) if current else {}
     if repo is not None:
         parse_location(repo, option="--repo")
@@ -51,7 +63,11 @@ def declare(environment: str, env: EnvironmentSettings, current: PitrProtection 
     values["pg_data"] = pg_data or values.get("pg_data") or _data_directory(env)
     if not Path(values["pg_data"]).is_absolute():
         raise InputError(f"--pg-data '{values['pg_data']}': expected the server's absolute data directory")
-    values["config_path"] = config_path or values.get("config_path") or str(Path(values["pg_data"]).parent / f"pgbackrest-{stanza}" / "pgbackrest.conf")
+    values["config_path"] = (
+        config_path
+        or values.get("config_path")
+        or str(Path(values["pg_data"]).parent / f"pgbackrest-{stanza}" / "pgbackrest.conf")
+    )
     if managed is not None:
         values["managed"] = managed
     for key, value in schedule.items():
@@ -126,8 +142,13 @@ def _normal(value: str | None) -> str:
 def restart(protection: PitrProtection) -> None:
     log = Path(protection.pg_data).parent / "postgres.log"  # where Formwork's own clusters log (LocalCluster)
     args = [program("pg_ctl"), "-D", protection.pg_data, "-l", str(log), "-m", "fast", "-w", "-t", "120", "restart"]
-    commands.run(as_account(server_account(protection.pg_data), args), f"restarting the server in {protection.pg_data}", cwd="/",
-                 env={**os.environ, "PGCTLTIMEOUT": "120"}, timeout=300)
+    commands.run(
+        as_account(server_account(protection.pg_data), args),
+        f"restarting the server in {protection.pg_data}",
+        cwd="/",
+        env={**os.environ, "PGCTLTIMEOUT": "120"},
+        timeout=300,
+    )
 
 
 def create_stanza(protection: PitrProtection) -> None:

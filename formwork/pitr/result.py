@@ -34,8 +34,10 @@ class PitrDrillResult(DrillResult):
     def restored_from(self) -> str:
         last = f"{self.last_transaction:%Y-%m-%d %H:%M:%S.%f}"[:-3] + " UTC" if self.last_transaction else "none replayed"
         rows = f"{len(self.tables)} tables, {sum(self.tables.values()):,} rows" if self.tables else "not reached"
-        return (f"pgBackRest backup `{self.backup_id}` (finished {self.taken_at:%Y-%m-%d %H:%M:%S} UTC) recovered to {self.target} "
-                f"in a scratch server in `{self.scratch}` (removed). Last transaction recovered: {last} (RPO {_span(self.rpo)}). Restored: {rows}.")
+        return (
+            f"pgBackRest backup `{self.backup_id}` (finished {self.taken_at:%Y-%m-%d %H:%M:%S} UTC) recovered to {self.target} "
+            f"in a scratch server in `{self.scratch}` (removed). Last transaction recovered: {last} (RPO {_span(self.rpo)}). Restored: {rows}."
+        )
 
     def record(self) -> dict:
         return {**super().record(), "target": self.point.isoformat() if self.target and self.target.at else "latest"}

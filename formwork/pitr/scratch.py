@@ -53,8 +53,10 @@ def check_room(size: int) -> str:
 def refuse_production_data(root: Path, protection: PitrProtection) -> None:
     """The scratch folder is not production's data directory, nor inside or around it."""
     if overlaps(f"file://{root.resolve()}", f"file://{Path(protection.pg_data).resolve()}"):
-        raise InputError(f"scratch folder {root} overlaps production's data directory {protection.pg_data}: "
-                         "set FORMWORK_SCRATCH_DIR to a folder outside it")
+        raise InputError(
+            f"scratch folder {root} overlaps production's data directory {protection.pg_data}: "
+            "set FORMWORK_SCRATCH_DIR to a folder outside it"
+        )
 
 
 def restore(protection: PitrProtection, target: RecoveryTarget, cluster: LocalCluster) -> None:

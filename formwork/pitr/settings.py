@@ -16,15 +16,25 @@ class PitrProtection(BaseModel):
     """A pgBackRest stanza and repository an environment's database server archives WAL to."""
 
     stanza: str
-    repo_url: str = Field(description="file:///path or s3://bucket/prefix (S3 settings from the bucket's `formwork store add-s3` block).")
+    repo_url: str = Field(
+        description="file:///path or s3://bucket/prefix (S3 settings from the bucket's `formwork store add-s3` block)."
+    )
     pg_data: str = Field(description="The server's data directory (pgBackRest's pg1-path).")
     config_path: str = Field(description="The pgBackRest configuration file Formwork writes and archive_command names.")
-    managed: bool = Field(default=False, description="Formwork runs this server (embedded stack): setup applies settings and restarts it.")
+    managed: bool = Field(
+        default=False, description="Formwork runs this server (embedded stack): setup applies settings and restarts it."
+    )
     full_every_days: int = Field(default=7, ge=1, description="A full backup when the last one is older than this.")
-    diff_every_hours: int = Field(default=24, ge=1, description="A differential when the last full/diff is older than this; else incremental.")
-    retention_full: int = Field(default=2, ge=1, description="pgBackRest repo1-retention-full: full backups kept (with their WAL).")
+    diff_every_hours: int = Field(
+        default=24, ge=1, description="A differential when the last full/diff is older than this; else incremental."
+    )
+    retention_full: int = Field(
+        default=2, ge=1, description="pgBackRest repo1-retention-full: full backups kept (with their WAL)."
+    )
     retention_diff: int = Field(default=7, ge=1, description="pgBackRest repo1-retention-diff: differential backups kept.")
-    archive_timeout_seconds: int = Field(default=60, ge=1, description="Switch WAL segments at least this often when there is activity.")
+    archive_timeout_seconds: int = Field(
+        default=60, ge=1, description="Switch WAL segments at least this often when there is activity."
+    )
 
     @property
     def state_dir(self) -> Path:

@@ -45,12 +45,18 @@ class ArchiveStatus:
         if self.newest is None:
             head = f"{self.environment}: no WAL archived yet"
         else:
-            head = (f"{self.environment}: newest archived WAL {self.newest.name} at {self.newest.archived_at:%Y-%m-%d %H:%M:%S} UTC, "
-                    f"{_span(self.age)} old (RPO target {_span(self.rpo_target)})")
+            head = (
+                f"{self.environment}: newest archived WAL {self.newest.name} at {self.newest.archived_at:%Y-%m-%d %H:%M:%S} UTC, "
+                f"{_span(self.age)} old (RPO target {_span(self.rpo_target)})"
+            )
         if self.unarchived_bytes is None:
             tail = "; server not reachable"
         else:
-            tail = f"; {self.unarchived_bytes:,} bytes of WAL not yet archived" if self.unarchived_bytes > 0 else "; nothing left to archive"
+            tail = (
+                f"; {self.unarchived_bytes:,} bytes of WAL not yet archived"
+                if self.unarchived_bytes > 0
+                else "; nothing left to archive"
+            )
         failed = f"; archiving failing: {self.last_failed}" if self.last_failed else ""
         return head + tail + failed + (" — AT RISK" if self.at_risk else " — OK")
 
@@ -60,7 +66,9 @@ def lsn_number(lsn: str) -> int:
     return (int(high, 16) << 32) + int(low, 16)
 
 
-def read(environment: str, env: EnvironmentSettings, protection: PitrProtection, stanza_info: dict, now: datetime) -> ArchiveStatus:
+def read(
+    environment: str, env: EnvironmentSettings, protection: PitrProtection, stanza_info: dict, now: datetime
+) -> ArchiveStatus:
     segments = archive.archived_segments(protection, stanza_info)
     status = ArchiveStatus(environment, now, env.rpo_target, archive.newest(segments))
     try:
@@ -68,12 +76,15 @@ def read(environment: str, env: EnvironmentSettings, protection: PitrProtection,
             lsn, walfile, segment_bytes, failed_wal, failed_at, archived_at = conn.execute(
                 "SELECT pg_current_wal_lsn()::text, pg_walfile_name(pg_current_wal_lsn()), "
                 "(SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'), last_failed_wal, last_failed_time, last_archived_time "
-                "FROM pg_stat_archiver").fetchone()
+                "FROM pg_stat_archiver"
+            ).fetchone()
     except psycopg.Error:
         return status
     status.server_segment = walfile
     on_timeline = [s for s in segments if s.name[:8] == walfile[:8]]
-    archived_end = (archive.segment_number(max(s.name for s in on_timeline), segment_bytes) + 1) * segment_bytes if on_timeline else 0
+    archived_end = (
+        (archive.segment_number(max(s.name for s in on_timeline), segment_bytes) + 1) * segment_bytes if on_timeline else 0
+    )
     status.unarchived_bytes = max(0, lsn_number(lsn) - archived_end)
     if failed_wal and (archived_at is None or failed_at > archived_at):
         status.last_failed = f"{failed_wal} at {failed_at:%Y-%m-%d %H:%M:%S} UTC"

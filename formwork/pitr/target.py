@@ -27,7 +27,11 @@ class RecoveryTarget:
         return ["--type=time", f"--target={pgbackrest_time(self.at)}", "--target-action=promote"]
 
     def __str__(self) -> str:
-        return "the end of the archive" if self.at is None else f"{self.at:%Y-%m-%d %H:%M:%S.%f}"[:-3] + " UTC" + (" (random)" if self.how == RANDOM else "")
+        return (
+            "the end of the archive"
+            if self.at is None
+            else f"{self.at:%Y-%m-%d %H:%M:%S.%f}"[:-3] + " UTC" + (" (random)" if self.how == RANDOM else "")
+        )
 
 
 def pgbackrest_time(at: datetime) -> str:
@@ -35,8 +39,15 @@ def pgbackrest_time(at: datetime) -> str:
     return f"{at.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"[:-3] + "+00"
 
 
-def choose(value: str, backups: list[PhysicalBackup], archived_until: datetime | None, now: datetime, *,
-           option: str = "--target-time", rng: random.Random | None = None) -> RecoveryTarget:
+def choose(
+    value: str,
+    backups: list[PhysicalBackup],
+    archived_until: datetime | None,
+    now: datetime,
+    *,
+    option: str = "--target-time",
+    rng: random.Random | None = None,
+) -> RecoveryTarget:
     """Checked against the window the repository covers: from just after the oldest backup's end to the newest archived WAL."""
     if not backups:
         raise InputError(f"{option}: no pgBackRest backup to restore from yet (take one with formwork backup ENV --type full)")
@@ -52,7 +63,9 @@ def choose(value: str, backups: list[PhysicalBackup], archived_until: datetime |
         raise InputError(f"{option} '{value}': expected an ISO time like 2026-01-31T17:45:00Z, 'random' or 'latest'") from None
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     if at < earliest:
-        raise InputError(f"{option} '{value}': before {earliest:%Y-%m-%d %H:%M:%S} UTC, the first second after the oldest backup's end: outside the retention window")
+        raise InputError(
+            f"{option} '{value}': before {earliest:%Y-%m-%d %H:%M:%S} UTC, the first second after the oldest backup's end: outside the retention window"
+        )
     if at > now:
         raise InputError(f"{option} '{value}': in the future")
     return RecoveryTarget(at.astimezone(UTC), "given")

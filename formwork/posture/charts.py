@@ -20,7 +20,7 @@ def rto_over_time(estate: list[Facts]) -> bytes | None:
     figure, axes = _figure("Drill RTO over time (dashed: target)", "minutes")
     for facts in drilled:
         points = sorted((d.started_at, d.rto.total_seconds() / 60) for d in facts.drills if d.rto is not None)
-        line, = axes.plot([t for t, _ in points], [m for _, m in points], marker="o", label=facts.environment)
+        (line,) = axes.plot([t for t, _ in points], [m for _, m in points], marker="o", label=facts.environment)
         axes.axhline(facts.rto_target.total_seconds() / 60, linestyle="--", color=line.get_color(), linewidth=1)
     return _png(figure, axes)
 
@@ -34,7 +34,7 @@ def point_age_over_the_day(estate: list[Facts], now: datetime) -> bytes | None:
     moments = [now - timedelta(days=1) + STEP * i for i in range(int(timedelta(days=1) / STEP) + 1)]
     for facts in backed:
         ages = [_age(facts.backups, moment) for moment in moments]
-        line, = axes.plot(moments, ages, label=facts.environment)
+        (line,) = axes.plot(moments, ages, label=facts.environment)
         axes.axhline(facts.rpo_target.total_seconds() / 60, linestyle="--", color=line.get_color(), linewidth=1)
     return _png(figure, axes)
 

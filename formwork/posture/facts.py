@@ -98,11 +98,27 @@ class Facts:
         return self.checked_at - newest if newest else None
 
 
-def gather(name: str, env: PostureSettings, store: ObjectStore | None, *, archive: ArchiveStatus | None = None,
-           waiting: int = 0, now: datetime | None = None) -> Facts:
+def gather(
+    name: str,
+    env: PostureSettings,
+    store: ObjectStore | None,
+    *,
+    archive: ArchiveStatus | None = None,
+    waiting: int = 0,
+    now: datetime | None = None,
+) -> Facts:
     """Every fact of `name`; `store` is its backup store (None: it has none)."""
-    facts = Facts(name, env.tier, env.production, env.rpo_target, env.rto_target, now or datetime.now(UTC),
-                  backed_up=store is not None, archive=archive, waiting=waiting)
+    facts = Facts(
+        name,
+        env.tier,
+        env.production,
+        env.rpo_target,
+        env.rto_target,
+        now or datetime.now(UTC),
+        backed_up=store is not None,
+        archive=archive,
+        waiting=waiting,
+    )
     steps: list[tuple[str, Callable[[], None]]] = [("its copy's refresh record", lambda: _refresh(facts, env.connection()))]
     if store is not None:
         steps += [("backups", lambda: _backups(facts, store)), ("drill records", lambda: _drills(facts, store))]
@@ -131,9 +147,15 @@ def _backups(facts: Facts, store: ObjectStore) -> None:
 def _drills(facts: Facts, store: ObjectStore) -> None:
     for record in records.records(store, facts.environment):
         rto = record.get("rto_seconds")
-        facts.drills.append(Drill(datetime.fromisoformat(record["started_at"]), record.get("passed") is True,
-                                  timedelta(seconds=rto) if isinstance(rto, int | float) else None, str(record.get("backup")),
-                                  tuple(record.get("failed_checks") or ())))
+        facts.drills.append(
+            Drill(
+                datetime.fromisoformat(record["started_at"]),
+                record.get("passed") is True,
+                timedelta(seconds=rto) if isinstance(rto, int | float) else None,
+                str(record.get("backup")),
+                tuple(record.get("failed_checks") or ()),
+            )
+        )
 
 
 def _pinned(facts: Facts, repo: str, overlay: str) -> None:

@@ -19,7 +19,9 @@ def registry(postures: list[Posture]) -> CollectorRegistry:
     backup_age = gauge("restorable_point_age_seconds", "Age of the newest restorable point (backup or archived WAL).")
     rpo = gauge("rpo_target_seconds", "Recovery point objective.")
     rto_target = gauge("rto_target_seconds", "Recovery time objective.")
-    archive_lag = gauge("pitr_archive_age_seconds", "Age of the newest archived WAL, for environments with point-in-time recovery.")
+    archive_lag = gauge(
+        "pitr_archive_age_seconds", "Age of the newest archived WAL, for environments with point-in-time recovery."
+    )
     drill_ok = gauge("last_drill_success", "1 when the last drill passed, 0 when it failed.")
     drill_age = gauge("last_drill_age_seconds", "Time since the last drill started.")
     rto = gauge("last_drill_rto_seconds", "Recovery time the last drill measured.")
@@ -27,7 +29,9 @@ def registry(postures: list[Posture]) -> CollectorRegistry:
     drift = gauge("image_drift", "1 when the environment's Odoo runs another digest than its GitOps overlay pins.")
     waiting = gauge("runs_waiting_for_approval", "Runs about the environment paused for an approver.")
     unknown = gauge("facts_unreadable", "Facts about the environment that could not be read.")
-    state = gauge("objectives_state", "1 for the environment's current state (inside, at risk, outside).", ("environment", "state"))
+    state = gauge(
+        "objectives_state", "1 for the environment's current state (inside, at risk, outside).", ("environment", "state")
+    )
     for posture in postures:
         f, name = posture.facts, posture.environment
         rpo.labels(name).set(f.rpo_target.total_seconds())

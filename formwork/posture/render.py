@@ -6,7 +6,18 @@ import json
 
 from formwork.posture.verdict import Posture, span
 
-COLUMNS = ("ENVIRONMENT", "TIER", "STATE", "RESTORABLE POINT", "LAST DRILL", "BACKUPS", "IMAGE", "LAST REFRESH", "WAITING", "RELEASE WINDOW")
+COLUMNS = (
+    "ENVIRONMENT",
+    "TIER",
+    "STATE",
+    "RESTORABLE POINT",
+    "LAST DRILL",
+    "BACKUPS",
+    "IMAGE",
+    "LAST REFRESH",
+    "WAITING",
+    "RELEASE WINDOW",
+)
 
 
 def cells(posture: Posture) -> tuple[str, ...]:
@@ -21,13 +32,30 @@ def cells(posture: Posture) -> tuple[str, ...]:
         drill = "never" if f.backed_up else "-"
     backups = f"{len(f.backups)} kept, drilled: {f.drilled_backup or 'none'}" if f.backed_up else "no store"
     if f.pinned:
-        image = "as pinned" if f.running == f.pinned else f"DRIFT ({f.running or 'not reported'})" if f.running else "pinned, not reported"
+        image = (
+            "as pinned"
+            if f.running == f.pinned
+            else f"DRIFT ({f.running or 'not reported'})"
+            if f.running
+            else "pinned, not reported"
+        )
     else:
         image = "-"
     refresh = "-"
     if f.refresh:
         refresh = f"{f.refresh.get('at', '?')[:16]} from {f.refresh.get('source', '?')} by {f.refresh.get('approver') or '?'}"
-    return (f.environment, str(f.tier), posture.state, point, drill, backups, image, refresh, str(f.waiting), f.next_window or "-")
+    return (
+        f.environment,
+        str(f.tier),
+        posture.state,
+        point,
+        drill,
+        backups,
+        image,
+        refresh,
+        str(f.waiting),
+        f.next_window or "-",
+    )
 
 
 def table(postures: list[Posture]) -> str:
@@ -52,23 +80,47 @@ def as_json(postures: list[Posture]) -> str:
 def record(posture: Posture) -> dict:
     f = posture.facts
     return {
-        "environment": f.environment, "tier": f.tier, "production": f.production, "state": posture.state, "reasons": posture.reasons,
-        "rpo_target_seconds": f.rpo_target.total_seconds(), "rto_target_seconds": f.rto_target.total_seconds(),
+        "environment": f.environment,
+        "tier": f.tier,
+        "production": f.production,
+        "state": posture.state,
+        "reasons": posture.reasons,
+        "rpo_target_seconds": f.rpo_target.total_seconds(),
+        "rto_target_seconds": f.rto_target.total_seconds(),
         "newest_restorable_point": f.newest_point.isoformat() if f.newest_point else None,
         "restorable_point_age_seconds": f.point_age.total_seconds() if f.point_age is not None else None,
-        "last_drill": {"started_at": f.drills[0].started_at.isoformat(), "passed": f.drills[0].passed, "backup": f.drills[0].backup,
-                       "rto_seconds": f.drills[0].rto.total_seconds() if f.drills[0].rto is not None else None} if f.drills else None,
-        "drilled_backup": f.drilled_backup, "backups_kept": len(f.backups), "backups_unusable": f.invalid, "backups_unfinished": f.incomplete,
+        "last_drill": {
+            "started_at": f.drills[0].started_at.isoformat(),
+            "passed": f.drills[0].passed,
+            "backup": f.drills[0].backup,
+            "rto_seconds": f.drills[0].rto.total_seconds() if f.drills[0].rto is not None else None,
+        }
+        if f.drills
+        else None,
+        "drilled_backup": f.drilled_backup,
+        "backups_kept": len(f.backups),
+        "backups_unusable": f.invalid,
+        "backups_unfinished": f.incomplete,
         "archive_age_seconds": f.archive.age.total_seconds() if f.archive and f.archive.age is not None else None,
-        "pinned_digest": f.pinned, "running_digest": f.running, "last_refresh": f.refresh, "waiting_for_approval": f.waiting,
-        "release_window": f.next_window or None, "unknown": f.unknown,
+        "pinned_digest": f.pinned,
+        "running_digest": f.running,
+        "last_refresh": f.refresh,
+        "waiting_for_approval": f.waiting,
+        "release_window": f.next_window or None,
+        "unknown": f.unknown,
     }
 
 
 def markdown(postures: list[Posture], charts: dict[str, str] | None = None) -> str:
     """`charts`: title -> an image's address (a data: URI works in the Prefect UI)."""
-    lines = ["# Estate posture", "", f"**{summary(postures)}**", "",
-             "| " + " | ".join(c.lower() for c in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines = [
+        "# Estate posture",
+        "",
+        f"**{summary(postures)}**",
+        "",
+        "| " + " | ".join(c.lower() for c in COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
     lines += ["| " + " | ".join(cells(p)) + " |" for p in postures]
     reasons = [f"- **{p.environment}** ({p.state}): {reason}" for p in postures for reason in p.reasons]
     if reasons:

@@ -57,7 +57,9 @@ def _recovery_point(facts: Facts, outside: list[str], at_risk: list[str]) -> Non
     if age > facts.rpo_target:
         outside.append(f"newest restorable point {span(age)} old, over its RPO of {span(facts.rpo_target)}")
     elif age > facts.rpo_target * WARNING_SHARE:
-        at_risk.append(f"newest restorable point {span(age)} old, {age / facts.rpo_target:.0%} of its RPO of {span(facts.rpo_target)}")
+        at_risk.append(
+            f"newest restorable point {span(age)} old, {age / facts.rpo_target:.0%} of its RPO of {span(facts.rpo_target)}"
+        )
 
 
 def _drill(facts: Facts, outside: list[str], at_risk: list[str]) -> None:
@@ -68,11 +70,15 @@ def _drill(facts: Facts, outside: list[str], at_risk: list[str]) -> None:
         return
     last = facts.drills[0]
     if not last.passed:
-        outside.append(f"last drill failed ({', '.join(last.failed) or 'no restore'}) {span(facts.checked_at - last.started_at)} ago")
+        outside.append(
+            f"last drill failed ({', '.join(last.failed) or 'no restore'}) {span(facts.checked_at - last.started_at)} ago"
+        )
     elif last.rto is not None and last.rto > facts.rto_target:
         outside.append(f"last drill took {span(last.rto)} to recover, over its RTO of {span(facts.rto_target)}")
     if facts.checked_at - last.started_at > facts.drill_every:
-        at_risk.append(f"last drill is stale: {span(facts.checked_at - last.started_at)} ago, drills are due every {span(facts.drill_every)}")
+        at_risk.append(
+            f"last drill is stale: {span(facts.checked_at - last.started_at)} ago, drills are due every {span(facts.drill_every)}"
+        )
 
 
 def span(delta: timedelta) -> str:

@@ -42,7 +42,15 @@ def opening(admin: psycopg.Connection, fresh: str, like: str) -> list[sql.Compos
         rows = admin.execute(
             "SELECT r.rolname, a.privilege_type, a.is_grantable FROM pg_database d, "
             "aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a LEFT JOIN pg_roles r ON r.oid = a.grantee "
-            "WHERE d.datname = %s AND (a.grantee = 0 OR r.rolname IS NOT NULL)", (like,)).fetchall()
-    return [sql.SQL("GRANT {} ON DATABASE {} TO {}{}").format(
-        sql.SQL(privilege), sql.Identifier(fresh), sql.Identifier(grantee) if grantee else sql.SQL("PUBLIC"),
-        sql.SQL(" WITH GRANT OPTION" if grantable else "")) for grantee, privilege, grantable in rows]
+            "WHERE d.datname = %s AND (a.grantee = 0 OR r.rolname IS NOT NULL)",
+            (like,),
+        ).fetchall()
+    return [
+        sql.SQL("GRANT {} ON DATABASE {} TO {}{}").format(
+            sql.SQL(privilege),
+            sql.Identifier(fresh),
+            sql.Identifier(grantee) if grantee else sql.SQL("PUBLIC"),
+            sql.SQL(" WITH GRANT OPTION" if grantable else ""),
+        )
+        for grantee, privilege, grantable in rows
+    ]

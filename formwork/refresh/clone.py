@@ -30,17 +30,43 @@ PLAIN_INDEX = re.compile(r"^\d+; \d+ \d+ INDEX ")  # not CONSTRAINT, FK CONSTRAI
 RESTORED = re.compile(r"^pg_restore: (processing item|finished item) ")  # one per TOC entry: serial, then parallel phase
 
 
-def dump(source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progress | None = None, snapshot: str | None = None) -> None:
+def dump(
+    source: ConnectionSpec, directory: Path, jobs: int = 2, progress: Progress | None = None, snapshot: str | None = None
+) -> None:
     """`snapshot`: an exported snapshot to dump, so facts read in it describe exactly this dump."""
     with psycopg.connect(**source.kwargs()) as conn:
-        tables = conn.execute("SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace NOT IN "
-                              "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)").fetchone()[0]
-    _run([program("pg_dump"), "--format=directory", f"--jobs={jobs}", f"--file={directory}", "--verbose",
-          *([f"--snapshot={snapshot}"] if snapshot else []), f"--dbname={_conninfo(source)}"], source, "dump " + source.dbname, tables, DUMPED, progress)
+        tables = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace NOT IN "
+            "('pg_catalog'::regnamespace, 'information_schema'::regnamespace)"
+        ).fetchone()[0]
+    _run(
+        [
+            program("pg_dump"),
+            "--format=directory",
+            f"--jobs={jobs}",
+            f"--file={directory}",
+            "--verbose",
+            *([f"--snapshot={snapshot}"] if snapshot else []),
+            f"--dbname={_conninfo(source)}",
+        ],
+        source,
+        "dump " + source.dbname,
+        tables,
+        DUMPED,
+        progress,
+    )
 
 
-def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None,
-            defer_indexes: bool = False, owned_like: str | None = None, source_owner: str | None = None) -> None:
+def restore(
+    server: ConnectionSpec,
+    database: str,
+    directory: Path,
+    jobs: int = 2,
+    progress: Progress | None = None,
+    defer_indexes: bool = False,
+    owned_like: str | None = None,
+    source_owner: str | None = None,
+) -> None:
     """Into a new database `database` on `server`, closed to other roles (see `access`): it holds
     production's data, unmasked, until the swap opens it. It and every object restored into it are owned
     like database `owned_like` when that is on the server (the one it will replace: the Odoo that opens it
@@ -56,8 +82,10 @@ def restore(server: ConnectionSpec, database: str, directory: Path, jobs: int = 
             raise OperationError(f"restore {database}: the database already exists; a restore only ever creates a new one")
         owner = (databases.owner(admin, owned_like) if owned_like else None) or _role_on(admin, source_owner)
         if owner and not admin.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (owner,)).fetchone()[0]:
-            raise OperationError(f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' or the source (Odoo "
-                                 f"writes its own tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as")
+            raise OperationError(
+                f"restore {database}: the copy must be owned by '{owner}', like '{owned_like}' or the source (Odoo "
+                f"writes its own tables), and the connecting role cannot act as '{owner}': GRANT \"{owner}\" TO the role Formwork connects as"
+            )
         access.create_closed(admin, database, owner)
         try:
             chosen = [e for e in entries if not (defer_indexes and PLAIN_INDEX.match(e))]
@@ -73,7 +101,9 @@ def _role_on(admin: psycopg.Connection, role: str | None) -> str | None:
     return role if found else None
 
 
-def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None) -> None:
+def build_indexes(
+    server: ConnectionSpec, database: str, directory: Path, jobs: int = 2, progress: Progress | None = None
+) -> None:
     """The plain indexes a `defer_indexes` restore left out, owned like the database; never into a production database."""
     with connect_maintenance(server) as admin:
         refuse_production(admin, "restore", database)
@@ -84,20 +114,46 @@ def build_indexes(server: ConnectionSpec, database: str, directory: Path, jobs: 
 
 def _entries(directory: Path, database: str) -> list[str]:
     """The dump's table of contents, one line per entry."""
-    listing = commands.run([program("pg_restore"), "--list", directory], f"restore {database}",
-                           reason=lambda done: f"{directory} is not a readable dump: {last_line(done.stderr, 'no message')}")
+    listing = commands.run(
+        [program("pg_restore"), "--list", directory],
+        f"restore {database}",
+        reason=lambda done: f"{directory} is not a readable dump: {last_line(done.stderr, 'no message')}",
+    )
     return [line for line in listing.stdout.splitlines() if line and not line.startswith(";")]
 
 
-def _restore(target: ConnectionSpec, directory: Path, jobs: int, progress: Progress | None, entries: list[str], label: str,
-             owner: str | None) -> None:
+def _restore(
+    target: ConnectionSpec,
+    directory: Path,
+    jobs: int,
+    progress: Progress | None,
+    entries: list[str],
+    label: str,
+    owner: str | None,
+) -> None:
     """`owner`: pg_restore creates every object as that role (SET ROLE), so they are its."""
     with tempfile.NamedTemporaryFile("w", prefix="formwork-toc-", suffix=".list") as toc:
         toc.write("\n".join(entries) + "\n")
         toc.flush()
-        _run([program("pg_restore"), f"--jobs={jobs}", "--no-owner", "--no-privileges", "--exit-on-error", "--verbose",
-              *([f"--role={owner}"] if owner else []), f"--use-list={toc.name}", f"--dbname={_conninfo(target)}", str(directory)],
-             target, label, len(entries), RESTORED, progress)
+        _run(
+            [
+                program("pg_restore"),
+                f"--jobs={jobs}",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--verbose",
+                *([f"--role={owner}"] if owner else []),
+                f"--use-list={toc.name}",
+                f"--dbname={_conninfo(target)}",
+                str(directory),
+            ],
+            target,
+            label,
+            len(entries),
+            RESTORED,
+            progress,
+        )
 
 
 def _conninfo(spec: ConnectionSpec) -> str:

@@ -30,8 +30,10 @@ def root() -> Path:
     found = os.lstat(folder)
     if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
         kind = "a directory" if stat.S_ISDIR(found.st_mode) else "not a directory"
-        raise OperationError(f"dump folder {folder} is not private to this user ({kind}, owner uid {found.st_uid}, "
-                             f"mode {stat.S_IMODE(found.st_mode):o}): remove it, or point TMPDIR elsewhere")
+        raise OperationError(
+            f"dump folder {folder} is not private to this user ({kind}, owner uid {found.st_uid}, "
+            f"mode {stat.S_IMODE(found.st_mode):o}): remove it, or point TMPDIR elsewhere"
+        )
     return folder
 
 

@@ -39,8 +39,9 @@ from formwork.stores.s3 import S3Store
 def refuse_production(target: ObjectStore, action: str = "write", *also: ObjectStore) -> None:
     """Before a refresh or rollback touches anything: the target's folder, the siblings it moves files
     through (previous copy, swap) and `also` are none of production's."""
-    refuse_production_filestore(target.url(), action, target.beside(PREVIOUS).url(), target.beside(SWAPPING).url(),
-                                *(store.url() for store in also))
+    refuse_production_filestore(
+        target.url(), action, target.beside(PREVIOUS).url(), target.beside(SWAPPING).url(), *(store.url() for store in also)
+    )
 
 
 def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None = None) -> int:

@@ -43,8 +43,14 @@ class RefreshReport:
         self.warnings += [f"rewiring rule {rule.name} skipped: {why}" for rule, why in rewired.skipped]
 
     def markdown(self) -> str:
-        lines = [f"# Refresh {self.source} → {self.target}", "", f"**{self.summary()}**", "",
-                 f"Approved by **{self.approver or '-'}**, change reference **{self.change_reference or '-'}**.", ""]
+        lines = [
+            f"# Refresh {self.source} → {self.target}",
+            "",
+            f"**{self.summary()}**",
+            "",
+            f"Approved by **{self.approver or '-'}**, change reference **{self.change_reference or '-'}**.",
+            "",
+        ]
         if self.rows or self.files:
             lines += [f"{self.rows:,} rows verified against the source, {self.files:,} filestore objects copied.", ""]
         lines += ["| step | seconds |", "|---|---:|"] + [f"| {name} | {seconds:.1f} |" for name, seconds in self.steps]

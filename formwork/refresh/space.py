@@ -37,8 +37,10 @@ class Room:
 
 def source_sizes(source: psycopg.Connection) -> tuple[int, int]:
     """(database size, table data size): the dump holds table data without indexes, compressed."""
-    return source.execute("SELECT pg_database_size(current_database()), "
-                          "(SELECT coalesce(sum(pg_table_size(oid)), 0) FROM pg_class WHERE relkind IN ('r', 'm'))").fetchone()
+    return source.execute(
+        "SELECT pg_database_size(current_database()), "
+        "(SELECT coalesce(sum(pg_table_size(oid)), 0) FROM pg_class WHERE relkind IN ('r', 'm'))"
+    ).fetchone()
 
 
 def database_room(database_size: int, target_admin: psycopg.Connection) -> Room:

@@ -111,6 +111,7 @@ def check_addons(repo: Path, base: str | None, head: str = "HEAD") -> list[str]:
             verb = "went back" if version_key(new) < version_key(old) else "stayed"
             problems.append(
                 f"{directory}: {shown} changed but the version {verb} at {new}"
-                + (f" (was {old})" if new != old else "") + f"; bump 'version' in {directory}/{MANIFEST}",
+                + (f" (was {old})" if new != old else "")
+                + f"; bump 'version' in {directory}/{MANIFEST}",
             )
     return problems

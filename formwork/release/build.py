@@ -41,8 +41,9 @@ DEFAULT_SERIES = "17.0"
 def git_revision(context: Path) -> str:
     """The commit checked out at `context`, or "unknown" when it is not a git checkout."""
     try:
-        result = commands.run(["git", "-C", context, "rev-parse", "--verify", "HEAD"], f"git rev-parse in {context}",
-                              check=False, timeout=10)
+        result = commands.run(
+            ["git", "-C", context, "rev-parse", "--verify", "HEAD"], f"git rev-parse in {context}", check=False, timeout=10
+        )
     except OperationError:
         return "unknown"
     commit = result.stdout.strip()
@@ -126,7 +127,12 @@ def _build_podman(client, context: Path, image: str, dockerfile: str, labels: di
     url = f"{client.api.base_url}/v4.0.0/libpod/build"
     with _context_tar(context, dockerfile) as body:
         response = client.api.post(
-            url, params=params, data=body, headers={"Content-Type": "application/x-tar"}, stream=True, timeout=None,
+            url,
+            params=params,
+            data=body,
+            headers={"Content-Type": "application/x-tar"},
+            stream=True,
+            timeout=None,
         )
         try:
             if response.status_code != 200:
@@ -142,7 +148,13 @@ def _build_podman(client, context: Path, image: str, dockerfile: str, labels: di
 
 def _build_docker(client, context: Path, image: str, dockerfile: str, labels: dict[str, str], no_cache: bool) -> None:
     events = client.api.build(
-        path=str(context), tag=image, dockerfile=dockerfile, labels=labels, rm=True, nocache=no_cache, decode=True,
+        path=str(context),
+        tag=image,
+        dockerfile=dockerfile,
+        labels=labels,
+        rm=True,
+        nocache=no_cache,
+        decode=True,
     )
     _events_error(events, f"image build of {image} failed")
 

@@ -50,9 +50,17 @@ class BillingRun:
 
 
 class BusinessCalendar:
-    def __init__(self, company: str, timezone: ZoneInfo, public_holidays: holiday_lib.HolidayBase | None = None, *,
-                 month_end_close: MonthEndClose | None = None, payroll_cutoff: PayrollCutoff | None = None,
-                 billing_runs: tuple[BillingRun, ...] = (), one_off: tuple[Freeze, ...] = ()):
+    def __init__(
+        self,
+        company: str,
+        timezone: ZoneInfo,
+        public_holidays: holiday_lib.HolidayBase | None = None,
+        *,
+        month_end_close: MonthEndClose | None = None,
+        payroll_cutoff: PayrollCutoff | None = None,
+        billing_runs: tuple[BillingRun, ...] = (),
+        one_off: tuple[Freeze, ...] = (),
+    ):
         self.company, self.timezone, self.public_holidays = company, timezone, public_holidays
         self.month_end_close, self.payroll_cutoff = month_end_close, payroll_cutoff
         self.billing_runs, self.one_off = tuple(billing_runs), tuple(one_off)
@@ -75,8 +83,9 @@ class BusinessCalendar:
         while (freeze := self.freeze_at(moment)) is not None:
             moment = freeze.ends.astimezone(UTC)
             if moment - when > HORIZON:
-                raise InputError(f"calendar of {self.company}: freezes leave no open slot within {HORIZON.days} days "
-                                 f"after {when.isoformat()}")
+                raise InputError(
+                    f"calendar of {self.company}: freezes leave no open slot within {HORIZON.days} days after {when.isoformat()}"
+                )
         return moment.astimezone(self.timezone)
 
     def freezes_between(self, start: datetime, end: datetime) -> list[Freeze]:

@@ -71,11 +71,15 @@ def load_calendar(path: str | Path) -> BusinessCalendar:
     one_off = _list(src, base + ["one_off"], freezes.get("one_off", []))
     billing = _list(src, base + ["billing_runs"], freezes.get("billing_runs", []))
     return BusinessCalendar(
-        company, zone, public_holidays,
+        company,
+        zone,
+        public_holidays,
         month_end_close=_month_end_close(src, base + ["month_end_close"], freezes["month_end_close"])
-        if "month_end_close" in freezes else None,
+        if "month_end_close" in freezes
+        else None,
         payroll_cutoff=_payroll(src, base + ["payroll_cutoff"], freezes["payroll_cutoff"])
-        if "payroll_cutoff" in freezes else None,
+        if "payroll_cutoff" in freezes
+        else None,
         billing_runs=tuple(_billing_run(src, base + ["billing_runs", i], run) for i, run in enumerate(billing)),
         one_off=tuple(_one_off(src, base + ["one_off", i], entry, zone) for i, entry in enumerate(one_off)),
     )
@@ -170,8 +174,9 @@ def _payroll(src: Source, path: list, spec: Any) -> PayrollCutoff:
             actual = WEEKDAYS[anchor.weekday()]
             raise src.error(path + ["anchor"], f"{show(spec['anchor'])}: is a {actual}, not a {WEEKDAYS[weekday]}")
     elif every > 1:
-        raise src.error(path + ["anchor"], f"missing required key: the date of one cut-off, to count every {every} weeks from",
-                        src.line(path))
+        raise src.error(
+            path + ["anchor"], f"missing required key: the date of one cut-off, to count every {every} weeks from", src.line(path)
+        )
     else:
         anchor = date(2001, 1, 1) + timedelta(days=weekday)  # 2001-01-01 was a Monday
     return PayrollCutoff(every, anchor, starts, days, ends)

@@ -112,7 +112,11 @@ def container_engine(
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [podman, "system", "service", "--time=0", base_url],
-            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + timeout

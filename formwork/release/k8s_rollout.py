@@ -45,11 +45,20 @@ class DeploymentState:
         spec, status, meta = deployment.spec, deployment.status, deployment.metadata
         containers = spec.template.spec.containers or []
         image = next((c.image for c in containers if c.name == container), containers[0].image if containers else "")
-        failure = next((c.message or c.reason for c in (status.conditions or [])
-                        if c.type == "Progressing" and c.reason == FAILED), None)
+        failure = next(
+            (c.message or c.reason for c in (status.conditions or []) if c.type == "Progressing" and c.reason == FAILED), None
+        )
         desired = 1 if spec.replicas is None else spec.replicas
-        return cls(meta.generation or 0, status.observed_generation or 0, desired, status.replicas or 0,
-                   status.updated_replicas or 0, status.available_replicas or 0, image or "", failure)
+        return cls(
+            meta.generation or 0,
+            status.observed_generation or 0,
+            desired,
+            status.replicas or 0,
+            status.updated_replicas or 0,
+            status.available_replicas or 0,
+            image or "",
+            failure,
+        )
 
     def judge(self, digest: str) -> tuple[str, str]:
         """("done" | "failed" | "waiting", what was seen)."""
@@ -83,8 +92,9 @@ def _problem(exc: Exception) -> str:
     return f"no answer from the cluster ({type(exc).__name__})"
 
 
-def wait_for_deployment(credentials: Any, namespace: str, digest: str, timeout: float, interval: float = 2.0,
-                        name: str = DEPLOYMENT) -> Rollout:
+def wait_for_deployment(
+    credentials: Any, namespace: str, digest: str, timeout: float, interval: float = 2.0, name: str = DEPLOYMENT
+) -> Rollout:
     """Poll the Deployment until it runs `digest` everywhere, fails its progress deadline, or `timeout` passes."""
     started = time.monotonic()
     where = f"deployment/{name} in {namespace}"

@@ -31,6 +31,7 @@ INDEXES = (OCI_INDEX, DOCKER_LIST)
 INSECURE_ENV = "FORMWORK_INSECURE_REGISTRIES"
 LOOPBACK = ("localhost", "127.0.0.1", "[::1]", "::1")
 
+
 def _hostname(host: str) -> str:
     if host.startswith("["):
         return host[: host.find("]") + 1]
@@ -94,8 +95,9 @@ class Registry:
         """(body, media type, digest) of a manifest; the digest is computed from the body and checked."""
         self._check_reference(repository, reference)
         name = f"{repository}{'@' if valid_digest(reference) else ':'}{reference}"
-        done = self._skopeo("inspect", "--raw", *self._tls(), self._address(name), what=f"read manifest {name}",
-                            check=False, text=False)
+        done = self._skopeo(
+            "inspect", "--raw", *self._tls(), self._address(name), what=f"read manifest {name}", check=False, text=False
+        )
         if done.returncode != 0:
             message = _skopeo_message(done)
             if "manifest unknown" in message:
@@ -127,9 +129,16 @@ class Registry:
         if media_type not in INDEXES + IMAGE_MANIFESTS:
             raise OperationError(f"registry {self.host}: {source_repository}@{digest} has unsupported media type {media_type!r}")
         tls = [] if not self.insecure else ["--src-tls-verify=false", "--dest-tls-verify=false"]
-        self._skopeo("copy", "--quiet", "--all", "--preserve-digests", *tls,
-                     self._address(f"{source_repository}@{digest}"), self._address(f"{target_repository}:{tag}"),
-                     what=f"copy {source_repository}@{digest} to {target_repository}:{tag}")
+        self._skopeo(
+            "copy",
+            "--quiet",
+            "--all",
+            "--preserve-digests",
+            *tls,
+            self._address(f"{source_repository}@{digest}"),
+            self._address(f"{target_repository}:{tag}"),
+            what=f"copy {source_repository}@{digest} to {target_repository}:{tag}",
+        )
         answered = self.resolve(target_repository, tag)
         if answered != digest:
             raise OperationError(f"registry {self.host}: {target_repository}:{tag} was stored as {answered}, expected {digest}")
@@ -140,8 +149,13 @@ class Registry:
         body, media_type, _ = self.manifest(repository, digest)
         if media_type in INDEXES or not json.loads(body).get("config"):
             return {}
-        done = self._skopeo("inspect", "--config", *self._tls(), self._address(f"{repository}@{digest}"),
-                            what=f"read the config of {repository}@{digest}")
+        done = self._skopeo(
+            "inspect",
+            "--config",
+            *self._tls(),
+            self._address(f"{repository}@{digest}"),
+            what=f"read the config of {repository}@{digest}",
+        )
         try:
             config = json.loads(done.stdout)
         except ValueError:
@@ -182,8 +196,13 @@ class Registry:
 
     def _skopeo(self, *args: str, what: str, check: bool = True, text: bool = True) -> subprocess.CompletedProcess:
         return commands.run(
-            ["skopeo", *args], f"registry {self.host}: {what}", timeout=self.timeout, check=check, text=text,
-            reason=lambda done: self._reason(_skopeo_message(done)), install="apt-get install skopeo, or tools/ensure-skopeo.sh",
+            ["skopeo", *args],
+            f"registry {self.host}: {what}",
+            timeout=self.timeout,
+            check=check,
+            text=text,
+            reason=lambda done: self._reason(_skopeo_message(done)),
+            install="apt-get install skopeo, or tools/ensure-skopeo.sh",
         )
 
     def _parse(self, body: bytes, repository: str, digest: str) -> dict:

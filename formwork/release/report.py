@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-_STEPS = {"approval": "", "emergency-override": "emergency override ", "database-change": "database change "}  # approval form keys
+_STEPS = {
+    "approval": "",
+    "emergency-override": "emergency override ",
+    "database-change": "database change ",
+}  # approval form keys
 
 
 @dataclass
@@ -41,11 +45,21 @@ class PromotionReport:
     def trailers(self) -> dict[str, str]:
         """The promotion commit's trailers: what, from where, who asked, who approved and why; a database change
         adds its approver and the backup checkpoint taken before it."""
-        trailers = {"Image": self.image, "From": self.promoted_from or "-", "To": self.to, "Requested-by": self.requested_by or "-",
-                    "Approved-by": self.approver or "-", "Change": self.change_reference or "-", "Window": self.window}
+        trailers = {
+            "Image": self.image,
+            "From": self.promoted_from or "-",
+            "To": self.to,
+            "Requested-by": self.requested_by or "-",
+            "Approved-by": self.approver or "-",
+            "Change": self.change_reference or "-",
+            "Window": self.window,
+        }
         if self.schema_changes:
-            trailers |= {"Database-change": "; ".join(self.schema_changes), "Database-approved-by": self.database_approver,
-                         "Backup-checkpoint": self.checkpoint}
+            trailers |= {
+                "Database-change": "; ".join(self.schema_changes),
+                "Database-approved-by": self.database_approver,
+                "Backup-checkpoint": self.checkpoint,
+            }
         return trailers
 
     def rollback_trailers(self, digest: str, reason: str) -> dict[str, str]:
@@ -53,10 +67,21 @@ class PromotionReport:
         return {**self.trailers(), "Rollback-of": digest, "Reason": reason}
 
     def markdown(self) -> str:
-        rows = [("image", f"`{self.image}`"), ("previous digest", f"`{self.previous or '-'}`"), ("requested by", self.requested_by or "-"),
-                ("approved by", self.approver or "-"), ("change", self.change_reference or "-"), ("release window", self.window),
-                ("database change", "; ".join(self.schema_changes) or "none"), ("database change approved by", self.database_approver or "-"),
-                ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
-                ("approvals", "; ".join(self.approvals) or "-"), ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"), ("rollout", self.rollout or "-")]
-        return "\n".join([f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"] +
-                         [f"| {k} | {v} |" for k, v in rows])
+        rows = [
+            ("image", f"`{self.image}`"),
+            ("previous digest", f"`{self.previous or '-'}`"),
+            ("requested by", self.requested_by or "-"),
+            ("approved by", self.approver or "-"),
+            ("change", self.change_reference or "-"),
+            ("release window", self.window),
+            ("database change", "; ".join(self.schema_changes) or "none"),
+            ("database change approved by", self.database_approver or "-"),
+            ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
+            ("approvals", "; ".join(self.approvals) or "-"),
+            ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"),
+            ("rollout", self.rollout or "-"),
+        ]
+        return "\n".join(
+            [f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"]
+            + [f"| {k} | {v} |" for k, v in rows]
+        )

@@ -26,8 +26,17 @@ SYFT_TIMEOUT = 600
 
 # purl type (and namespace, for OS packages) -> OSV ecosystem
 _ECOSYSTEMS = {
-    "pypi": "PyPI", "npm": "npm", "golang": "Go", "maven": "Maven", "gem": "RubyGems", "cargo": "crates.io",
-    "nuget": "NuGet", "composer": "Packagist", "hex": "Hex", "pub": "Pub", "swift": "SwiftURL",
+    "pypi": "PyPI",
+    "npm": "npm",
+    "golang": "Go",
+    "maven": "Maven",
+    "gem": "RubyGems",
+    "cargo": "crates.io",
+    "nuget": "NuGet",
+    "composer": "Packagist",
+    "hex": "Hex",
+    "pub": "Pub",
+    "swift": "SwiftURL",
 }
 _OS_ECOSYSTEMS = {"debian": "Debian", "ubuntu": "Ubuntu", "alpine": "Alpine", "rocky": "Rocky Linux", "almalinux": "AlmaLinux"}
 
@@ -104,8 +113,13 @@ def sbom(image: str, out: Path) -> list[Component]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [syft_binary(), "scan", f"registry:{image.strip()}", "--quiet", "-o", f"cyclonedx-json={out}"]
-    commands.run(command, f"syft scan of {image}", env=env, timeout=SYFT_TIMEOUT,
-                 reason=lambda done: f"exit {done.returncode}: {commands.last_output_line(done)[:300]}")
+    commands.run(
+        command,
+        f"syft scan of {image}",
+        env=env,
+        timeout=SYFT_TIMEOUT,
+        reason=lambda done: f"exit {done.returncode}: {commands.last_output_line(done)[:300]}",
+    )
     try:
         document = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

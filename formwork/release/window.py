@@ -22,8 +22,13 @@ from formwork.release.calendar import BusinessCalendar
 STEP = 30.0  # seconds between checks (and progress updates) while waiting
 
 
-def wait_until_open(calendar: BusinessCalendar, progress: Progress | None = None, *, step: float = STEP,
-                    sleep: Callable[[float], None] = time.sleep) -> timedelta:
+def wait_until_open(
+    calendar: BusinessCalendar,
+    progress: Progress | None = None,
+    *,
+    step: float = STEP,
+    sleep: Callable[[float], None] = time.sleep,
+) -> timedelta:
     """Return once no freeze of `calendar` is in force; how long that took."""
     progress = progress or NoProgress()
     started = datetime.now(UTC)

@@ -36,8 +36,13 @@ class Settings:
     cron_allowlist: tuple[str, ...] = ("base.autovacuum_job",)
 
     def values(self) -> dict[str, object]:
-        return {"environment": self.environment, "base_url": self.base_url, "mail_host": self.mail_host,
-                "mail_port": self.mail_port, "cron_allowlist": list(self.cron_allowlist)}
+        return {
+            "environment": self.environment,
+            "base_url": self.base_url,
+            "mail_host": self.mail_host,
+            "mail_port": self.mail_port,
+            "cron_allowlist": list(self.cron_allowlist),
+        }
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,20 @@ class RewireReport:
     def summary(self) -> str:
         changed = sum(rows for _, rows in self.applied)
         verdict = f"{len(self.live)} LIVE ENDPOINT KIND(S) REMAIN" if self.live else "nothing live remains"
-        return (f"rewired {self.environment}: {changed} rows changed by {sum(1 for _, r in self.applied if r)} of "
-                f"{len(self.applied)} rules, {len(self.skipped)} skipped; {verdict}")
+        return (
+            f"rewired {self.environment}: {changed} rows changed by {sum(1 for _, r in self.applied if r)} of "
+            f"{len(self.applied)} rules, {len(self.skipped)} skipped; {verdict}"
+        )
 
     def markdown(self) -> str:
-        lines = [f"# Rewiring report: {self.environment}", "", self.summary(), "",
-                 "| rule | table | rows changed | what it ensures |", "|---|---|---:|---|"]
+        lines = [
+            f"# Rewiring report: {self.environment}",
+            "",
+            self.summary(),
+            "",
+            "| rule | table | rows changed | what it ensures |",
+            "|---|---|---:|---|",
+        ]
         lines += [f"| {r.name} | {r.table} | {rows} | {r.about} |" for r, rows in self.applied]
         if self.live:
             lines += ["", "## Still live (run failed)", ""] + [f"- {live}" for live in self.live]
@@ -136,8 +149,9 @@ class Rewirer:
             with self.conn.transaction():
                 return run(rule)
         except (errors.UndefinedColumn, errors.UndefinedTable) as exc:
-            raise odoo_schema.drift(f"{rule.origin} ({rule.name})", f"its SQL on {rule.table} fails ({exc.diag.message_primary})",
-                                    rule.module) from None
+            raise odoo_schema.drift(
+                f"{rule.origin} ({rule.name})", f"its SQL on {rule.table} fails ({exc.diag.message_primary})", rule.module
+            ) from None
 
     # ---- the SQL of each kind of rule ----------------------------------------------
     def _sql(self, text: str) -> sql.Composable:
@@ -145,7 +159,7 @@ class Rewirer:
         values = self.settings.values()
         parts, last = [], 0
         for match in PLACEHOLDER.finditer(text):
-            parts += [sql.SQL(text[last:match.start()]), sql.Literal(values[match.group(1)])]
+            parts += [sql.SQL(text[last : match.start()]), sql.Literal(values[match.group(1)])]
             last = match.end()
         return sql.Composed(parts + [sql.SQL(text[last:])])
 
@@ -176,26 +190,43 @@ class Rewirer:
             if self._present(rule):
                 return 0
             columns = list(rule.ensure)
-            self.conn.execute(sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-                table, sql.SQL(", ").join(map(sql.Identifier, columns)), sql.SQL(", ").join(self._sql(rule.ensure[c]) for c in columns)))
+            self.conn.execute(
+                sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+                    table,
+                    sql.SQL(", ").join(map(sql.Identifier, columns)),
+                    sql.SQL(", ").join(self._sql(rule.ensure[c]) for c in columns),
+                )
+            )
             return 1
         if rule.parameter is not None and not rule.remove:
             if not self._parameter_exists(rule.parameter):
-                self.conn.execute(sql.SQL("INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
-                                          "VALUES ({}, ({}), now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')").format(
-                    sql.Literal(rule.parameter), self._sql(rule.value)))
+                self.conn.execute(
+                    sql.SQL(
+                        "INSERT INTO ir_config_parameter (key, value, create_date, write_date) "
+                        "VALUES ({}, ({}), now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')"
+                    ).format(sql.Literal(rule.parameter), self._sql(rule.value))
+                )
                 return 1
-            return self.conn.execute(sql.SQL("UPDATE ir_config_parameter SET value = ({}), write_date = now() AT TIME ZONE 'UTC' WHERE {}").format(
-                self._sql(rule.value), self._live(rule))).rowcount
+            return self.conn.execute(
+                sql.SQL("UPDATE ir_config_parameter SET value = ({}), write_date = now() AT TIME ZONE 'UTC' WHERE {}").format(
+                    self._sql(rule.value), self._live(rule)
+                )
+            ).rowcount
         if rule.delete or rule.remove:
             return self.conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table, self._live(rule))).rowcount
         sets = [sql.SQL("{} = {}").format(sql.Identifier(c), self._sql(v)) for c, v in rule.set.items()]
         sets += [sql.SQL("{} = NULL").format(sql.Identifier(c)) for c in (self._cleared(rule) if rule.clear else ())]
-        return self.conn.execute(sql.SQL("UPDATE {} SET {} WHERE {}").format(table, sql.SQL(", ").join(sets), self._live(rule))).rowcount
+        return self.conn.execute(
+            sql.SQL("UPDATE {} SET {} WHERE {}").format(table, sql.SQL(", ").join(sets), self._live(rule))
+        ).rowcount
 
     def _present(self, rule: Rule) -> bool:
-        match = sql.SQL(" AND ").join(sql.SQL("{} IS NOT DISTINCT FROM ({})").format(sql.Identifier(c), self._sql(v)) for c, v in rule.ensure.items())
-        return self.conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE {})").format(sql.Identifier(rule.table), match)).fetchone()[0]
+        match = sql.SQL(" AND ").join(
+            sql.SQL("{} IS NOT DISTINCT FROM ({})").format(sql.Identifier(c), self._sql(v)) for c, v in rule.ensure.items()
+        )
+        return self.conn.execute(
+            sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE {})").format(sql.Identifier(rule.table), match)
+        ).fetchone()[0]
 
     def _parameter_exists(self, key: str) -> bool:
         return self.conn.execute("SELECT EXISTS (SELECT 1 FROM ir_config_parameter WHERE key = %s)", (key,)).fetchone()[0]

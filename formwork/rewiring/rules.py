@@ -28,17 +28,28 @@ SCHEMA = {
     "required": ["version", "rules"],
     "properties": {
         "version": {"const": 1},
-        "rules": {"type": "array", "items": {
-            "type": "object",
-            "required": ["name", "about"],
-            "properties": {
-                "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-                "about": _SQL, "table": _SQL, "live": _SQL, "set": _COLUMNS, "clear": _SQL,
-                "delete": {"const": True}, "ensure": _COLUMNS, "parameter": _SQL, "value": _VALUE, "remove": {"const": True},
-                "module": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "rules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "about"],
+                "properties": {
+                    "name": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
+                    "about": _SQL,
+                    "table": _SQL,
+                    "live": _SQL,
+                    "set": _COLUMNS,
+                    "clear": _SQL,
+                    "delete": {"const": True},
+                    "ensure": _COLUMNS,
+                    "parameter": _SQL,
+                    "value": _VALUE,
+                    "remove": {"const": True},
+                    "module": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                },
+                "additionalProperties": False,
             },
-            "additionalProperties": False,
-        }},
+        },
     },
     "additionalProperties": False,
 }
@@ -108,11 +119,19 @@ def _rule(src: Source, path: list, entry: dict) -> Rule:
                 raise src.error(path + [key], f"not a valid regular expression: {exc}") from None
     _check_sql(src, path, entry)
     return Rule(
-        name=entry["name"], about=entry["about"], table=entry.get("table", CONFIG_TABLE), live=entry.get("live"),
-        set=_sql_values(entry.get("set", {})), clear=entry.get("clear"), delete=entry.get("delete", False),
-        ensure=_sql_values(entry.get("ensure", {})), parameter=entry.get("parameter"),
-        value=_sql_value(entry["value"]) if "value" in entry else None, remove=entry.get("remove", False),
-        module=entry.get("module"), origin=src.origin(path, src.line(path + ["name"])),
+        name=entry["name"],
+        about=entry["about"],
+        table=entry.get("table", CONFIG_TABLE),
+        live=entry.get("live"),
+        set=_sql_values(entry.get("set", {})),
+        clear=entry.get("clear"),
+        delete=entry.get("delete", False),
+        ensure=_sql_values(entry.get("ensure", {})),
+        parameter=entry.get("parameter"),
+        value=_sql_value(entry["value"]) if "value" in entry else None,
+        remove=entry.get("remove", False),
+        module=entry.get("module"),
+        origin=src.origin(path, src.line(path + ["name"])),
     )
 
 
@@ -120,7 +139,7 @@ def _check_sql(src: Source, path: list, entry: dict) -> None:
     """Known placeholders only; each SQL text one expression, checked with its placeholders as the literals they become."""
     for key in ("live", "set", "ensure", "value"):
         texts = entry.get(key, {})
-        for sub, text in (texts.items() if isinstance(texts, dict) else [(None, texts)]):
+        for sub, text in texts.items() if isinstance(texts, dict) else [(None, texts)]:
             if not isinstance(text, str):
                 continue
             where = path + [key] + ([sub] if sub else [])

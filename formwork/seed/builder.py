@@ -24,8 +24,15 @@ from formwork.seed.plan import SeedPlan
 from formwork.seed.rows import TableRows, copy_rows
 
 GROUPS = {
-    "reference": reference, "integrations": integrations, "partners": partners, "users": users, "hr": hr,
-    "payroll": payroll, "projects": projects, "accounting": accounting, "mail": mail,
+    "reference": reference,
+    "integrations": integrations,
+    "partners": partners,
+    "users": users,
+    "hr": hr,
+    "payroll": payroll,
+    "projects": projects,
+    "accounting": accounting,
+    "mail": mail,
 }
 BUILDING_SUFFIX = "__formwork_seeding"
 RETIRED_SUFFIX = "__formwork_replaced"
@@ -91,8 +98,9 @@ def group_tables(plan: SeedPlan, name: str) -> Iterator[TableRows]:
     return GROUPS[name].tables(plan)
 
 
-def load_attachments(conninfo: dict, plan: SeedPlan, write: Callable[[str, bytes], None] | None,
-                     progress: Progress | None = None, threads: int = 8) -> LoadResult:
+def load_attachments(
+    conninfo: dict, plan: SeedPlan, write: Callable[[str, bytes], None] | None, progress: Progress | None = None, threads: int = 8
+) -> LoadResult:
     """ir_attachment rows, with each file written to the filestore (in parallel) before the rows commit."""
     result = LoadResult()
     with ThreadPoolExecutor(max_workers=threads) as pool:

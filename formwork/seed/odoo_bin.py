@@ -79,7 +79,9 @@ class OdooRunner:
     def version(self, option: str = "--odoo-bin") -> str:
         """`odoo-bin --version`, refused (naming the option) unless it is Odoo 17.0."""
         try:
-            result = commands.run([self.bin, "--version"], f"{option} '{self.bin}'", check=False, timeout=120, env=self.environment())
+            result = commands.run(
+                [self.bin, "--version"], f"{option} '{self.bin}'", check=False, timeout=120, env=self.environment()
+            )
         except OperationError as exc:
             raise InputError(str(exc)) from None
         said = (result.stdout.strip().splitlines() or ["nothing"])[-1]
@@ -89,21 +91,35 @@ class OdooRunner:
 
     def command(self, subcommand: str, *args: str, data_dir: Path) -> list[str]:
         """odoo-bin SUBCOMMAND connected to the server: no secret in it."""
-        return [str(self.bin), subcommand, f"--db_host={self.host}", f"--db_port={self.port}", f"--db_user={self.user}",
-                f"--data-dir={data_dir}", *args]
+        return [
+            str(self.bin),
+            subcommand,
+            f"--db_host={self.host}",
+            f"--db_port={self.port}",
+            f"--db_user={self.user}",
+            f"--data-dir={data_dir}",
+            *args,
+        ]
 
     def environment(self) -> dict[str, str]:
         """The caller's environment without its secrets; the role's password, if any, as PGPASSWORD."""
         env = {key: value for key, value in os.environ.items() if not _SECRET_NAME.search(key)}
         return {**env, "PGPASSWORD": self.password} if self.password else env
 
-    def run(self, subcommand: str, *args: str, data_dir: Path, log: Path, timeout: float = 300,
-            stdin: str | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, subcommand: str, *args: str, data_dir: Path, log: Path, timeout: float = 300, stdin: str | None = None
+    ) -> subprocess.CompletedProcess:
         """Runs odoo-bin to the end, keeping its output in `log`; OperationError when it fails or logs an ERROR."""
         extra = ["--max-cron-threads=0"] if subcommand == "server" else []
         log.parent.mkdir(parents=True, exist_ok=True)
-        result = commands.run(self.command(subcommand, *args, *extra, data_dir=data_dir), f"odoo-bin {subcommand}", check=False,
-                              input=stdin, timeout=timeout, env=self.environment())
+        result = commands.run(
+            self.command(subcommand, *args, *extra, data_dir=data_dir),
+            f"odoo-bin {subcommand}",
+            check=False,
+            input=stdin,
+            timeout=timeout,
+            env=self.environment(),
+        )
         output = result.stdout + result.stderr
         log.write_text(output)
         if result.returncode != 0 or LOG_ERROR.search(output):

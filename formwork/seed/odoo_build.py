@@ -27,14 +27,42 @@ from formwork.pgbin import program
 from formwork.seed.odoo_bin import OdooRunner, cache_root, locked
 from formwork.seed.odoo_role import ROLE
 
-MODULES = ("base", "web", "mail", "contacts", "hr", "hr_contract", "hr_holidays", "hr_recruitment", "hr_expense", "account",
-           "account_payment", "payment", "payment_stripe", "project", "calendar", "sms", "crm", "purchase",
-           "sale_management", "auth_totp", "auth_oauth", "auth_signup", "iap", "base_vat", "google_gmail",
-           "microsoft_outlook", "utm", "portal")
+MODULES = (
+    "base",
+    "web",
+    "mail",
+    "contacts",
+    "hr",
+    "hr_contract",
+    "hr_holidays",
+    "hr_recruitment",
+    "hr_expense",
+    "account",
+    "account_payment",
+    "payment",
+    "payment_stripe",
+    "project",
+    "calendar",
+    "sms",
+    "crm",
+    "purchase",
+    "sale_management",
+    "auth_totp",
+    "auth_oauth",
+    "auth_signup",
+    "iap",
+    "base_vat",
+    "google_gmail",
+    "microsoft_outlook",
+    "utm",
+    "portal",
+)
 COMPANY = Path(__file__).with_name("odoo_company.py")
 # The web client's bundles, generated once here rather than on every copy's first page.
-ASSETS = ("bundle = env['ir.qweb']._get_asset_bundle('web.assets_web')  # noqa: F821 (Odoo's shell)\n"
-          "bundle.js(), bundle.css()\nenv.cr.commit()  # noqa: F821\n")
+ASSETS = (
+    "bundle = env['ir.qweb']._get_asset_bundle('web.assets_web')  # noqa: F821 (Odoo's shell)\n"
+    "bundle.js(), bundle.css()\nenv.cr.commit()  # noqa: F821\n"
+)
 BUILD_SUFFIX = "__formwork_odoo_build"
 BUILD_TIMEOUT = 900
 Note = Callable[[str], None]
@@ -72,8 +100,17 @@ def ensure_built(runner: OdooRunner, server: ConnectionSpec, base: str, note: No
 
 def _build(runner: OdooRunner, database: str, data_dir: Path, logs: Path, note: Note) -> None:
     note(f"installing {len(MODULES)} Odoo modules with demo data (a few minutes; log: {logs / 'install.log'})")
-    runner.run("server", "-d", database, "-i", ",".join(MODULES), "--stop-after-init", data_dir=data_dir,
-               log=logs / "install.log", timeout=BUILD_TIMEOUT)
+    runner.run(
+        "server",
+        "-d",
+        database,
+        "-i",
+        ",".join(MODULES),
+        "--stop-after-init",
+        data_dir=data_dir,
+        log=logs / "install.log",
+        timeout=BUILD_TIMEOUT,
+    )
     note(f"adding the construction company through Odoo's ORM (log: {logs / 'company.log'})")
     runner.run("shell", "-d", database, "--no-http", data_dir=data_dir, stdin=COMPANY.read_text(), log=logs / "company.log")
     note("generating the web client's assets")
@@ -95,10 +132,15 @@ def _store(database: ConnectionSpec, filestore: Path, cached: Path) -> None:
 def restore(cached: Path, database: ConnectionSpec) -> None:
     """The cached build into the existing, empty `database` (owned by Odoo's role), its objects owned by that role.
     The database gets a uuid and a secret (which signs Odoo's sessions) of its own, not the cache's."""
-    _pg("pg_restore", ["--no-owner", "--no-privileges", f"--role={ROLE}", "--exit-on-error", "-j", "2", str(cached / "db.dump")],
-        database)
+    _pg(
+        "pg_restore",
+        ["--no-owner", "--no-privileges", f"--role={ROLE}", "--exit-on-error", "-j", "2", str(cached / "db.dump")],
+        database,
+    )
     with psycopg.connect(**database.kwargs()) as conn:
-        conn.execute("UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')")
+        conn.execute(
+            "UPDATE ir_config_parameter SET value = gen_random_uuid()::text WHERE key IN ('database.uuid', 'database.secret')"
+        )
 
 
 def copy_filestore(cached: Path, write: Callable[[str, bytes], None]) -> tuple[int, int]:
@@ -119,4 +161,3 @@ def _pg(name: str, args: list[str], database: ConnectionSpec) -> None:
     conninfo = make_conninfo(**{k: v for k, v in database.kwargs().items() if k != "password"})
     env = {**os.environ, **({"PGPASSWORD": database.password} if database.password else {})}
     commands.run([program(name), f"--dbname={conninfo}", *args], f"{name} {database.dbname}", env=env, timeout=BUILD_TIMEOUT)
-

@@ -14,9 +14,19 @@ from formwork.seed.odoo_build import MODULES
 from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE
 
 # Records a user looks for first, model by table.
-COUNTED = {"res_partner": "contacts", "res_users": "users", "hr_employee": "employees", "hr_contract": "contracts",
-           "res_partner_bank": "bank accounts", "crm_lead": "leads", "sale_order": "sales orders", "account_move": "invoices and entries",
-           "project_task": "tasks", "mail_message": "messages", "ir_attachment": "attachments"}
+COUNTED = {
+    "res_partner": "contacts",
+    "res_users": "users",
+    "hr_employee": "employees",
+    "hr_contract": "contracts",
+    "res_partner_bank": "bank accounts",
+    "crm_lead": "leads",
+    "sale_order": "sales orders",
+    "account_move": "invoices and entries",
+    "project_task": "tasks",
+    "mail_message": "messages",
+    "ir_attachment": "attachments",
+}
 
 
 @dataclass
@@ -32,8 +42,10 @@ def check_seeded(conninfo: dict) -> OdooFacts:
         missing = sorted(set(MODULES) - installed)
         if missing:
             raise OperationError(f"the Odoo database lacks installed modules {', '.join(missing)}: not publishing it")
-        records = {label: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
-                   for table, label in COUNTED.items()}
+        records = {
+            label: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+            for table, label in COUNTED.items()
+        }
     return OdooFacts(len(installed), records)
 
 
@@ -51,8 +63,9 @@ def data_dir(filestore: str | None, database: str) -> Path | None:
 def how_to_open(odoo_bin: str, host: str, port: int, database: str, filestore: str | None, password: bool) -> str:
     """The command that serves the database in Odoo; the role's password is never part of it."""
     where = data_dir(filestore, database)
-    command = (f"{odoo_bin} server --db_host={host} --db_port={port} --db_user={ROLE} -d {database} --db-filter=^{database}$"
-               + (f" --data-dir={where}" if where else ""))
+    command = f"{odoo_bin} server --db_host={host} --db_port={port} --db_user={ROLE} -d {database} --db-filter=^{database}$" + (
+        f" --data-dir={where}" if where else ""
+    )
     notes = [f"role {ROLE}'s password in PGPASSWORD, as in {PASSWORD_VARIABLE}"] if password else []
     if not where:
         notes.append(f"its files must be in <data-dir>/filestore/{database}")

@@ -26,12 +26,15 @@ def ensure_role(admin: psycopg.Connection, server: ConnectionSpec, password: str
         admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(ROLE)) + secret)
     try:
         # password "" rather than None: libpq must not fall back on PGPASSWORD, the superuser's
-        with psycopg.connect(host=server.host, port=server.port, dbname="postgres", user=ROLE, password=password or "",
-                             connect_timeout=10):
+        with psycopg.connect(
+            host=server.host, port=server.port, dbname="postgres", user=ROLE, password=password or "", connect_timeout=10
+        ):
             pass
     except psycopg.OperationalError as exc:
         if created:
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(ROLE)))
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"Odoo's database role '{ROLE}' cannot log in to {server.host}:{server.port} ({reason}): "
-                         f"set {PASSWORD_VARIABLE} to its password") from None
+        raise InputError(
+            f"Odoo's database role '{ROLE}' cannot log in to {server.host}:{server.port} ({reason}): "
+            f"set {PASSWORD_VARIABLE} to its password"
+        ) from None

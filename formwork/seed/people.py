@@ -16,14 +16,46 @@ from faker import Faker
 LOCALE = "en_GB"
 MAIL_DOMAINS = ("gmail.com", "outlook.com", "btinternet.com", "yahoo.co.uk", "icloud.com", "sky.com")
 TRADES = (
-    "Groundworks", "Scaffolding", "Steel Erectors", "Roofing", "Electrical", "Plumbing & Heating",
-    "Concrete", "Glazing", "Drylining", "Plant Hire", "Demolition", "Civil Engineering", "Surveying",
-    "Joinery", "Asphalt", "Fire Protection", "Lifts", "Landscaping", "Piling", "Brickwork",
+    "Groundworks",
+    "Scaffolding",
+    "Steel Erectors",
+    "Roofing",
+    "Electrical",
+    "Plumbing & Heating",
+    "Concrete",
+    "Glazing",
+    "Drylining",
+    "Plant Hire",
+    "Demolition",
+    "Civil Engineering",
+    "Surveying",
+    "Joinery",
+    "Asphalt",
+    "Fire Protection",
+    "Lifts",
+    "Landscaping",
+    "Piling",
+    "Brickwork",
 )
 # Faker's en_GB street names are "<first or last name> <suffix>", and some suffixes are surnames too
 # ("Roger Brooks"): a company's street would then read as a person's full name, which the leak check
 # rightly flags. Streets here end in a word that is no name in Faker's en_GB lists.
-STREET_TYPES = ("Road", "Street", "Close", "Avenue", "Crescent", "Drive", "Terrace", "Gardens", "Mews", "Grove", "Walk", "Square", "Rise", "Parade")
+STREET_TYPES = (
+    "Road",
+    "Street",
+    "Close",
+    "Avenue",
+    "Crescent",
+    "Drive",
+    "Terrace",
+    "Gardens",
+    "Mews",
+    "Grove",
+    "Walk",
+    "Square",
+    "Rise",
+    "Parade",
+)
 SUFFIXES = ("Ltd", "Limited", "& Sons Ltd", "Group plc", "Contractors Ltd", "Services Ltd", "LLP")
 
 

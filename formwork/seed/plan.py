@@ -26,17 +26,45 @@ SUBSIDIARY_NAME = "Northbridge Civils Ltd"
 
 # (name, BIC, country) — res_bank rows; IBANs are generated to match the bank's country and code.
 BANKS = [
-    ("NatWest", "NWBKGB2L", "GB"), ("Barclays Bank", "BARCGB22", "GB"), ("HSBC UK", "HBUKGB4B", "GB"),
-    ("Lloyds Bank", "LOYDGB2L", "GB"), ("Santander UK", "ABBYGB2L", "GB"), ("Nationwide", "NAIAGB21", "GB"),
-    ("Metro Bank", "MYMBGB2L", "GB"), ("Monzo", "MONZGB2L", "GB"), ("Starling Bank", "SRLGGB2L", "GB"),
-    ("Bank of Ireland", "BOFIIE2D", "IE"), ("AIB", "AIBKIE2D", "IE"), ("ING", "INGBNL2A", "NL"),
-    ("Rabobank", "RABONL2U", "NL"), ("Deutsche Bank", "DEUTDEFF", "DE"), ("KBC", "KREDBEBB", "BE"),
+    ("NatWest", "NWBKGB2L", "GB"),
+    ("Barclays Bank", "BARCGB22", "GB"),
+    ("HSBC UK", "HBUKGB4B", "GB"),
+    ("Lloyds Bank", "LOYDGB2L", "GB"),
+    ("Santander UK", "ABBYGB2L", "GB"),
+    ("Nationwide", "NAIAGB21", "GB"),
+    ("Metro Bank", "MYMBGB2L", "GB"),
+    ("Monzo", "MONZGB2L", "GB"),
+    ("Starling Bank", "SRLGGB2L", "GB"),
+    ("Bank of Ireland", "BOFIIE2D", "IE"),
+    ("AIB", "AIBKIE2D", "IE"),
+    ("ING", "INGBNL2A", "NL"),
+    ("Rabobank", "RABONL2U", "NL"),
+    ("Deutsche Bank", "DEUTDEFF", "DE"),
+    ("KBC", "KREDBEBB", "BE"),
 ]
-DEPARTMENTS = ["Site Operations", "Estimating", "Commercial / QS", "Health & Safety", "Finance", "Payroll", "Plant & Fleet", "Design"]
+DEPARTMENTS = [
+    "Site Operations",
+    "Estimating",
+    "Commercial / QS",
+    "Health & Safety",
+    "Finance",
+    "Payroll",
+    "Plant & Fleet",
+    "Design",
+]
 JOBS = [
-    ("Site Manager", 52000), ("Project Manager", 68000), ("Quantity Surveyor", 55000), ("Estimator", 48000),
-    ("Site Engineer", 42000), ("Plant Operator", 34000), ("Groundworker", 29000), ("Health & Safety Advisor", 46000),
-    ("Payroll Officer", 36000), ("Accounts Payable Clerk", 31000), ("Design Coordinator", 50000), ("Foreman", 40000),
+    ("Site Manager", 52000),
+    ("Project Manager", 68000),
+    ("Quantity Surveyor", 55000),
+    ("Estimator", 48000),
+    ("Site Engineer", 42000),
+    ("Plant Operator", 34000),
+    ("Groundworker", 29000),
+    ("Health & Safety Advisor", 46000),
+    ("Payroll Officer", 36000),
+    ("Accounts Payable Clerk", 31000),
+    ("Design Coordinator", 50000),
+    ("Foreman", 40000),
 ]
 
 

@@ -77,7 +77,9 @@ class S3Store(BaseModel, ObjectStore):
         try:
             with speaking(self.bucket, action):
                 try:
-                    self._client().download_file(self.bucket, self._key(key), str(tmp), Config=self._transfer(), Callback=progress)
+                    self._client().download_file(
+                        self.bucket, self._key(key), str(tmp), Config=self._transfer(), Callback=progress
+                    )
                 except ClientError as exc:
                     if self._missing(exc, action):
                         raise ObjectNotFound(key) from None
@@ -118,14 +120,14 @@ class S3Store(BaseModel, ObjectStore):
             paginator = self._client().get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self._prefixed(prefix)):
                 for item in page.get("Contents", []):
-                    yield ObjectInfo(item["Key"][len(root):].lstrip("/") if root else item["Key"], item["Size"])
+                    yield ObjectInfo(item["Key"][len(root) :].lstrip("/") if root else item["Key"], item["Size"])
 
     def folders(self) -> list[str]:
         root = self._prefixed("") if self.prefix.strip("/") else ""  # "prefix/"
         found = set()
         with speaking(self.bucket, f"list {root or '/'}"):
             for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root, Delimiter="/"):
-                found.update(p["Prefix"][len(root):].rstrip("/") for p in page.get("CommonPrefixes", []))
+                found.update(p["Prefix"][len(root) :].rstrip("/") for p in page.get("CommonPrefixes", []))
         return sorted(found)
 
     def delete(self, key: str) -> None:
@@ -136,12 +138,14 @@ class S3Store(BaseModel, ObjectStore):
         """DeleteObjects takes up to 1,000 keys a request."""
         keys = list(keys)
         for start in range(0, len(keys), 1000):
-            batch = [{"Key": self._key(k)} for k in keys[start:start + 1000]]
+            batch = [{"Key": self._key(k)} for k in keys[start : start + 1000]]
             with speaking(self.bucket, f"delete {len(batch)} objects under {self._prefixed('') or '/'}"):
                 answer = self._client().delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
             if answer.get("Errors"):
                 failed = answer["Errors"][0]
-                raise OSError(f"S3 refused to delete {len(answer['Errors'])} object(s), e.g. {failed.get('Key')}: {failed.get('Code')}")
+                raise OSError(
+                    f"S3 refused to delete {len(answer['Errors'])} object(s), e.g. {failed.get('Key')}: {failed.get('Code')}"
+                )
 
     def copy(self, source_key: str, target_key: str) -> None:
         action = f"copy {self._key(source_key)} to {self._key(target_key)}"
@@ -164,7 +168,9 @@ class S3Store(BaseModel, ObjectStore):
     def copy_from(self, source: S3Store, key: str) -> None:
         """Server-side copy of `key` from another prefix or bucket of the same service."""
         with speaking(self.bucket, f"copy {self._key(key)} from s3://{source.bucket}/{source._key(key)}"):
-            self._client().copy({"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer())
+            self._client().copy(
+                {"Bucket": source.bucket, "Key": source._key(key)}, self.bucket, self._key(key), Config=self._transfer()
+            )
 
     def beside(self, suffix: str) -> S3Store:
         """The sibling prefix `<prefix><suffix>` in the same bucket, with the same settings."""

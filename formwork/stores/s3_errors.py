@@ -14,8 +14,20 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from formwork.errors import OperationError
 
-DENIED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken",
-                    "TokenRefreshRequired", "AllAccessDisabled", "AccountProblem", "403", "Forbidden"})
+DENIED = frozenset(
+    {
+        "AccessDenied",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "InvalidToken",
+        "TokenRefreshRequired",
+        "AllAccessDisabled",
+        "AccountProblem",
+        "403",
+        "Forbidden",
+    }
+)
 
 
 class S3Denied(OperationError):
@@ -34,7 +46,9 @@ def _cause(exc: BaseException) -> BaseException:
 
 
 def missing_bucket(bucket: str, action: str) -> OperationError:
-    return OperationError(f"s3://{bucket}: {action} failed: no such bucket (NoSuchBucket): check the URL's bucket name and the endpoint")
+    return OperationError(
+        f"s3://{bucket}: {action} failed: no such bucket (NoSuchBucket): check the URL's bucket name and the endpoint"
+    )
 
 
 def s3_failure(bucket: str, action: str, exc: BaseException) -> OperationError:
@@ -43,7 +57,9 @@ def s3_failure(bucket: str, action: str, exc: BaseException) -> OperationError:
     if isinstance(exc, ClientError) and code_of(exc) == "NoSuchBucket":
         return missing_bucket(bucket, action)
     if isinstance(exc, ClientError) and code_of(exc) in DENIED:
-        return S3Denied(f"s3://{bucket}: {action} failed: access denied ({code_of(exc)}): check the bucket's keys and policy ({fix})")
+        return S3Denied(
+            f"s3://{bucket}: {action} failed: access denied ({code_of(exc)}): check the bucket's keys and policy ({fix})"
+        )
     if isinstance(exc, NoCredentialsError):
         reason = f"no credentials (save keys with {fix}, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
     elif isinstance(exc, ClientError):

@@ -8,15 +8,18 @@ from collections.abc import Callable
 import httpx
 
 
-def resume_paused(prefect_api: str, flow_run_name: str, run_input: dict, wait: float = 60.0,
-                  before: Callable[[], None] | None = None) -> None:
+def resume_paused(
+    prefect_api: str, flow_run_name: str, run_input: dict, wait: float = 60.0, before: Callable[[], None] | None = None
+) -> None:
     """Wait until the run named `flow_run_name` is PAUSED, call `before`, resume it with `run_input`; fails the test otherwise."""
     with httpx.Client(base_url=prefect_api, timeout=10) as api:
         deadline = time.monotonic() + wait
         runs: list = []
         while not runs and time.monotonic() < deadline:
-            runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [flow_run_name]},
-                                                                      "state": {"type": {"any_": ["PAUSED"]}}}}).json()
+            runs = api.post(
+                "/flow_runs/filter",
+                json={"flow_runs": {"name": {"any_": [flow_run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}},
+            ).json()
             if not runs:
                 time.sleep(0.5)
         assert runs, f"{flow_run_name} never paused for approval"

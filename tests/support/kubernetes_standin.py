@@ -54,10 +54,14 @@ class KubernetesStandIn:
         return f"http://127.0.0.1:{self.server.server_port}"
 
     def kubeconfig(self) -> dict:
-        return {"apiVersion": "v1", "kind": "Config", "current-context": "standin",
-                "clusters": [{"name": "standin", "cluster": {"server": self.url}}],
-                "users": [{"name": "formwork", "user": {"token": TOKEN}}],
-                "contexts": [{"name": "standin", "context": {"cluster": "standin", "user": "formwork"}}]}
+        return {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "current-context": "standin",
+            "clusters": [{"name": "standin", "cluster": {"server": self.url}}],
+            "users": [{"name": "formwork", "user": {"token": TOKEN}}],
+            "contexts": [{"name": "standin", "context": {"cluster": "standin", "user": "formwork"}}],
+        }
 
     def deployment(self, namespace: str) -> dict:
         digest = pinned_digest(self.gitops_repo, self.namespaces[namespace])
@@ -69,18 +73,43 @@ class KubernetesStandIn:
             tracked.reads += 1
             generation = tracked.generation
         stuck = digest in self.broken
-        condition = ({"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
-                      "message": 'ReplicaSet "odoo-7d9f" has timed out progressing.'} if stuck else
-                     {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
-                      "message": 'ReplicaSet "odoo-7d9f" has successfully progressed.'})
+        condition = (
+            {
+                "type": "Progressing",
+                "status": "False",
+                "reason": "ProgressDeadlineExceeded",
+                "message": 'ReplicaSet "odoo-7d9f" has timed out progressing.',
+            }
+            if stuck
+            else {
+                "type": "Progressing",
+                "status": "True",
+                "reason": "NewReplicaSetAvailable",
+                "message": 'ReplicaSet "odoo-7d9f" has successfully progressed.',
+            }
+        )
         return {
-            "apiVersion": "apps/v1", "kind": "Deployment",
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
             "metadata": {"name": "odoo", "namespace": namespace, "generation": generation},
-            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "odoo"}},
-                     "template": {"metadata": {"labels": {"app": "odoo"}},
-                                  "spec": {"containers": [{"name": "odoo", "image": f"registry.local/odoo@{digest}" if digest else "odoo:17.0"}]}}},
-            "status": {"observedGeneration": observed, "replicas": 2 if stuck else 1, "updatedReplicas": 1,
-                       "availableReplicas": 1, "readyReplicas": 1, "conditions": [condition]},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "odoo"}},
+                "template": {
+                    "metadata": {"labels": {"app": "odoo"}},
+                    "spec": {
+                        "containers": [{"name": "odoo", "image": f"registry.local/odoo@{digest}" if digest else "odoo:17.0"}]
+                    },
+                },
+            },
+            "status": {
+                "observedGeneration": observed,
+                "replicas": 2 if stuck else 1,
+                "updatedReplicas": 1,
+                "availableReplicas": 1,
+                "readyReplicas": 1,
+                "conditions": [condition],
+            },
         }
 
     def stop(self) -> None:

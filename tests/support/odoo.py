@@ -107,12 +107,20 @@ class Odoo:
             return [str(self.bin), subcommand, *args]
         return self.runner.command(subcommand, *args, data_dir=data_dir or self.template.data_dir)
 
-    def run(self, subcommand: str, *args: str, data_dir: Path | None = None, timeout: float = 120,
-            stdin: str | None = None, log: Path | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self,
+        subcommand: str,
+        *args: str,
+        data_dir: Path | None = None,
+        timeout: float = 120,
+        stdin: str | None = None,
+        log: Path | None = None,
+    ) -> subprocess.CompletedProcess:
         """Runs odoo-bin to the end; fails naming the log when it exits non-zero or logs an ERROR."""
         log = log or self.workdir / f"{subcommand}-{uuid.uuid4().hex[:8]}.log"
-        return self.runner.run(subcommand, *args, data_dir=data_dir or self.template.data_dir, log=log, timeout=timeout,
-                               stdin=stdin)
+        return self.runner.run(
+            subcommand, *args, data_dir=data_dir or self.template.data_dir, log=log, timeout=timeout, stdin=stdin
+        )
 
 
 # ---- Odoo serving copies (tests/support/odoo_results.py) --------------------------------------------------------------

@@ -43,10 +43,16 @@ def load_template(odoo: Odoo, cluster: LocalCluster, name: str, data_dir: Path) 
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone():
             conn.execute(f"CREATE ROLE {ROLE} LOGIN CREATEDB")
         conn.execute(f'CREATE DATABASE "{name}" OWNER {ROLE} ENCODING UTF8 TEMPLATE template0')
-    dump = subprocess.Popen([program("pg_dump"), "-Fc", "--no-owner", "--no-privileges", odoo.cluster.dsn(TEMPLATE)],
-                            stdout=subprocess.PIPE)
-    subprocess.run([program("pg_restore"), "--no-owner", "--no-privileges", f"--role={ROLE}", "-d", cluster.dsn(name)],
-                   stdin=dump.stdout, check=True, capture_output=True, timeout=600)
+    dump = subprocess.Popen(
+        [program("pg_dump"), "-Fc", "--no-owner", "--no-privileges", odoo.cluster.dsn(TEMPLATE)], stdout=subprocess.PIPE
+    )
+    subprocess.run(
+        [program("pg_restore"), "--no-owner", "--no-privileges", f"--role={ROLE}", "-d", cluster.dsn(name)],
+        stdin=dump.stdout,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert dump.wait(60) == 0, "pg_dump of the template failed"
     copy = OdooCopy(name, data_dir)
     shutil.copytree(odoo.template.filestore, copy.filestore)
@@ -61,13 +67,21 @@ def serving_all(odoo: Odoo, data_dir: Path, db_host: str = "127.0.0.1", db_port:
     port = free_port()
     log = data_dir / f"serving-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    args = odoo.command("server", f"--http-port={port}", "--http-interface=127.0.0.1",
-                        "--db-filter=^%d$", "--no-database-list",
-                        "--max-cron-threads=0", f"--logfile={log}", data_dir=data_dir)
+    args = odoo.command(
+        "server",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--db-filter=^%d$",
+        "--no-database-list",
+        "--max-cron-threads=0",
+        f"--logfile={log}",
+        data_dir=data_dir,
+    )
     where = {"--db_host": db_host, "--db_port": str(db_port or odoo.cluster.port)}
     args = [f"{arg.split('=')[0]}={where[arg.split('=')[0]]}" if arg.split("=")[0] in where else arg for arg in args]
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
@@ -95,10 +109,13 @@ def check_serves(url: str, log: Path, database: str, login: str, password: str) 
     """The Odoo at `url` (from `serving_all`) serves `database`: login page, JSON-RPC login, /web with its assets, XML-RPC reads, no ERROR."""
     with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT, headers={"Host": f"{database}.localhost"}) as http:
         page = http.get("/web/login")
-        assert page.status_code == 200 and 'name="login"' in page.text, \
+        assert page.status_code == 200 and 'name="login"' in page.text, (
             f"{database}: login page: HTTP {page.status_code} {page.headers.get('location', '')} {page.text[-300:]}"
-        signed_in = http.post("/web/session/authenticate", json={
-            "jsonrpc": "2.0", "method": "call", "params": {"db": database, "login": login, "password": password}}).json()
+        )
+        signed_in = http.post(
+            "/web/session/authenticate",
+            json={"jsonrpc": "2.0", "method": "call", "params": {"db": database, "login": login, "password": password}},
+        ).json()
         assert signed_in.get("result", {}).get("uid"), f"{database}: JSON-RPC login of {login!r} failed: {signed_in.get('error')}"
         web = http.get("/web")
         assets = sorted(set(re.findall(r'(?:src|href)="(/web/assets/[^"]+)"', web.text)))
@@ -115,5 +132,7 @@ def check_serves(url: str, log: Path, database: str, login: str, password: str) 
             raised = re.findall(r"^[A-Za-z_][\w.]*: .*", fault.faultString, re.MULTILINE)
             raise AssertionError(f"{database}: XML-RPC read of {model} failed: {(raised or [fault.faultString])[-1]}") from None
         assert rows, f"{database}: XML-RPC read of {model} returned nothing"
-    errors = [line for line in log.read_text().splitlines() if LOG_ERROR.match(line) and (f" {database} " in line or " ? " in line)]
+    errors = [
+        line for line in log.read_text().splitlines() if LOG_ERROR.match(line) and (f" {database} " in line or " ? " in line)
+    ]
     assert not errors, f"Odoo logged errors on {database}:\n" + "\n".join(errors)[:4000]

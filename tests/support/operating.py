@@ -39,8 +39,15 @@ class Shell:
         return subprocess.run([*FORMWORK, *args], capture_output=True, text=True, env=self.env, cwd=self.cwd, timeout=timeout)
 
     def background(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([*FORMWORK, *args], env=self.env, cwd=self.cwd, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        return subprocess.Popen(
+            [*FORMWORK, *args],
+            env=self.env,
+            cwd=self.cwd,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
 
     def api(self) -> httpx.Client:
         user, _, password = self.server.auth_string.partition(":")
@@ -72,7 +79,9 @@ def _drain_prefect_workers() -> None:
     APILogWorker.drain_all()
 
 
-def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options):
+def add_pair(
+    server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: Path, prod_dsn: str | None = None, **prod_options
+):
     """(prod, staging, staging's database) on `server`: the seeded source as production, an empty staging on the other cluster."""
     from blocks import catalogue
     from formwork.environments import EnvironmentSpec
@@ -82,16 +91,23 @@ def add_pair(server: LocalPrefectServer, pg, pg_other, seeded_source, tmp_path: 
     with psycopg.connect(pg_other.dsn(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{db}"')
     with as_client(server):
-        catalogue.add(EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options))
-        catalogue.add(EnvironmentSpec(staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}",
-                                         base_url="https://staging.example.com"))
+        catalogue.add(
+            EnvironmentSpec(prod, prod_dsn or pg.dsn(source), filestore=f"file://{files}", production=True, **prod_options)
+        )
+        catalogue.add(
+            EnvironmentSpec(
+                staging, pg_other.dsn(db), filestore=f"file://{tmp_path}/filestore/{db}", base_url="https://staging.example.com"
+            )
+        )
     return prod, staging, db
 
 
 def wait_until_paused(api: httpx.Client, run_name: str, waiting: subprocess.Popen, seconds: float = 120) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}})
+        runs = api.post(
+            "/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}, "state": {"type": {"any_": ["PAUSED"]}}}}
+        )
         if runs.json():
             return runs.json()[0]
         if waiting.poll() is not None:
@@ -117,7 +133,9 @@ def everything_logged(api: httpx.Client) -> str:
         offset = 0
         while True:
             page = api.post(path, json={**body, "limit": 200, "offset": offset}).json()
-            texts += [str(item.get("message") or "") + str(item.get("data") or "") + str(item.get("description") or "") for item in page]
+            texts += [
+                str(item.get("message") or "") + str(item.get("data") or "") + str(item.get("description") or "") for item in page
+            ]
             if len(page) < 200:
                 break
             offset += 200

@@ -57,9 +57,13 @@ def push_synthetic_index(host: str, repository: str, tag: str, children: dict[st
         for digest, architecture in children.items():
             head = client.head(f"/v2/{repository}/manifests/{digest}", headers={"Accept": OCI_MANIFEST})
             assert head.status_code == 200, f"{digest}: {head.status_code}"
-            manifests.append({
-                "mediaType": OCI_MANIFEST, "digest": digest, "size": int(head.headers["Content-Length"]),
-                "platform": {"architecture": architecture, "os": "linux"},
-            })
+            manifests.append(
+                {
+                    "mediaType": OCI_MANIFEST,
+                    "digest": digest,
+                    "size": int(head.headers["Content-Length"]),
+                    "platform": {"architecture": architecture, "os": "linux"},
+                }
+            )
     body = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}).encode()
     return put_manifest(host, repository, tag, body, OCI_INDEX)

@@ -12,13 +12,34 @@ from xdist.scheduler import LoadFileScheduling
 
 REAL_ODOO = "real Odoo"
 # The files that start real Odoo (the session fixtures `odoo`, `odoo_served`): one unit.
-ODOO_FILES = ("test_odoo_pipelines.py", "test_seed_odoo.py", "test_odoo_real.py", "test_odoo_masking.py",
-              "test_odoo_fixture_masking.py", "test_odoo_login.py", "test_masking_shipped.py", "test_masking_transient.py")
+ODOO_FILES = (
+    "test_odoo_pipelines.py",
+    "test_seed_odoo.py",
+    "test_odoo_real.py",
+    "test_odoo_masking.py",
+    "test_odoo_fixture_masking.py",
+    "test_odoo_login.py",
+    "test_masking_shipped.py",
+    "test_masking_transient.py",
+)
 # Units by what they cost on CI, heaviest first (`make test PYTEST_ARGS=--durations=0` to measure again);
 # the files not named follow in collection order, those marked slow first (tests/conftest.py).
-HEAVIEST = (REAL_ODOO, "test_demo.py", "test_refresh_cli.py", "test_masking.py", "test_release_promote.py",
-            "test_backup_drill.py", "test_operating_surface.py", "test_pitr.py", "test_hostile_approvals.py", "test_seed.py",
-            "test_hostile_sidecopy.py", "test_refresh_deployed.py", "test_hostile_filestores.py", "test_trigger.py")
+HEAVIEST = (
+    REAL_ODOO,
+    "test_demo.py",
+    "test_refresh_cli.py",
+    "test_masking.py",
+    "test_release_promote.py",
+    "test_backup_drill.py",
+    "test_operating_surface.py",
+    "test_pitr.py",
+    "test_hostile_approvals.py",
+    "test_seed.py",
+    "test_hostile_sidecopy.py",
+    "test_refresh_deployed.py",
+    "test_hostile_filestores.py",
+    "test_trigger.py",
+)
 
 
 def unit(nodeid: str) -> str:

@@ -44,12 +44,33 @@ class TlsProxy:
         self.root = Path(tempfile.mkdtemp(prefix="formwork-tls-"))
         self.port = free_port()
         self.endpoint = f"https://127.0.0.1:{self.port}"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                        "-keyout", str(self.root / "key.pem"), "-out", str(self.root / "cert.pem")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                str(self.root / "key.pem"),
+                "-out",
+                str(self.root / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         user = "user root;" if os.geteuid() == 0 else ""
         (self.root / "nginx.conf").write_text(CONFIG.format(user=user, root=self.root, port=self.port, upstream=upstream_port))
-        self.process = subprocess.Popen([nginx_binary(), "-p", str(self.root), "-c", str(self.root / "nginx.conf"), "-g", "daemon off;"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [nginx_binary(), "-p", str(self.root), "-c", str(self.root / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -60,7 +81,9 @@ class TlsProxy:
                     break
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"nginx did not listen on {self.port}: {(self.root / 'error.log').read_text() if (self.root / 'error.log').exists() else ''}")
+        raise RuntimeError(
+            f"nginx did not listen on {self.port}: {(self.root / 'error.log').read_text() if (self.root / 'error.log').exists() else ''}"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:

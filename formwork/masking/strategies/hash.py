@@ -6,8 +6,12 @@ from dataclasses import replace
 from formwork.masking import normal_forms
 from formwork.masking.strategies import TEXT, Strategy, register
 
-ALPHABETS = {"digits": "0123456789", "hex": "0123456789abcdef",
-             "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ"}
+ALPHABETS = {
+    "digits": "0123456789",
+    "hex": "0123456789abcdef",
+    "alnum": "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
+    "upper": "ABCDEFGHJKLMNPQRSTUVWXYZ",
+}
 
 
 @register
@@ -18,8 +22,11 @@ class Hash(Strategy):
         "type": ["boolean", "object"],
         "if": {"type": "boolean"},
         "then": {"const": True},
-        "properties": {"length": {"type": "integer", "minimum": 1, "maximum": 64}, "alphabet": {"enum": list(ALPHABETS)},
-                       "prefix": {"type": "string"}},
+        "properties": {
+            "length": {"type": "integer", "minimum": 1, "maximum": 64},
+            "alphabet": {"enum": list(ALPHABETS)},
+            "prefix": {"type": "string"},
+        },
         "additionalProperties": False,
     }
     shown = True

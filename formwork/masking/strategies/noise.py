@@ -17,8 +17,11 @@ class Noise(Strategy):
     schema = {
         "type": "object",
         "required": ["percent"],
-        "properties": {"percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-                       "round": {"type": "integer", "minimum": 0, "maximum": 6}, "key": {"type": "string", "minLength": 1}},
+        "properties": {
+            "percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+            "round": {"type": "integer", "minimum": 0, "maximum": 6},
+            "key": {"type": "string", "minLength": 1},
+        },
         "additionalProperties": False,
     }
     shown = True
@@ -38,7 +41,9 @@ class Noise(Strategy):
 
     def read(self, masker, entry, rule):
         where = sql.SQL(" WHERE ({})").format(sql.SQL(entry.where)) if entry.where else sql.SQL("")
-        keys = masker.conn.execute(sql.SQL("SELECT DISTINCT {} FROM {} o").format(_key(rule), sql.Identifier(entry.table)) + where)
+        keys = masker.conn.execute(
+            sql.SQL("SELECT DISTINCT {} FROM {} o").format(_key(rule), sql.Identifier(entry.table)) + where
+        )
         percent = float(rule.options["percent"]) / 100
         return [(k, repr(1 + percent * (2 * masker.keyed.fraction("noise", k) - 1))) for (k,) in keys if k is not None]
 

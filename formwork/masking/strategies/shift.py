@@ -14,8 +14,12 @@ from formwork.masking.strategies import DATES, Strategy, register
 class Shift(Strategy):
     name = "shift"
     types = DATES
-    schema = {"type": "object", "required": ["days"], "properties": {"days": {"type": "integer", "minimum": 1}},
-              "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "required": ["days"],
+        "properties": {"days": {"type": "integer", "minimum": 1}},
+        "additionalProperties": False,
+    }
     shown = True
     spares_shipped = True
 
@@ -33,7 +37,8 @@ class Shift(Strategy):
 
         # (value, value as PostgreSQL prints it): the join key must match the server's text form.
         query = sql.SQL("SELECT DISTINCT {c}, {c}::text FROM {t} WHERE {c} IS NOT NULL").format(
-            c=sql.Identifier(rule.column), t=sql.Identifier(entry.table))
+            c=sql.Identifier(rule.column), t=sql.Identifier(entry.table)
+        )
         if entry.where:
             query += sql.SQL(" AND ({})").format(sql.SQL(entry.where))
         return [(text, str(move(value))) for value, text in masker.conn.execute(query)]

@@ -23,7 +23,7 @@ def parse(text: str) -> list[str | tuple[str, tuple[str, ...]]]:
     last = 0
     for match in _PLACEHOLDER.finditer(text):
         column, *filters = match.group(1).split("|")  # no stripping
-        parts += [text[last:match.start()]] if match.start() > last else []
+        parts += [text[last : match.start()]] if match.start() > last else []
         parts.append((column, tuple(filters)))
         last = match.end()
     return parts + ([text[last:]] if last < len(text) else [])
@@ -65,7 +65,9 @@ class Template(Strategy):
                     out.append(sql.Literal(part))
                     continue
                 column, filters = part
-                value = sql.SQL("COALESCE(({})::text, '')").format(new.get(column, sql.SQL("o.{}").format(sql.Identifier(column))))
+                value = sql.SQL("COALESCE(({})::text, '')").format(
+                    new.get(column, sql.SQL("o.{}").format(sql.Identifier(column)))
+                )
                 for name in filters:
                     value = sql.SQL(FILTERS_SQL[name]).format(value)
                 out.append(value)

@@ -36,8 +36,10 @@ def split_credentials(url: str, shown: str) -> tuple[str, tuple[str, str] | None
     if not match or redact(match.group(0)) == match.group(0):
         return url, None  # no userinfo, or a user that is no secret (ssh://git@host)
     if match.group(1).lower() not in ("http://", "https://"):
-        raise InputError(f"{shown}: a password in a {match.group(1)} URL cannot be kept out of git's configuration; "
-                         "use an SSH key, or an https:// URL")
+        raise InputError(
+            f"{shown}: a password in a {match.group(1)} URL cannot be kept out of git's configuration; "
+            "use an SSH key, or an https:// URL"
+        )
     parts = urlsplit(url)
     user, _, password = parts.netloc.rpartition("@")[0].partition(":")
     user, password = unquote(user), unquote(password)

@@ -44,7 +44,9 @@ ANYTHING = object()  # pin's `over` when the caller pins over whatever is there
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 # What git says when someone else updated the branch between our fetch and our push.
-_RACE = re.compile(r"fetch first|non-fast-forward|stale info|failed to update ref|cannot lock ref|failed to lock|incorrect old value")
+_RACE = re.compile(
+    r"fetch first|non-fast-forward|stale info|failed to update ref|cannot lock ref|failed to lock|incorrect old value"
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,14 @@ class GitOpsRepo:
     (operations are serialized); two instances must not share a `workdir`.
     """
 
-    def __init__(self, url: str, *, branch: str = "main", workdir: Path | None = None,
-                 author: tuple[str, str] = ("Formwork", "formwork@localhost")) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        branch: str = "main",
+        workdir: Path | None = None,
+        author: tuple[str, str] = ("Formwork", "formwork@localhost"),
+    ) -> None:
         if not url or not url.strip():
             raise InputError("GitOps repository: the URL is empty")
         if not branch or branch.startswith("-") or any(c.isspace() for c in branch):
@@ -125,8 +133,17 @@ class GitOpsRepo:
 
     # -- changing -----------------------------------------------------------------------------
 
-    def pin(self, overlay: str, digest: str, *, new_name: str, image: str = "odoo", message: str,
-            trailers: dict[str, str], over: str | None | object = ANYTHING) -> str:
+    def pin(
+        self,
+        overlay: str,
+        digest: str,
+        *,
+        new_name: str,
+        image: str = "odoo",
+        message: str,
+        trailers: dict[str, str],
+        over: str | None | object = ANYTHING,
+    ) -> str:
         """Pin `image` to `new_name@digest` in the overlay, commit with `trailers`, push; the commit sha.
 
         `over`: the digest the overlay must pin now (None: none), checked again on every attempt, so a
@@ -153,8 +170,10 @@ class GitOpsRepo:
                 where = f"{self.shown}: {path}"
                 before = digest_of(load_mapping(text, where), image)
                 if over is not ANYTHING and before != over:
-                    raise OperationError(f"{where}: pins {before or 'nothing'}, not {over or 'nothing'} as this change was approved "
-                                         "over; nothing changed (ask again)")
+                    raise OperationError(
+                        f"{where}: pins {before or 'nothing'}, not {over or 'nothing'} as this change was approved "
+                        "over; nothing changed (ask again)"
+                    )
                 changed = set_image(text, image=image, new_name=new_name, digest=digest, where=where)
                 base = self._rev("HEAD")
                 if changed is None:
@@ -175,8 +194,10 @@ class GitOpsRepo:
                 moved = self._rev(f"refs/remotes/origin/{self.branch}") != base
                 if not (moved or _RACE.search(said)):
                     raise OperationError(self.git.failure("push", pushed))
-            raise OperationError(f"{self.shown}: push to {self.branch} refused {PUSH_RETRIES + 1} times "
-                                 f"(others keep pushing first); last: {last_line(said, self.git.secrets)}")
+            raise OperationError(
+                f"{self.shown}: push to {self.branch} refused {PUSH_RETRIES + 1} times "
+                f"(others keep pushing first); last: {last_line(said, self.git.secrets)}"
+            )
 
     # -- git ----------------------------------------------------------------------------------
 
@@ -184,8 +205,9 @@ class GitOpsRepo:
         return self.git.run("rev-parse", "--verify", "--quiet", ref + "^{commit}").stdout.strip()
 
     def _fetch(self) -> None:
-        self.git.run("fetch", "--quiet", "--prune", "--no-tags", "origin",
-                  f"+refs/heads/{self.branch}:refs/remotes/origin/{self.branch}")
+        self.git.run(
+            "fetch", "--quiet", "--prune", "--no-tags", "origin", f"+refs/heads/{self.branch}:refs/remotes/origin/{self.branch}"
+        )
 
     def _sync(self) -> None:
         """Make the private clone exactly `origin/<branch>`: fetch, reset --hard, clean."""
@@ -201,7 +223,9 @@ class GitOpsRepo:
         if (work / ".git").is_dir():
             remote = self.git.run("config", "--get", "remote.origin.url", check=False).stdout.strip()
             if remote != self.remote:
-                raise InputError(f"{self.shown}: work folder {work} is a clone of another repository ({redact(remote) or 'no origin'})")
+                raise InputError(
+                    f"{self.shown}: work folder {work} is a clone of another repository ({redact(remote) or 'no origin'})"
+                )
         else:
             if work.exists() and any(work.iterdir()):
                 raise InputError(f"{self.shown}: work folder {work} is not empty and not a clone of this repository")
@@ -222,9 +246,16 @@ class GitOpsRepo:
         return path
 
     def _history(self, path: str, image: str, limit: int, skip: int = 0) -> list[Pin]:
-        log = self.git.run("log", "-z", f"--max-count={max(limit, 0)}", f"--skip={skip}",
-                        "--format=%H%x1f%B%x1f%(trailers:only,unfold)", f"refs/remotes/origin/{self.branch}",
-                        "--", path).stdout
+        log = self.git.run(
+            "log",
+            "-z",
+            f"--max-count={max(limit, 0)}",
+            f"--skip={skip}",
+            "--format=%H%x1f%B%x1f%(trailers:only,unfold)",
+            f"refs/remotes/origin/{self.branch}",
+            "--",
+            path,
+        ).stdout
         commits = []
         for record in log.split("\0"):
             if not record.strip():

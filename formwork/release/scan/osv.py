@@ -69,12 +69,17 @@ class OsvDirectoryScanner:
                     hit, fixed_in, unordered = self._affects(file, advisory, affected, ecosystem, component.version)
                     if hit:
                         summary = str(advisory.get("summary") or advisory.get("details") or "").strip().split("\n")[0]
-                        findings.add(Finding(
-                            id=advisory["id"], package=component.name, version=component.version,
-                            severity=advisory_severity(advisory, affected), fixed_in=fixed_in,
-                            summary=f"treated as affected: {unordered}; {summary}" if unordered else summary,
-                            aliases=tuple(str(alias) for alias in advisory.get("aliases") or []),
-                        ))
+                        findings.add(
+                            Finding(
+                                id=advisory["id"],
+                                package=component.name,
+                                version=component.version,
+                                severity=advisory_severity(advisory, affected),
+                                fixed_in=fixed_in,
+                                summary=f"treated as affected: {unordered}; {summary}" if unordered else summary,
+                                aliases=tuple(str(alias) for alias in advisory.get("aliases") or []),
+                            )
+                        )
         return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.package, f.id))
 
     @staticmethod

@@ -43,11 +43,16 @@ class TrivyScanner:
         findings = []
         for result in report.get("Results") or []:
             for vuln in result.get("Vulnerabilities") or []:
-                findings.append(Finding(
-                    id=vuln.get("VulnerabilityID", "?"), package=vuln.get("PkgName", "?"),
-                    version=vuln.get("InstalledVersion", ""), severity=normalize_severity(vuln.get("Severity")),
-                    fixed_in=vuln.get("FixedVersion") or None, summary=vuln.get("Title") or "",
-                ))
+                findings.append(
+                    Finding(
+                        id=vuln.get("VulnerabilityID", "?"),
+                        package=vuln.get("PkgName", "?"),
+                        version=vuln.get("InstalledVersion", ""),
+                        severity=normalize_severity(vuln.get("Severity")),
+                        fixed_in=vuln.get("FixedVersion") or None,
+                        summary=vuln.get("Title") or "",
+                    )
+                )
         return findings
 
 
@@ -66,11 +71,16 @@ class GrypeScanner:
         for match in report.get("matches") or []:
             vuln, artifact = match.get("vulnerability") or {}, match.get("artifact") or {}
             fixes = (vuln.get("fix") or {}).get("versions") or []
-            findings.append(Finding(
-                id=vuln.get("id", "?"), package=artifact.get("name", "?"), version=artifact.get("version", ""),
-                severity=normalize_severity(vuln.get("severity")), fixed_in=fixes[0] if fixes else None,
-                summary=(vuln.get("description") or "").split("\n")[0],
-            ))
+            findings.append(
+                Finding(
+                    id=vuln.get("id", "?"),
+                    package=artifact.get("name", "?"),
+                    version=artifact.get("version", ""),
+                    severity=normalize_severity(vuln.get("severity")),
+                    fixed_in=fixes[0] if fixes else None,
+                    summary=(vuln.get("description") or "").split("\n")[0],
+                )
+            )
         return findings
 
 

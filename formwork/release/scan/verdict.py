@@ -43,16 +43,26 @@ class Verdict:
         if self.blocked:
             lines += ["", "## Blocked", "", header, rule, *map(row, self.blocked)]
         if self.waived:
-            lines += ["", "## Waived", "", "| Severity | ID | Package | Version | Owner | Expires | Reason |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "## Waived",
+                "",
+                "| Severity | ID | Package | Version | Owner | Expires | Reason |",
+                "|---|---|---|---|---|---|---|",
+            ]
             lines += [
                 f"| {f.severity} | {cell(f.id)} | {cell(f.package)} | {cell(f.version)} | {cell(w.owner)} | "
                 f"{w.expires.isoformat()} | {cell(w.reason)} |"
                 for f, w in self.waived
             ]
         if self.expired_waivers:
-            lines += ["", "## Expired waivers (no longer waive anything)", "", "| ID | Package | Owner | Expired | Reason |",
-                      "|---|---|---|---|---|"]
+            lines += [
+                "",
+                "## Expired waivers (no longer waive anything)",
+                "",
+                "| ID | Package | Owner | Expired | Reason |",
+                "|---|---|---|---|---|",
+            ]
             lines += [
                 f"| {cell(w.id)} | {cell(w.package)} | {cell(w.owner)} | {w.expires.isoformat()} | {cell(w.reason)} |"
                 for w in self.expired_waivers

@@ -29,22 +29,27 @@ def key_function(ecosystem: str, range_type: str):
     if base in ("Debian", "Ubuntu"):
         return cmp_to_key(debian_compare)
     if base == "PyPI":
+
         def pypi(text: str) -> Version:
             try:
                 return Version(text)
             except InvalidVersion as exc:
                 raise ValueError(str(exc)) from None
+
         return pypi
+
     def generic(text: str) -> Any:
         try:
             return (0, Version(text))
         except InvalidVersion:
             return (1, semver_key(text))
+
     return generic
 
 
 def in_range(version: str, events: list[dict], key) -> tuple[bool, str | None]:
     """OSV range evaluation: (affected?, the first fixed version above `version`)."""
+
     def order(event: dict) -> tuple:
         kind, value = next(iter(event.items()))
         return (0,) if value == "0" and kind == "introduced" else (1, key(value))

@@ -65,8 +65,14 @@ def load_waivers(path: Path | str) -> list[Waiver]:
             expires = date.fromisoformat(values["expires"])
         except ValueError:
             raise source.error(["waivers", index, "expires"], f"{values['expires']!r} is not a date (YYYY-MM-DD)") from None
-        waivers.append(Waiver(
-            id=values["id"], package=values.get("package"), owner=values["owner"], reason=values["reason"],
-            expires=expires, origin=f"{source.file}:{item.line}",
-        ))
+        waivers.append(
+            Waiver(
+                id=values["id"],
+                package=values.get("package"),
+                owner=values["owner"],
+                reason=values["reason"],
+                expires=expires,
+                origin=f"{source.file}:{item.line}",
+            )
+        )
     return waivers

@@ -25,14 +25,51 @@ def period(plan: SeedPlan, month: int):
 
 def tables(plan: SeedPlan) -> Iterator[TableRows]:
     c = plan.counts
-    yield TableRows("hr_payslip_run", ("id", "name", "date_start", "date_end", "state", "company_id", *AUDIT),
-                    _runs(plan), c.payslip_months)
-    yield TableRows("hr_payslip",
-                    ("id", "name", "number", "employee_id", "contract_id", "date_from", "date_to", "state", "payslip_run_id", "company_id", "basic_wage", "gross_wage", "net_wage", "paid_date", *AUDIT),
-                    _payslips(plan), c.employees * c.payslip_months)
-    yield TableRows("hr_payslip_line",
-                    ("id", "name", "code", "sequence", "slip_id", "salary_rule_id", "employee_id", "contract_id", "quantity", "rate", "amount", "total", *AUDIT),
-                    _lines(plan), c.employees * c.payslip_months * len(LINES))
+    yield TableRows(
+        "hr_payslip_run", ("id", "name", "date_start", "date_end", "state", "company_id", *AUDIT), _runs(plan), c.payslip_months
+    )
+    yield TableRows(
+        "hr_payslip",
+        (
+            "id",
+            "name",
+            "number",
+            "employee_id",
+            "contract_id",
+            "date_from",
+            "date_to",
+            "state",
+            "payslip_run_id",
+            "company_id",
+            "basic_wage",
+            "gross_wage",
+            "net_wage",
+            "paid_date",
+            *AUDIT,
+        ),
+        _payslips(plan),
+        c.employees * c.payslip_months,
+    )
+    yield TableRows(
+        "hr_payslip_line",
+        (
+            "id",
+            "name",
+            "code",
+            "sequence",
+            "slip_id",
+            "salary_rule_id",
+            "employee_id",
+            "contract_id",
+            "quantity",
+            "rate",
+            "amount",
+            "total",
+            *AUDIT,
+        ),
+        _lines(plan),
+        c.employees * c.payslip_months * len(LINES),
+    )
 
 
 def _runs(plan: SeedPlan) -> Iterator[tuple]:
@@ -47,8 +84,23 @@ def _payslips(plan: SeedPlan) -> Iterator[tuple]:
         for m in range(plan.counts.payslip_months):
             start, end, stamp = period(plan, m)
             money = amounts(e.wage, m, i)
-            yield (plan.payslip_id(i, m), f"Salary Slip - {e.who.name} - {start:%B %Y}", f"SLIP/{start:%Y/%m}/{i + 1:05d}", i + 1, i + 1,
-                   start, end, "paid", m + 1, 1, money["BASIC"], money["GROSS"], money["NET"], end, *stamp)
+            yield (
+                plan.payslip_id(i, m),
+                f"Salary Slip - {e.who.name} - {start:%B %Y}",
+                f"SLIP/{start:%Y/%m}/{i + 1:05d}",
+                i + 1,
+                i + 1,
+                start,
+                end,
+                "paid",
+                m + 1,
+                1,
+                money["BASIC"],
+                money["GROSS"],
+                money["NET"],
+                end,
+                *stamp,
+            )
 
 
 def _lines(plan: SeedPlan) -> Iterator[tuple]:
@@ -60,4 +112,18 @@ def _lines(plan: SeedPlan) -> Iterator[tuple]:
             money = amounts(wage, m, i)
             for rule, (code, name, seq) in enumerate(LINES, start=1):
                 lid += 1
-                yield (lid, name, code, seq, plan.payslip_id(i, m), rule, i + 1, i + 1, 1.0, 100.0, money[code], money[code], *stamp)
+                yield (
+                    lid,
+                    name,
+                    code,
+                    seq,
+                    plan.payslip_id(i, m),
+                    rule,
+                    i + 1,
+                    i + 1,
+                    1.0,
+                    100.0,
+                    money[code],
+                    money[code],
+                    *stamp,
+                )
