@@ -1,8 +1,8 @@
 """The estate's posture, every 15 minutes: is each environment inside its recovery and release objectives?
 
 The runbook: read every environment's facts and judge them (formwork.posture); publish a table artifact, a
-markdown report with the charts, and tell each environment's alert webhook when its state *changed* since the
-last run (inside → at risk → outside and back), not on every run. The states are remembered in a Prefect
+markdown report with the charts, and tell the estate's notification webhook (`formwork deploy --notify-webhook`)
+and the environment's own alert webhook when its state *changed* since the last run (inside → at risk → outside and back), not on every run. The states are remembered in a Prefect
 Variable; on the first run only an environment that is not inside is announced.
 """
 
@@ -13,9 +13,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.variables import Variable
 
 from blocks import catalogue
+from formwork.errors import OperationError
 from formwork.posture import charts, render
 from formwork.posture.verdict import INSIDE, Posture
-from tasks.alerts import post_alert
+from tasks.alerts import post_alert, post_notification
 from tasks.posture import estate
 
 STATES_VARIABLE = "formwork-posture-states"
@@ -57,22 +58,30 @@ def publish_posture(postures: list[Posture]) -> None:
 
 @task(name="announce state changes")
 def announce_changes(postures: list[Posture]) -> list[str]:
-    """Each environment whose state differs from the last run's: its webhook is called once, with the reasons."""
-    before = Variable.get(STATES_VARIABLE, default=None) or {}
-    announced = []
+    """Each environment whose state differs from the last run's is announced once, with the reasons, to the estate's
+    notification webhook and its own alert webhook. One that could not be told keeps its old state, so the next
+    run tells it again, and this run fails saying so."""
+    states = Variable.get(STATES_VARIABLE, default=None) or {}
+    announced, failed = [], []
     for p in postures:
-        was = before.get(p.environment, INSIDE)
-        if p.state != was:
-            sent = post_alert(
-                catalogue.load(p.environment),
-                {
-                    "text": f"{p.environment} is now {p.state} its objectives (was {was}): {'; '.join(p.reasons) or 'all objectives met'}",
-                    "environment": p.environment,
-                    "state": p.state,
-                    "previous_state": was,
-                    "reasons": p.reasons,
-                },
-            )
-            announced.append(p.environment + ("" if sent else " (no webhook)"))
-    Variable.set(STATES_VARIABLE, {**before, **{p.environment: p.state for p in postures}}, overwrite=True)
+        was = states.get(p.environment, INSIDE)
+        if p.state == was:
+            continue
+        payload = {
+            "text": f"{p.environment} is now {p.state} its objectives (was {was}): {'; '.join(p.reasons) or 'all objectives met'}",
+            "environment": p.environment,
+            "state": p.state,
+            "previous_state": was,
+            "reasons": p.reasons,
+        }
+        try:
+            told = [post_notification(payload), post_alert(catalogue.load(p.environment), payload)]
+        except OperationError as exc:
+            failed.append(f"{p.environment}: {exc}")
+            continue
+        states[p.environment] = p.state
+        announced.append(p.environment + ("" if any(told) else " (no webhook)"))
+    Variable.set(STATES_VARIABLE, states, overwrite=True)
+    if failed:
+        raise OperationError("state changes not announced (told again on the next run): " + "; ".join(failed))
     return announced

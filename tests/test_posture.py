@@ -170,13 +170,17 @@ def test_the_metrics_endpoint_is_scraped_and_parsed(estate, prefect_api, tmp_pat
     assert samples[("formwork_rpo_target_seconds", prod, None)] == 3600 and samples[("formwork_backups_kept", prod, None)] == 0
 
 
-def test_the_posture_flow_calls_the_webhook_once_per_change(pg, prefect_api):
+def test_the_posture_flow_calls_the_webhooks_once_per_change(pg, prefect_api):
+    from prefect.blocks.webhook import Webhook
+
+    from deployments.notifications import WEBHOOK_BLOCK
     from flows.posture import posture
 
     hook = WebhookReceiver()
     name = f"erp-{uuid.uuid4().hex[:6]}"
+    Webhook(url=hook.url("/estate")).save(WEBHOOK_BLOCK, overwrite=True)  # what `formwork deploy --notify-webhook` saves
     try:
-        catalogue.add(EnvironmentSpec(name, pg.dsn("postgres"), tier=2, production=True, alert_webhook=hook.url()))
+        catalogue.add(EnvironmentSpec(name, pg.dsn("postgres"), tier=2, production=True, alert_webhook=hook.url("/erp")))
         assert posture(names=[name])[0]["state"] == "outside"
         assert posture(names=[name])[0]["state"] == "outside"
         env = catalogue.load(name)
@@ -184,10 +188,13 @@ def test_the_posture_flow_calls_the_webhook_once_per_change(pg, prefect_api):
         env.save(name, overwrite=True)
         assert posture(names=[name])[0]["state"] == "inside"
         time.sleep(0.5)
-        assert [(call["state"], call["previous_state"]) for call in hook.received] == [
-            ("outside", "inside"),
+        assert sorted((call["state"], call["previous_state"]) for call in hook.received) == [
             ("inside", "outside"),
-        ]
+            ("inside", "outside"),
+            ("outside", "inside"),
+            ("outside", "inside"),
+        ]  # each to both webhooks
         assert "production has no backup store" in hook.received[0]["text"]
     finally:
         hook.stop()
+        Webhook.delete(WEBHOOK_BLOCK)
