@@ -53,7 +53,8 @@ def test_demo_runs_and_stops():
         assert "frozen for month-end close" in result.stdout and "next open slot" in result.stdout
         assert f"promote {built} to prod: done" in result.stdout
         posture = result.stdout.split("$ formwork status prod staging")[1]
-        assert "  staging: never drilled: no backup has been proven to restore" in posture and "2 environments: " in posture
+        assert "  staging: never drilled: no backup has been proven to restore" in posture
+        assert "2 environments: " in posture and "staging  2     at risk" in posture
         status = result.stdout.split("$ formwork release status")[1]
         assert all(f"{name} " in status for name in ("dev", "test", "staging", "prod"))
         assert status.count(built.split("@")[1][:19]) == 4

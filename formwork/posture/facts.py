@@ -24,7 +24,6 @@ from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.rollout import observe
 from formwork.stores.object_store import ObjectStore
 
-IMAGE = "odoo"  # the image name the overlays pin (tasks.release.IMAGE)
 REFRESH_RECORD = "formwork.refreshed"  # ir_config_parameter key a refresh writes into its copy
 WEEKLY, MONTHLY = timedelta(days=7), timedelta(days=31)
 
@@ -159,7 +158,7 @@ def _drills(facts: Facts, store: ObjectStore) -> None:
 
 
 def _pinned(facts: Facts, repo: str, overlay: str) -> None:
-    facts.pinned = GitOpsRepo(repo).current(overlay, IMAGE)
+    facts.pinned = GitOpsRepo(repo).current(overlay)  # the `odoo` image, as promotions pin it
 
 
 def _running(facts: Facts, base_url: str) -> None:
