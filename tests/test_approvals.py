@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 
-import httpx
 import pytest
 from prefect import flow, pause_flow_run
 from prefect.input import RunInput
@@ -17,6 +16,7 @@ from cli.runs.api import prefect_client
 from cli.runs.approvals import waiting_run
 from flows.approval import wait_for_approval
 from formwork.errors import InputError
+from tests.support import rest
 from tests.test_mask_cli import one_line
 
 
@@ -41,7 +41,7 @@ def started(prefect_api: str, requested_by: str) -> tuple[threading.Thread, dict
     tag, outcome = uuid.uuid4().hex[:8], {}
     thread = threading.Thread(target=lambda: outcome.update(state=two_approvals(tag, requested_by, return_state=True)))
     thread.start()
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         for _ in range(120):
             runs = api.post(
                 "/flow_runs/filter",
@@ -65,7 +65,7 @@ def test_approve_follows_the_run_to_its_next_approval_and_prefects_refusal_is_on
     refused = formwork_here("approve", run_id, "--approver", "alice", "--change", "CR-1")
     assert refused.returncode == 2
     assert one_line(refused).endswith(f"({run_id}): Prefect refused the answer: 'ticket_url' is a required property")
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         assert api.get(f"/flow_runs/{run_id}").json()["state"]["type"] == "PAUSED"  # nothing happened
         answer = api.post(
             f"/flow_runs/{run_id}/resume", json={"run_input": {"ticket_url": "https://tickets.example.com/CR-1"}}

@@ -15,6 +15,7 @@ from prefect.concurrency.sync import concurrency
 
 from deployments.limits import ensure_limit
 from tasks.concurrency import environment_limit, server_limit
+from tests.support import rest
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_two_backups_on_one_server_take_turns_and_a_drill_waits_for_its_environm
     from flows.dr_drill import dr_drill
 
     (name, other), (server, environment) = busy
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         with concurrency(server):  # another heavy job holds the server's only slot
             first, first_state = in_thread(backup, environment=name)
             second, second_state = in_thread(backup, environment=other)

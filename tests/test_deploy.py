@@ -10,6 +10,7 @@ import pytest
 
 from deployments.catalogue import FLOWS
 from deployments.register import DeployOptions, deploy
+from tests.support import rest
 
 DIGEST = "127.0.0.1:5000/formwork/runner@sha256:" + "ab" * 32
 
@@ -61,7 +62,7 @@ def test_deploy_registers_every_flow_with_schedules_pool_and_limits_idempotently
     args = ("deploy", "--pool", pool, "--timezone", "America/Chicago", "--nightly-at", "01:30", "--server-slots", "3")
     first = run_formwork(*args)
     assert first.returncode == 0, first.stderr
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         deployments = {
             f"{d['name']}": d for d in api.post("/deployments/filter", json={"work_pools": {"name": {"any_": [pool]}}}).json()
         }
@@ -122,7 +123,7 @@ def test_bad_input_is_refused_before_anything_is_registered(estate, prefect_api,
     with pytest.raises(InputError, match=re.escape(message)) as refused:
         deploy(DeployOptions(pool=pool, **options), print)
     assert "sEcReTtOkEn" not in str(refused.value)
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         assert api.get(f"/work_pools/{pool}").status_code == 404
 
 
@@ -132,7 +133,7 @@ def test_container_pools_pin_the_runner_image_by_digest(estate, prefect_api, poo
     lines = []
     deploy(DeployOptions(pool=pool, pool_type=pool_type, image=DIGEST, pause_schedules=True), lines.append)
     assert f"work pool {pool} ({pool_type}, image {DIGEST}): created" in lines
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         found = api.get(f"/work_pools/{pool}").json()
         template = found["base_job_template"]
         assert found["type"] == pool_type and template["variables"]["properties"] == {}  # a run sets nothing

@@ -24,6 +24,7 @@ from formwork.approvers import check_approver, check_second_approver, same_perso
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError
 from formwork.release.gitops.repository import GitOpsRepo
+from tests.support import rest
 from tests.support.clusters import create_database, drop_database
 from tests.support.operating import wait_until_final
 from tests.test_mask_cli import SALT_ENV
@@ -165,7 +166,7 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
         start_new_session=True,
     )
     try:
-        with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
+        with rest.prefect(prefect_api) as api, prefect_client() as client:
             refresh, promotion = find_served(client, f"refresh/{name}", runner), find_served(client, f"promote/{name}", runner)
             asked = {"image": image, "to": names["prod"], "requested_by": "bob", "change_reference": "CR-7"}
             refused = {  # what each one-line refusal names
@@ -226,7 +227,7 @@ def test_a_deployed_run_cannot_approve_itself_by_its_parameters(estate, registry
     finally:
         runner.terminate()
         runner.wait(timeout=30)
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:  # and the runs its schedule keeps creating
+        with rest.prefect(prefect_api) as api:  # and the runs its schedule keeps creating
             for flow in ("refresh", "promote"):
                 found = api.get(f"/deployments/name/{flow}/{name}")
                 if found.status_code == 200:
@@ -243,7 +244,7 @@ def refusal(promotion) -> Exception | None:
 
 def answer_when_waiting(prefect_api: str, run_name: str, key: str, approver: str) -> WaitingRun:
     """Approve the run named `run_name` once it waits in the form `key`, as `formwork approve` does."""
-    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
+    with rest.prefect(prefect_api) as api, prefect_client() as client:
         for _ in range(240):
             runs = call(
                 api,
@@ -306,6 +307,6 @@ def paused(api: httpx.Client, run_id: str) -> bool:
 
 
 def call(api: httpx.Client, method: str, path: str, **kwargs):
-    response = api.request(method, path, **kwargs)
+    response = rest.call(api, method, path, **kwargs)  # a busy server's 503 is asked again
     assert response.status_code < 300, response.text
     return response.json() if response.content else None

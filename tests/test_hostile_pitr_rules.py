@@ -13,7 +13,6 @@ import time
 import uuid
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -24,6 +23,7 @@ from formwork.rewiring.engine import Rewirer, Settings
 from formwork.rewiring.rules import load_rules as load_rewiring_rules
 from formwork.rulefile import RulesError
 from formwork.rulepaths import confined
+from tests.support import rest
 from tests.test_mask_cli import SALT_ENV, register
 
 SALT = b"hostile-rules-salt-0123456789abc"
@@ -232,7 +232,7 @@ def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, d
         start_new_session=True,
     )
     try:
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:
+        with rest.prefect(prefect_api) as api:
             deadline = time.monotonic() + 60
             while (found := api.get(f"/deployments/name/mask/{name}")).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(0.5)

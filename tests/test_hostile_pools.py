@@ -23,6 +23,7 @@ from deployments.register import DeployOptions, deploy
 from deployments.work_pools import base_job_template, check_pool, ensure_pool
 from formwork.errors import InputError
 from local.worker import LocalWorker
+from tests.support import rest
 from tests.support.rest import call
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +78,7 @@ def served(prefect_api, tmp_path_factory):
 def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, prefect_api):
     pool, tmp = served
     marker = tmp / "injected"
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         ask = partial(call, api)  # a busy test server answers 503: asked again
         backup = ask("GET", "/deployments/name/backup/backup").json()
         victim = ask(
@@ -168,7 +169,7 @@ def test_container_workers_take_command_env_and_image_from_the_pool_only(prefect
     flow_run = FlowRun(flow_id=flow_id, deployment_id=deployment_id, name="hostile-run")
     values = hostile(tmp_path / "injected", str(uuid.uuid4()), block)
 
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         refused = call(api, "POST", f"/deployments/{deployment_id}/create_flow_run", json={"job_variables": values})
         assert refused.status_code == 422 and "Additional properties are not allowed" in refused.text, refused.text
         assert not call(api, "POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [str(deployment_id)]}}}).json()
@@ -209,5 +210,5 @@ def test_a_pool_template_a_run_could_reach_into_is_refused_before_anything_is_re
         InputError, match=re.escape(f"{tmp_path / 'docker.json'}: job_configuration takes {{{{ command }}}} from a run")
     ):
         deploy(DeployOptions(pool=pool, pool_type="docker", image=DIGEST), lambda line: None)
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         assert api.get(f"/work_pools/{pool}").status_code == 404

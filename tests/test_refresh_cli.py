@@ -9,12 +9,12 @@ import subprocess
 import time
 import uuid
 
-import httpx
 import psycopg
 import pytest
 
 from blocks.odoo_environment import OdooEnvironment
 from formwork.postgres_cluster import free_port
+from tests.support import rest
 from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import drop_database
 from tests.support.env_add import env_add
@@ -156,7 +156,7 @@ def test_a_rejected_approval_fails_the_run_with_the_reason_and_the_target_untouc
 ):
     prod, staging, db = pair
     waiting = in_background(prefect_api, tmp_path, "refresh", prod, staging)
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         paused = None
         for _ in range(120):
             runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [f"refresh-{prod}-to-{staging}"]}}}).json()

@@ -11,6 +11,7 @@ import uuid
 import httpx
 import psycopg
 
+from tests.support import rest
 from tests.support.rest import call
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import databases, pair  # noqa: F401  (fixture)
@@ -54,7 +55,7 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
         start_new_session=True,
     )
     try:
-        with httpx.Client(base_url=prefect_api, timeout=10) as api:
+        with rest.prefect(prefect_api) as api:
             for _ in range(120):
                 found = api.get(f"/deployments/name/refresh/{name}")
                 if found.status_code == 200:

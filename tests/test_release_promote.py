@@ -17,6 +17,7 @@ from formwork.errors import InputError, OperationError
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.registry import Registry
 from tasks.release import MODULES
+from tests.support import rest
 from tests.support.approvals import resume_paused
 from tests.support.clusters import create_database, drop_database
 from tests.support.gitops import make_gitops_repo
@@ -207,9 +208,8 @@ def test_release_status_and_rollback_from_the_command_line(estate, registry, run
 
 def runs_and_reports(prefect_api: str, run_name: str, key: str = "release-rollback-report") -> list[tuple[str, str]]:
     """The state and the report of each run named `run_name`, oldest first, read over the Prefect API."""
-    import httpx
 
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         runs = api.post("/flow_runs/filter", json={"flow_runs": {"name": {"any_": [run_name]}}, "sort": "START_TIME_ASC"}).json()
         found = []
         for run in runs:

@@ -17,6 +17,7 @@ from deployments.register import DeployOptions, deploy
 from formwork.errors import InputError
 from local.worker import LocalWorker
 from tasks.concurrency import environment_limit, server_limit
+from tests.support import rest
 from tests.support.cli import FORMWORK, checkout_env
 from tests.support.webhook import WebhookReceiver
 
@@ -78,7 +79,7 @@ def runs_of(api: httpx.Client, flow: str) -> int:
 
 
 def test_an_unknown_parameter_is_refused_before_a_run_exists(operated, prefect_api):
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         before = runs_of(api, "backup")
         done = formwork(
             prefect_api,
@@ -136,7 +137,7 @@ def test_a_deployed_refresh_waits_for_the_environment_then_suspends_and_notifies
     from cli.runs.trigger import create_run
 
     receiver = operated["receiver"]
-    with httpx.Client(base_url=prefect_api, timeout=10) as api, prefect_client() as client:
+    with rest.prefect(prefect_api) as api, prefect_client() as client:
         with concurrency(f"environment:{operated['dst']}"):  # a drill of the target holds it
             run = create_run(
                 client, find_deployment(client, "refresh"), {"source": operated["src"], "target": operated["dst"]}

@@ -5,14 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import httpx
+from tests.support import rest
 
 
 def resume_paused(
     prefect_api: str, flow_run_name: str, run_input: dict, wait: float = 60.0, before: Callable[[], None] | None = None
 ) -> None:
     """Wait until the run named `flow_run_name` is PAUSED, call `before`, resume it with `run_input`; fails the test otherwise."""
-    with httpx.Client(base_url=prefect_api, timeout=10) as api:
+    with rest.prefect(prefect_api) as api:
         deadline = time.monotonic() + wait
         runs: list = []
         while not runs and time.monotonic() < deadline:

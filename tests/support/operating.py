@@ -17,6 +17,7 @@ import psycopg
 from formwork.postgres_cluster import free_port
 from local.prefect_server import LocalPrefectServer
 from local.stack import LocalStack
+from tests.support import rest
 from tests.support.cli import FORMWORK, checkout_env
 
 
@@ -51,7 +52,7 @@ class Shell:
 
     def api(self) -> httpx.Client:
         user, _, password = self.server.auth_string.partition(":")
-        return httpx.Client(base_url=self.server.api_url, auth=(user, password), timeout=10)
+        return rest.prefect(self.server.api_url, auth=(user, password))
 
 
 @contextmanager
