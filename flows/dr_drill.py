@@ -1,6 +1,7 @@
 """Prove a backup restores: verify every file, restore into scratch, isolate, check, measure RPO and RTO.
 
-The database's files are verified first; the filestore's are verified while the database restores.
+The database's files are fetched and verified first; the filestore's are verified where they lie while the
+database restores.
 
 The scratch database is dropped whatever happens; a failed drill fails the run
 (and calls the environment's alert webhook) after its report is written.
@@ -14,12 +15,12 @@ from pathlib import Path
 
 from prefect import flow
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from blocks import catalogue
 from flows.pitr_drill import pitr_drill
 from formwork.backup import catalog, drill, scratch_server
 from formwork.backup.drill import DrillResult, check
-from formwork.backup.manifest import DATABASE, FILESTORE
 from formwork.errors import first_line
 from tasks.backup import backup_store
 from tasks.concurrency import environment_lock
@@ -27,9 +28,10 @@ from tasks.drill import (
     check_restore,
     clean_up_drills,
     drop_scratch,
+    fetch_database,
     report,
     restore_scratch,
-    verify_files,
+    verify_filestore,
 )
 
 
@@ -52,13 +54,14 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
         _, result.scratch = clock("clean up", clean_up_drills, server, env.db_name, (flow_run.get_id() or "local")[:8])
 
         with tempfile.TemporaryDirectory(prefix="formwork-drill-") as scratch_files:
-            files = Path(scratch_files)
-            problems = clock("verify database files", verify_files, store, manifest, files, DATABASE)
-            filestore = verify_files.submit(store, manifest, files, FILESTORE)  # beside the restore
+            files, backup = Path(scratch_files), quote(manifest)  # quoted: Prefect would walk its 100k entries per task
+            problems = clock("verify database files", fetch_database, store, backup, files)
+            filestore = verify_filestore.submit(store, backup)  # beside the restore, read where it lies
             try:
                 if not problems:
-                    clock("restore", restore_scratch, environment, env, server, result.scratch, files, manifest)
-                problems = list(dict.fromkeys(problems + clock("wait for the filestore's verification", filestore.result)))
+                    clock("restore", restore_scratch, environment, env, server, result.scratch, files, backup)
+                verified = clock("wait for the filestore's verification", filestore.result)
+                problems = list(dict.fromkeys(problems + verified.problems))
                 if result.add(
                     check(
                         "backup files match the manifest",
@@ -66,13 +69,13 @@ def dr_drill(environment: str, backup_id: str | None = None, scratch_dsn: str | 
                         f"{len(manifest.files):,} files, {manifest.size / 1e6:,.1f} MB, SHA-256",
                     )
                 ):
-                    result.checks += clock("check", check_restore, server, result.scratch, manifest, files)
+                    result.checks += clock("check", check_restore, server, result.scratch, backup, quote(verified))
                     if result.passed:
                         result.rto = datetime.now(UTC) - started
             except Exception as exc:  # any failure is the drill's finding: reported and alerted, not a crash
                 result.add(check("restore and checks", [first_line(exc)]))
             finally:
-                filestore.wait()  # its files are in the folder about to go
+                filestore.wait()
                 clock("drop scratch", drop_scratch, server, result.scratch)
     result.measure()
     return report(env, store, result)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from blocks.object_store import ObjectStore
@@ -41,12 +43,23 @@ def clean_up_drills(server: ConnectionSpec, database: str, run: str) -> tuple[li
         return names, databases.new_name(admin, database, drill.SCRATCH + run)
 
 
-@task(name="verify the backup's files", task_run_name="verify the backup's files ({part})")
-def verify_files(store: ObjectStore, manifest: Manifest, into: Path, part: str) -> list[str]:
-    return drill.fetch(store, manifest, into, task_progress(), part)
+@task(name="fetch and verify the database's files", cache_policy=NO_CACHE)
+def fetch_database(store: ObjectStore, manifest: Manifest, into: Path) -> list[str]:
+    return drill.fetch(store, manifest, into, task_progress(), DATABASE)
 
 
-@task(name="restore into a scratch database", retries=1, retry_delay_seconds=10, retry_condition_fn=retry_transient)
+@task(name="verify the filestore's files", cache_policy=NO_CACHE)
+def verify_filestore(store: ObjectStore, manifest: Manifest) -> drill.Verified:
+    return drill.verify_filestore(store, manifest, task_progress())
+
+
+@task(
+    name="restore into a scratch database",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_transient,
+)
 def restore_scratch(
     environment: str, env: OdooEnvironment, server: ConnectionSpec, scratch: str, files: Path, manifest: Manifest
 ) -> None:
@@ -64,21 +77,25 @@ def restore_scratch(
         )
 
 
-@task(name="check the restored database")
-def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, files: Path) -> list[Check]:
-    """Counts before rewiring (which adds its own rows), then rewire, then the Odoo checks."""
-    with psycopg.connect(**server.on(scratch).kwargs()) as conn:
-        counted = check(
-            "row counts match the manifest",
-            drill.row_count_problems(conn, manifest),
-            f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows",
-        )
-        present = check(
-            "filestore objects present",
-            drill.attachment_problems(conn, manifest, files),
-            f"{len(manifest.attachments):,} attachments, sha1 checked",
-        )
-        return [counted, *usable_checks(conn, present)]
+@task(name="check the restored database", cache_policy=NO_CACHE)
+def check_restore(server: ConnectionSpec, scratch: str, manifest: Manifest, verified: drill.Verified) -> list[Check]:
+    """Rows are counted as restored (rewiring adds its own) on a connection of their own, while the copy is
+    rewired and checked on another: two cores, two scans."""
+    with psycopg.connect(**server.on(scratch).kwargs()) as counting, psycopg.connect(**server.on(scratch).kwargs()) as conn:
+        with drill.as_restored(counting), ThreadPoolExecutor(1, thread_name_prefix="formwork-count") as pool:
+            counts = pool.submit(drill.row_count_problems, counting, manifest)
+            present = check(
+                "filestore objects present",
+                drill.attachment_problems(conn, verified),
+                f"{len(manifest.attachments):,} attachments, sha1 checked",
+            )
+            usable = usable_checks(conn, present)
+            counted = check(
+                "row counts match the manifest",
+                counts.result(),
+                f"{len(manifest.tables)} tables, {sum(manifest.tables.values()):,} rows",
+            )
+        return [counted, *usable]
 
 
 def usable_checks(conn: psycopg.Connection, files_present: Check) -> list[Check]:

@@ -138,7 +138,7 @@ def filestore_problems(conn: psycopg.Connection, env: OdooEnvironment) -> list[s
         except (ObjectNotFound, FileNotFoundError):
             return None
 
-    return drill.referenced_file_problems(conn, read, "in the filestore")
+    return drill.referenced_file_problems(conn, drill.sha1_of(read), "in the filestore")
 
 
 @task(name="stop and remove the scratch server")

@@ -114,9 +114,11 @@ def drilled(odoo, pipelines):
     with connect_maintenance(server) as admin:
         kept = OdooCopy(databases.new_name(admin, env.db_name, drill.SCRATCH + "odoo"), odoo.workdir / "copies")
     files = work / "drilled"
-    assert drill.fetch(store, manifest, files) == []
+    assert drill.fetch(store, manifest, files) == []  # the whole backup: its filestore is the one Odoo will read
+    verified = drill.verify_filestore(store, manifest)
+    assert verified.problems == []
     restore_scratch.fn(names["backed"], env, server, kept.name, files, manifest)
-    checks = check_restore.fn(server, kept.name, manifest, files)
+    checks = check_restore.fn(server, kept.name, manifest, verified)
     with connect_maintenance(server) as admin:  # a scratch database is closed to all but Formwork: opened, as to inspect it
         admin.execute(f'GRANT CONNECT ON DATABASE "{kept.name}" TO odoo')
     kept.filestore.symlink_to(files / "filestore")

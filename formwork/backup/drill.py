@@ -12,18 +12,21 @@ the drill's start to a verified, usable database.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import psycopg
 
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
-from formwork.backup.take import sha256_of
+from formwork.backup.take import CHUNK, IN_MEMORY
 from formwork.errors import first_line
 from formwork.progress import NoProgress, Progress
 from formwork.stores.object_store import (
@@ -148,9 +151,61 @@ def fetch(
     store: ObjectStore, manifest: Manifest, into: Path, progress: Progress | None = None, part: str | None = None
 ) -> list[str]:
     """Download every file of the backup into `into`, checking size and SHA-256; returns the problems, by file.
-    `part`: only the database's files (DATABASE), or only the others (FILESTORE), so that a drill can restore
-    the database while the filestore is verified. Every key of the manifest is checked first: when one could
-    leave the backup's folder (or `into`), nothing is downloaded."""
+    `part`: only the database's files (DATABASE), or only the others (FILESTORE). Every key of the manifest is
+    checked first: when one could leave the backup's folder (or `into`), nothing is downloaded."""
+
+    def download(key: str, entry: FileEntry) -> tuple[int, str | None]:
+        local = into / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            store.get_file(f"{manifest.id}/{key}", local)
+        except ObjectNotFound:
+            return 0, f"{store.url(f'{manifest.id}/{key}')}: missing"
+        return _compared(store, manifest, key, entry, local.stat().st_size, _digests(local.open("rb"))[0])
+
+    return _each_file(store, manifest, part, progress, download)
+
+
+def verify_filestore(store: ObjectStore, manifest: Manifest, progress: Progress | None = None) -> Verified:
+    """The filestore's files checked against the manifest where they lie: each read once, written nowhere.
+    A drill needs their size, SHA-256 and Odoo's SHA-1 (the attachment check), not a copy of them."""
+    sha1s: dict[str, str] = {}
+
+    def verify(key: str, entry: FileEntry) -> tuple[int, str | None]:
+        name = f"{manifest.id}/{key}"
+        try:
+            if entry.size <= IN_MEMORY:  # most attachments: one read, no temporary file
+                data = store.get_bytes(name)
+                size, (sha256, sha1) = len(data), (hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest())
+            else:
+                with tempfile.TemporaryDirectory(prefix="formwork-verify-") as scratch:
+                    local = Path(scratch) / "f"
+                    store.get_file(name, local)
+                    size, (sha256, sha1) = local.stat().st_size, _digests(local.open("rb"))
+        except ObjectNotFound:
+            return 0, f"{store.url(name)}: missing"
+        size, problem = _compared(store, manifest, key, entry, size, sha256)
+        if problem is None:
+            sha1s[key.removeprefix(f"{FILESTORE}/")] = sha1
+        return size, problem
+
+    return Verified(_each_file(store, manifest, FILESTORE, progress, verify), sha1s)
+
+
+@dataclass
+class Verified:
+    problems: list[str]
+    sha1: dict[str, str]  # filestore key -> SHA-1 of its verified content, as Odoo's ir_attachment.checksum is
+
+
+def _each_file(
+    store: ObjectStore,
+    manifest: Manifest,
+    part: str | None,
+    progress: Progress | None,
+    one: Callable[[str, FileEntry], tuple[int, str | None]],
+) -> list[str]:
+    """`one(key, entry)` on every file of the part, several at once (latency-bound on S3); the problems, by file."""
     progress = progress or NoProgress()
     refused = refusals(manifest.files)
     if refused:
@@ -159,30 +214,45 @@ def fetch(
     chosen = sorted(
         (key, entry) for key, entry in manifest.files.items() if part is None or key.startswith(in_database) == (part == DATABASE)
     )
-
-    def verify_one(item: tuple[str, FileEntry]) -> tuple[int, str | None]:
-        key, entry = item
-        local, url = into / key, store.url(f"{manifest.id}/{key}")
-        local.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            store.get_file(f"{manifest.id}/{key}", local)
-        except ObjectNotFound:
-            return 0, f"{url}: missing"
-        size = local.stat().st_size
-        if size != entry.size:
-            return size, f"{url}: truncated or extended ({size:,} bytes, manifest says {entry.size:,})"
-        if sha256_of(local) != entry.sha256:
-            return size, f"{url}: SHA-256 mismatch (corrupt or altered)"
-        return size, None
-
     problems = []
     progress.start(f"verify {manifest.id}" + (f" ({part})" if part else ""), sum(entry.size for _, entry in chosen))
     with ThreadPoolExecutor(DOWNLOADS, thread_name_prefix="formwork-verify") as pool:
-        for size, problem in pool.map(verify_one, chosen):
+        for size, problem in pool.map(lambda item: one(*item), chosen):
             problems += [problem] if problem else []
             progress.advance(size)
     progress.finish()
     return problems
+
+
+def _compared(
+    store: ObjectStore, manifest: Manifest, key: str, entry: FileEntry, size: int, sha256: str
+) -> tuple[int, str | None]:
+    url = store.url(f"{manifest.id}/{key}")
+    if size != entry.size:
+        return size, f"{url}: truncated or extended ({size:,} bytes, manifest says {entry.size:,})"
+    if sha256 != entry.sha256:
+        return size, f"{url}: SHA-256 mismatch (corrupt or altered)"
+    return size, None
+
+
+def _digests(file: BinaryIO) -> tuple[str, str]:
+    """SHA-256 and SHA-1 of a file, from one read."""
+    sha256, sha1 = hashlib.sha256(), hashlib.sha1()
+    with file:
+        while chunk := file.read(CHUNK):
+            sha256.update(chunk)
+            sha1.update(chunk)
+    return sha256.hexdigest(), sha1.hexdigest()
+
+
+@contextmanager
+def as_restored(conn: psycopg.Connection) -> Iterator[None]:
+    """A read-only snapshot of the database taken now: what is read through `conn` inside it ignores every
+    later write (the rewiring of the same copy on another connection)."""
+    conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+    with conn.transaction():
+        conn.execute("SELECT 1")  # the snapshot is taken by the first statement
+        yield
 
 
 def row_count_problems(conn: psycopg.Connection, manifest: Manifest) -> list[str]:
@@ -202,19 +272,24 @@ def foreign_key_problems(conn: psycopg.Connection) -> list[str]:
     return [f"{table}.{name} not validated" for table, name in rows]
 
 
-def attachment_problems(conn: psycopg.Connection, manifest: Manifest, files: Path) -> list[str]:
+def attachment_problems(conn: psycopg.Connection, verified: Verified) -> list[str]:
     """Every file the restored database references is in the backup, and its bytes match Odoo's sha1 checksum."""
-
-    def in_backup(store_fname: str) -> bytes | None:
-        path = files / FILESTORE / store_fname
-        return path.read_bytes() if f"{FILESTORE}/{store_fname}" in manifest.files and path.is_file() else None
-
-    return referenced_file_problems(conn, in_backup, "in the backup")
+    return referenced_file_problems(conn, verified.sha1.get, "in the backup")
 
 
-def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], bytes | None], where: str) -> list[str]:
-    """Every file ir_attachment references can be read (None: absent) and matches its sha1 checksum;
-    a store_fname that could name a file outside the filestore is reported, never read."""
+def sha1_of(read: Callable[[str], bytes | None]) -> Callable[[str], str | None]:
+    """A checksum reader from a content reader (None: absent)."""
+
+    def sha1(store_fname: str) -> str | None:
+        content = read(store_fname)
+        return None if content is None else hashlib.sha1(content).hexdigest()
+
+    return sha1
+
+
+def referenced_file_problems(conn: psycopg.Connection, checksum_of: Callable[[str], str | None], where: str) -> list[str]:
+    """Every file ir_attachment references is there (`checksum_of` gives its SHA-1, None when absent) and matches
+    its checksum; a store_fname that could name a file outside the filestore is reported, never read."""
     if conn.execute("SELECT to_regclass('ir_attachment')").fetchone()[0] is None:
         return []
     problems = []
@@ -223,13 +298,13 @@ def referenced_file_problems(conn: psycopg.Connection, read: Callable[[str], byt
     ).fetchall()
     for store_fname, checksum in rows:
         try:
-            content = read(safe_key(store_fname))
+            found = checksum_of(safe_key(store_fname))
         except UnsafeKey as exc:
             problems.append(f"ir_attachment.store_fname {str(exc).removeprefix('key ')}; not read")
             continue
-        if content is None:
+        if found is None:
             problems.append(f"{store_fname}: referenced by ir_attachment, not {where}")
-        elif checksum and hashlib.sha1(content).hexdigest() != checksum:
+        elif checksum and found != checksum:
             problems.append(f"{store_fname}: content does not match ir_attachment.checksum")
     return problems
 

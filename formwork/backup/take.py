@@ -24,14 +24,14 @@ from formwork.stores.local_directory import LocalDirectoryStore
 from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 
 UPLOADS = 8  # parallel object uploads: latency-bound for S3, harmless locally
-_CHUNK = 1024 * 1024
-IN_MEMORY = 8 * _CHUNK  # files up to this size are read once, into memory, to be hashed and written
+CHUNK = 1024 * 1024
+IN_MEMORY = 8 * CHUNK  # files up to this size are read once, into memory, to be hashed and written
 
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
+        while chunk := f.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
