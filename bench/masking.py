@@ -33,7 +33,7 @@ import yaml
 from psycopg import sql
 
 from bench.cluster import throwaway_cluster
-from bench.measured import GB, catalogue_server, measured
+from bench.measured import GB, catalogue_server, measured, seed_in_child
 from bench.summary import record
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
@@ -41,7 +41,7 @@ from formwork.masking.model import KeptColumn, RuleSet, TableRule
 from formwork.masking.rules import load_rules
 from formwork.postgres_cluster import LocalCluster
 from tests.support.clusters import drop_database
-from tests.support.seeded import copy, seed
+from tests.support.seeded import copy
 
 RULES = Path(__file__).resolve().parent.parent / "masking_rules" / "odoo17.yaml"
 SALT = b"bench-salt-0123456789abcdef"
@@ -196,7 +196,7 @@ def main() -> None:
         # In a process of its own: the heap a seed leaves behind would slow every run after it, and
         # every worker the engine forks would start as a copy of it.
         seeding = multiprocessing.get_context("spawn").Process(
-            target=seed, args=(cluster, "source", work / "files-source", scale)
+            target=seed_in_child, args=(cluster, "source", work / "files-source", scale)
         )
         seeding.start()
         seeding.join()

@@ -15,12 +15,16 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
 from blocks.local_directory_store import LocalDirectoryStore
+from formwork import production_guard
 from formwork.masking.engine import Masker, MaskingLeak, MaskReport
 from formwork.masking.model import RuleSet
+from formwork.postgres_cluster import LocalCluster
+from tests.support.seeded import seed
 
 GB = 1024.0  # MB
 
@@ -56,6 +60,17 @@ def catalogue_server() -> Iterator[None]:
                 del os.environ["PREFECT_API_URL"]
             else:
                 os.environ["PREFECT_API_URL"] = before
+
+
+def seed_in_child(cluster: LocalCluster, name: str, filestore: Path, scale: int) -> None:
+    """The seed, as the target of a spawned process: defined here so that the child imports this package (and its
+    guard catalogue, see bench/__init__.py); multiprocessing does not re-import a `python -m` package's __main__."""
+    seed(cluster, name, filestore, scale)
+
+
+def guarded() -> bool:
+    """Whether the production guard has a catalogue in this process (tests/test_bench_drill.py asks a child)."""
+    return production_guard.known_environments() == []
 
 
 def measured(dsn: str, rules: RuleSet, salt: bytes, files: str | None) -> MeasuredRun:

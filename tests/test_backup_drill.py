@@ -11,8 +11,9 @@ import pytest
 
 from blocks import catalogue
 from blocks.stores import open_store, s3_block_name
-from formwork.backup import catalog
+from formwork.backup import catalog, drill
 from formwork.backup.manifest import MANIFEST
+from formwork.backup.snapshot import row_counts
 from formwork.environments import EnvironmentSpec
 from tests.support.webhook import WebhookReceiver
 from tests.test_object_store import s3_store
@@ -111,9 +112,23 @@ def test_one_flipped_byte_fails_the_drill_naming_the_file(pg_other, seeded_sourc
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0x01
     victim.write_bytes(bytes(data))
+    attachment = sorted(p for p in (root / "filestore").rglob("*") if p.is_file())[0]  # verified where it lies, in memory
+    attachment.write_bytes(attachment.read_bytes()[::-1])
     reason = failed_drill(prod)
     assert f"{backup_id}/database/{victim.name}: SHA-256 mismatch" in reason, reason
+    assert f"{backup_id}/filestore/{attachment.relative_to(root / 'filestore').as_posix()}: SHA-256 mismatch" in reason, reason
     assert scratch_databases(pg_other, seeded_source[0]) == []
+
+
+def test_rows_are_counted_as_restored_whatever_is_written_beside_the_count(pg, database):
+    """The drill counts rows on one connection while another rewires the copy (which adds rows)."""
+    with psycopg.connect(pg.dsn(database), autocommit=True) as writer:
+        writer.execute("CREATE TABLE ir_config_parameter (id serial PRIMARY KEY, key text)")
+        writer.execute("INSERT INTO ir_config_parameter (key) VALUES ('database.uuid')")
+        with psycopg.connect(pg.dsn(database)) as counting, drill.as_restored(counting):
+            writer.execute("INSERT INTO ir_config_parameter (key) VALUES ('written beside the count')")
+            assert row_counts(counting) == {"ir_config_parameter": 1}
+        assert row_counts(writer) == {"ir_config_parameter": 2}
 
 
 def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source, prod):
