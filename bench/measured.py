@@ -20,7 +20,6 @@ from pathlib import Path
 import psycopg
 
 from blocks.local_directory_store import LocalDirectoryStore
-from formwork import production_guard
 from formwork.masking.engine import Masker, MaskingLeak, MaskReport
 from formwork.masking.model import RuleSet
 from formwork.postgres_cluster import LocalCluster
@@ -66,11 +65,6 @@ def seed_in_child(cluster: LocalCluster, name: str, filestore: Path, scale: int)
     """The seed, as the target of a spawned process: defined here so that the child imports this package (and its
     guard catalogue, see bench/__init__.py); multiprocessing does not re-import a `python -m` package's __main__."""
     seed(cluster, name, filestore, scale)
-
-
-def guarded() -> bool:
-    """Whether the production guard has a catalogue in this process (tests/test_bench_drill.py asks a child)."""
-    return production_guard.known_environments() == []
 
 
 def measured(dsn: str, rules: RuleSet, salt: bytes, files: str | None) -> MeasuredRun:
