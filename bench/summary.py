@@ -26,9 +26,9 @@ class Figure:
         met = self.value >= self.goal if self.at_least else self.value <= self.goal
         return "met" if met else "NOT met"
 
-    def row(self) -> str:
+    def row(self, width: int) -> str:
         goal = "" if self.goal is None else f"{'≥' if self.at_least else '≤'} {self.goal:g}{self.unit}"
-        return f"{self.scale:>6} {self.what:48} {self.value:>9.2f}{self.unit:3} {goal:>10} {self.verdict:>8}"
+        return f"{self.scale:>6}  {self.what:{width}} {self.value:>9.2f}{self.unit:3} {goal:>10} {self.verdict:>8}"
 
 
 FIGURES: list[Figure] = []
@@ -39,5 +39,6 @@ def record(what: str, value: float, unit: str = "x", goal: float | None = None, 
 
 
 def table() -> str:
-    head = f"{'scale':>6} {'figure':48} {'value':>12} {'goal':>10} {'':>8}"
-    return "\n".join([head, *(figure.row() for figure in FIGURES)])
+    width = max([48, *(len(figure.what) for figure in FIGURES)])
+    head = f"{'scale':>6}  {'figure':{width}} {'value':>12} {'goal':>10} {'':>8}"
+    return "\n".join([head, *(figure.row(width) for figure in FIGURES)])

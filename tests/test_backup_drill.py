@@ -135,11 +135,17 @@ def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source
     backup_id, root = backed_up(prod)
     toc = root / "database" / "toc.dat"
     toc.write_bytes(toc.read_bytes()[:-10])
-    attachment = sorted((root / "filestore").rglob("*"))[-1]
+    attachment, grown = sorted(p for p in (root / "filestore").rglob("*") if p.is_file())[-2:]
     attachment.unlink()
+    size = grown.stat().st_size
+    grown.write_bytes(grown.read_bytes() + b"\0" * 1_000_000)  # read no further than the manifest's size
     reason = failed_drill(prod)
     assert f"{backup_id}/database/toc.dat: truncated or extended" in reason, reason
     assert f"{backup_id}/filestore/{attachment.relative_to(root / 'filestore').as_posix()}: missing" in reason, reason
+    assert (
+        f"{backup_id}/filestore/{grown.relative_to(root / 'filestore').as_posix()}: truncated or extended "
+        f"(over {size:,} bytes, manifest says {size:,})"
+    ) in reason, reason
 
 
 def test_a_restore_that_does_not_match_fails_and_its_scratch_database_is_dropped(pg_other, seeded_source, prod):

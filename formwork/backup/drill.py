@@ -174,8 +174,12 @@ def verify_filestore(store: ObjectStore, manifest: Manifest, progress: Progress 
     def verify(key: str, entry: FileEntry) -> tuple[int, str | None]:
         name = f"{manifest.id}/{key}"
         try:
-            if entry.size <= IN_MEMORY:  # most attachments: one read, no temporary file
-                data = store.get_bytes(name)
+            if entry.size <= IN_MEMORY:  # most attachments: one read, no temporary file, no more than the manifest says
+                data = store.get_bytes(name, limit=entry.size + 1)
+                if len(data) > entry.size:
+                    return len(
+                        data
+                    ), f"{store.url(name)}: truncated or extended (over {entry.size:,} bytes, manifest says {entry.size:,})"
                 size, (sha256, sha1) = len(data), (hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest())
             else:
                 with tempfile.TemporaryDirectory(prefix="formwork-verify-") as scratch:

@@ -63,9 +63,10 @@ class LocalDirectoryStore(BaseModel, ObjectStore):
     def put_bytes(self, key: str, data: bytes) -> None:
         _write_atomically(self.resolve(key), lambda out: out.write(data))
 
-    def get_bytes(self, key: str) -> bytes:
+    def get_bytes(self, key: str, limit: int | None = None) -> bytes:
         try:
-            return self.resolve(key).read_bytes()
+            with open(self.resolve(key), "rb") as f:
+                return f.read(-1 if limit is None else limit)
         except (FileNotFoundError, IsADirectoryError):
             raise ObjectNotFound(key) from None
 

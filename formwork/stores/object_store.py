@@ -41,7 +41,8 @@ class ObjectStore(ABC):
     def put_bytes(self, key: str, data: bytes) -> None: ...
 
     @abstractmethod
-    def get_bytes(self, key: str) -> bytes: ...
+    def get_bytes(self, key: str, limit: int | None = None) -> bytes:
+        """The object's bytes; with `limit`, at most its first `limit` (a size trusted no further: a manifest's)."""
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...

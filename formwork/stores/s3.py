@@ -93,11 +93,12 @@ class S3Store(BaseModel, ObjectStore):
         with speaking(self.bucket, f"write {self._key(key)}"):
             self._client().put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
-    def get_bytes(self, key: str) -> bytes:
+    def get_bytes(self, key: str, limit: int | None = None) -> bytes:
         action = f"read {self._key(key)}"
         with speaking(self.bucket, action):
             try:
-                return self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+                with self._client().get_object(Bucket=self.bucket, Key=self._key(key))["Body"] as body:
+                    return body.read(limit)
             except ClientError as exc:
                 if self._missing(exc, action):
                     raise ObjectNotFound(key) from None
