@@ -307,6 +307,6 @@ def paused(api: httpx.Client, run_id: str) -> bool:
 
 
 def call(api: httpx.Client, method: str, path: str, **kwargs):
-    response = rest.call(api, method, path, **kwargs)  # a busy server's 503 is asked again
+    response = api.request(method, path, **kwargs)  # api is rest.prefect's: a busy server's 503 is asked again
     assert response.status_code < 300, response.text
     return response.json() if response.content else None

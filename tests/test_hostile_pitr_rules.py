@@ -208,7 +208,6 @@ SERVE = (
 
 
 def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, database, run_formwork, prefect_api, tmp_path):
-    from tests.support.rest import call
     from tests.test_refresh_deployed import wait_for
 
     with psycopg.connect(pg.dsn(database)) as conn:
@@ -237,8 +236,7 @@ def test_a_deployed_mask_run_refuses_a_rules_file_outside_the_rule_folders(pg, d
             while (found := api.get(f"/deployments/name/mask/{name}")).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(0.5)
             assert found.status_code == 200, found.text
-            created = call(
-                api,
+            created = api.request(
                 "POST",
                 f"/deployments/{found.json()['id']}/create_flow_run",
                 json={"parameters": {"environment": environment, "rules": "/etc/passwd"}},

@@ -13,7 +13,6 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 import httpx
@@ -24,7 +23,6 @@ from deployments.work_pools import base_job_template, check_pool, ensure_pool
 from formwork.errors import InputError
 from local.worker import LocalWorker
 from tests.support import rest
-from tests.support.rest import call
 
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST = "127.0.0.1:5000/formwork/runner@sha256:" + "cd" * 32
@@ -50,7 +48,7 @@ def wait_until_final(api: httpx.Client, run_id: str, marker: Path, seconds: floa
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert not marker.exists(), "the worker ran the command a run injected"
-        run = call(api, "GET", f"/flow_runs/{run_id}").json()
+        run = api.request("GET", f"/flow_runs/{run_id}").json()
         if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             return run
         time.sleep(0.5)
@@ -79,7 +77,7 @@ def test_a_run_cannot_choose_the_process_workers_command_or_environment(served, 
     pool, tmp = served
     marker = tmp / "injected"
     with rest.prefect(prefect_api) as api:
-        ask = partial(call, api)  # a busy test server answers 503: asked again
+        ask = api.request  # a busy test server's 503 is asked again by rest.prefect's transport
         backup = ask("GET", "/deployments/name/backup/backup").json()
         victim = ask(
             "POST", "/flow_runs/", json={"flow_id": backup["flow_id"], "parameters": {"environment": "victim"}}
@@ -170,9 +168,9 @@ def test_container_workers_take_command_env_and_image_from_the_pool_only(prefect
     values = hostile(tmp_path / "injected", str(uuid.uuid4()), block)
 
     with rest.prefect(prefect_api) as api:
-        refused = call(api, "POST", f"/deployments/{deployment_id}/create_flow_run", json={"job_variables": values})
+        refused = api.request("POST", f"/deployments/{deployment_id}/create_flow_run", json={"job_variables": values})
         assert refused.status_code == 422 and "Additional properties are not allowed" in refused.text, refused.text
-        assert not call(api, "POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [str(deployment_id)]}}}).json()
+        assert not api.request("POST", "/flow_runs/filter", json={"deployments": {"id": {"any_": [str(deployment_id)]}}}).json()
 
     from prefect.utilities.asyncutils import run_coro_as_sync
 

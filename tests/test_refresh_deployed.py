@@ -12,7 +12,6 @@ import httpx
 import psycopg
 
 from tests.support import rest
-from tests.support.rest import call
 from tests.test_mask_cli import SALT_ENV
 from tests.test_refresh_cli import databases, pair  # noqa: F401  (fixture)
 
@@ -62,8 +61,7 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
                     break
                 time.sleep(0.5)
             assert found.status_code == 200, found.text
-            created = call(
-                api,
+            created = api.request(
                 "POST",
                 f"/deployments/{found.json()['id']}/create_flow_run",  # asks again while the server is busy
                 json={"parameters": {"source": prod, "target": staging}},
@@ -78,8 +76,7 @@ def test_a_deployed_run_suspends_then_completes_when_approved(pg_other, pair, pr
                 time.sleep(0.5)
             assert flow_processes(runner.pid) == [], "a process still holds the suspended run"
 
-            answer = call(
-                api,
+            answer = api.request(
                 "POST",
                 f"/flow_runs/{run_id}/resume",  # asks again while the server is busy (503)
                 json={"run_input": {"approver": "alice", "change_reference": "CR-9", "approve": True}},

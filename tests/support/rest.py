@@ -31,12 +31,3 @@ class _AskingAgain(httpx.HTTPTransport):
 def prefect(api_url: str, **kwargs) -> httpx.Client:
     """A client of Prefect's REST API that asks again on 429/502/503."""
     return httpx.Client(base_url=api_url, timeout=10, transport=_AskingAgain(), **kwargs)
-
-
-def call(api: httpx.Client, method: str, path: str, **kwargs) -> httpx.Response:
-    for attempt in range(RETRIES + 1):
-        response = api.request(method, path, **kwargs)
-        if response.status_code not in RETRY_STATUSES or attempt == RETRIES:
-            return response
-        time.sleep(min(0.5 * 2**attempt, 8.0))
-    raise AssertionError("unreachable")
