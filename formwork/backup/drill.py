@@ -20,13 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
 
 import psycopg
 
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
-from formwork.backup.take import CHUNK, IN_MEMORY
+from formwork.backup.take import IN_MEMORY, digests, sha256_of
 from formwork.errors import first_line
 from formwork.progress import NoProgress, Progress
 from formwork.stores.object_store import (
@@ -161,7 +160,7 @@ def fetch(
             store.get_file(f"{manifest.id}/{key}", local)
         except ObjectNotFound:
             return 0, f"{store.url(f'{manifest.id}/{key}')}: missing"
-        return _compared(store, manifest, key, entry, local.stat().st_size, _digests(local.open("rb"))[0])
+        return _compared(store, manifest, key, entry, local.stat().st_size, sha256_of(local))
 
     return _each_file(store, manifest, part, progress, download)
 
@@ -177,15 +176,14 @@ def verify_filestore(store: ObjectStore, manifest: Manifest, progress: Progress 
             if entry.size <= IN_MEMORY:  # most attachments: one read, no temporary file, no more than the manifest says
                 data = store.get_bytes(name, limit=entry.size + 1)
                 if len(data) > entry.size:
-                    return len(
-                        data
-                    ), f"{store.url(name)}: truncated or extended (over {entry.size:,} bytes, manifest says {entry.size:,})"
+                    grown = f"truncated or extended (over {entry.size:,} bytes, manifest says {entry.size:,})"
+                    return len(data), f"{store.url(name)}: {grown}"
                 size, (sha256, sha1) = len(data), (hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest())
             else:
                 with tempfile.TemporaryDirectory(prefix="formwork-verify-") as scratch:
                     local = Path(scratch) / "f"
                     store.get_file(name, local)
-                    size, (sha256, sha1) = local.stat().st_size, _digests(local.open("rb"))
+                    size, (sha256, sha1) = local.stat().st_size, digests(local, "sha256", "sha1")
         except ObjectNotFound:
             return 0, f"{store.url(name)}: missing"
         size, problem = _compared(store, manifest, key, entry, size, sha256)
@@ -237,16 +235,6 @@ def _compared(
     if sha256 != entry.sha256:
         return size, f"{url}: SHA-256 mismatch (corrupt or altered)"
     return size, None
-
-
-def _digests(file: BinaryIO) -> tuple[str, str]:
-    """SHA-256 and SHA-1 of a file, from one read."""
-    sha256, sha1 = hashlib.sha256(), hashlib.sha1()
-    with file:
-        while chunk := file.read(CHUNK):
-            sha256.update(chunk)
-            sha1.update(chunk)
-    return sha256.hexdigest(), sha1.hexdigest()
 
 
 @contextmanager

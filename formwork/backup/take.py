@@ -24,16 +24,22 @@ from formwork.stores.local_directory import LocalDirectoryStore
 from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, safe_key
 
 UPLOADS = 8  # parallel object uploads: latency-bound for S3, harmless locally
-CHUNK = 1024 * 1024
-IN_MEMORY = 8 * CHUNK  # files up to this size are read once, into memory, to be hashed and written
+_CHUNK = 1024 * 1024
+IN_MEMORY = 8 * _CHUNK  # files up to this size are read once, into memory, to be hashed and written
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
+    return digests(path, "sha256")[0]
+
+
+def digests(path: Path, *algorithms: str) -> list[str]:
+    """The hex digest of the file by each of the hashlib algorithms named, from one read."""
+    hashes = [hashlib.new(name) for name in algorithms]
     with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        while chunk := f.read(_CHUNK):
+            for h in hashes:
+                h.update(chunk)
+    return [h.hexdigest() for h in hashes]
 
 
 def take(
