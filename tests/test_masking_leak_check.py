@@ -133,3 +133,34 @@ def test_a_clean_copy_passes_having_checked_every_original(people):
         report = Masker(conn, load_rules(str(rules)), SALT).run()
         assert report.leaks == [] and report.originals == 4 * PEOPLE
         assert conn.execute("SELECT count(*) FROM res_partner WHERE name = %s", (PERSON,)).fetchone()[0] == 0
+
+
+SPLIT_RULES = (
+    RULES.replace(
+        "    columns:\n      name: {faker: name}\n",
+        '    where: "is_company"\n    columns:\n      email: {faker: email}\n      phone: {faker: phone_number}\n'
+        '  - table: res_partner\n    module: base\n    where: "NOT is_company"\n    columns:\n      name: {faker: name}\n',
+        1,
+    )
+    + "  - column: res_partner.name\n    reason: company names stay\n"
+)
+
+
+@pytest.mark.parametrize("planted", ["call +447700900123", "write to JOHN.SMITH@example.com"])
+def test_a_column_masked_by_two_entries_keeps_no_original_of_either_out_of_the_check(people, tmp_path, planted):
+    """Companies and people are masked by two entries of one table: the rows one entry leaves alone are the other's,
+    so their values are originals too, not business data that stays (only a row no entry masks keeps its value)."""
+    dsn, _ = people
+    rules = tmp_path / "split.yaml"
+    rules.write_text(SPLIT_RULES)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("ALTER TABLE res_partner ADD COLUMN is_company boolean NOT NULL DEFAULT false")
+        conn.execute("UPDATE res_partner SET is_company = true WHERE id <= 10")
+        conn.execute("INSERT INTO x_job (x_note) VALUES (%s)", (planted,))
+    with psycopg.connect(dsn) as conn, pytest.raises(MaskingLeak) as leak:
+        Masker(conn, load_rules(str(rules)), SALT).run()
+    assert [counted(found) for found in leak.value.report.leaks] == [
+        "x_job.x_note: N occurrence(s) of originals of res_partner."
+        + ("phone" if "+44" in planted else "email")
+        + " survive masking"
+    ]

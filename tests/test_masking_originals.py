@@ -16,6 +16,7 @@ def originals() -> Originals:
     originals = Originals()
     originals.add("hr_employee.name", normal_forms.WORDS, ["John Smith", "Mary Ann O'Brien-Lee", "Rosalind"])
     originals.add("res_partner.email", normal_forms.EMAIL, ["John.Smith@Example.com"])
+    originals.add("res_partner.phone", normal_forms.PHONE, ["+44 1260 300123", "07700 900123"])
     originals.ready()
     return originals
 
@@ -34,6 +35,12 @@ FOUND = {
     "possessive": ("John Smith's crew", "john smith"),
     "possessive, typographic apostrophe": ("JOHN SMITH\u2019S CREW", "john smith"),
     "possessive at the end": ("the crew is John Smith's", "john smith"),
+    "phone, national": ("call 01260 300123", "1260300123"),
+    "phone, international with (0)": ("call +44 (0)1260 300-123", "1260300123"),
+    "phone, 00 and no spaces": ("call 00441260300123", "1260300123"),
+    "phone, country code without +": ("tel 441260300123", "1260300123"),
+    "national phone, written internationally": ("tel +447700900123", "7700900123"),
+    "national phone, grouped": ("tel (07700) 900-123", "7700900123"),
 }
 NOT_FOUND = {
     "longer word": "John Smithson",
@@ -46,6 +53,9 @@ NOT_FOUND = {
     "one word inside a sentence": "Rosalind called",
     "one word inside a longer one": "Rosalinda",
     "another address": "xjohn.smith@example.com",
+    # Document numbers whose last nine digits are those of a phone: no spelling of the number.
+    "a payslip number": "SLIP/2026/03/00123",
+    "a bill number": "BILL/2026/03/00123 of 2026/03/00123",
 }
 
 
@@ -60,10 +70,24 @@ def test_a_look_alike_is_no_finding(originals, label):
     assert originals.found(NOT_FOUND[label], copied=True) == []
 
 
+def test_a_million_forms_are_held_as_digests_and_the_first_origin_of_each_stays():
+    held = Originals()
+    held.add("res_partner.phone", normal_forms.PHONE, [f"+44 7700 {n:06d}" for n in range(1_000_000)])
+    held.add("hr_employee.private_phone", normal_forms.PHONE, ["07700 000042", "01632 960001"])
+    held.ready()
+    assert len(held.coded) == 1_000_001
+    assert [held.origins[origin] for _, origin in held.found("call 07700 000042 or 01632 960001")] == [
+        "res_partner.phone",
+        "hr_employee.private_phone",
+    ]
+
+
 def test_a_forgotten_form_is_no_longer_looked_for(originals):
     forgetful = Originals()
     forgetful.add("hr_employee.name", normal_forms.WORDS, ["John Smith", "Anna Kent"])
+    forgetful.add("res_partner.phone", normal_forms.PHONE, ["07700 900123", "07700 900456"])
     forgetful.ready()
-    forgetful.forget({"john smith"})
+    forgetful.forget({"john smith", "7700900123"})
     forgetful.ready()
-    assert [form for form, _ in forgetful.found("John Smith and Kent, Anna")] == ["anna kent"]
+    found = "John Smith and Kent, Anna on 07700 900123 or 07700 900456"
+    assert [form for form, _ in forgetful.found(found)] == ["7700900456", "anna kent"]

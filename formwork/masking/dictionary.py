@@ -13,26 +13,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from formwork.masking.digest_set import DigestSet
 from formwork.masking.keyed import Keyed
 
 
 class Dictionary:
-    def __init__(self, kind: str, first: Callable[[str], str], redraw: Callable[[str, int], str], keyed: Keyed):
+    def __init__(
+        self, kind: str, first: Callable[[str], str], redraw: Callable[[str, int], str], keyed: Keyed, texts: bool = False
+    ):
         """`first(original)` draws a fake, `redraw(original, n)` the n-th other one: a fake equal to
-        another original of the kind is drawn again."""
+        another original of the kind is drawn again. `texts`: keep the originals themselves too (the
+        scrubber looks for them in free text), not only their digests."""
         self.kind = kind
         self.first = first
         self.redraw = redraw
         self.keyed = keyed
         self.fakes: dict[str, str] = {}
-        self.originals: set[str] = set()  # every original the columns of this kind hold
+        self.originals = DigestSet()  # every original the columns of this kind hold
+        self.texts: set[str] | None = set() if texts else None
         self.in_unique_columns: set[str] = set()
+        self.sample: str | None = None  # one original: drawing its fake builds the Faker pools
 
     def add_originals(self, originals: Iterable[str]) -> None:
-        self.originals.update(originals)
+        originals = list(originals)
+        self.originals.add(originals)
+        if self.texts is not None:
+            self.texts.update(originals)
+        if originals and self.sample is None:
+            self.sample = originals[0]
 
     def settle(self) -> None:
         """Once every column's originals are known: fix the one-to-one fakes of unique columns."""
+        self.originals.freeze()
         used: set[str] = set()
         for original in sorted(self.in_unique_columns - self.fakes.keys(), key=lambda o: self.keyed.digest(self.kind, o)):
             fake = base = self._draw(original)

@@ -11,7 +11,8 @@ import gc
 import itertools
 import json as jsonlib
 import time
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ import psycopg
 from psycopg import sql
 
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
+from formwork.masking import coverage, files, forked, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -50,7 +51,7 @@ READ_BATCH = 50_000
 class EntryValues:
     """What one entry's new values are computed from, read before any rewrite."""
 
-    keys: list = field(default_factory=list)  # row keys, in the order of `rows`
+    keys: list | array = field(default_factory=list)  # row keys (ids, else ctids), in the order of `rows`
     rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
     pairs: dict[str, list[tuple]] = field(
         default_factory=dict
@@ -184,7 +185,7 @@ class Masker:
         self.login_hash = self._login_hash(staging_password)
         self.dictionaries: dict[str, Dictionary] = {}
         self.scrubber = Scrubber(self._replace_detected, self.fakes.first_name)
-        self.produced: set[str] = set()
+        self.produced: list[str] = []  # every fake drawn, in blocks of leaks.one_per_line
         self.detector_hits: dict[str, set[str]] = {}  # "table.column" -> kinds left in scrubbed text
         self.replaced: list[str] = []  # fakes the scrubber put into text, in this process
         self.values: dict[int, EntryValues] = {}
@@ -289,8 +290,9 @@ class Masker:
                 self._check_leaks(report, originals)
 
     def _check_leaks(self, report: MaskReport, originals: leaks.Originals) -> None:
-        for dictionary in self.dictionaries.values():
-            self.produced.update(dictionary.fakes.values())
+        self.produced.append(
+            leaks.one_per_line(itertools.chain.from_iterable(d.fakes.values() for d in self.dictionaries.values()))
+        )
         tables = introspect.columns(self.conn)
         found = leaks.scan(self.conn, tables, originals, self.store, self.produced, self.shipped.conditions)
         if self.store is not None and (bundles := leaks.asset_bundles(self.conn, tables)):
@@ -330,7 +332,7 @@ class Masker:
                 makers[n] = self.fakes.variant(n).maker(provider, **options)
             return makers[n](original)
 
-        return Dictionary(kind, self.fakes.maker(provider, **options), redraw, self.keyed)
+        return Dictionary(kind, self.fakes.maker(provider, **options), redraw, self.keyed, texts=kind in KNOWN_IN_TEXT)
 
     # ---- read: every value Python works from, before any rewrite ------------------
     def _read_all(self, originals: leaks.Originals) -> dict[int, EntryValues]:
@@ -338,7 +340,7 @@ class Masker:
         never equals one; unique columns are settled over all of them) before the first fake is drawn;
         every original of an identifying column goes to the leak check."""
         values = {i: self._read(entry) for i, entry in enumerate(self.entries)}
-        staying: list[tuple[str, list[str]]] = []
+        staying: dict[tuple[str, str, str], None] = {}  # (kind, table, column), in order
         for i, entry in enumerate(self.entries):
             for rule in entry.columns:
                 strategy = REGISTRY[rule.strategy]
@@ -347,21 +349,21 @@ class Masker:
                 json = self.tables[entry.table][rule.column].startswith("jsonb")
                 column = values[i].rows[rule.column]
                 strategy.prepare(self, rule, column, json)
+                if rule.strategy == "faker" and self.dictionary(rule).kind == "phone_number":
+                    self.scrubber.add_known_numbers(_texts(column, json))
                 if kind := strategy.leak_kind(rule):
                     originals.add(f"{entry.table}.{rule.column}", kind, _texts(column, json))
                     if entry.where and not json:
-                        staying.append((kind, self._staying(entry, rule.column)))
-        for kind, kept in staying:  # after every add: a value some row keeps is business data, whoever else holds it
-            originals.drop(kind, kept)
+                        staying[(kind, entry.table, rule.column)] = None
+        for kind, table, column in staying:  # after every add: a value some row keeps is business data, whoever else holds it
+            originals.drop(kind, self._staying(table, column))
         for dictionary in self.dictionaries.values():
             dictionary.settle()
-            if dictionary.originals:  # Faker pools are drawn once here, not again in every worker
-                dictionary.get(next(iter(dictionary.originals)))
+            if dictionary.sample is not None:  # Faker pools are drawn once here, not again in every worker
+                dictionary.get(dictionary.sample)
         for kind in KNOWN_IN_TEXT:
             if kind in self.dictionaries:
-                self.scrubber.add_known(self.dictionaries[kind].originals, self.dictionaries[kind].get)
-        if "phone_number" in self.dictionaries:
-            self.scrubber.add_known_numbers(self.dictionaries["phone_number"].originals)
+                self.scrubber.add_known(self.dictionaries[kind].texts, self.dictionaries[kind].get)
         self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
         return values
 
@@ -393,10 +395,20 @@ class Masker:
             return sql.SQL("id"), self.tables[entry.table]["id"]
         return sql.SQL("ctid::text"), "text"
 
-    def _staying(self, entry: TableRule, column: str) -> list[str]:
-        """The values the column keeps in the rows this entry leaves alone: business data, not originals."""
-        query = sql.SQL("SELECT DISTINCT {c}::text FROM {t} WHERE {c} IS NOT NULL AND NOT ({w})").format(
-            c=sql.Identifier(column), t=sql.Identifier(entry.table), w=sql.SQL(entry.where.replace("%", "%%"))
+    def _staying(self, table: str, column: str) -> list[str]:
+        """The values the column keeps, in the rows no entry rewriting it (or deleting rows) covers: business data,
+        not originals. The rows one entry leaves alone may be another's ("is_company" and "NOT is_company")."""
+        wheres = [
+            e.where
+            for e in self.entries
+            if e.table == table and (e.delete or any(c.column == column and c.strategy != "keep" for c in e.columns))
+        ]
+        if not all(wheres):
+            return []  # an entry rewrites every row
+        query = sql.SQL("SELECT DISTINCT {c}::text FROM {t} WHERE {c} IS NOT NULL AND {alone}").format(
+            c=sql.Identifier(column),
+            t=sql.Identifier(table),
+            alone=sql.SQL(" AND ").join(sql.SQL("({}) IS NOT TRUE").format(sql.SQL(w.replace("%", "%%"))) for w in wheres),
         )
         return [value for (value,) in self.conn.execute(query)]
 
@@ -417,32 +429,40 @@ class Masker:
         the next ones meanwhile. No two entries rewrite the same cells (check_overlaps), so the
         values read before any rewrite are still the originals."""
         self.values = values
+        chunks = {i: range(0, len(values[i].keys), CHUNK) for i in range(len(self.entries))}
+        names = {i: list(values[i].rows) for i in range(len(self.entries))}  # jobs are made after the entries are freed
         with workers.pool(self) as pool:
-            jobs = [
-                {
-                    name: [
-                        pool.submit(workers.column, i, name, start, start + CHUNK)
-                        for start in range(0, len(values[i].keys), CHUNK)
-                    ]
-                    for name in values[i].rows
-                }
-                for i in range(len(self.entries))
-            ]
+            # Forked workers all start at the first job: now, each with every entry's values, which this process then
+            # frees entry by entry. Jobs are handed out a few ahead, not all: results wait in this process's memory.
+            pool.submit(int).result()
+            results = forked.windowed(
+                pool,
+                (
+                    (workers.column, (i, name, start, start + CHUNK))
+                    for i, starts in chunks.items()
+                    for start in starts
+                    for name in names[i]
+                ),
+            )
             for i, entry in enumerate(self.entries):
-                columns: dict[str, list] = {}
-                for name, chunks in jobs[i].items():
-                    columns[name] = []
-                    for job in chunks:
-                        result = job.result()
-                        columns[name] += result.values
-                        self.produced.update(result.produced)
-                        for (origin, kind), found in result.originals.items():
-                            originals.add(origin, kind, found)
-                        if result.hits:
-                            self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
                 read = values.pop(i)
-                read.rows.clear()  # the workers are done with these originals: the parent's peak is this entry's fakes
-                rw = self._load(entry, zip(read.keys, *columns.values()), read.pairs)
+                read.rows.clear()  # the workers hold these originals: this process holds a chunk of fakes at a time
+
+                def computed(i=i, entry=entry, read=read) -> Iterator[tuple]:
+                    """(key, new value of each row column) of the entry's rows, a chunk at a time, as COPY takes them."""
+                    for start in chunks[i]:
+                        new = []
+                        for name in names[i]:
+                            result = next(results)
+                            new.append(result.values)
+                            self.produced.append(result.produced)
+                            for (origin, kind), found in result.originals.items():
+                                originals.add(origin, kind, found)
+                            if result.hits:
+                                self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
+                        yield from zip(read.keys[start : start + CHUNK], *new)
+
+                rw = self._load(entry, computed(), read.pairs)
                 report.tables.append(self._apply(entry, rw, progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
@@ -467,9 +487,8 @@ class Masker:
                 if value is not None:
                     memo[value] = function(value)
             result.values = list(map(memo.__getitem__, column))
-        result.produced = self.replaced[replaced:]
-        for kind, dictionary in self.dictionaries.items():
-            result.produced.extend(itertools.islice(dictionary.fakes.values(), marks.get(kind, 0), None))
+        drawn = (itertools.islice(d.fakes.values(), marks.get(kind, 0), None) for kind, d in self.dictionaries.items())
+        result.produced = leaks.one_per_line(itertools.chain(self.replaced[replaced:], *drawn))
         return result
 
     def _load(self, entry: TableRule, rows: Iterable[tuple], pairs: dict[str, list[tuple]]) -> Rewrite:
@@ -551,11 +570,13 @@ def _columns_of(cursor: psycopg.Cursor, names: list[str]) -> tuple[list, dict[st
     """The keys and each column of a (key, column...) result, read a batch at a time, with one string
     object per distinct value: repeated zips, streets, names and a name copied into complete_name are
     held once, in the parent and in every worker forked from it."""
-    keys: list = []
+    keys: list | array = []
     columns: list[list] = [[] for _ in names]
     same: dict[str, str] = {}
     while batch := cursor.fetchmany(READ_BATCH):
-        keys += [row[0] for row in batch]
+        if not keys and isinstance(batch[0][0], int):
+            keys = array("q")  # ids: 8 bytes each instead of an int object and a pointer
+        keys.extend(row[0] for row in batch)
         for i, column in enumerate(columns, 1):
             column += [None if row[i] is None else same.setdefault(row[i], row[i]) for row in batch]
     return keys, dict(zip(names, columns))

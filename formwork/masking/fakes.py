@@ -14,10 +14,10 @@ from collections.abc import Callable
 from faker import Faker
 
 from formwork.masking.keyed import Keyed
-from formwork.masking.normal_forms import PHONE_DIGITS
 from formwork.seed.iban import check_digits
 
 POOL = 4000
+PHONE_DIGITS = 9  # a number's fake is keyed by its last digits: the same number in any layout gets the same fake
 ROLE_MAILBOXES = frozenset(
     {
         "accounts",
@@ -154,7 +154,7 @@ class Fakes:
 
     def phone(self, original: str) -> str:
         """Keep the country/area prefix and the layout; new digits after it. The new digits come from the
-        number's last PHONE_DIGITS digits, as the leak check compares numbers: "+44 7700 900123",
+        number's last PHONE_DIGITS digits, the same with or without country code: "+44 7700 900123",
         "07700900123" and "(07700) 900-123" get the same fake number, each in its own layout."""
         raw = original.encode()
         digits = raw.translate(None, _NOT_DIGITS).decode()

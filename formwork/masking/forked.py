@@ -13,8 +13,9 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 MAX_WORKERS = 4
 
@@ -28,6 +29,18 @@ def executor(initializer: Callable[[], None] | None = None) -> Executor:
             mp_context=multiprocessing.get_context("fork"),
         )
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="formwork-mask")
+
+
+def windowed(pool: Executor, jobs: Iterable[tuple[Callable, tuple]], window: int = 2 * MAX_WORKERS) -> Iterator:
+    """The jobs' results in order, with at most `window` jobs handed out and not yet taken back: results the
+    workers produce faster than the caller uses them would otherwise wait in this process's memory."""
+    pending: deque[Future] = deque()
+    for function, arguments in jobs:
+        pending.append(pool.submit(function, *arguments))
+        if len(pending) > window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _started(initializer: Callable[[], None] | None, parent: int) -> None:

@@ -13,9 +13,9 @@ cannot be read fully, which fails the run like a finding.
 from __future__ import annotations
 
 import itertools
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -36,11 +36,25 @@ ASSET_BUNDLES = (
 )
 
 
-def _joined(fakes: Iterable[str], size: int = 50_000) -> Iterator[str]:
-    """Fakes one per line, as cells of their own: a pair of words never spans two fakes."""
-    fakes = iter(fakes)
-    while batch := "\n".join(f.replace("\n", " ").replace("\t", " ") for f in itertools.islice(fakes, size)):
-        yield batch
+def one_per_line(fakes: Iterable[str]) -> str:
+    """Fakes as scan takes them: each once, one per line, so that each is a cell of its own and a pair of words
+    never spans two fakes. One string holds them in a fraction of the memory of as many string objects."""
+    return "\n".join(dict.fromkeys(f.replace("\n", " ").replace("\t", " ") for f in fakes))
+
+
+def _batches(blocks: Iterable[str], size: int = 1 << 22) -> Iterator[str]:
+    """Blocks of fakes (one_per_line) joined into batches of about `size` characters: one search each."""
+    batch: list[str] = []
+    length = 0
+    for block in blocks:
+        if block:
+            batch.append(block)
+            length += len(block)
+        if length >= size:
+            yield "\n".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "\n".join(batch)
 
 
 def _found(text: str, copied: bool = False) -> list[Form]:
@@ -79,7 +93,7 @@ def scan(
     produced: Iterable[str] = (),
     module_rows: dict[str, str] | None = None,
 ) -> list[Leak | Unread]:
-    """Originals found inside a fake in `produced` are dropped first: fakes come from the same pools as
+    """Originals found inside a fake in `produced` (blocks of fakes, one_per_line) are dropped first: fakes come from the same pools as
     real data (at a million people nearly every fake name is somebody's; "Anna Kent" sits inside the fake
     "Mary Anna Kent"). This process streams every searched column out of the database; forked workers search the stream
     and the files, so the search runs beside PostgreSQL instead of after it. Rows matching `module_rows`
@@ -93,11 +107,11 @@ def scan(
     unread: dict[Unread, None] = {}
     with _searchers(originals, store) as pool:
         originals.forget(
-            {form for found in _windowed(pool, ((_found, (batch,)) for batch in _joined(produced, 200_000))) for form, _ in found}
+            {form for found in forked.windowed(pool, ((_found, (batch,)) for batch in _batches(produced))) for form, _ in found}
         )
     originals.ready()
     with _searchers(originals, store) as pool:  # workers forked anew, with the originals no fake explains
-        for where, found in itertools.chain.from_iterable(_windowed(pool, _jobs(conn, tables, store, module_rows))):
+        for where, found in itertools.chain.from_iterable(forked.windowed(pool, _jobs(conn, tables, store, module_rows))):
             if isinstance(found, Unread):
                 unread.setdefault(found, None)
             else:
@@ -132,18 +146,6 @@ def _jobs(
         yield from ((_search_kept_files, (batch,)) for batch in _files_in_database(conn, skip))
 
 
-def _windowed(pool: Executor, jobs: Iterable[tuple[Callable, tuple]]) -> Iterator:
-    """The jobs' results in order, with at most WINDOW jobs handed out and not yet taken back: the text of a
-    whole database, read faster than it is searched, would otherwise wait in this process's memory."""
-    pending: deque[Future] = deque()
-    for function, arguments in jobs:
-        pending.append(pool.submit(function, *arguments))
-        if len(pending) > WINDOW:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
-
-
 def _as_text(column: str, kind: str) -> sql.Composable:
     if base_type(kind) == "bytea":  # printable bytes as they are, the others as octal escapes
         return sql.SQL("encode({}, 'escape')").format(sql.Identifier(column))
@@ -161,7 +163,6 @@ def _has_bundles(tables: dict[str, dict[str, str]]) -> bool:
 
 
 FILES_PER_JOB = 500
-WINDOW = 2 * forked.MAX_WORKERS
 _SEARCH: tuple | None = None  # (originals, store) of the running scan: set before the workers fork
 
 

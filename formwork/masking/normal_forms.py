@@ -7,7 +7,8 @@ digits, so whitespace runs, punctuation and tags between them do not matter. A v
   text, "Smith, John" (surname, comma, first names) is read as "john smith" too;
 - a single word: itself, found only as a whole cell (a lone "Rose" inside a sentence is a plain word);
 - an email: casefolded;
-- a phone number: its last nine digits, the same with or without country code and trunk zero;
+- a phone number: its national number (without country calling code or trunk zero): "+44 20 7946 0000" is
+  found as "020 7946 0000" and the reverse;
 - an IBAN, account, ID or passport number: its letters and digits, compact.
 formwork.masking.originals searches a view for them: names with an automaton, emails, phone numbers and
 codes by looking up each candidate (emails, digit runs, codes) in a set.
@@ -21,8 +22,9 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator
 
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
 MIN_LENGTH = 5
-PHONE_DIGITS = 9  # compared: the national number without trunk zero or country code ends the same
 MIN_PHONE_DIGITS = 7
 MIN_CODE = 6
 
@@ -92,12 +94,13 @@ def forms(kind: str, value: str) -> set[str]:
     if kind == EMAIL and "@" in seen:
         return {seen.strip()}
     if kind == PHONE:
-        return _phone(seen.translate(_SEPARATORS))
+        digits, international = _dialled(seen)
+        return _phone(digits, international)
     if kind == CODE:
         compact = "".join(_WORD.findall(seen))
         if len(compact) < MIN_CODE:
             return set()
-        return {compact} | (_phone(compact) if compact.isdigit() else set())
+        return {compact}
     found = set(_in_order(seen))
     words = list(itertools.takewhile(_WORD.fullmatch, _TOKEN.findall(seen)))  # up to the first mark
     if len(words) == 1 and (len(words[0]) >= MIN_LENGTH or any(c.isdigit() for c in words[0])):
@@ -115,18 +118,52 @@ def _in_order(seen: str) -> Iterator[str]:
             yield f"{first} {middle} {surname}"
 
 
-def _phone(digits: str) -> set[str]:
-    return {digits[-PHONE_DIGITS:]} if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS else set()
+def _dialled(written: str) -> tuple[str, bool]:
+    """A phone number's digits without '+', '00', a trunk zero or "(0)", and whether it was written with a country
+    code ('+' or '00')."""
+    text = written.strip().replace("(0)", "")
+    international = text.startswith(("+", "00"))
+    digits = text.translate(_SEPARATORS)
+    if digits.startswith("0"):
+        digits = digits[2:] if digits.startswith("00") else digits[1:]
+    return digits, international
+
+
+def _national(digits: str) -> str | None:
+    """The number after its country calling code (E.164 codes are prefix-free: one length fits), trunk zero dropped."""
+    for length in (1, 2, 3):
+        if int(digits[:length]) in COUNTRY_CODE_TO_REGION_CODE:
+            rest = digits[length:]
+            return rest[1:] if rest.startswith("0") else rest
+    return None
+
+
+def _phone(digits: str, international: bool) -> set[str]:
+    """A number's national form: "+44 1260 300123", "0044 (0)1260 300123" and "01260 300123" are all "1260300123"
+    ("SLIP/2026/03/00123" is no spelling of it). Eleven digits or more written without '+' may still carry a
+    country code: both readings are forms."""
+    if not digits.isdigit():
+        return set()
+    found = set()
+    if not international:
+        found.add(digits)
+    if international or len(digits) >= 11:
+        found.add(_national(digits) or digits)
+    return {form for form in found if len(form) >= MIN_PHONE_DIGITS}
+
+
+def phone_candidates(written: str) -> set[str]:
+    """The forms a number written in a text may stand for (an original's forms are compared with them)."""
+    return _phone(*_dialled(written))
 
 
 def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
-    """Every part of a view that could be an email, phone or code form: emails, the last digits of digit
-    runs, codes compact (cut to the lengths of known codes)."""
+    """Every part of a view that could be an email, phone or code form: emails, digit runs as phone numbers
+    and as they are, codes compact (cut to the lengths of known codes)."""
     yield from _EMAIL.findall(seen)
     for run in DIGIT_RUN.findall(seen):
-        digits = run.translate(_SEPARATORS)
-        yield digits[-PHONE_DIGITS:]
-        yield digits
+        yield from phone_candidates(run)
+        yield run.translate(_SEPARATORS)
     for code in _CODE.findall(seen):
         compact = code.translate(_SEPARATORS)
         yield compact

@@ -5,8 +5,9 @@ them in a single pass in C, at any place of the text; only a hit is looked at in
 starts and ends on word bounds (and, for one word alone, that it is the whole cell). Each name is also
 put in as "Surname, First", the order lists and letters use. Emails, phone numbers and codes (IBANs,
 ID numbers) sit in a set, looked up with what normal_forms.candidates finds: their spellings vary in
-separators, not in words. The forms stay in this process's memory (and its forked workers'): never
-written, logged or named in a finding.
+separators, not in words; they are kept as 64-bit digests (formwork.masking.digest_set), a few bytes each
+at millions of them. The forms stay in this process's memory (and its forked workers'): never written,
+logged or named in a finding.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from formwork.masking import normal_forms
+from formwork.masking.digest_set import DigestMap
 
 # The view as the automaton reads it (_spaced): words parted by one space; "Smith ,John" as "smith, john".
 _RUNS = re.compile("  +")  # a literal first: the engine skips to each run in C
@@ -32,7 +34,7 @@ class Originals:
 
     # spelling -> origin index, length and whether it must be a whole cell, packed in one C integer (see _packed)
     words: ahocorasick.Automaton = field(default_factory=lambda: ahocorasick.Automaton(ahocorasick.STORE_INTS))
-    coded: dict[str, int] = field(default_factory=dict)  # email, phone and code forms -> index in `origins`
+    coded: DigestMap = field(default_factory=DigestMap)  # email, phone and code forms -> index in `origins`
     origins: list[str] = field(default_factory=list)  # "table.column"
     counted: int = 0  # original values added
     code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
@@ -44,41 +46,44 @@ class Originals:
         if origin not in self.origins:
             self.origins.append(origin)
         index = self.origins.index(origin)
+        coded: list[str] = []
         for value in values:
             if not isinstance(value, str):
                 continue
             self.counted += 1
             for form in normal_forms.forms(kind, value):
                 if kind != normal_forms.WORDS:
-                    self.coded.setdefault(form, index)
+                    coded.append(form)
                     if kind == normal_forms.CODE:
                         self.code_lengths.add(len(form))
                     continue
                 for spelling in _spellings(form):
                     if not self.words.exists(spelling):
                         self.words.add_word(spelling, _packed(index, len(spelling), " " not in form))
+        self.coded.setdefault(coded, index)
 
     def drop(self, kind: str, values: Iterable[str]) -> None:
         """Values that stay (business rows of the same column) are no originals to look for."""
-        for value in values:
-            self.forget(normal_forms.forms(kind, value))
+        self.forget({form for value in values for form in normal_forms.forms(kind, value)})
 
     def forget(self, forms: Iterable[str]) -> None:
         """Forms that are not to be looked for (found inside a fake, see formwork.masking.leaks.scan); ready() again after."""
+        forms = list(forms)
+        self.coded.remove(forms)
         for form in forms:
-            self.coded.pop(form, None)
             for spelling in _spellings(form):
                 self.words.remove_word(spelling)
 
     def ready(self) -> None:
         """Build the automaton once every original is in, before the search (and before its workers fork)."""
+        self.coded.freeze()
         if len(self.words):
             self.words.make_automaton()
 
     def found(self, text: str, copied: bool = False) -> list[tuple[str, int]]:
         """(form, origin index) of every form found in `text` (a view is made of it), one per occurrence."""
         seen = normal_forms.view(text, copied)
-        hits = [(form, self.coded[form]) for form in normal_forms.candidates(seen, self.code_lengths) if form in self.coded]
+        hits = self.coded.found(list(normal_forms.candidates(seen, self.code_lengths)))
         if len(self.words):
             spaced = _spaced(seen)
             for end, packed in self.words.iter(spaced):

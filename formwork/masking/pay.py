@@ -18,6 +18,8 @@ Every value is computed from the originals read before any rewrite, and written 
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import psycopg
@@ -46,14 +48,14 @@ DRAWS = 64
 
 @dataclass
 class Pay:
-    """New values by (table, column): (row id as text, new value as text or None) for every row."""
+    """New values by (table, column): (row id as text, new value as text or None) for every row (Amounts)."""
 
     conn: psycopg.Connection
     keyed: Keyed
     tables: dict[str, dict[str, str]]
-    values: dict[tuple[str, str], list[tuple[str, str | None]]] = field(default_factory=dict)
+    values: dict[tuple[str, str], Amounts] = field(default_factory=dict)
 
-    def pairs(self, table: str, column: str) -> list[tuple[str, str | None]]:
+    def pairs(self, table: str, column: str) -> Amounts:
         """Call before any rewrite: the first call reads every original it needs."""
         if not self.values:
             self._compute()
@@ -61,12 +63,12 @@ class Pay:
 
     def _compute(self) -> None:
         if "hr_contract" not in self.tables:  # no contracts, so no tracked wage either
-            self.values.update({key: [] for key in COLUMNS})
+            self.values.update({key: Amounts() for key in COLUMNS})
             return
         contracts = self.conn.execute("SELECT id, employee_id, job_id, wage::float FROM hr_contract").fetchall()
         fresh = self._fresh_wages(contracts)
         out = self.values
-        out[("hr_contract", "wage")] = [(str(c), _text(fresh.get(c))) for c, *_ in contracts]
+        out[("hr_contract", "wage")] = Amounts((c, fresh.get(c)) for c, *_ in contracts)
         scale = {c: fresh[c] / wage for c, _, _, wage in contracts if wage and c in fresh}
         if "hr_payslip" in self.tables and "hr_payslip_line" in self.tables:
             self._payslips(scale)
@@ -104,7 +106,7 @@ class Pay:
             "SELECT id, slip_id, code, amount::float, total::float, quantity::float, rate::float FROM hr_payslip_line"
         ):
             lines.setdefault(line[1], []).append(line)
-        columns = {key: [] for key in COLUMNS if key[0] in ("hr_payslip", "hr_payslip_line")}
+        columns = {key: Amounts() for key in COLUMNS if key[0] in ("hr_payslip", "hr_payslip_line")}
         for slip, contract, basic, gross in slips:
             if contract not in scale:
                 raise OperationError(
@@ -119,7 +121,7 @@ class Pay:
                 "BASIC", round((basic or 0.0) * k, 2)
             )  # a slip paying no basic line keeps its basic's share of the wage
             for column, code in (("basic_wage", "BASIC"), ("gross_wage", "GROSS"), ("net_wage", "NET")):
-                columns[("hr_payslip", column)].append((str(slip), _text(new[code])))
+                columns[("hr_payslip", column)].append(slip, new[code])
             for line_id, _, code, _amount, _, quantity, rate in lines.get(slip, []):
                 if code not in new:
                     raise OperationError(
@@ -127,20 +129,18 @@ class Pay:
                         f"(formwork/pay_structure.py: {', '.join(structure.CODES)}); cannot recompute it; nothing was changed"
                     )
                 share = (quantity or 0.0) * (rate or 0.0) / 100
-                columns[("hr_payslip_line", "total")].append((str(line_id), _text(new[code])))
-                columns[("hr_payslip_line", "amount")].append(
-                    (str(line_id), _text(round(new[code] / share, 2) if share else 0.0))
-                )
+                columns[("hr_payslip_line", "total")].append(line_id, new[code])
+                columns[("hr_payslip_line", "amount")].append(line_id, round(new[code] / share, 2) if share else 0.0)
         self.values.update(columns)
 
-    def _history(self, fresh: dict[int, float]) -> tuple[list, list]:
+    def _history(self, fresh: dict[int, float]) -> tuple[Amounts, Amounts]:
         tracked = self.conn.execute("""
             SELECT v.id, c.id, v.old_value_float, v.new_value_float FROM mail_tracking_value v
             JOIN ir_model_fields f ON f.id = v.field_id AND f.model = 'hr.contract' AND f.name = 'wage'
             JOIN mail_message m ON m.id = v.mail_message_id
             LEFT JOIN hr_contract c ON m.model = 'hr.contract' AND c.id = m.res_id
             ORDER BY c.id, m.date DESC, m.id DESC, v.id DESC""").fetchall()
-        old, new, current = [], [], {}
+        old, new, current = Amounts(), Amounts(), {}
         for value, contract, was, became in tracked:
             if contract not in fresh:
                 raise OperationError(
@@ -154,11 +154,30 @@ class Pay:
                 if was is None
                 else round(now / step if was < (became or 0) else now * step if was > (became or 0) else now, 2)
             )
-            old.append((str(value), _text(before)))
-            new.append((str(value), _text(now)))
+            old.append(value, before)
+            new.append(value, now)
             current[contract] = before if before is not None else now
         return old, new
 
 
-def _text(value: float | None) -> str | None:
-    return None if value is None else repr(round(value, 2))
+class Amounts:
+    """(row id as text, amount as text or None) pairs, as load_map reads them, held in two arrays: a million
+    payslip lines as tuples of strings would take about 170 MB, here 17."""
+
+    def __init__(self, pairs: Iterable[tuple[int, float | None]] = ()):
+        self.ids = array("q")
+        self.amounts = array("d")  # rounded to cents
+        self.null = array("b")  # 1: the amount is NULL
+        for row_id, amount in pairs:
+            self.append(row_id, amount)
+
+    def append(self, row_id: int, amount: float | None) -> None:
+        self.ids.append(row_id)
+        self.amounts.append(0.0 if amount is None else round(amount, 2))
+        self.null.append(amount is None)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return ((str(i), None if null else repr(a)) for i, a, null in zip(self.ids, self.amounts, self.null))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 import ahocorasick
 
 from formwork.masking import normal_forms
+from formwork.masking.digest_set import DigestSet
 from formwork.masking.folded import ENTITY, GAPS, Folded, fold, searched
 from formwork.seed.iban import check_digits
 
@@ -79,7 +80,7 @@ class Scrubber:
         self.automaton = ahocorasick.Automaton()  # folded form -> (its length, the original whose fake it gets)
         self.whole: dict[str, Callable[[str], str]] = {}  # known original -> its fake, for texts that are one
         self.single: dict[str, str] = {}  # folded one-word form -> original: replaced where it is a whole text
-        self.numbers: set[str] = set()  # known phone numbers, as the leak check compares them (last digits)
+        self.numbers = DigestSet()  # known phone numbers, as the leak check compares them (last digits)
         self._firsts: set[str] = set()  # first words of the forms: only a comma before one can start "Smith, John"
         self._heads: dict[str, str] = {}  # the company part of "Company, Person" texts, scrubbed
         self._built = False
@@ -108,14 +109,14 @@ class Scrubber:
     def add_known_numbers(self, originals: Iterable[str]) -> None:
         """Phone numbers the masked columns held: found in layouts the PHONE detector does not know
         ('7700 900123', '07700.900.123') wherever the leak check would find them, and replaced as phones."""
-        for original in originals:
-            self.numbers.update(normal_forms.forms(normal_forms.PHONE, original))
+        self.numbers.add(form for original in originals for form in normal_forms.forms(normal_forms.PHONE, original))
 
     def _ensure_built(self) -> None:
         if not self._built:
             if len(self.automaton):
                 self.automaton.make_automaton()
             fold("Strauß")  # builds the folding tables (formwork.masking.folded) once, before workers fork
+            self.numbers.freeze()
             self._built = True
 
     def scrub(self, text: str) -> str:
@@ -142,7 +143,7 @@ class Scrubber:
         return "".join(out)
 
     def _number(self, match: re.Match) -> str:
-        known = self.numbers.intersection(normal_forms.forms(normal_forms.PHONE, match.group(0)))
+        known = any(form in self.numbers for form in normal_forms.phone_candidates(match.group(0)))
         return self.replace("phone_number", match.group(0)) if known else match.group(0)
 
     def _known(self, text: str) -> str:

@@ -24,7 +24,7 @@ _MASKER: Any = None  # the Masker whose values the jobs read: set before the wor
 @dataclass
 class ColumnResult:
     values: list  # the new value of each row, in the order the rows were read
-    produced: list[str] = field(default_factory=list)  # fakes drawn while computing them
+    produced: str = ""  # fakes drawn while computing them, one per line (leaks.one_per_line)
     originals: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (origin, kind) -> originals replaced in text
     hits: set[str] = field(default_factory=set)  # kinds of personal values the detectors still found
 
