@@ -21,10 +21,9 @@ _blake2b = hashlib.blake2b
 
 
 class DigestSet:
-    def __init__(self, values: Iterable[str] = ()):
+    def __init__(self):
         self._sorted = np.empty(0, dtype=np.int64)
         self._added = array("q")  # digests not yet merged into _sorted
-        self.add(values)
 
     def add(self, values: Iterable[str]) -> None:
         self._added.frombytes(_digests(values))
@@ -61,7 +60,7 @@ class DigestMap:
         self._added_values.extend([value] * (len(self._added) - before))
 
     def remove(self, values: Iterable[str]) -> None:
-        self.freeze()
+        """At once (freeze merges what was added before what is removed): a string added later is a member again."""
         self._removed.frombytes(_digests(values))
         self.freeze()
 

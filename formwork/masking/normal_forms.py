@@ -94,8 +94,7 @@ def forms(kind: str, value: str) -> set[str]:
     if kind == EMAIL and "@" in seen:
         return {seen.strip()}
     if kind == PHONE:
-        digits, international = _dialled(seen)
-        return _phone(digits, international)
+        return phone_forms(seen)
     if kind == CODE:
         compact = "".join(_WORD.findall(seen))
         if len(compact) < MIN_CODE:
@@ -152,8 +151,8 @@ def _phone(digits: str, international: bool) -> set[str]:
     return {form for form in found if len(form) >= MIN_PHONE_DIGITS}
 
 
-def phone_candidates(written: str) -> set[str]:
-    """The forms a number written in a text may stand for (an original's forms are compared with them)."""
+def phone_forms(written: str) -> set[str]:
+    """The forms of a phone number as written: an original's, or one found in a text (the same forms on both sides)."""
     return _phone(*_dialled(written))
 
 
@@ -162,7 +161,7 @@ def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
     and as they are, codes compact (cut to the lengths of known codes)."""
     yield from _EMAIL.findall(seen)
     for run in DIGIT_RUN.findall(seen):
-        yield from phone_candidates(run)
+        yield from phone_forms(run)
         yield run.translate(_SEPARATORS)
     for code in _CODE.findall(seen):
         compact = code.translate(_SEPARATORS)

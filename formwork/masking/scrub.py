@@ -80,7 +80,7 @@ class Scrubber:
         self.automaton = ahocorasick.Automaton()  # folded form -> (its length, the original whose fake it gets)
         self.whole: dict[str, Callable[[str], str]] = {}  # known original -> its fake, for texts that are one
         self.single: dict[str, str] = {}  # folded one-word form -> original: replaced where it is a whole text
-        self.numbers = DigestSet()  # known phone numbers, as the leak check compares them (last digits)
+        self.numbers = DigestSet()  # known phone numbers, as the leak check compares them (national number)
         self._firsts: set[str] = set()  # first words of the forms: only a comma before one can start "Smith, John"
         self._heads: dict[str, str] = {}  # the company part of "Company, Person" texts, scrubbed
         self._built = False
@@ -143,7 +143,7 @@ class Scrubber:
         return "".join(out)
 
     def _number(self, match: re.Match) -> str:
-        known = any(form in self.numbers for form in normal_forms.phone_candidates(match.group(0)))
+        known = any(form in self.numbers for form in normal_forms.phone_forms(match.group(0)))
         return self.replace("phone_number", match.group(0)) if known else match.group(0)
 
     def _known(self, text: str) -> str:
