@@ -14,6 +14,7 @@ previous digest. Who may approve what is formwork.release.policy.
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 from prefect import flow
@@ -26,11 +27,13 @@ from flows.release_approval import approve_release
 from flows.reports import publish
 from formwork.approvers import recorded
 from formwork.errors import InputError, OperationError
+from formwork.release.migration import to_upgrade
 from formwork.release.policy import ReleasePolicy
 from formwork.release.reference import ImageRef
 from formwork.release.report import PromotionReport
 from formwork.release.rollout import Rollout
 from tasks.concurrency import environment_lock
+from tasks.migration import put_back_checkpoint, upgrade_database
 from tasks.release import check_upstream, check_window, copy_image, pin, running, schema_changes, wait_for_rollout
 
 ROLLOUT_TIMEOUT = 600.0
@@ -66,16 +69,24 @@ def promote(
         report.window, overriding = window()  # an approval can take hours: the window must still be open
     if overriding:
         _override_freeze(report, policy, overriding, emergency_reason or "", second_approver, shell)
-    report.schema_changes = schema_changes(ref, to, env, report.previous)
+    changes, runs_odoo = schema_changes(ref, to, env, report.previous)
+    report.schema_changes = [str(change) for change in changes]
     if report.schema_changes:
         _approve_database_change(report, policy, database_approver, shell)
 
     with environment_lock(to, "promote"):  # never beside a rollback, a refresh or a drill of it
         if report.schema_changes:
             report.checkpoint = backup(environment=to).id
+            if not _migrate(report, env, ref, to_upgrade(changes), runs_odoo):
+                _put_back(report, env)  # the previous digest is still pinned: nothing else to undo
+                report.outcome = "FAILED in the migration; the database is as it was, the previous image still runs"
+                publish(report)
+                raise OperationError(report.summary())
         new_name = copy_image(ref, to, env)
         rolled = _pin_and_watch(report, env, ref.digest, new_name, rollout_timeout)
         if not rolled.done:
+            if report.migration_log:
+                _put_back(report, env)  # first: the previous image must never run on the migrated database
             _roll_back(report, env, ref.digest, new_name, rolled.detail, rollout_timeout)
             publish(report)
             raise OperationError(report.summary() + f": {rolled.detail}")
@@ -134,6 +145,29 @@ def _approve_database_change(report: PromotionReport, policy: ReleasePolicy, app
         )
     report.database_approver = policy.database_approver(approver)
     report.approvals.append("database change " + recorded(report.database_approver, given_by))
+
+
+def _migrate(report: PromotionReport, env: OdooEnvironment, ref: ImageRef, modules: list[str], runs_odoo: bool) -> bool:
+    """The module upgrade, run by the new image on the environment's database before anything is pinned; False when
+    it failed. Formwork runs it only where it runs Odoo itself (a Formwork-built image, an environment without a
+    Kubernetes namespace); elsewhere the report says Odoo migrates when the new image starts."""
+    if env.k8s_namespace or not runs_odoo:
+        where = "a Kubernetes environment" if env.k8s_namespace else "an image that is not a Formwork-built Odoo image"
+        report.migration = f"not run by Formwork ({where}): Odoo migrates the database when the new image starts"
+        return True
+    if not modules:
+        report.migration = "nothing to upgrade: no installed module changed its version"
+        return True
+    done, log = upgrade_database(report.to, env, str(ref), modules)
+    versions = "; ".join(change for change in report.schema_changes if change.split()[0] in modules)
+    report.migration = f"odoo-bin -u {','.join(modules)} ({versions}) {'done' if done.ok else 'FAILED'} in {done.seconds:.1f} s"
+    report.migration_log = f"{log}:\n{done.excerpt}"
+    return done.ok
+
+
+def _put_back(report: PromotionReport, env: OdooEnvironment) -> None:
+    """The data half of the rollback: the checkpoint taken before the migration replaces the migrated database."""
+    report.data_restored = put_back_checkpoint(report.to, env, report.checkpoint, uuid.uuid4().hex[:8])
 
 
 def _pin_and_watch(report: PromotionReport, env: OdooEnvironment, digest: str, new_name: str, timeout: float) -> Rollout:

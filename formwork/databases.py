@@ -16,7 +16,7 @@ import psycopg
 from psycopg import errors, sql
 
 from formwork.errors import InputError, OperationError
-from formwork.production_guard import refuse_production
+from formwork.production_guard import DatabaseIdentity, identify, refuse_production
 
 MAX_NAME = 63  # bytes: PostgreSQL's NAMEDATALEN - 1
 
@@ -99,14 +99,31 @@ def drop(admin: psycopg.Connection, name: str) -> None:
 
 
 def rename_all(
-    admin: psycopg.Connection, moves: list[tuple[str, str]], first: Sequence[sql.Composable] = (), attempts: int = 1
+    admin: psycopg.Connection,
+    moves: list[tuple[str, str]],
+    first: Sequence[sql.Composable] = (),
+    attempts: int = 1,
+    own_checkpoint: tuple[str, DatabaseIdentity] | None = None,
 ) -> None:
     """Every rename in one transaction, after the statements `first`, once the other sessions of the renamed
     databases are ended; refused, before any session is ended, when any is a production database. Odoo workers
-    reconnect within moments: `attempts` tries again when one got in between."""
+    reconnect within moments: `attempts` tries again when one got in between.
+
+    `own_checkpoint` (name, identity recorded in a checkpoint): that one database may be production while it is
+    still the very database the checkpoint was taken of (a failed release putting its data back)."""
     for old, new in moves:
         check_name(old), check_name(new)
-    refuse_production(admin, "rename", *{name for move in moves for name in move})
+    names = {name for move in moves for name in move}
+    if own_checkpoint is not None:
+        name, recorded = own_checkpoint
+        now = identify(admin, name)
+        if now is None or not recorded.same_database(now):
+            raise InputError(
+                f"database '{name}' is not the database the checkpoint was taken of (another database, or its server "
+                "restarted since): refusing to replace it"
+            )
+        names.discard(name)
+    refuse_production(admin, "rename", *names)
     olds = sorted({old for old, _ in moves})
     for attempt in range(1, attempts + 1):
         admin.execute(

@@ -110,6 +110,12 @@ def create_gitops_repo(bare: Path, overlays: tuple[str, ...] = OVERLAYS) -> str:
 
 def pinned_digest(bare: str | Path, overlay: str, image: str = "odoo", branch: str = "main") -> str | None:
     """The digest `overlays/<overlay>` pins for `image` on `branch` right now, as a sync would read it."""
+    pinned = pinned_image(bare, overlay, image, branch)
+    return pinned.partition("@")[2] if pinned else None
+
+
+def pinned_image(bare: str | Path, overlay: str, image: str = "odoo", branch: str = "main") -> str | None:
+    """`newName@digest` of what `overlays/<overlay>` pins for `image` on `branch` (None while it pins no digest)."""
     import yaml
 
     shown = commands.run(
@@ -122,4 +128,7 @@ def pinned_digest(bare: str | Path, overlay: str, image: str = "odoo", branch: s
     if shown.returncode != 0:
         return None
     images = (yaml.safe_load(shown.stdout) or {}).get("images") or []
-    return next((i.get("digest") for i in images if isinstance(i, dict) and i.get("name") == image), None)
+    entry = next((i for i in images if isinstance(i, dict) and i.get("name") == image), None)
+    if not entry or not entry.get("digest"):
+        return None
+    return f"{entry.get('newName') or image}@{entry['digest']}"

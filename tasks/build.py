@@ -15,13 +15,16 @@ from prefect_docker.host import DockerHost
 
 from formwork import commands
 from formwork.errors import OperationError, first_line
+from formwork.release import odoo_image
 from formwork.release.addons import check_addons, module_versions
 from formwork.release.build import build_image
 from formwork.release.engine import container_engine
+from formwork.release.migration import MODULES
 from formwork.release.sbom import sbom
 from formwork.release.scan.scanners import choose_scanner
 from formwork.release.scan.verdict import Verdict, evaluate
 from formwork.release.scan.waivers import load_waivers
+from formwork.seed.odoo_bin import cache_root, locked
 
 
 @contextlib.contextmanager
@@ -55,10 +58,12 @@ def build(context: Path, repository: str, tag: str, series: str) -> str:
     commit = git_commit(context)
     labels = {"org.opencontainers.image.revision": commit or "unknown", "org.odoo.series": series}
     if commit:
-        labels["org.odoo.modules"] = json.dumps(module_versions(context, "HEAD"), sort_keys=True)
-    with tempfile.TemporaryDirectory(prefix="formwork-engine-") as workdir, container_engine(Path(workdir)) as base_url:
+        labels[MODULES] = json.dumps(module_versions(context, "HEAD"), sort_keys=True)
+    with locked(cache_root() / "engine.lock"), container_engine(cache_root() / "engine") as base_url:
         with engine_client(base_url) as client:
-            return build_image(context, repository, tag, client=client, engine=base_url, labels=labels)
+            if (context / "Dockerfile").is_file():  # the project brings its own image recipe
+                return build_image(context, repository, tag, client=client, engine=base_url, labels=labels)
+            return odoo_image.build(context, repository, tag, client=client, engine=base_url, labels=labels)
 
 
 @task(name="scan the image")

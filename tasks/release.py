@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from datetime import UTC, datetime
 
 from prefect import task
@@ -13,6 +12,7 @@ from formwork.errors import InputError
 from formwork.release.calendar_file import load_calendar
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.k8s_rollout import wait_for_deployment
+from formwork.release.migration import ODOO_BIN, ModuleChange, module_changes
 from formwork.release.reference import ImageRef
 from formwork.release.registry import Registry
 from formwork.release.rollout import Rollout, wait_for
@@ -21,7 +21,6 @@ from tasks.progress import task_progress
 from tasks.retries import retry_unless_refused
 
 IMAGE = "odoo"  # the image name the overlays' `images:` entries use
-MODULES = "org.odoo.modules"  # image label: {module: version}, written by the build
 
 
 def repo(name: str, env: OdooEnvironment) -> GitOpsRepo:
@@ -139,16 +138,12 @@ def kubernetes_block_name(name: str) -> str:
 
 
 @task(name="compare module versions with what runs")
-def schema_changes(image: ImageRef, name: str, env: OdooEnvironment, previous: str | None) -> list[str]:
-    """Modules whose version differs from the running image's: Odoo migrates their tables when it updates them."""
-    if not previous:
-        return []
+def schema_changes(image: ImageRef, name: str, env: OdooEnvironment, previous: str | None) -> tuple[list[ModuleChange], bool]:
+    """Modules whose version differs from the running image's (Odoo migrates their tables when it updates them), and
+    whether the new image is a Formwork-built Odoo that can run that upgrade itself."""
     running_repo = ImageRef.parse(env.image_repository, option=f"{name} image repository").repository
     with Registry(image.registry) as registry:
-        new = json.loads(registry.labels(image.repository, image.digest).get(MODULES) or "{}")
-        old = json.loads(registry.labels(running_repo, previous).get(MODULES) or "{}")
-    return [
-        f"{module} {old.get(module, '(new)')} → {version}"
-        for module, version in sorted(new.items())
-        if old.get(module) != version
-    ]
+        new = registry.labels(image.repository, image.digest)
+        if not previous:
+            return [], ODOO_BIN in new
+        return module_changes(new, registry.labels(running_repo, previous)), ODOO_BIN in new

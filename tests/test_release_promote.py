@@ -15,8 +15,8 @@ from formwork.backup import catalog
 from formwork.environments import EnvironmentSpec
 from formwork.errors import InputError, OperationError
 from formwork.release.gitops.repository import GitOpsRepo
+from formwork.release.migration import MODULES
 from formwork.release.registry import Registry
-from tasks.release import MODULES
 from tests.support import rest
 from tests.support.approvals import resume_paused
 from tests.support.clusters import create_database, drop_database

@@ -72,6 +72,9 @@ class Manifest:
     wal_lsn: str | None = None
     database_owner: str | None = None  # the role owning the database: restores are given to it where it exists (Odoo's)
     odoo_version: str | None = None
+    # who the source database was (production_guard.DatabaseIdentity.recorded()): only a checkpoint of the very
+    # database a release failed on may be put back into it (formwork.release.data_rollback)
+    database_identity: dict[str, str | None] | None = None
     modules: list[str] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows in the snapshot
     attachments: list[Attachment] = field(default_factory=list)
@@ -115,6 +118,10 @@ class Manifest:
             raise ValueError("taken_at has no time zone")
         if self.database_owner is not None and not isinstance(self.database_owner, str):
             raise ValueError("database_owner must be a role name")
+        if self.database_identity is not None and not (
+            isinstance(self.database_identity, dict) and {"started", "oid"} <= set(self.database_identity)
+        ):
+            raise ValueError("database_identity must name the server start time and the database oid")
         if not all(isinstance(t, str) and _count(n) for t, n in self.tables.items()):
             raise ValueError("tables must map names to row counts")
         if not all(isinstance(k, str) and isinstance(f.sha256, str) and _count(f.size) for k, f in self.files.items()):

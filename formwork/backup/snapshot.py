@@ -16,6 +16,7 @@ from psycopg import sql
 
 from formwork.backup.manifest import Attachment, Manifest, new_id
 from formwork.dsn import ConnectionSpec
+from formwork.production_guard import identify
 
 
 @contextmanager
@@ -37,6 +38,7 @@ def snapshot(spec: ConnectionSpec, environment: str) -> Iterator[tuple[str, Mani
             wal_lsn=lsn,
             database_size=size,
             database_owner=owner,
+            database_identity=identify(conn).recorded(),
         )
         manifest.tables = row_counts(conn)
         if "ir_module_module" in manifest.tables:

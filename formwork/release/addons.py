@@ -66,6 +66,12 @@ def _manifests(repo: Path, commit: str) -> tuple[dict[str, dict], list[str]]:
     return manifests, problems
 
 
+def module_directories(repo: Path, commit: str) -> dict[str, str]:
+    """{module name: its directory in the repository} at `commit` (modules whose manifest parses)."""
+    manifests, _ = _manifests(Path(repo), commit)
+    return {PurePosixPath(directory).name: directory for directory in manifests}
+
+
 def module_versions(repo: Path, commit: str) -> dict[str, str]:
     """{module name: manifest version} at `commit` (modules whose manifest does not parse are left out)."""
     manifests, _ = _manifests(Path(repo), commit)

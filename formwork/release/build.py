@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,10 +111,12 @@ def _context_tar(context: Path, dockerfile: str):
     return utils.tar(str(context), exclude=exclude, dockerfile=(dockerfile, None), gzip=False)
 
 
-def _build_podman(client, context: Path, image: str, dockerfile: str, labels: dict[str, str], no_cache: bool) -> None:
+def _build_podman(
+    client, context: Path, image: str, dockerfile: str, labels: dict[str, str], no_cache: bool, timestamp: int | None = None
+) -> None:
     from docker.utils.json_stream import json_stream
 
-    epoch = source_date_epoch()
+    epoch = source_date_epoch() if timestamp is None else timestamp
     params = {
         "t": image,
         "dockerfile": dockerfile,
@@ -146,7 +149,9 @@ def _build_podman(client, context: Path, image: str, dockerfile: str, labels: di
             response.close()
 
 
-def _build_docker(client, context: Path, image: str, dockerfile: str, labels: dict[str, str], no_cache: bool) -> None:
+def _build_docker(
+    client, context: Path, image: str, dockerfile: str, labels: dict[str, str], no_cache: bool, timestamp: int | None = None
+) -> None:
     events = client.api.build(
         path=str(context),
         tag=image,
@@ -157,6 +162,28 @@ def _build_docker(client, context: Path, image: str, dockerfile: str, labels: di
         decode=True,
     )
     _events_error(events, f"image build of {image} failed")
+
+
+def cached_image(client, tag: str, fill: Callable[[Path], None], *, engine: str) -> str:
+    """The id of image `tag` in the engine, built first when it is not there: `fill(folder)` writes its context
+    (Dockerfile included) and the build runs at timestamp 0, so the same context is the same id on every machine
+    and an image FROM it can be reproducible. For the layers every release shares (Debian, Odoo's source)."""
+    import docker
+
+    try:
+        return client.images.get(tag).id
+    except docker.errors.ImageNotFound:
+        pass
+    except docker.errors.DockerException as exc:
+        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
+    with tempfile.TemporaryDirectory(prefix="formwork-layer-") as scratch:
+        fill(Path(scratch))
+        try:
+            build = _build_podman if _is_podman(client) else _build_docker
+            build(client, Path(scratch), tag, "Dockerfile", {}, False, timestamp=0)
+            return client.images.get(tag).id
+        except docker.errors.DockerException as exc:
+            raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
 
 
 def build_image(

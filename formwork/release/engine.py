@@ -71,6 +71,20 @@ def _ping(base_url: str) -> bool:
         client.close()
 
 
+def podman_settings(workdir: Path, insecure_registries: tuple[str, ...] = INSECURE_LOOPBACK) -> dict[str, str]:
+    """Write the three config files into `workdir` (storage under `workdir/storage`); the variables naming them."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    files = {
+        "CONTAINERS_CONF": (workdir / "containers.conf", CONTAINERS_CONF),
+        "CONTAINERS_REGISTRIES_CONF": (workdir / "registries.conf", _registries_conf(tuple(insecure_registries))),
+        "CONTAINERS_STORAGE_CONF": (workdir / "storage.conf", _storage_conf(workdir / "storage")),
+    }
+    for path, text in files.values():
+        if not path.is_file() or path.read_text() != text:
+            path.write_text(text)
+    return {variable: str(path) for variable, (path, _) in files.items()}
+
+
 @contextmanager
 def container_engine(
     workdir: Path,
@@ -92,22 +106,10 @@ def container_engine(
         raise OperationError("no container engine: podman is installed but runc is not (apt-get install runc)")
 
     workdir = Path(workdir).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    containers_conf = workdir / "containers.conf"
-    registries_conf = workdir / "registries.conf"
-    storage_conf = workdir / "storage.conf"
-    containers_conf.write_text(CONTAINERS_CONF)
-    registries_conf.write_text(_registries_conf(tuple(insecure_registries)))
-    storage_conf.write_text(_storage_conf(workdir / "storage"))
+    env = {**os.environ, **podman_settings(workdir, insecure_registries)}
     socket = workdir / "podman.sock"
     socket.unlink(missing_ok=True)
     base_url = f"unix://{socket}"
-    env = {
-        **os.environ,
-        "CONTAINERS_CONF": str(containers_conf),
-        "CONTAINERS_REGISTRIES_CONF": str(registries_conf),
-        "CONTAINERS_STORAGE_CONF": str(storage_conf),
-    }
     log_path = workdir / "podman-service.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

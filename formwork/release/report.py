@@ -27,6 +27,9 @@ class PromotionReport:
     schema_changes: list[str] = field(default_factory=list)
     database_approver: str = ""
     checkpoint: str = ""
+    migration: str = ""  # the module upgrade: what, with which image, how long; or why Formwork did not run it
+    migration_log: str = ""  # the lines of its log a person reads first
+    data_restored: str = ""  # after a failed release: the checkpoint put back, and how long it took
     approvals: list[str] = field(default_factory=list)  # how each was given: in the form, or on the command line by whom
     promoted_from: str = ""  # the upstream environment, when the target has one
     artifact_key: ClassVar[str] = "promotion-report"
@@ -59,6 +62,7 @@ class PromotionReport:
                 "Database-change": "; ".join(self.schema_changes),
                 "Database-approved-by": self.database_approver,
                 "Backup-checkpoint": self.checkpoint,
+                "Migration": self.migration or "-",
             }
         return trailers
 
@@ -77,11 +81,15 @@ class PromotionReport:
             ("database change", "; ".join(self.schema_changes) or "none"),
             ("database change approved by", self.database_approver or "-"),
             ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
+            ("migration", self.migration or "-"),
+            ("data restored", self.data_restored or "-"),
             ("approvals", "; ".join(self.approvals) or "-"),
             ("GitOps commits", ", ".join(f"`{c[:12]}`" for c in self.commits) or "-"),
             ("rollout", self.rollout or "-"),
         ]
+        log = ["", "## Migration log", "", "```", self.migration_log, "```"] if self.migration_log else []
         return "\n".join(
             [f"# Promotion to {self.to}", "", f"**{self.summary()}**", "", "| | |", "|---|---|"]
             + [f"| {k} | {v} |" for k, v in rows]
+            + log
         )

@@ -27,6 +27,7 @@ ODOO_FILES = (
 HEAVIEST = (
     REAL_ODOO,
     "test_demo.py",
+    "test_release_odoo.py",
     "test_refresh_cli.py",
     "test_masking.py",
     "test_release_promote.py",

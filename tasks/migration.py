@@ -1,0 +1,70 @@
+"""The database steps of a release as Prefect tasks: migrate with the new image, put the checkpoint back."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from blocks.odoo_environment import OdooEnvironment
+from formwork import databases
+from formwork.backup import catalog, drill
+from formwork.backup.manifest import DATABASE
+from formwork.dsn import connect_maintenance
+from formwork.errors import OperationError
+from formwork.release import data_rollback, odoo_container
+from formwork.release.odoo_container import OdooDatabase, Podman, Upgrade
+from formwork.seed.odoo_bin import cache_root
+from formwork.seed.odoo_role import PASSWORD_VARIABLE
+from tasks.backup import backup_store
+from tasks.progress import task_progress
+
+
+def runtime() -> Podman:
+    """The machine's one Podman runtime store: the upgrades and the local stack's Odoo containers."""
+    return Podman(cache_root() / "podman")
+
+
+def odoo_database(env: OdooEnvironment) -> OdooDatabase:
+    """The environment's database as Odoo connects to it: as the role owning it, with the environment's password
+    when that is the environment's own role, else FORMWORK_ODOO_DB_PASSWORD (Odoo's role, as `formwork seed` uses)."""
+    connection = env.connection()
+    with connect_maintenance(connection) as admin:
+        owner = databases.owner(admin, env.db_name)
+    if owner is None:
+        raise OperationError(f"database '{env.db_name}' does not exist on {connection.host}:{connection.port}")
+    password = connection.password if owner == connection.user else os.environ.get(PASSWORD_VARIABLE)
+    return OdooDatabase(connection.host, connection.port, env.db_name, owner, password)
+
+
+@task(name="migrate the database with the new image", cache_policy=NO_CACHE)
+def upgrade_database(name: str, env: OdooEnvironment, image: str, modules: list[str]) -> tuple[Upgrade, str]:
+    """`odoo-bin -u` of the changed modules, run by the new image on the environment's database; (result, log path)."""
+    log = cache_root() / "migrations" / f"{name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    print(f"{name}: odoo-bin -u {','.join(modules)} with {image}")
+    done = odoo_container.upgrade(runtime(), image, modules, odoo_database(env), log)
+    print(f"{name}: the upgrade {'finished' if done.ok else 'FAILED'} in {done.seconds:.1f} s (log: {log})")
+    return done, str(log)
+
+
+@task(name="put the checkpoint back into the database", cache_policy=NO_CACHE)
+def put_back_checkpoint(name: str, env: OdooEnvironment, checkpoint: str, run: str) -> str:
+    """The pre-release checkpoint restored into the environment's database; what was done, and how long it took."""
+    started = time.monotonic()
+    store = backup_store(name, env)
+    manifest = catalog.read(store, name).find(checkpoint, store.url())
+    connection = env.connection()
+    data_rollback.checked_identity(connection, env.db_name, manifest)  # before anything is downloaded
+    with tempfile.TemporaryDirectory(prefix="formwork-checkpoint-") as scratch:
+        problems = drill.fetch(store, manifest, Path(scratch), task_progress(), DATABASE)
+        if problems:
+            raise OperationError(f"checkpoint {checkpoint} cannot be put back: {'; '.join(problems[:3])}")
+        failed = data_rollback.put_back(connection, env.db_name, manifest, Path(scratch) / DATABASE, run, task_progress())
+    return (
+        f"checkpoint {checkpoint} put back into '{env.db_name}' in {time.monotonic() - started:.1f} s; "
+        f"the database as the failed release left it is kept as '{failed}'"
+    )
