@@ -62,6 +62,10 @@ def build(context, image, tag, base_commit, advisories, waivers) -> None:
     "database_approver",
     help="Approve a schema-changing release's database change now (else it waits in Prefect).",
 )
+@click.option(
+    "--overrun-approver",
+    help="Approve now a production migration whose rehearsal does not fit in the release window (else it waits in Prefect).",
+)
 @click.option("--wait-for-window", is_flag=True, help="In a release freeze, wait for the next open slot instead of refusing.")
 @click.option(
     "--rollout-timeout",
@@ -79,6 +83,7 @@ def promote(
     emergency_reason,
     second_approver,
     database_approver,
+    overrun_approver,
     wait_for_window,
     rollout_timeout,
 ) -> None:
@@ -96,10 +101,14 @@ def promote(
         emergency_reason=emergency_reason,
         second_approver=second_approver,
         database_approver=database_approver,
+        overrun_approver=overrun_approver,
         rollout_timeout=rollout_timeout,
         wait_for_window=wait_for_window,
     )
     click.echo(report.summary())
+    for label, said in (("rehearsal", report.rehearsal), ("migration", report.migration)):
+        if said:
+            click.echo(f"  {label}: {said}")
 
 
 @release.command("status")

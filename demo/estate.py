@@ -17,11 +17,14 @@ from pathlib import Path
 import click
 import psycopg
 
+from demo import real_release as real_images
 from demo import release as demo_release
 from demo.odoo import DemoOdoo
 from demo.operations import deploy_and_request_a_refresh, show_the_posture, show_the_waiting_refresh
+from demo.real_release import RealRelease
 from formwork.dsn import parse_dsn, redact
 from formwork.errors import OperationError
+from formwork.seed import odoo_role
 from formwork.seed.odoo_bin import available_odoo
 from local.stack import LocalStack
 
@@ -122,6 +125,18 @@ class Demo:
         self.run(*self.env_add_args(name, database, [*options, *scratch]))
 
 
+def real_release(demo: Demo, stack: LocalStack, odoo: DemoOdoo | None) -> RealRelease | None:
+    """The release demo on real Odoo images where Podman runs (production gets Site diary 1.0 now), else None."""
+    why = real_images.why_not(odoo)
+    if why:
+        click.secho(f"   releases use stub images and an Odoo stand-in: {why}", fg="yellow")
+        return None
+    real = RealRelease(stack, odoo)
+    demo.env[odoo_role.PASSWORD_VARIABLE] = real.password  # the migrations connect as Odoo's role
+    real.install_in_production(demo, stack)
+    return real
+
+
 def run_demo() -> None:
     stack = LocalStack()
     click.secho(
@@ -141,12 +156,13 @@ def run_demo() -> None:
     demo.forget_environments([*ENVIRONMENTS, *demo_release.RELEASE_ONLY])
     passwords = {"PGPASSWORD": stack.postgres.password} if stack.postgres.password else {}
     demo.run(*demo.seed_args("prod", odoo), env={**passwords, **(odoo.seed_env() if odoo else {})})
+    real = real_release(demo, stack, odoo)
 
     click.secho("\n3. Register the environments as Prefect blocks", bold=True)
     for name, (database, options) in ENVIRONMENTS.items():
-        demo.register(name, database, options + demo_release.options(stack, name))
+        demo.register(name, database, options + demo_release.options(stack, name, real is not None))
     for name in demo_release.RELEASE_ONLY:
-        demo.register(name, name, demo_release.options(stack, name))
+        demo.register(name, name, demo_release.options(stack, name, real is not None))
     demo.run("env", "list")
     demo.run("env", "show", "prod")
     waiting = deploy_and_request_a_refresh(demo)
@@ -180,7 +196,7 @@ def run_demo() -> None:
     demo.run("backup", "prod", "--type", "pgbackrest", quiet=True)
     demo.run("drill", "prod", "--target-time", "latest")
 
-    demo_release.run(demo, stack)
+    demo_release.run(demo, stack, real)
 
     show_the_waiting_refresh(demo, waiting)
     show_the_posture(demo)

@@ -1,10 +1,12 @@
 """The release part of `make demo`: build one image, scan it, promote its digest dev → test → staging → prod.
 
-Everything runs against the local stack: its registry, its bare GitOps repository
-and the Odoo stand-in that serves whatever each overlay pins. Production's calendar
-is written by the demo (a month-end close around now, then the same close ending a
-few seconds from now), so the refusal and the wait for the next open slot show the
-same way on every run.
+Everything runs against the local stack: its registry and its bare GitOps repository. Where Podman runs and
+real Odoo is there, the images are real Odoo 17 (the Debian base is built once and cached), each environment's
+Odoo is a container the local sync starts from what its overlay pins, production has run `fw_site_diary` 1.0
+since it was seeded, a 1.1 release migrates every environment on its way to production (rehearsed first
+there), and a 1.2 whose migration fails is rolled back with its data. Elsewhere a stand-in serves whatever each
+overlay pins. Production's calendar is written by the demo (a month-end close around now, then the same close
+ending a few seconds from now), so the refusal and the wait for the next open slot show the same way on every run.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from local.stack import LocalStack
 
 if TYPE_CHECKING:
     from demo.estate import Demo
+    from demo.real_release import RealRelease
 
 CHAIN = ("dev", "test", "staging", "prod")
 RELEASE_ONLY = ("dev", "test")  # environments the demo registers only for releases (no database of their own)
 EPOCH = "1767603600"  # 2026-01-05 09:00 UTC: the demo commit's date and SOURCE_DATE_EPOCH, so rebuilds give the same digest
 FREEZE_SECONDS = 6  # how far ahead the shortened freeze ends, for the wait to show
+ROLLOUT = "120"  # seconds for an environment to answer from the new digest (a real Odoo starts in a few)
 
 DOCKERFILE = "FROM scratch\nCOPY addons /opt/odoo/addons\nCOPY python /usr/lib/python3/dist-packages\n"
 MANIFEST = "{'name': 'Site diary', 'version': '17.0.1.0.0', 'depends': ['project'], 'license': 'LGPL-3'}\n"
@@ -58,14 +62,14 @@ def write_calendar(stack: LocalStack, freeze_until: datetime | None = None) -> P
     return path
 
 
-def options(stack: LocalStack, name: str) -> list[str]:
-    """The `env add` options that put an environment on the release chain."""
+def options(stack: LocalStack, name: str, real: bool) -> list[str]:
+    """The `env add` options that put an environment on the release chain; `real`: its Odoo is a container."""
     if name not in CHAIN:
         return []
     index = CHAIN.index(name)
     found = [
         "--base-url",
-        stack.odoo.base_url(name),
+        f"http://127.0.0.1:{stack.settings.odoo_ports[name]}" if real else stack.odoo.base_url(name),
         "--gitops-repo",
         str(stack.gitops_repo),
         "--gitops-overlay",
@@ -109,22 +113,17 @@ def advisories(stack: LocalStack) -> Path:
     return path
 
 
+def build_args(stack: LocalStack, context: Path, tag: str | None = None) -> list[str]:
+    """`formwork release build` of `context` into the stack's registry, scanned against the demo's advisories."""
+    image = ["--image", f"{stack.registry.host}/odoo/build", *(["--tag", tag] if tag else [])]
+    return ["release", "build", "--context", str(context), *image, "--advisories", str(advisories(stack))]
+
+
 def build(demo: Demo, stack: LocalStack) -> str:
     """Build, push and scan through `formwork release build`; without a container engine, push a stub instead."""
     context = addons_context(stack)
     repository = f"{stack.registry.host}/odoo/build"
-    built = demo.run(
-        "release",
-        "build",
-        "--context",
-        str(context),
-        "--image",
-        repository,
-        "--advisories",
-        str(advisories(stack)),
-        check=False,
-        quiet=True,
-    )
+    built = demo.run(*build_args(stack, context), check=False, quiet=True)
     if built.returncode == 0:
         click.echo("   built once, pushed, scanned (syft SBOM, offline OSV advisories): nothing blocks it")
         return built.stdout.strip().splitlines()[-1]
@@ -146,16 +145,28 @@ def build(demo: Demo, stack: LocalStack) -> str:
     return f"{repository}@{digest}"
 
 
-def run(demo: Demo, stack: LocalStack) -> None:
+def run(demo: Demo, stack: LocalStack, real: RealRelease | None) -> None:
     demo.env.update({"SOURCE_DATE_EPOCH": EPOCH, "FORMWORK_REQUESTED_BY": "ci-pipeline"})
     click.secho("\n8. Release: build one image, scan it, promote the same digest dev → test → staging → prod", bold=True)
-    image = build(demo, stack)
+    image = real.images["1.0"] if real else build(demo, stack)
+    if real:
+        real.start_environments(demo, stack)
     click.echo(f"   the one image, by digest: {image}")
     for name in CHAIN[:3]:
-        demo.run("release", "promote", image, "--to", name, "--rollout-timeout", "30")
+        demo.run("release", "promote", image, "--to", name, "--rollout-timeout", ROLLOUT)
+    promote_to_production_in_its_window(demo, stack, image)
+    if real:
+        real.migrate(demo, stack)
+    demo.run("release", "status")
+    click.echo(
+        f"   GitOps history (the audit trail): git -C {stack.gitops_repo} log --format='%h %s%n%(trailers:only,unfold)' main"
+    )
+
+
+def promote_to_production_in_its_window(demo: Demo, stack: LocalStack, image: str) -> None:
     click.secho("   production is in its month-end close: refused, naming the next open slot", fg="yellow")
     write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2))
-    approval = ("--yes", "--approver", "alice", "--change", "DEMO-7", "--rollout-timeout", "30")
+    approval = ("--yes", "--approver", "alice", "--change", "DEMO-7", "--rollout-timeout", ROLLOUT)
     refused = demo.run("release", "promote", image, "--to", "prod", *approval, check=False, quiet=True)
     click.echo(last_line(refused.stderr, "(no message)"))
     click.secho(
@@ -164,7 +175,4 @@ def run(demo: Demo, stack: LocalStack) -> None:
     )
     write_calendar(stack, datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=FREEZE_SECONDS))
     demo.run("release", "promote", image, "--to", "prod", *approval, "--wait-for-window")
-    demo.run("release", "status")
-    click.echo(
-        f"   GitOps history (the audit trail): git -C {stack.gitops_repo} log --format='%h %s%n%(trailers:only,unfold)' main"
-    )
+    write_calendar(stack)

@@ -23,6 +23,7 @@ from pathlib import Path
 from formwork.errors import FormworkError
 from formwork.release import odoo_container
 from formwork.release.odoo_container import OdooDatabase, Podman
+from local.daemon import Daemon
 from local.gitops_repo import pinned_image
 
 log = logging.getLogger("formwork.local.odoo_sync")
@@ -84,6 +85,54 @@ class OdooSync:
         if remove:
             for target in self.targets.values():
                 odoo_container.stop(self.podman, target.name)
+
+
+class OdooSyncService:
+    """The sync as a background process of the local stack: `start` writes its targets and starts it, `stop`
+    stops it and removes its containers."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.config = self.home / "config.json"
+        self.daemon = Daemon(self.home / "odoo-sync.pid", self.home / "odoo-sync.log")
+
+    def start(self, gitops_repo: Path, podman_home: Path, targets: list[Target], password: str | None) -> None:
+        self.stop()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(
+            json.dumps(
+                {
+                    "gitops_repo": str(gitops_repo),
+                    "podman": str(podman_home),
+                    "targets": [
+                        {
+                            "overlay": t.overlay,
+                            "name": t.name,
+                            "host": t.database.host,
+                            "port": t.database.port,
+                            "database": t.database.name,
+                            "user": t.database.user,
+                            "http_port": t.port,
+                        }
+                        for t in targets
+                    ],
+                },
+                indent=1,
+            )
+        )
+        env = {key: value for key, value in os.environ.items() if key != "PGPASSWORD"}
+        self.daemon.spawn(
+            [sys.executable, "-m", "local.odoo_sync", str(self.config)],
+            env={**env, "PGPASSWORD": password} if password else env,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+
+    def stop(self) -> None:
+        self.daemon.stop()
+        if self.config.is_file():
+            sync = from_config(self.config)
+            for target in sync.targets.values():
+                odoo_container.stop(sync.podman, target.name)
 
 
 def from_config(path: Path) -> OdooSync:

@@ -1,5 +1,6 @@
 """The embedded default under FORMWORK_HOME: a PostgreSQL cluster, one Prefect server, and for
-releases an OCI registry, a bare GitOps repository and an Odoo stand-in that runs what it pins.
+releases an OCI registry, a bare GitOps repository and what runs what it pins: real Odoo containers
+(`local.odoo_sync`, started by the demo where Podman runs), else an HTTP stand-in.
 A second, small PostgreSQL cluster is the scratch server production's drills restore to: a
 production backup is never restored beside production. Its password reaches libpq through a
 password file (`pgpass`, owner-only) that `client.env` and the worker point PGPASSFILE at.
@@ -21,6 +22,7 @@ from pathlib import Path
 from formwork.postgres_cluster import LocalCluster, free_port, new_password, reachable_by_server
 from local.gitops_repo import create_gitops_repo
 from local.odoo_standin import OdooStandInService
+from local.odoo_sync import OdooSyncService
 from local.prefect_server import LocalPrefectServer, default_home
 from local.registry import LocalRegistry
 from local.worker import DEFAULT_POOL, LocalWorker
@@ -36,6 +38,10 @@ class StackSettings:
     registry_port: int = 0  # 0: not chosen yet (a stack.json from before releases joined the demo)
     odoo_port: int = 0
     scratch_port: int = 0  # 0: not chosen yet (a stack.json from before drills had a scratch server)
+    odoo_ports: dict[str, int] = field(default_factory=dict)  # each release environment's Odoo container
+
+
+RELEASE_CHAIN = ("dev", "test", "staging", "prod")
 
 
 class LocalStack:
@@ -50,6 +56,7 @@ class LocalStack:
         self.worker = LocalWorker(self.home / "worker", DEFAULT_POOL, self.client_env())
         self.registry = LocalRegistry(self.home / "registry", self.settings.registry_port)
         self.odoo = OdooStandInService(self.home / "odoo-standin", self.settings.odoo_port, self.gitops_repo)
+        self.odoo_sync = OdooSyncService(self.home / "odoo-sync")
 
     @property
     def settings_file(self) -> Path:
@@ -89,12 +96,17 @@ class LocalStack:
         if path.exists():
             settings = StackSettings(**json.loads(path.read_text()))
             if not (
-                settings.prefect_auth and settings.registry_port and settings.odoo_port and settings.scratch_port
+                settings.prefect_auth
+                and settings.registry_port
+                and settings.odoo_port
+                and settings.scratch_port
+                and settings.odoo_ports
             ):  # an older stack.json
                 settings.prefect_auth = settings.prefect_auth or _auth_string()
                 settings.registry_port = settings.registry_port or _prefer(5000)
                 settings.odoo_port = settings.odoo_port or free_port()
                 settings.scratch_port = settings.scratch_port or free_port()
+                settings.odoo_ports = settings.odoo_ports or _odoo_ports()
                 _write(path, settings)
             return settings
         pg_port = int(os.environ.get("FORMWORK_PG_PORT", "0")) or _prefer(55432)
@@ -108,6 +120,7 @@ class LocalStack:
             registry_port=_prefer(5000),
             odoo_port=free_port(),
             scratch_port=free_port(),
+            odoo_ports=_odoo_ports(),
         )
         _write(path, settings)
         return settings
@@ -129,6 +142,7 @@ class LocalStack:
 
     def down(self) -> None:
         self.worker.stop()
+        self.odoo_sync.stop()
         self.odoo.stop()
         self.registry.stop()
         self.prefect.stop()
@@ -144,6 +158,10 @@ class LocalStack:
             "registry": self.registry.running(),
             "odoo": self.odoo.running(),
         }
+
+
+def _odoo_ports() -> dict[str, int]:
+    return {name: free_port() for name in RELEASE_CHAIN}
 
 
 def _auth_string() -> str:

@@ -14,8 +14,9 @@ from blocks.odoo_environment import OdooEnvironment
 from formwork import databases
 from formwork.backup import catalog, drill
 from formwork.backup.manifest import DATABASE
-from formwork.dsn import connect_maintenance
+from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
+from formwork.refresh import access
 from formwork.release import data_rollback, odoo_container
 from formwork.release.odoo_container import OdooDatabase, Podman, Upgrade
 from formwork.seed.odoo_bin import cache_root
@@ -29,24 +30,30 @@ def runtime() -> Podman:
     return Podman(cache_root() / "podman")
 
 
-def odoo_database(env: OdooEnvironment) -> OdooDatabase:
-    """The environment's database as Odoo connects to it: as the role owning it, with the environment's password
-    when that is the environment's own role, else FORMWORK_ODOO_DB_PASSWORD (Odoo's role, as `formwork seed` uses)."""
-    connection = env.connection()
+def odoo_database(connection: ConnectionSpec, name: str) -> OdooDatabase:
+    """Database `name` on `connection`'s server as Odoo connects to it: as the role owning it, with the connection's
+    password when that is its own role, else FORMWORK_ODOO_DB_PASSWORD (Odoo's role, as `formwork seed` uses)."""
     with connect_maintenance(connection) as admin:
-        owner = databases.owner(admin, env.db_name)
+        owner = databases.owner(admin, name)
     if owner is None:
-        raise OperationError(f"database '{env.db_name}' does not exist on {connection.host}:{connection.port}")
+        raise OperationError(f"database '{name}' does not exist on {connection.host}:{connection.port}")
     password = connection.password if owner == connection.user else os.environ.get(PASSWORD_VARIABLE)
-    return OdooDatabase(connection.host, connection.port, env.db_name, owner, password)
+    return OdooDatabase(connection.host, connection.port, name, owner, password)
+
+
+@task(name="let Odoo's role into the rehearsal copy")
+def open_to_odoo(server: ConnectionSpec, name: str) -> str:
+    """A restored copy is closed to every role but Formwork's (formwork.refresh.access); Odoo's must open it."""
+    with connect_maintenance(server) as admin:
+        return access.open_to_owner(admin, name)
 
 
 @task(name="migrate the database with the new image", cache_policy=NO_CACHE)
-def upgrade_database(name: str, env: OdooEnvironment, image: str, modules: list[str]) -> tuple[Upgrade, str]:
-    """`odoo-bin -u` of the changed modules, run by the new image on the environment's database; (result, log path)."""
+def upgrade_database(connection: ConnectionSpec, name: str, image: str, modules: list[str]) -> tuple[Upgrade, str]:
+    """`odoo-bin -u` of the changed modules, run by the new image on database `name`; (result, log path)."""
     log = cache_root() / "migrations" / f"{name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     print(f"{name}: odoo-bin -u {','.join(modules)} with {image}")
-    done = odoo_container.upgrade(runtime(), image, modules, odoo_database(env), log)
+    done = odoo_container.upgrade(runtime(), image, modules, odoo_database(connection, name), log)
     print(f"{name}: the upgrade {'finished' if done.ok else 'FAILED'} in {done.seconds:.1f} s (log: {log})")
     return done, str(log)
 

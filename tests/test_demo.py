@@ -6,6 +6,7 @@ proven in its own tests (tests/test_hostile_*.py, test_refresh_cli.py, test_seed
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,7 +60,14 @@ def test_demo_runs_and_stops():
         )
         status = result.stdout.split("$ formwork release status")[1]
         assert all(f"{name} " in status for name in ("dev", "test", "staging", "prod"))
-        assert status.count(built.split("@")[1][:19]) == 4
+        released = re.findall(r"promote (\S+) to prod: done", result.stdout)[-1]  # real Odoo: the 1.1 release
+        assert status.count(released.split("@")[1][:19]) == 4
+        real_images = "migration: odoo-bin -u fw_site_diary" in result.stdout
+        assert real_images or os.environ.get("FORMWORK_REQUIRE_PODMAN") != "1", result.stdout[-3000:]
+        if real_images:  # rehearsed before production; 1.2's failed migration rolled back with its data
+            assert "rehearsal: rehearsed on the checkpoint restored on the scratch server" in result.stdout
+            assert "FAILED in the migration; the database is as it was" in result.stdout
+            assert "(no line says 'half-migrated': True)" in result.stdout
         settings = (home / ".formwork" / "stack.json").read_text()
         import json
 

@@ -7,7 +7,10 @@ Real Podman, a real registry, real Odoo 17 and PostgreSQL. Where Podman cannot r
 
 from __future__ import annotations
 
+import threading
 import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -15,9 +18,11 @@ import pytest
 from psycopg import sql
 
 from blocks import catalogue
+from demo.site_diary import MODULE, addons_repo
 from formwork.environments import EnvironmentSpec
 from formwork.errors import OperationError
 from formwork.postgres_cluster import free_port, new_password
+from formwork.release import odoo_container
 from formwork.release.gitops.repository import GitOpsRepo
 from formwork.release.migration import MODULES, ODOO_BIN
 from formwork.release.odoo_container import OdooDatabase, Podman
@@ -27,11 +32,15 @@ from formwork.seed.odoo_bin import cache_root
 from formwork.seed.odoo_role import PASSWORD_VARIABLE
 from local.gitops_repo import git, pinned_digest
 from local.odoo_sync import OdooSync, Target
+from tests.support.approvals import resume_paused
 from tests.support.gitops import make_gitops_repo
-from tests.support.odoo_images import MODULE, addons_repo, podman_or_skip
+from tests.support.odoo_images import podman_or_skip
 
 ROLE = "odoo_release"  # the tests' own Odoo role: other test files own role `odoo` with their own password
 ROLLOUT = 120
+# The freeze starts this many seconds after the release is asked for: the window is open when it is checked, and
+# a checkpoint, a rehearsal (a restore and an upgrade) and the restore it forecasts cannot all fit before it.
+FREEZE_IN = 4
 
 
 @pytest.fixture(scope="module")
@@ -54,28 +63,28 @@ def images(runtime, registry, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def role(pg):
+def role(pg, pg_other):
+    """The role Odoo runs as, on the environments' server and on the scratch server rehearsals restore on."""
     password = new_password()
-    with psycopg.connect(pg.dsn(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone()
-        verb = "ALTER" if exists else "CREATE"
-        admin.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(ROLE), sql.Literal(password)))
+    for cluster in (pg, pg_other):
+        with psycopg.connect(cluster.dsn(), autocommit=True) as admin:
+            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone()
+            verb = "ALTER" if exists else "CREATE"
+            admin.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(ROLE), sql.Literal(password)))
     return password
 
 
 @pytest.fixture(scope="module")
-def diary_template(pg, role, runtime, images):
+def diary_template(pg, role, runtime, images, tmp_path_factory):
     """A database with fw_site_diary 1.0 installed by the 1.0 image, and three diary lines."""
     name = f"diary_tmpl_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(pg.dsn(), autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(ROLE)))
     database = OdooDatabase("127.0.0.1", pg.port, name, ROLE, role)
-    runtime.run(
-        ["run", "--rm", "--network", "host", "--env", "PGPASSWORD", images["1.0"], *database.options()]
-        + ["-i", MODULE, "--stop-after-init", "--without-demo=all", "--no-http"],
-        "install fw_site_diary 1.0",
-        password=role,
+    installed = odoo_container.install(
+        runtime, images["1.0"], [MODULE], database, tmp_path_factory.mktemp("logs") / "install.log"
     )
+    assert installed.ok, installed.excerpt
     with psycopg.connect(pg.dsn(name), autocommit=True) as conn:
         conn.execute(
             "INSERT INTO fw_site_diary (day, weather) VALUES ('2026-03-02', 'rain'), ('2026-03-03', 'sun'), ('2026-03-04', 'wind')"
@@ -84,36 +93,45 @@ def diary_template(pg, role, runtime, images):
 
 
 @pytest.fixture
-def environment(pg, role, runtime, diary_template, registry, tmp_path, monkeypatch):
-    """One environment on a copy of the template, its Odoo run by the local sync from what its overlay pins."""
+def make_environment(pg, role, runtime, diary_template, registry, tmp_path, monkeypatch):
+    """Environments on copies of the template, each run by the local sync from what its overlay pins."""
     monkeypatch.setenv(PASSWORD_VARIABLE, role)
-    database = f"diary_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg.dsn(), autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
-                sql.Identifier(database), sql.Identifier(diary_template), sql.Identifier(ROLE)
+    made: list[tuple[OdooSync, str]] = []
+
+    def make(production: bool = False, **settings) -> tuple[str, str, str, Target]:
+        database = f"diary_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(pg.dsn(), autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+                    sql.Identifier(database), sql.Identifier(diary_template), sql.Identifier(ROLE)
+                )
+            )
+        overlay = "prod" if production else "dev"
+        repo = make_gitops_repo(tmp_path / database, (overlay,))
+        name = f"{overlay}-{uuid.uuid4().hex[:6]}"
+        target = Target(overlay, name, OdooDatabase("127.0.0.1", pg.port, database, ROLE, role), free_port())
+        catalogue.add(
+            EnvironmentSpec(
+                name,
+                pg.dsn(database),
+                production=production,
+                base_url=target.base_url,
+                backup_store=f"file://{tmp_path}/backups/{name}",
+                gitops_repo=repo,
+                gitops_overlay=f"overlays/{overlay}",
+                image_repository=f"{registry.host}/odoo/{overlay}",
+                **settings,
             )
         )
-    repo = make_gitops_repo(tmp_path, ("dev",))
-    name = f"dev-{uuid.uuid4().hex[:6]}"
-    target = Target("dev", name, OdooDatabase("127.0.0.1", pg.port, database, ROLE, role), free_port())
-    catalogue.add(
-        EnvironmentSpec(
-            name,
-            pg.dsn(database),
-            base_url=target.base_url,
-            backup_store=f"file://{tmp_path}/backups",
-            gitops_repo=repo,
-            gitops_overlay="overlays/dev",
-            image_repository=f"{registry.host}/odoo/dev",
-        )
-    )
-    sync = OdooSync(repo, runtime, [target]).start()
-    yield name, database, repo, target
-    sync.stop()
-    with psycopg.connect(pg.dsn(), autocommit=True) as admin:
-        for found in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (database + "%",)).fetchall():
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(found[0])))
+        made.append((OdooSync(repo, runtime, [target]).start(), database))
+        return name, database, repo, target
+
+    yield make
+    for sync, database in made:
+        sync.stop()
+        with psycopg.connect(pg.dsn(), autocommit=True) as admin:
+            for (found,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (database + "%",)).fetchall():
+                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(found)))
 
 
 def promote(image: str, to: str, **kwargs):
@@ -163,8 +181,8 @@ def test_the_image_is_real_odoo_labelled_reproducible_and_its_scan_sees_debian_a
     assert any(ecosystem == "PyPI" and name.lower() == "werkzeug" for ecosystem, name in found)
 
 
-def test_a_promotion_with_a_changed_module_migrates_the_database_and_the_new_image_serves_it(environment, images, pg, registry):
-    name, database, repo, target = environment
+def test_a_promotion_with_a_changed_module_migrates_the_database_and_the_new_image_serves_it(make_environment, images, pg):
+    name, database, repo, target = make_environment()
     assert promote(images["1.0"], name).outcome == "done"
     assert served_digest(target) == images["1.0"].split("@")[1]
     assert "labour_hours" not in columns(pg, database, "fw_site_diary")
@@ -180,8 +198,10 @@ def test_a_promotion_with_a_changed_module_migrates_the_database_and_the_new_ima
     assert last.trailers["Migration"] == report.migration and last.trailers["Backup-checkpoint"] == report.checkpoint
 
 
-def test_a_failing_migration_leaves_the_previous_image_and_the_database_restored_from_the_checkpoint(environment, images, pg):
-    name, database, repo, target = environment
+def test_a_failing_migration_leaves_the_previous_image_and_the_database_restored_from_the_checkpoint(
+    make_environment, images, pg
+):
+    name, database, repo, target = make_environment()
     assert promote(images["1.0"], name).outcome == "done"
     before = row_digests(pg, database)
 
@@ -198,10 +218,66 @@ def test_a_failing_migration_leaves_the_previous_image_and_the_database_restored
         assert {w for (w,) in conn.execute("SELECT weather FROM fw_site_diary")} == {"half-migrated"}
 
 
+def calendar(path: Path, freeze_in: float | None = None) -> str:
+    """Production's calendar: open, or with a two-hour freeze starting `freeze_in` seconds from now."""
+    text = "company: Northbridge Construction Ltd\ntimezone: Europe/London\n"
+    if freeze_in is not None:
+        start = datetime.now(UTC) + timedelta(seconds=freeze_in)
+        text += (
+            f'freezes:\n  one_off:\n    - {{from: "{start:%Y-%m-%dT%H:%M:%S}+00:00", '
+            f'until: "{start + timedelta(hours=2):%Y-%m-%dT%H:%M:%S}+00:00", reason: month-end close}}\n'
+        )
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_production_migration_is_rehearsed_and_one_that_would_overrun_the_window_waits_for_an_approver(
+    make_environment, images, pg, pg_other, prefect_api, tmp_path
+):
+    path = tmp_path / "calendar.yaml"
+    name, database, repo, target = make_environment(
+        production=True, release_calendar=calendar(path), scratch_dsn=pg_other.dsn("postgres")
+    )
+    assert promote(images["1.0"], name, approver="alice", change_reference="CR-1").outcome == "done"
+    before = row_digests(pg, database)
+    calendar(path, freeze_in=FREEZE_IN)  # open now; closed before a rehearsed migration and its restore could end
+    outcome: dict = {}
+
+    def release():
+        try:
+            promote(images["1.1"], name, approver="alice", change_reference="CR-2", database_approver="dana")
+        except Exception as exc:  # noqa: BLE001 - the test reads it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=release)
+    worker.start()
+    answer = {"approver": "erin", "change_reference": "CR-2", "approve": False, "reason": "not in tonight's window"}
+    resume_paused(prefect_api, f"promote-to-{name}", answer, wait=120)
+    worker.join(timeout=120)
+
+    assert "migration past the release window rejected" in str(outcome.get("error")), outcome
+    assert row_digests(pg, database) == before and "labour_hours" not in columns(pg, database, "fw_site_diary")
+    assert pinned_digest(repo, "prod") == served_digest(target) == images["1.0"].split("@")[1]
+    with psycopg.connect(pg_other.dsn()) as scratch:
+        assert not scratch.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (database + "%",)).fetchall()
+
+
+def test_a_production_migration_that_fails_its_rehearsal_is_refused_before_production_is_touched(
+    make_environment, images, pg, pg_other
+):
+    name, database, repo, target = make_environment(production=True, scratch_dsn=pg_other.dsn("postgres"))
+    assert promote(images["1.0"], name, approver="alice", change_reference="CR-1").outcome == "done"
+    before = row_digests(pg, database)
+
+    with pytest.raises(OperationError, match="the migration failed in its rehearsal; nothing changed"):
+        promote(images["1.2"], name, approver="alice", change_reference="CR-3", database_approver="dana")
+
+    assert row_digests(pg, database) == before
+    assert pinned_digest(repo, "prod") == images["1.0"].split("@")[1]
+
+
 def test_without_podman_the_build_says_so_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    from formwork.release import odoo_container
-
     assert "podman and runc" in odoo_container.available(tmp_path)
     with pytest.raises(OperationError, match="podman and runc"):
         Podman(tmp_path)

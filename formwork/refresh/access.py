@@ -54,3 +54,11 @@ def opening(admin: psycopg.Connection, fresh: str, like: str) -> list[sql.Compos
         )
         for grantee, privilege, grantable in rows
     ]
+
+
+def open_to_owner(admin: psycopg.Connection, name: str) -> str:
+    """Let the database's owner (Odoo's role) connect to a closed copy, and nobody else; the owner's name.
+    For a migration rehearsed on a scratch copy, which Odoo itself must open."""
+    owner = databases.owner(admin, name)
+    admin.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(sql.Identifier(name), sql.Identifier(owner)))
+    return owner

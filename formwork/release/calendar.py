@@ -88,6 +88,13 @@ class BusinessCalendar:
                 )
         return moment.astimezone(self.timezone)
 
+    def open_until(self, when: datetime) -> datetime | None:
+        """When the next freeze after `when` starts (`when` itself while one is in force); None when none does
+        within the horizon."""
+        moment = _utc(when, "when")
+        starts = [f.starts for f in self.freezes_between(moment, moment + HORIZON) if f.ends > moment]
+        return max(min(starts), moment) if starts else None
+
     def freezes_between(self, start: datetime, end: datetime) -> list[Freeze]:
         """Every freeze overlapping [start, end), by start."""
         return sorted(self._windows(start, end), key=lambda f: (f.starts.timestamp(), f.ends.timestamp(), f.name))

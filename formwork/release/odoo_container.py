@@ -79,6 +79,15 @@ def upgrade(podman: Podman, image: str, modules: list[str], database: OdooDataba
     """`odoo-bin -u MODULES --stop-after-init` of `image` on `database`. Odoo runs each module's migration scripts
     and brings its tables to the new models; a non-zero exit or an ERROR line is a failed upgrade. The whole log is
     kept in `log`."""
+    return _modules(podman, image, "-u", modules, database, log)
+
+
+def install(podman: Podman, image: str, modules: list[str], database: OdooDatabase, log: Path) -> Upgrade:
+    """`odoo-bin -i MODULES --stop-after-init` of `image` on `database`, without demo data."""
+    return _modules(podman, image, "-i", modules, database, log, "--without-demo=all")
+
+
+def _modules(podman: Podman, image: str, flag: str, modules: list[str], database: OdooDatabase, log: Path, *more: str) -> Upgrade:
     for module in modules:
         if not _MODULE.fullmatch(module):
             raise OperationError(f"module name {module!r}: not an Odoo module name")
@@ -86,8 +95,8 @@ def upgrade(podman: Podman, image: str, modules: list[str], database: OdooDataba
     started = time.monotonic()
     done = podman.run(
         ["run", "--rm", "--network", "host", "--env", "PGPASSWORD", image, *database.options()]
-        + ["-u", ",".join(modules), "--stop-after-init", "--no-http", "--max-cron-threads=0"],
-        f"odoo-bin -u {','.join(modules)} on {database.name}",
+        + [flag, ",".join(modules), "--stop-after-init", "--no-http", "--max-cron-threads=0", *more],
+        f"odoo-bin {flag} {','.join(modules)} on {database.name}",
         password=database.password,
         timeout=UPGRADE_TIMEOUT,
         check=False,

@@ -9,6 +9,7 @@ _STEPS = {
     "approval": "",
     "emergency-override": "emergency override ",
     "database-change": "database change ",
+    "migration-overrun": "migration past the release window ",
 }  # approval form keys
 
 
@@ -27,8 +28,10 @@ class PromotionReport:
     schema_changes: list[str] = field(default_factory=list)
     database_approver: str = ""
     checkpoint: str = ""
+    rehearsal: str = ""  # production: the migration rehearsed on the checkpoint, and whether it fits the window
     migration: str = ""  # the module upgrade: what, with which image, how long; or why Formwork did not run it
     migration_log: str = ""  # the lines of its log a person reads first
+    migrated: bool = False  # the upgrade ran and succeeded: a failed rollout must put the checkpoint back
     data_restored: str = ""  # after a failed release: the checkpoint put back, and how long it took
     approvals: list[str] = field(default_factory=list)  # how each was given: in the form, or on the command line by whom
     promoted_from: str = ""  # the upstream environment, when the target has one
@@ -62,6 +65,7 @@ class PromotionReport:
                 "Database-change": "; ".join(self.schema_changes),
                 "Database-approved-by": self.database_approver,
                 "Backup-checkpoint": self.checkpoint,
+                "Rehearsal": self.rehearsal or "-",
                 "Migration": self.migration or "-",
             }
         return trailers
@@ -81,6 +85,7 @@ class PromotionReport:
             ("database change", "; ".join(self.schema_changes) or "none"),
             ("database change approved by", self.database_approver or "-"),
             ("backup checkpoint", f"`{self.checkpoint}`" if self.checkpoint else "-"),
+            ("rehearsal", self.rehearsal or "-"),
             ("migration", self.migration or "-"),
             ("data restored", self.data_restored or "-"),
             ("approvals", "; ".join(self.approvals) or "-"),
