@@ -9,6 +9,7 @@ in dev: the checkpoint is put back and dev keeps running 1.1 on its database as 
 
 from __future__ import annotations
 
+import os
 import shutil
 from typing import TYPE_CHECKING
 
@@ -39,8 +40,13 @@ def runtime() -> Podman:
     return Podman(cache_root() / "podman")
 
 
+STAND_IN = "FORMWORK_DEMO_RELEASE"  # "stand-in": the stub image and the HTTP stand-in even where Podman runs
+
+
 def why_not(odoo: DemoOdoo | None) -> str:
-    """ "" when the release demo can run real Odoo images here, else why not."""
+    """Why the release demo cannot run real Odoo images here; "" when it can."""
+    if os.environ.get(STAND_IN) == "stand-in":
+        return f"{STAND_IN}=stand-in"
     if odoo is None:
         return "no real Odoo"
     base_cached = any(cache_root().glob(f"odoo-base-{odoo_base.SUITE}-{odoo_base.key()}.tar"))

@@ -93,7 +93,7 @@ def diary_template(pg, role, runtime, images, tmp_path_factory):
 
 
 @pytest.fixture
-def make_environment(pg, role, runtime, diary_template, registry, tmp_path, monkeypatch):
+def make_environment(pg, role, runtime, diary_template, registry, prefect_api, tmp_path, monkeypatch):
     """Environments on copies of the template, each run by the local sync from what its overlay pins."""
     monkeypatch.setenv(PASSWORD_VARIABLE, role)
     made: list[tuple[OdooSync, str]] = []

@@ -157,7 +157,7 @@ def running_digest(podman: Podman, name: str) -> str | None:
 
 
 def available(workdir: Path) -> str:
-    """ "" when podman can run a container here, else why not (for the tests' skip and the demo's fallback)."""
+    """Why podman cannot run a container here; "" when it can (for the tests' skip and the demo's fallback)."""
     try:
         podman = Podman(workdir)
     except OperationError as exc:
