@@ -128,11 +128,16 @@ class OdooSyncService:
         )
 
     def stop(self) -> None:
+        """Stop the sync and remove its containers (nothing to remove where Podman is gone)."""
         self.daemon.stop()
-        if self.config.is_file():
+        if not self.config.is_file():
+            return
+        try:
             sync = from_config(self.config)
-            for target in sync.targets.values():
-                odoo_container.stop(sync.podman, target.name)
+        except FormworkError:
+            return
+        for target in sync.targets.values():
+            odoo_container.stop(sync.podman, target.name)
 
 
 def from_config(path: Path) -> OdooSync:
