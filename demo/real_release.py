@@ -23,7 +23,7 @@ from demo.site_diary import MODULE, addons_repo
 from formwork.dsn import parse_dsn
 from formwork.errors import OperationError, last_line
 from formwork.release import odoo_base, odoo_container
-from formwork.release.odoo_container import OdooDatabase, Podman
+from formwork.release.odoo_container import OdooDatabase
 from formwork.seed.odoo_bin import cache_root
 from formwork.seed.odoo_role import PASSWORD_VARIABLE, ROLE, ensure_role
 from local.gitops_repo import git
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 EPOCH_ENV = {"GIT_AUTHOR_DATE": "@1767603600 +0000", "GIT_COMMITTER_DATE": "@1767603600 +0000"}  # the same commits every run
 
 
-def runtime() -> Podman:
-    return Podman(cache_root() / "podman")
-
-
 STAND_IN = "FORMWORK_DEMO_RELEASE"  # "stand-in": the stub image and the HTTP stand-in even where Podman runs
 
 
@@ -50,7 +46,7 @@ def why_not(odoo: DemoOdoo | None) -> str:
     if odoo is None:
         return "no real Odoo"
     base_cached = any(cache_root().glob(f"odoo-base-{odoo_base.SUITE}-{odoo_base.key()}.tar"))
-    return odoo_container.available(cache_root() / "podman") or (
+    return odoo_container.available(odoo_container.runtime_home()) or (
         "" if base_cached or shutil.which("mmdebstrap") else "mmdebstrap is not installed"
     )
 
@@ -75,7 +71,9 @@ class RealRelease:
         """Before the refresh: production runs Site diary 1.0, installed by the 1.0 image."""
         click.secho("   production's Odoo gets its first custom module, Site diary 1.0, from a real Odoo image", fg="yellow")
         image = self.build(demo, stack, "1.0")
-        installed = odoo_container.install(runtime(), image, [MODULE], self.database(stack, "prod"), stack.home / "install.log")
+        installed = odoo_container.install(
+            odoo_container.runtime(), image, [MODULE], self.database(stack, "prod"), stack.home / "install.log"
+        )
         if not installed.ok:
             raise OperationError(f"demo step failed: installing {MODULE} in prod: {installed.excerpt[-500:]}")
         click.echo(f"   {MODULE} 1.0 installed in prod in {installed.seconds:.0f} s")
@@ -93,7 +91,7 @@ class RealRelease:
                     sql.SQL("CREATE DATABASE {} TEMPLATE staging OWNER {}").format(sql.Identifier(name), sql.Identifier(ROLE))
                 )
         targets = [Target(name, f"demo-{name}", self.database(stack, name), stack.settings.odoo_ports[name]) for name in CHAIN]
-        stack.odoo_sync.start(stack.gitops_repo, cache_root() / "podman", targets, self.password)
+        stack.odoo_sync.start(stack.gitops_repo, odoo_container.runtime_home(), targets, self.password)
         click.echo("   each environment's Odoo is a Podman container started from the digest its overlay pins")
 
     def migrate(self, demo: Demo, stack: LocalStack) -> None:

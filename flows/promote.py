@@ -37,7 +37,7 @@ from flows.reports import publish
 from formwork.approvers import recorded
 from formwork.errors import InputError, OperationError, first_line
 from formwork.release.calendar_file import load_calendar
-from formwork.release.migration import to_upgrade
+from formwork.release.migration import ModuleChange, to_upgrade
 from formwork.release.policy import ReleasePolicy
 from formwork.release.reference import ImageRef
 from formwork.release.report import PromotionReport
@@ -96,7 +96,7 @@ def promote(
             modules = to_upgrade(changes) if runs_odoo and not env.k8s_namespace else []
             if env.production and modules:
                 _rehearse(report, policy, env, ref, modules, overrun_approver, shell)
-            if not _migrate(report, env, ref, modules, runs_odoo):
+            if not _migrate(report, env, ref, changes, modules, runs_odoo):
                 _put_back(report, env)  # the previous digest is still pinned: nothing else to undo
                 report.outcome = "FAILED in the migration; the database is as it was, the previous image still runs"
                 publish(report)
@@ -209,7 +209,14 @@ def _rehearse(
     report.approvals.append("migration past the window " + recorded(policy.database_approver(approver), given_by))
 
 
-def _migrate(report: PromotionReport, env: OdooEnvironment, ref: ImageRef, modules: list[str], runs_odoo: bool) -> bool:
+def _migrate(
+    report: PromotionReport,
+    env: OdooEnvironment,
+    ref: ImageRef,
+    changes: list[ModuleChange],
+    modules: list[str],
+    runs_odoo: bool,
+) -> bool:
     """The module upgrade, run by the new image on the environment's database before anything is pinned; False when
     it failed. Formwork runs it only where it runs Odoo itself (a Formwork-built image, an environment without a
     Kubernetes namespace); elsewhere the report says Odoo migrates when the new image starts."""
@@ -221,7 +228,7 @@ def _migrate(report: PromotionReport, env: OdooEnvironment, ref: ImageRef, modul
         report.migration = "nothing to upgrade: no installed module changed its version"
         return True
     done, log = upgrade_database(env.connection(), env.db_name, str(ref), modules)
-    versions = "; ".join(change for change in report.schema_changes if change.split()[0] in modules)
+    versions = "; ".join(str(change) for change in changes if change.module in modules)
     report.migration = f"odoo-bin -u {','.join(modules)} ({versions}) {'done' if done.ok else 'FAILED'} in {done.seconds:.1f} s"
     report.migration_log = f"{log}:\n{done.excerpt}"
     report.migrated = done.ok

@@ -18,16 +18,11 @@ from formwork.dsn import ConnectionSpec, connect_maintenance
 from formwork.errors import OperationError
 from formwork.refresh import access
 from formwork.release import data_rollback, odoo_container
-from formwork.release.odoo_container import OdooDatabase, Podman, Upgrade
+from formwork.release.odoo_container import OdooDatabase, Upgrade
 from formwork.seed.odoo_bin import cache_root
 from formwork.seed.odoo_role import PASSWORD_VARIABLE
 from tasks.backup import backup_store
 from tasks.progress import task_progress
-
-
-def runtime() -> Podman:
-    """The machine's one Podman runtime store: the upgrades and the local stack's Odoo containers."""
-    return Podman(cache_root() / "podman")
 
 
 def odoo_database(connection: ConnectionSpec, name: str) -> OdooDatabase:
@@ -53,7 +48,7 @@ def upgrade_database(connection: ConnectionSpec, name: str, image: str, modules:
     """`odoo-bin -u` of the changed modules, run by the new image on database `name`; (result, log path)."""
     log = cache_root() / "migrations" / f"{name}-{time.strftime('%Y%m%dT%H%M%S')}.log"
     print(f"{name}: odoo-bin -u {','.join(modules)} with {image}")
-    done = odoo_container.upgrade(runtime(), image, modules, odoo_database(connection, name), log)
+    done = odoo_container.upgrade(odoo_container.runtime(), image, modules, odoo_database(connection, name), log)
     print(f"{name}: the upgrade {'finished' if done.ok else 'FAILED'} in {done.seconds:.1f} s (log: {log})")
     return done, str(log)
 

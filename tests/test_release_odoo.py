@@ -28,7 +28,6 @@ from formwork.release.migration import MODULES, ODOO_BIN
 from formwork.release.odoo_container import OdooDatabase, Podman
 from formwork.release.registry import Registry
 from formwork.release.sbom import sbom
-from formwork.seed.odoo_bin import cache_root
 from formwork.seed.odoo_role import PASSWORD_VARIABLE
 from local.gitops_repo import git, pinned_digest
 from local.odoo_sync import OdooSync, Target
@@ -45,8 +44,8 @@ FREEZE_IN = 4
 
 @pytest.fixture(scope="module")
 def runtime():
-    podman_or_skip(cache_root() / "podman")
-    return Podman(cache_root() / "podman")
+    podman_or_skip(odoo_container.runtime_home())
+    return odoo_container.runtime()
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def copy_all(source: ObjectStore, target: ObjectStore, progress: Progress | None
 
 def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
     if isinstance(source, LocalDirectoryStore) and isinstance(target, LocalDirectoryStore):
-        _link_or_copy(source.resolve(key), target.resolve(key))
+        link_or_copy(source.resolve(key), target.resolve(key))
     elif isinstance(source, S3Store) and isinstance(target, S3Store) and target.same_service(source):
         target.copy_from(source, key)  # server-side: the bytes never leave the storage service
     else:
@@ -72,7 +72,8 @@ def _transfer(source: ObjectStore, target: ObjectStore, key: str) -> None:
             target.put_file(key, Path(scratch) / "f")
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (no bytes copied, the file system allowing), else a copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -170,20 +171,31 @@ def cached_image(client, tag: str, fill: Callable[[Path], None], *, engine: str)
     and an image FROM it can be reproducible. For the layers every release shares (Debian, Odoo's source)."""
     import docker
 
-    try:
-        return client.images.get(tag).id
-    except docker.errors.ImageNotFound:
-        pass
-    except docker.errors.DockerException as exc:
-        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
-    with tempfile.TemporaryDirectory(prefix="formwork-layer-") as scratch:
-        fill(Path(scratch))
+    with _engine_errors(engine):
         try:
+            return client.images.get(tag).id
+        except docker.errors.ImageNotFound:
+            pass
+        with tempfile.TemporaryDirectory(prefix="formwork-layer-") as scratch:
+            fill(Path(scratch))
             build = _build_podman if _is_podman(client) else _build_docker
             build(client, Path(scratch), tag, "Dockerfile", {}, False, timestamp=0)
             return client.images.get(tag).id
-        except docker.errors.DockerException as exc:
-            raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
+
+
+@contextmanager
+def _engine_errors(engine: str) -> Iterator[None]:
+    """What the engine or its socket raised, as one line naming the engine."""
+    import docker
+
+    try:
+        yield
+    except docker.errors.APIError as exc:
+        raise OperationError(f"container engine {engine}: {_one_line(exc.explanation or exc)}") from None
+    except docker.errors.DockerException as exc:
+        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
+    except OSError as exc:  # the socket went away, the context could not be read
+        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
 
 
 def build_image(
@@ -199,7 +211,6 @@ def build_image(
 ) -> str:
     """Build `context` with `client` (a docker.DockerClient of the engine named `engine` in messages), push it as
     `repository:tag` ("host[:port]/repo") and return the registry digest."""
-    import docker
 
     context = Path(context).resolve()
     if not (context / dockerfile).is_file():
@@ -211,17 +222,11 @@ def build_image(
     image = f"{name}:{ref.tag}"
     all_labels = image_labels(context, labels)
 
-    try:
+    with _engine_errors(engine):
         build = _build_podman if _is_podman(client) else _build_docker
         build(client, context, image, dockerfile, all_labels, no_cache)
         events = client.api.push(name, tag=ref.tag, stream=True, decode=True)
         _events_error(events, f"push of {image} failed")
-    except docker.errors.APIError as exc:
-        raise OperationError(f"container engine {engine}: {_one_line(exc.explanation or exc)}") from None
-    except docker.errors.DockerException as exc:
-        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
-    except OSError as exc:  # the socket went away, the context could not be read
-        raise OperationError(f"container engine {engine}: {_one_line(exc)}") from None
 
     with Registry(ref.registry) as registry:
         return registry.resolve(ref.repository, ref.tag)

@@ -8,7 +8,6 @@ by digest from the registry; one runtime store (`podman_settings`) serves every 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,13 +18,12 @@ from pathlib import Path
 from formwork import commands
 from formwork.errors import OperationError
 from formwork.release.engine import podman_settings
-from formwork.seed.odoo_bin import LOG_ERROR
+from formwork.seed.odoo_bin import LOG_ERROR, cache_root, without_secrets
 
 PREFIX = "formwork-odoo-"
 UPGRADE_TIMEOUT = 3600
 LOG_LINES = 12
 _MODULE = re.compile(r"[a-z0-9_]+")
-_SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|AUTH|KEY", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,14 +63,20 @@ class Podman:
 
     def run(self, args: list[str], what: str, *, password: str | None = None, timeout: float = 600, check: bool = True):
         """podman ARGS; `password` reaches it as PGPASSWORD (and from it the container), nothing else secret."""
-        env = {key: value for key, value in os.environ.items() if not _SECRET_NAME.search(key)}
-        env.update(self.settings)
-        if password is not None:
-            env["PGPASSWORD"] = password
+        env = {**without_secrets(password), **self.settings}
         return commands.run([self.binary, *args], what, env=env, timeout=timeout, check=check)
 
     def pull(self, image: str) -> None:
         self.run(["pull", "--quiet", image], f"podman pull {image}", timeout=900)
+
+
+def runtime() -> Podman:
+    """The machine's one runtime store (under Formwork's cache): migrations and the local stack's Odoo containers."""
+    return Podman(runtime_home())
+
+
+def runtime_home() -> Path:
+    return cache_root() / "podman"
 
 
 def upgrade(podman: Podman, image: str, modules: list[str], database: OdooDatabase, log: Path) -> Upgrade:

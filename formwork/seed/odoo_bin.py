@@ -33,6 +33,13 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "formwork"
 
 
+def without_secrets(password: str | None) -> dict[str, str]:
+    """The caller's environment without its secrets (the superuser's PGPASSWORD first of all), for a program that
+    runs Odoo; Odoo's role's password, if any, as PGPASSWORD."""
+    env = {key: value for key, value in os.environ.items() if not _SECRET_NAME.search(key)}
+    return {**env, "PGPASSWORD": password} if password else env
+
+
 def checked_odoo_bin(value: str, option: str = "--odoo-bin") -> Path:
     """`value` as a path to an executable file; InputError naming the option and value otherwise."""
     path = Path(value).expanduser()
@@ -102,9 +109,7 @@ class OdooRunner:
         ]
 
     def environment(self) -> dict[str, str]:
-        """The caller's environment without its secrets; the role's password, if any, as PGPASSWORD."""
-        env = {key: value for key, value in os.environ.items() if not _SECRET_NAME.search(key)}
-        return {**env, "PGPASSWORD": self.password} if self.password else env
+        return without_secrets(self.password)
 
     def run(
         self, subcommand: str, *args: str, data_dir: Path, log: Path, timeout: float = 300, stdin: str | None = None
