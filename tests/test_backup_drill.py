@@ -11,7 +11,7 @@ import pytest
 
 from blocks import catalogue
 from blocks.stores import open_store, s3_block_name
-from formwork.backup import catalog, drill
+from formwork.backup import bundles, catalog, drill
 from formwork.backup.manifest import MANIFEST
 from formwork.backup.snapshot import row_counts
 from formwork.environments import EnvironmentSpec
@@ -106,7 +106,8 @@ def failed_drill(prod: str) -> str:
     return str(failed.value)
 
 
-def test_one_flipped_byte_fails_the_drill_naming_the_file(pg_other, seeded_source, prod):
+def test_one_flipped_byte_fails_the_drill_naming_the_file(pg_other, seeded_source, prod, monkeypatch):
+    monkeypatch.setattr(bundles, "LIMIT", -1)  # every file an object of its own, as files over the limit are
     backup_id, root = backed_up(prod)
     victim = max((root / "database").glob("*.dat.gz"), key=lambda p: p.stat().st_size)
     data = bytearray(victim.read_bytes())
@@ -117,6 +118,34 @@ def test_one_flipped_byte_fails_the_drill_naming_the_file(pg_other, seeded_sourc
     reason = failed_drill(prod)
     assert f"{backup_id}/database/{victim.name}: SHA-256 mismatch" in reason, reason
     assert f"{backup_id}/filestore/{attachment.relative_to(root / 'filestore').as_posix()}: SHA-256 mismatch" in reason, reason
+    assert scratch_databases(pg_other, seeded_source[0]) == []
+
+
+def test_a_flipped_cut_or_lost_bundle_fails_the_drill_naming_each_file_in_it(pg_other, seeded_source, prod, monkeypatch):
+    """Small files travel in bundles; the drill still names the file, not only the bundle."""
+    monkeypatch.setattr(bundles, "SIZE", 64 * 1024)  # a few bundles out of the seed's small files
+    backup_id, root = backed_up(prod)
+    files = json.loads((root / MANIFEST).read_bytes())["files"]
+    held = {}
+    for key, entry in sorted(files.items()):
+        if key.startswith("filestore/"):
+            held.setdefault(entry.get("bundle"), []).append((key, entry))
+    assert None not in held and len(held) >= 3, sorted(held)  # every seeded file is small
+    (first, flipped), (second, cut), (third, lost) = ((b, held[b]) for b in sorted(held)[:3])
+    assert not (root / "filestore").exists()
+
+    key, entry = flipped[0]
+    data = bytearray((root / first).read_bytes())
+    data[entry["offset"]] ^= 0x01
+    (root / first).write_bytes(bytes(data))
+    last_key, last = max(cut, key=lambda item: item[1]["offset"])
+    (root / second).write_bytes((root / second).read_bytes()[:-1])
+    (root / third).unlink()
+
+    reason = failed_drill(prod)
+    assert f"{backup_id}/{key}: SHA-256 mismatch" in reason, reason
+    assert f"{backup_id}/{last_key}: truncated or extended ({last['size'] - 1:,} bytes, manifest says {last['size']:,})" in reason
+    assert f"{backup_id}/{lost[0][0]}: missing (bundle {third} not found)" in reason, reason
     assert scratch_databases(pg_other, seeded_source[0]) == []
 
 
@@ -131,7 +160,8 @@ def test_rows_are_counted_as_restored_whatever_is_written_beside_the_count(pg, d
         assert row_counts(writer) == {"ir_config_parameter": 2}
 
 
-def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source, prod):
+def test_a_truncated_or_missing_file_fails_the_drill_naming_it(pg, seeded_source, prod, monkeypatch):
+    monkeypatch.setattr(bundles, "LIMIT", -1)  # every file an object of its own, as files over the limit are
     backup_id, root = backed_up(prod)
     toc = root / "database" / "toc.dat"
     toc.write_bytes(toc.read_bytes()[:-10])

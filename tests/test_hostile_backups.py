@@ -236,6 +236,22 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
 # --- manifests that do not parse ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("bundle, offset", [("../../etc/passwd", 0), ("bundles/1", 0), ("bundles/000001", -1)])
+def test_a_manifest_whose_file_lies_outside_the_backups_bundles_is_unreadable(bundle, offset):
+    now = datetime.now(UTC)
+    entry = FileEntry(hashlib.sha256(b"x").hexdigest(), 1, bundle=bundle, offset=offset)
+    raw = Manifest(id=new_id(now), environment="prod", taken_at=now, files={"filestore/ab/abc": entry}).to_json()
+    with pytest.raises(InputError, match=r"^store/b/manifest.json: .*a bundled file must name its bundle"):
+        Manifest.from_json(raw, "store/b/manifest.json")
+    fine = Manifest(
+        id=new_id(now),
+        environment="prod",
+        taken_at=now,
+        files={"filestore/ab/abc": FileEntry(entry.sha256, 1, "bundles/000001", 7)},
+    )
+    assert Manifest.from_json(fine.to_json(), "store/b/manifest.json").files == fine.files
+
+
 def test_an_unreadable_manifest_is_listed_invalid_and_the_other_backups_still_list_prune_drill_and_restore(
     pg, toy, toy_env, run_formwork
 ):

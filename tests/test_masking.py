@@ -335,7 +335,7 @@ def test_rows_that_slip_out_of_a_rewrite_fail_the_run_and_change_nothing(staging
     rules.write_text(RULES.read_text().replace(picked, "where: \"partner_id IN (SELECT id FROM res_partner WHERE name < 'M')\""))
     with psycopg.connect(dsn) as conn:
         before = digest(conn, "SELECT * FROM res_partner_bank")
-    with pytest.raises(OperationError, match=r"res_partner_bank: rewrote [\d,]+ of [\d,]+ rows"):
+    with pytest.raises(OperationError, match=r"res_partner_bank: the rows the rule covers changed while masking"):
         mask(dsn, files, rules=rules)
     with psycopg.connect(dsn) as conn:
         assert digest(conn, "SELECT * FROM res_partner_bank") == before

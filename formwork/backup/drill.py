@@ -11,6 +11,7 @@ the drill's start to a verified, usable database.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import psycopg
 
+from formwork.backup import bundles
 from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, FileEntry, Manifest
 from formwork.backup.snapshot import row_counts
 from formwork.backup.take import IN_MEMORY, digests, sha256_of
@@ -162,7 +164,13 @@ def fetch(
             return 0, f"{store.url(f'{manifest.id}/{key}')}: missing"
         return _compared(store, manifest, key, entry, local.stat().st_size, sha256_of(local))
 
-    return _each_file(store, manifest, part, progress, download)
+    def unpack(key: str, entry: FileEntry, data: bytes) -> tuple[int, str | None]:
+        local = into / key
+        local.parent.mkdir(parents=True, exist_ok=True)
+        local.write_bytes(data)
+        return _compared(store, manifest, key, entry, len(data), hashlib.sha256(data).hexdigest())
+
+    return _each_file(store, manifest, part, progress, download, unpack)
 
 
 def verify_filestore(store: ObjectStore, manifest: Manifest, progress: Progress | None = None) -> Verified:
@@ -173,25 +181,29 @@ def verify_filestore(store: ObjectStore, manifest: Manifest, progress: Progress 
     def verify(key: str, entry: FileEntry) -> tuple[int, str | None]:
         name = f"{manifest.id}/{key}"
         try:
-            if entry.size <= IN_MEMORY:  # most attachments: one read, no temporary file, no more than the manifest says
+            if entry.size <= IN_MEMORY:  # one read, no temporary file, no more than the manifest says
                 data = store.get_bytes(name, limit=entry.size + 1)
                 if len(data) > entry.size:
                     grown = f"truncated or extended (over {entry.size:,} bytes, manifest says {entry.size:,})"
                     return len(data), f"{store.url(name)}: {grown}"
-                size, (sha256, sha1) = len(data), (hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest())
-            else:
-                with tempfile.TemporaryDirectory(prefix="formwork-verify-") as scratch:
-                    local = Path(scratch) / "f"
-                    store.get_file(name, local)
-                    size, (sha256, sha1) = local.stat().st_size, digests(local, "sha256", "sha1")
+                return verified(key, entry, data)
+            with tempfile.TemporaryDirectory(prefix="formwork-verify-") as scratch:
+                local = Path(scratch) / "f"
+                store.get_file(name, local)
+                return checked(key, entry, local.stat().st_size, *digests(local, "sha256", "sha1"))
         except ObjectNotFound:
             return 0, f"{store.url(name)}: missing"
+
+    def verified(key: str, entry: FileEntry, data: bytes) -> tuple[int, str | None]:
+        return checked(key, entry, len(data), hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest())
+
+    def checked(key: str, entry: FileEntry, size: int, sha256: str, sha1: str) -> tuple[int, str | None]:
         size, problem = _compared(store, manifest, key, entry, size, sha256)
         if problem is None:
             sha1s[key.removeprefix(f"{FILESTORE}/")] = sha1
         return size, problem
 
-    return Verified(_each_file(store, manifest, FILESTORE, progress, verify), sha1s)
+    return Verified(_each_file(store, manifest, FILESTORE, progress, verify, verified), sha1s)
 
 
 @dataclass
@@ -200,14 +212,19 @@ class Verified:
     sha1: dict[str, str]  # filestore key -> SHA-1 of its verified content, as Odoo's ir_attachment.checksum is
 
 
+Checked = tuple[int, str | None]  # bytes read, the problem (None: the file is as the manifest says)
+
+
 def _each_file(
     store: ObjectStore,
     manifest: Manifest,
     part: str | None,
     progress: Progress | None,
-    one: Callable[[str, FileEntry], tuple[int, str | None]],
+    one: Callable[[str, FileEntry], Checked],
+    in_bundle: Callable[[str, FileEntry, bytes], Checked],
 ) -> list[str]:
-    """`one(key, entry)` on every file of the part, several at once (latency-bound on S3); the problems, by file."""
+    """`one(key, entry)` on every file of the part that is an object of its own, `in_bundle(key, entry, its bytes)`
+    on every bundled one (each bundle read once), several at once (latency-bound on S3); the problems, by file."""
     progress = progress or NoProgress()
     refused = refusals(manifest.files)
     if refused:
@@ -216,12 +233,28 @@ def _each_file(
     chosen = sorted(
         (key, entry) for key, entry in manifest.files.items() if part is None or key.startswith(in_database) == (part == DATABASE)
     )
+    grouped: dict[str, list[tuple[str, FileEntry]]] = {}
+    for key, entry in chosen:
+        if entry.bundle is not None:
+            grouped.setdefault(entry.bundle, []).append((key, entry))
+
+    def unbundled(bundle: str) -> list[Checked]:
+        files = grouped[bundle]
+        try:
+            data = store.get_bytes(f"{manifest.id}/{bundle}", limit=max(e.offset + e.size for _, e in files))
+        except ObjectNotFound:
+            return [(0, f"{store.url(f'{manifest.id}/{key}')}: missing (bundle {bundle} not found)") for key, _ in files]
+        return [in_bundle(key, entry, bundles.content(data, entry)) for key, entry in files]
+
+    jobs = [functools.partial(unbundled, bundle) for bundle in grouped]
+    jobs += [functools.partial(lambda k, e: [one(k, e)], key, entry) for key, entry in chosen if entry.bundle is None]
     problems = []
     progress.start(f"verify {manifest.id}" + (f" ({part})" if part else ""), sum(entry.size for _, entry in chosen))
     with ThreadPoolExecutor(DOWNLOADS, thread_name_prefix="formwork-verify") as pool:
-        for size, problem in pool.map(lambda item: one(*item), chosen):
-            problems += [problem] if problem else []
-            progress.advance(size)
+        for checked in pool.map(lambda job: job(), jobs):
+            for size, problem in checked:
+                problems += [problem] if problem else []
+                progress.advance(size)
     progress.finish()
     return problems
 

@@ -3,11 +3,12 @@
 Layout in the environment's backup store, one folder per backup, never rewritten:
     <id>/manifest.json
     <id>/database/...      pg_dump directory format: stock `pg_restore -j N <id>/database` restores it
-    <id>/filestore/<ab/abcdef...>   the attachments the dump references, under their filestore keys
+    <id>/bundles/000001    the small attachments the dump references, end to end (formwork.backup.bundles)
+    <id>/filestore/<ab/abcdef...>   the bigger ones, each under its filestore key
     <id>/started.json      written first: names the environment, so a backup that never
                            finishes is still known to be its own in a store several share
-Every file is listed with its SHA-256 and size, so a drill can name the one that is
-corrupt, truncated or missing. A manifest is input like any other: one that does not
+Every file is listed with its SHA-256 and size (and, when bundled, its bundle and offset), so a
+drill can name the one that is corrupt, truncated or missing. A manifest is input like any other: one that does not
 parse, or whose fields have the wrong shape, makes its backup invalid, never the others.
 """
 
@@ -25,7 +26,8 @@ MANIFEST = "manifest.json"
 STARTED = "started.json"
 DATABASE = "database"
 FILESTORE = "filestore"
-FORMAT = 1
+FORMAT = 2  # 2: small attachments in bundles
+READABLE = (1, 2)
 BACKUP_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{6}")
 
 
@@ -51,6 +53,12 @@ def started_by(raw: bytes) -> str | None:
 class FileEntry:
     sha256: str
     size: int
+    bundle: str | None = None  # the bundle holding its bytes (`bundles/000001`), None: an object of its own
+    offset: int = 0  # where they start in the bundle
+
+    def to_dict(self) -> dict:
+        own = {"sha256": self.sha256, "size": self.size}
+        return own if self.bundle is None else {**own, "bundle": self.bundle, "offset": self.offset}
 
 
 @dataclass(frozen=True)
@@ -89,14 +97,15 @@ class Manifest:
         data["format"] = FORMAT
         data["taken_at"] = self.taken_at.isoformat()
         data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        data["files"] = {key: entry.to_dict() for key, entry in self.files.items()}
         return json.dumps(data, indent=1, sort_keys=True).encode()
 
     @classmethod
     def from_json(cls, raw: bytes, where: str) -> Manifest:
         try:
             data = json.loads(raw)
-            if data.pop("format", None) != FORMAT:
-                raise ValueError(f"unknown format (expected {FORMAT})")
+            if data.pop("format", None) not in READABLE:
+                raise ValueError(f"unknown format (expected one of {', '.join(map(str, READABLE))})")
             data["taken_at"] = datetime.fromisoformat(data["taken_at"])
             data["finished_at"] = datetime.fromisoformat(data["finished_at"]) if data.get("finished_at") else None
             data["attachments"] = [Attachment(**a) for a in data.get("attachments", [])]
@@ -126,6 +135,12 @@ class Manifest:
             raise ValueError("tables must map names to row counts")
         if not all(isinstance(k, str) and isinstance(f.sha256, str) and _count(f.size) for k, f in self.files.items()):
             raise ValueError("files must map keys to a sha256 and a size")
+        if not all(f.bundle is None or (_bundle(f.bundle) and _count(f.offset)) for f in self.files.values()):
+            raise ValueError("a bundled file must name its bundle (bundles/NNNNNN) and its offset there")
+
+
+def _bundle(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"bundles/\d{6}", value) is not None
 
 
 def _count(value: object) -> bool:

@@ -9,13 +9,15 @@ name a file elsewhere is reported in the warnings and never read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, FileEntry, Manifest, started
+from formwork.backup import bundles
+from formwork.backup.manifest import DATABASE, FILESTORE, MANIFEST, STARTED, Attachment, FileEntry, Manifest, started
 from formwork.backup.snapshot import snapshot
 from formwork.dsn import ConnectionSpec
 from formwork.progress import NoProgress, Progress
@@ -52,8 +54,8 @@ def take(
 ) -> tuple[Manifest, list[str]]:
     """Dump, upload, copy the referenced files, then the manifest. Returns it and the warnings.
 
-    The files are copied while the database is dumped, and the dump's parts are hashed and uploaded in
-    parallel: a backup costs little more than its dump. Copying early is safe: Odoo names a stored file
+    The files are copied while the database is dumped (the small ones in bundles, formwork.backup.bundles), and
+    the dump's parts are hashed and uploaded in parallel: a backup costs little more than its dump. Copying early is safe: Odoo names a stored file
     by its content and never rewrites one, and the list comes from the dump's own snapshot."""
     progress = progress or NoProgress()
     warnings: list[str] = []
@@ -63,14 +65,7 @@ def take(
                 dump = Path(scratch) / DATABASE
                 with snapshot(spec, environment) as (snapshot_id, manifest):
                     store.put_bytes(f"{manifest.id}/{STARTED}", started(environment, datetime.now(UTC)))
-                    copies = (
-                        [
-                            pool.submit(_copy_attachment, a.store_fname, filestore, store, manifest.id)
-                            for a in manifest.attachments
-                        ]
-                        if filestore is not None
-                        else []
-                    )
+                    copies = _copies(pool, manifest, filestore, store) if filestore is not None else []
                     clone.dump(spec, dump, jobs=jobs, progress=progress, snapshot=snapshot_id)
                 _upload_dump(dump, manifest, store, progress)
             if filestore is not None:
@@ -103,6 +98,50 @@ def _upload_dump(dump: Path, manifest: Manifest, store: ObjectStore, progress: P
     progress.finish()
 
 
+def _copies(
+    pool: ThreadPoolExecutor, manifest: Manifest, filestore: ObjectStore, store: ObjectStore
+) -> list[tuple[list[Attachment], Future]]:
+    """The referenced files' copies, started: small ones a bundle at a time, bigger ones alone; each with the
+    attachments whose outcomes (entry, None: missing, str: refused) its future gives, in order."""
+    packed, alone = bundles.packed(manifest.attachments)
+    copies = [
+        (chunk, pool.submit(_copy_bundle, bundles.key(n), chunk, filestore, store, manifest.id))
+        for n, chunk in enumerate(packed, 1)
+    ]
+    return copies + [([a], pool.submit(_copy_alone, a.store_fname, filestore, store, manifest.id)) for a in alone]
+
+
+def _copy_bundle(
+    name: str, attachments: list[Attachment], filestore: ObjectStore, store: ObjectStore, backup_id: str
+) -> list[FileEntry | str | None]:
+    made = bundles.bundled(name, attachments, functools.partial(_read_attachment, filestore))
+    if any(isinstance(outcome, FileEntry) for outcome in made.outcomes):
+        store.put_bytes(f"{backup_id}/{name}", made.data)
+    return made.outcomes
+
+
+def _read_attachment(filestore: ObjectStore, key: str) -> bytes | str | None:
+    """A referenced file's bytes; None when the filestore lacks it; a str: why its store_fname is refused
+    (it could name a file outside the filestore: never read)."""
+    try:
+        key = safe_key(key)
+        if isinstance(filestore, LocalDirectoryStore):  # read in place
+            try:
+                return filestore.resolve(key).read_bytes()
+            except (FileNotFoundError, IsADirectoryError):
+                return None
+        try:
+            return filestore.get_bytes(key)
+        except ObjectNotFound:
+            return None
+    except UnsafeKey as exc:
+        return str(exc)
+
+
+def _copy_alone(key: str, filestore: ObjectStore, store: ObjectStore, backup_id: str) -> list[FileEntry | str | None]:
+    return [_copy_attachment(key, filestore, store, backup_id)]
+
+
 def _copy_attachment(key: str, filestore: ObjectStore, store: ObjectStore, backup_id: str) -> FileEntry | str | None:
     """One referenced file into the backup: its entry, None when the filestore lacks it, or why its
     store_fname is refused (it could name a file outside the filestore: never read)."""
@@ -133,18 +172,18 @@ def _put_hashed(store: ObjectStore, key: str, path: Path) -> FileEntry | None:
     return FileEntry(sha256_of(path), path.stat().st_size)
 
 
-def _copied(copies: list[Future], manifest: Manifest, progress: Progress) -> tuple[list[str], list[str]]:
+def _copied(copies: list[tuple[list[Attachment], Future]], manifest: Manifest, progress: Progress) -> tuple[list[str], list[str]]:
     """The copies started during the dump, waited for: the store_fnames missing, and the refusals."""
     missing, refused = [], []
     progress.start("filestore", len(manifest.attachments))
-    for attachment, copy in zip(manifest.attachments, copies):
-        entry = copy.result()
-        if entry is None:
-            missing.append(attachment.store_fname)
-        elif isinstance(entry, str):
-            refused.append(entry)
-        else:
-            manifest.files[f"{FILESTORE}/{attachment.store_fname}"] = entry
-        progress.advance(1)
+    for attachments, copy in copies:
+        for attachment, entry in zip(attachments, copy.result()):
+            if entry is None:
+                missing.append(attachment.store_fname)
+            elif isinstance(entry, str):
+                refused.append(entry)
+            else:
+                manifest.files[f"{FILESTORE}/{attachment.store_fname}"] = entry
+        progress.advance(len(attachments))
     progress.finish()
     return missing, refused

@@ -12,15 +12,17 @@ import itertools
 import json as jsonlib
 import time
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
 import psycopg
 from psycopg import sql
 
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, forked, history, introspect, leaks, normal_forms, shipped, transient, workers
+from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -31,7 +33,7 @@ from formwork.masking.schema_check import check_overlaps, resolve_database
 from formwork.masking.scrub import DETECTORS, EMAIL, Scrubber, detector_for, kind_of
 from formwork.masking.staging_login import NO_PASSWORD, UNUSED, check_staging_password, odoo_password_hash
 from formwork.masking.staging_login import STRATEGY as STAGING_PASSWORD
-from formwork.masking.strategies import REGISTRY
+from formwork.masking.strategies import REGISTRY, Strategy
 from formwork.production_guard import refuse_production
 from formwork.progress import NoProgress, Progress
 from formwork.stores.object_store import ObjectStore
@@ -40,22 +42,11 @@ from formwork.stores.object_store import ObjectStore
 KNOWN_IN_TEXT = ("name", "street_address")
 # What the scrubber finds in free text that is personal by nature (company phones and IBANs are not).
 IDENTIFYING_IN_TEXT = ("email", "ssn")
-# Rows per worker job: big enough to keep per-job costs small, small enough to share a big table's
-# columns evenly between the workers.
-CHUNK = 200_000
-# Rows fetched at a time while reading: the rows of a million-row table are never all Python tuples at once.
-READ_BATCH = 50_000
-
-
-@dataclass
-class EntryValues:
-    """What one entry's new values are computed from, read before any rewrite."""
-
-    keys: list | array = field(default_factory=list)  # row keys (ids, else ctids), in the order of `rows`
-    rows: dict[str, list] = field(default_factory=dict)  # faker/scrub/hash column -> each row's value as text
-    pairs: dict[str, list[tuple]] = field(
-        default_factory=dict
-    )  # column -> its strategy's read (shift, noise: (original, new); pay: (id, new))
+# Rows per worker job, and fetched at a time: big enough to keep per-job costs small, small enough that a
+# million-row table's values are never all in memory at once and its columns are shared evenly between the workers.
+CHUNK = 50_000
+# Chunks of an entry read and handed to the workers ahead of the one being written: they compute while PostgreSQL writes.
+AHEAD = 2
 
 
 @dataclass
@@ -188,7 +179,7 @@ class Masker:
         self.produced: list[str] = []  # every fake drawn, in blocks of leaks.one_per_line
         self.detector_hits: dict[str, set[str]] = {}  # "table.column" -> kinds left in scrubbed text
         self.replaced: list[str] = []  # fakes the scrubber put into text, in this process
-        self.values: dict[int, EntryValues] = {}
+        self.covered: dict[int, list | array] = {}  # entry -> keys of the rows it covered when the run began
         self.pay = Pay(conn, self.keyed, self.tables)
 
     def _login_hash(self, staging_password: str | None) -> str | None:
@@ -273,9 +264,9 @@ class Masker:
             with _timed(report.phases, "wizards"):
                 report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
             with _timed(report.phases, "read"):
-                values = self._read_all(originals)
+                pairs = self._read_all(originals)
             with _timed(report.phases, "rewrite"):
-                self._rewrite_entries(report, progress, originals, values)
+                self._rewrite_entries(report, progress, originals, pairs)
             with _timed(report.phases, "files"):
                 if self._files_in_database():  # no filestore needed: these files are rows of this transaction
                     report.files_replaced += sum(
@@ -334,27 +325,30 @@ class Masker:
 
         return Dictionary(kind, self.fakes.maker(provider, **options), redraw, self.keyed, texts=kind in KNOWN_IN_TEXT)
 
-    # ---- read: every value Python works from, before any rewrite ------------------
-    def _read_all(self, originals: leaks.Originals) -> dict[int, EntryValues]:
-        """Read every entry's values first, so that each faker kind knows all its originals (a fake
-        never equals one; unique columns are settled over all of them) before the first fake is drawn;
-        every original of an identifying column goes to the leak check."""
-        values = {i: self._read(entry) for i, entry in enumerate(self.entries)}
+    # ---- read: every original the fakes depend on, before any rewrite --------------
+    def _read_all(self, originals: leaks.Originals) -> dict[int, dict[str, list[tuple]]]:
+        """Every original a by_row column's fakes depend on, seen before the first fake is drawn (a fake never
+        equals one; unique columns are settled over all of them), a chunk at a time: only the dictionaries keep
+        them. Every original of an identifying column goes to the leak check. Returns each entry's pairs (the
+        other strategies' `read`). Scrubbed text needs nothing ahead: it is read when its entry is rewritten."""
         staying: dict[tuple[str, str, str], None] = {}  # (kind, table, column), in order
+        pairs = {}
         for i, entry in enumerate(self.entries):
-            for rule in entry.columns:
-                strategy = REGISTRY[rule.strategy]
-                if not strategy.by_row:
-                    continue
-                json = self.tables[entry.table][rule.column].startswith("jsonb")
-                column = values[i].rows[rule.column]
-                strategy.prepare(self, rule, column, json)
-                if rule.strategy == "faker" and self.dictionary(rule).kind == "phone_number":
-                    self.scrubber.add_known_numbers(_texts(column, json))
-                if kind := strategy.leak_kind(rule):
-                    originals.add(f"{entry.table}.{rule.column}", kind, _texts(column, json))
-                    if entry.where and not json:
-                        staying[(kind, entry.table, rule.column)] = None
+            ahead = [rule for rule in entry.columns if _read_ahead(rule)]
+            if _row_columns(entry):
+                self.covered[i] = []
+                for keys, columns in self._chunks(i, [rule.column for rule in ahead]):
+                    self.covered[i] = _joined(self.covered[i], keys)
+                    for rule in ahead:
+                        self._saw(entry, rule, columns[rule.column], originals)
+            for rule in ahead:
+                if (kind := REGISTRY[rule.strategy].leak_kind(rule)) and entry.where and not self._json(entry, rule.column):
+                    staying[(kind, entry.table, rule.column)] = None
+            pairs[i] = {
+                rule.column: found
+                for rule in entry.columns
+                if (found := REGISTRY[rule.strategy].read(self, entry, rule)) is not None
+            }
         for kind, table, column in staying:  # after every add: a value some row keeps is business data, whoever else holds it
             originals.drop(kind, self._staying(table, column))
         for dictionary in self.dictionaries.values():
@@ -365,28 +359,38 @@ class Masker:
             if kind in self.dictionaries:
                 self.scrubber.add_known(self.dictionaries[kind].texts, self.dictionaries[kind].get)
         self.scrubber.scrub("Warm up: Dear Ann, call +44 20 7946 0000 or mail ann@example.com")  # builds the automaton
-        return values
+        return pairs
 
-    def _read(self, entry: TableRule) -> EntryValues:
-        """The values each column's new values are computed from: whole rows for the by_row strategies
-        (one query per entry), the pairs each other strategy's column is written from (its `read`)."""
-        read = EntryValues()
-        in_python = _row_columns(entry)
-        if in_python:
-            query = sql.SQL("SELECT {}, {} FROM {}{}").format(
-                self._key(entry)[0],
-                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in in_python),
-                sql.Identifier(entry.table),
-                _where(entry),
-            )
-            # Server side, a batch at a time: libpq never holds the whole result (freed, its heap would
-            # stay the process's); binary: the fastest way in.
-            with self.conn.cursor(name=f"fw_read_{entry.table}", binary=True) as cursor:
-                read.keys, read.rows = _columns_of(cursor.execute(query), in_python)
-        for rule in entry.columns:
-            if (pairs := REGISTRY[rule.strategy].read(self, entry, rule)) is not None:
-                read.pairs[rule.column] = pairs
-        return read
+    def _saw(self, entry: TableRule, rule: ColumnRule, column: list, originals: leaks.Originals) -> None:
+        """Some originals of a read-ahead column: to its strategy, the scrubber's phone numbers, the leak check."""
+        json = self._json(entry, rule.column)
+        strategy = REGISTRY[rule.strategy]
+        strategy.prepare(self, rule, column, json)
+        if rule.strategy == "faker" and self.dictionary(rule).kind == "phone_number":
+            self.scrubber.add_known_numbers(_texts(column, json))
+        if kind := strategy.leak_kind(rule):
+            originals.add(f"{entry.table}.{rule.column}", kind, _texts(column, json))
+
+    def _json(self, entry: TableRule, column: str) -> bool:
+        return self.tables[entry.table][column].startswith("jsonb")
+
+    def _chunks(self, index: int, names: list[str]) -> Iterator[tuple[list | array, dict[str, list]]]:
+        """The entry's rows, CHUNK at a time: their keys and each named column's values as text. A server-side
+        cursor: neither libpq nor Python ever holds a whole table (freed, its heap would stay the process's);
+        binary: the fastest way in."""
+        entry = self.entries[index]
+        query = sql.SQL("SELECT {} FROM {}{}").format(
+            sql.SQL(", ").join([self._key(entry)[0], *(sql.SQL("{}::text").format(sql.Identifier(c)) for c in names)]),
+            sql.Identifier(entry.table),
+            _where(entry),
+        )
+        with self.conn.cursor(name=f"fw_read_{index}", binary=True) as cursor:
+            cursor.execute(query)
+            while batch := cursor.fetchmany(CHUNK):
+                keys: list | array = [row[0] for row in batch]
+                if isinstance(keys[0], int):
+                    keys = array("q", keys)  # ids: 8 bytes each instead of an int object and a pointer
+                yield keys, {name: [row[i] for row in batch] for i, name in enumerate(names, 1)}
 
     def _key(self, entry: TableRule) -> tuple[sql.Composable, str]:
         """How rows of the entry's table are named in its row table: the id, or the physical place
@@ -422,62 +426,49 @@ class Masker:
 
     # ---- rewrite: workers compute new values while PostgreSQL rewrites ------------
     def _rewrite_entries(
-        self, report: MaskReport, progress: Progress, originals: leaks.Originals, values: dict[int, EntryValues]
+        self, report: MaskReport, progress: Progress, originals: leaks.Originals, pairs: dict[int, dict[str, list[tuple]]]
     ) -> None:
         """Entries are rewritten in the order of the rules file (a `where` may depend on what an
-        earlier entry changed), each as soon as its columns are computed; the workers go on with
-        the next ones meanwhile. No two entries rewrite the same cells (check_overlaps), so the
-        values read before any rewrite are still the originals."""
-        self.values = values
-        chunks = {i: range(0, len(values[i].keys), CHUNK) for i in range(len(self.entries))}
-        names = {i: list(values[i].rows) for i in range(len(self.entries))}  # jobs are made after the entries are freed
+        earlier entry changed). Each entry's rows are read a chunk at a time and handed to the workers a few
+        chunks ahead of the one PostgreSQL is writing; the next entry's first chunks before this one's UPDATE,
+        so the workers compute while PostgreSQL writes. No two entries rewrite the same cells (check_overlaps),
+        so what an entry reads are still the originals."""
         with workers.pool(self) as pool:
-            # Forked workers all start at the first job: now, each with every entry's values, which this process then
-            # frees entry by entry. Jobs are handed out a few ahead, not all: results wait in this process's memory.
-            pool.submit(int).result()
-            results = forked.windowed(
-                pool,
-                (
-                    (workers.column, (i, name, start, start + CHUNK))
-                    for i, starts in chunks.items()
-                    for start in starts
-                    for name in names[i]
-                ),
-            )
+            pool.submit(int).result()  # the workers fork now, with the settled dictionaries and the scrubber
+            streams = [_RowStream(self, pool, i, entry, originals) for i, entry in enumerate(self.entries)]
             for i, entry in enumerate(self.entries):
-                read = values.pop(i)
-                read.rows.clear()  # the workers hold these originals: this process holds a chunk of fakes at a time
-
-                def computed(i=i, entry=entry, read=read) -> Iterator[tuple]:
-                    """(key, new value of each row column) of the entry's rows, a chunk at a time, as COPY takes them."""
-                    for start in chunks[i]:
-                        new = []
-                        for name in names[i]:
-                            result = next(results)
-                            new.append(result.values)
-                            self.produced.append(result.produced)
-                            for (origin, kind), found in result.originals.items():
-                                originals.add(origin, kind, found)
-                            if result.hits:
-                                self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
-                        yield from zip(read.keys[start : start + CHUNK], *new)
-
-                rw = self._load(entry, computed(), read.pairs)
+                rw = self._load(entry, streams[i], pairs.pop(i))
+                if i + 1 < len(streams):
+                    streams[i + 1].prime()
                 report.tables.append(self._apply(entry, rw, progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
 
-    def column_values(self, index: int, name: str, start: int, stop: int) -> workers.ColumnResult:
-        """The new value of rows [start, stop) of one faker, scrub or hash column. Runs in a worker."""
+    def _collected(
+        self, entry: TableRule, names: list[str], keys: list | array, jobs: list, originals: leaks.Originals
+    ) -> list[tuple]:
+        """One chunk's rows from its jobs' results; what the workers drew and replaced goes to the leak check."""
+        new = []
+        for name, job in zip(names, jobs):
+            result = job.result()
+            new.append(result.values)
+            self.produced.append(result.produced)
+            for (origin, kind), found in result.originals.items():
+                originals.add(origin, kind, found)
+            if result.hits:
+                self.detector_hits.setdefault(f"{entry.table}.{name}", set()).update(result.hits)
+        return list(zip(keys, *new))
+
+    def column_values(self, index: int, name: str, column: list) -> workers.ColumnResult:
+        """The new value of some rows of one faker, scrub or hash column, from their originals. Runs in a worker."""
         entry = self.entries[index]
         rule = next(r for r in entry.columns if r.column == name)
-        column = self.values[index].rows[name][start:stop]
         result = workers.ColumnResult(values=[])
         marks = {kind: len(d.fakes) for kind, d in self.dictionaries.items()}
         replaced = len(self.replaced)
         function = REGISTRY[rule.strategy].function(self, entry, rule, result)
-        if self.tables[entry.table][name].startswith("jsonb"):
+        if self._json(entry, name):
             function = functools.partial(_in_json, function)
         if not REGISTRY[rule.strategy].memo:
             result.values = [None if value is None else function(value) for value in column]
@@ -491,15 +482,15 @@ class Masker:
         result.produced = leaks.one_per_line(itertools.chain(self.replaced[replaced:], *drawn))
         return result
 
-    def _load(self, entry: TableRule, rows: Iterable[tuple], pairs: dict[str, list[tuple]]) -> Rewrite:
-        """Row values ((key, new value of each row column), streamed into COPY once) and maps into temp
+    def _load(self, entry: TableRule, chunks: Iterable[list[tuple]], pairs: dict[str, list[tuple]]) -> Rewrite:
+        """Row values (chunks of (key, new value of each row column), each chunk one COPY) and maps into temp
         tables; the Rewrite that joins them."""
         types = self.tables[entry.table]
         rw = Rewrite(entry.table, entry.where, types)
         in_rows = _row_columns(entry)
         if in_rows:
             key, key_type = self._key(entry)
-            table = load_rows(self.conn, key_type, len(in_rows), rows)
+            table = load_rows(self.conn, key_type, len(in_rows), chunks)
             rw.rows = RowValues(table, sql.SQL("o.") + key, {column: f"c{i}" for i, column in enumerate(in_rows)})
         for rule in entry.columns:
             if (column := REGISTRY[rule.strategy].column(self, rule, pairs.get(rule.column))) is not None:
@@ -534,6 +525,36 @@ class Masker:
         return apply
 
 
+class _RowStream:
+    """An entry's rows as COPY takes them: chunks of (key, new value of each row column). Chunks are read on the
+    masking connection (between two statements, never inside a COPY) and handed to the workers up to AHEAD
+    ahead of the one being written."""
+
+    def __init__(self, masker: Masker, pool, index: int, entry: TableRule, originals: leaks.Originals):
+        self.masker, self.pool, self.index, self.entry, self.originals = masker, pool, index, entry, originals
+        self.names = _row_columns(entry)
+        self.chunks = masker._chunks(index, self.names) if self.names else iter(())
+        self.pending: deque[tuple[list | array, list]] = deque()
+        self.covered: list | array = []
+
+    def prime(self) -> None:
+        """Read and hand out chunks until AHEAD + 1 are with the workers (or the rows run out)."""
+        while len(self.pending) <= AHEAD and (chunk := next(self.chunks, None)) is not None:
+            keys, columns = chunk
+            self.covered = _joined(self.covered, keys)
+            jobs = [self.pool.submit(workers.column, self.index, name, columns.pop(name)) for name in self.names]
+            self.pending.append((keys, jobs))
+
+    def __iter__(self) -> Iterator[list[tuple]]:
+        while self.prime() or self.pending:
+            yield self.masker._collected(self.entry, self.names, *self.pending.popleft(), self.originals)
+        if not _same_keys(self.covered, self.masker.covered.pop(self.index, [])):
+            raise OperationError(
+                f"{self.entry.table}: the rows the rule covers changed while masking (its `where` reads a column an "
+                "earlier rule masks, or another session wrote them): their originals were read from other rows; nothing was changed"
+            )
+
+
 def _unmasked(text: str, made: list[str]) -> Iterable[str]:
     """Kinds of email/IBAN/phone/NI number left in scrubbed text that masking did not put there."""
     detector = detector_for(text)
@@ -566,25 +587,33 @@ def _timed(phases: dict[str, float], name: str):
         phases[name] = phases.get(name, 0.0) + time.monotonic() - started
 
 
-def _columns_of(cursor: psycopg.Cursor, names: list[str]) -> tuple[list, dict[str, list]]:
-    """The keys and each column of a (key, column...) result, read a batch at a time, with one string
-    object per distinct value: repeated zips, streets, names and a name copied into complete_name are
-    held once, in the parent and in every worker forked from it."""
-    keys: list | array = []
-    columns: list[list] = [[] for _ in names]
-    same: dict[str, str] = {}
-    while batch := cursor.fetchmany(READ_BATCH):
-        if not keys and isinstance(batch[0][0], int):
-            keys = array("q")  # ids: 8 bytes each instead of an int object and a pointer
-        keys.extend(row[0] for row in batch)
-        for i, column in enumerate(columns, 1):
-            column += [None if row[i] is None else same.setdefault(row[i], row[i]) for row in batch]
-    return keys, dict(zip(names, columns))
-
-
 def _row_columns(entry: TableRule) -> list[str]:
     """The columns whose new values are computed row by row, in the order of the entry's row table."""
     return [rule.column for rule in entry.columns if REGISTRY[rule.strategy].by_row]
+
+
+def _joined(keys: list | array, more: list | array) -> list | array:
+    """Row keys collected a chunk at a time (ids stay an array)."""
+    if not keys:
+        return more
+    keys += more
+    return keys
+
+
+def _same_keys(one: list | array, other: list | array) -> bool:
+    """The same rows, in any order."""
+    if isinstance(one, array) and isinstance(other, array):
+        return len(one) == len(other) and bool(
+            np.array_equal(np.sort(np.frombuffer(one, np.int64)), np.sort(np.frombuffer(other, np.int64)))
+        )
+    return sorted(one) == sorted(other)
+
+
+def _read_ahead(rule: ColumnRule) -> bool:
+    """A by_row column whose every original is seen before any fake is drawn: its strategy prepares from them or
+    the leak check looks for them."""
+    strategy = REGISTRY[rule.strategy]
+    return strategy.by_row and (type(strategy).prepare is not Strategy.prepare or strategy.leak_kind(rule) is not None)
 
 
 def _where(entry: TableRule) -> sql.Composable:

@@ -48,17 +48,19 @@ def load_map(conn: psycopg.Connection, pairs: Iterable[tuple[str, str | None]]) 
     return name
 
 
-def load_rows(conn: psycopg.Connection, key_type: str, columns: int, rows: Iterable[tuple]) -> sql.Identifier:
-    """A temp table (fw_key, c0, c1, ...) of each row's key and new values; returns its name."""
+def load_rows(conn: psycopg.Connection, key_type: str, columns: int, chunks: Iterable[Iterable[tuple]]) -> sql.Identifier:
+    """A temp table (fw_key, c0, c1, ...) of each row's key and new values, one COPY per chunk of rows (the
+    connection is free between two: the next chunk may be read through it); returns its name."""
     name = sql.Identifier(f"fw_rows_{next(_names)}")
     conn.execute(
         sql.SQL("CREATE TEMP TABLE {} (fw_key {}, {}) ON COMMIT DROP").format(
             name, sql.SQL(key_type), sql.SQL(", ").join(sql.SQL(f"c{i} text") for i in range(columns))
         )
     )
-    with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(name)) as copy:
-        for row in rows:
-            copy.write_row(row)
+    for rows in chunks:
+        with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(name)) as copy:
+            for row in rows:
+                copy.write_row(row)
     conn.execute(sql.SQL("ANALYZE {}").format(name))
     return name
 

@@ -1,10 +1,10 @@
 """Where the new values are computed: forked workers (see forked.py).
 
 Fakes, scrubbing and hashes are pure Python and the heaviest part of a run;
-PostgreSQL needs a core of its own for the rewrites. Workers are forked after
-every original has been read, so each holds the same dictionaries and rules as
-the parent and computes exactly what the parent would (every fake is a pure
-function of its original).
+PostgreSQL needs a core of its own for the rewrites. Workers are forked once the
+dictionaries are settled, so each holds the same dictionaries and rules as the
+parent and computes exactly what the parent would (every fake is a pure function
+of its original); each job brings the originals of its rows.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ class ColumnResult:
     hits: set[str] = field(default_factory=set)  # kinds of personal values the detectors still found
 
 
-def column(index: int, name: str, start: int, stop: int) -> ColumnResult:
-    """The job: new values of some rows of one column of one entry."""
-    return _MASKER.column_values(index, name, start, stop)
+def column(index: int, name: str, values: list) -> ColumnResult:
+    """The job: new values of some rows of one column of one entry, from their original `values`."""
+    return _MASKER.column_values(index, name, values)
 
 
 def _yield_to_postgres() -> None:
