@@ -20,7 +20,7 @@ import pytest
 from blocks import catalogue
 from blocks.local_directory_store import LocalDirectoryStore
 from blocks.object_store import UnsafeKey
-from formwork.backup import catalog, drill, records, take
+from formwork.backup import bundles, catalog, drill, records, take
 from formwork.backup.drill import Check, DrillResult
 from formwork.backup.manifest import MANIFEST, STARTED, FileEntry, Manifest, new_id, started
 from formwork.backup.retention import RetentionPolicy
@@ -231,6 +231,30 @@ def test_a_store_fname_outside_the_filestore_is_refused_and_reported_never_read(
         f"ir_attachment.store_fname {fname!r} refused: {why}; not read" for fname, why in hostile.items()
     )
     assert "../outside/secret" not in asked and str(outside / "secret") not in asked
+
+
+def test_a_file_bigger_than_its_attachment_says_is_copied_alone_never_held_in_a_bundle(pg, database, tmp_path, monkeypatch):
+    """ir_attachment.file_size is Odoo's word, not the file's: a bundle never holds more than LIMIT of one file."""
+    monkeypatch.setattr(bundles, "LIMIT", 1000)
+    filestore = tmp_path / "filestore"
+    make_toy(pg, database, filestore)
+    big = os.urandom(5000)
+    fname = f"{sha1(big)[:2]}/{sha1(big)}"
+    (filestore / fname).parent.mkdir(parents=True, exist_ok=True)
+    (filestore / fname).write_bytes(big)
+    with psycopg.connect(pg.dsn(database)) as conn:
+        attach(conn, fname, big)
+        conn.execute("UPDATE ir_attachment SET file_size = 10 WHERE store_fname = %s", (fname,))
+    store = LocalDirectoryStore(path=str(tmp_path / "backups"))
+
+    manifest, warnings = take.take(parse_dsn(pg.dsn(database)), "prod", LocalDirectoryStore(path=str(filestore)), store)
+
+    assert warnings == []
+    small = f"{sha1(ATTACHMENT)[:2]}/{sha1(ATTACHMENT)}"
+    assert manifest.files[f"filestore/{fname}"].bundle is None and manifest.files[f"filestore/{small}"].bundle == "bundles/000001"
+    assert store.get_bytes(f"{manifest.id}/filestore/{fname}") == big
+    assert store.get_bytes(f"{manifest.id}/bundles/000001") == ATTACHMENT
+    assert drill.verify_filestore(store, manifest).problems == []
 
 
 # --- manifests that do not parse ------------------------------------------------------------------------

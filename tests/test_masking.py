@@ -341,6 +341,19 @@ def test_rows_that_slip_out_of_a_rewrite_fail_the_run_and_change_nothing(staging
         assert digest(conn, "SELECT * FROM res_partner_bank") == before
 
 
+def test_every_rewrite_rebuilding_its_indexes_while_later_entries_are_read_ahead_completes(staging, monkeypatch):
+    """Each entry's first rows are read ahead of its turn, through a cursor: never one on a table whose indexes an
+    earlier entry is still to rebuild (PostgreSQL refuses CREATE INDEX on a table a cursor of the session reads)."""
+    dsn, files = staging
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)  # every rewrite rebuilds its indexes, as a million-row one does
+    with psycopg.connect(dsn) as conn:
+        before = rows(conn, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner' ORDER BY 1")
+    report = mask(dsn, files)
+    assert not report.leaks and [t for t, _, _ in report.tables].count("res_partner") >= 2
+    with psycopg.connect(dsn) as conn:
+        assert rows(conn, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner' ORDER BY 1") == before
+
+
 def test_indexes_over_a_large_rewrite_are_rebuilt_as_they_were(staging):
     dsn, _ = staging
     listing = "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'res_partner' ORDER BY 1"

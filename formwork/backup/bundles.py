@@ -50,15 +50,15 @@ class Bundle:
     outcomes: list[FileEntry | str | None]
 
 
-def bundled(name: str, attachments: list[Attachment], read: Callable[[str], bytes | str | None]) -> Bundle:
-    """The bundle `name` of these attachments; `read(store_fname)` gives a file's bytes, None when it is missing,
-    or a str: why its name is refused (never read)."""
+def bundled(name: str, attachments: list[Attachment], read: Callable[[str], bytes | FileEntry | str | None]) -> Bundle:
+    """The bundle `name` of these attachments; `read(store_fname)` gives a file's bytes, or its outcome when it
+    is not bundled: None when it is missing, a str: why its name is refused (never read), an entry: stored alone."""
     parts: list[bytes] = []
     outcomes: list[FileEntry | str | None] = []
     offset = 0
     for attachment in attachments:
         content = read(attachment.store_fname)
-        if content is None or isinstance(content, str):
+        if not isinstance(content, bytes):
             outcomes.append(content)
             continue
         parts.append(content)

@@ -114,26 +114,32 @@ def _copies(
 def _copy_bundle(
     name: str, attachments: list[Attachment], filestore: ObjectStore, store: ObjectStore, backup_id: str
 ) -> list[FileEntry | str | None]:
-    made = bundles.bundled(name, attachments, functools.partial(_read_attachment, filestore))
-    if any(isinstance(outcome, FileEntry) for outcome in made.outcomes):
+    read = functools.partial(_read_small, filestore, store, backup_id)
+    made = bundles.bundled(name, attachments, read)
+    if any(isinstance(outcome, FileEntry) and outcome.bundle == name for outcome in made.outcomes):
         store.put_bytes(f"{backup_id}/{name}", made.data)
     return made.outcomes
 
 
-def _read_attachment(filestore: ObjectStore, key: str) -> bytes | str | None:
-    """A referenced file's bytes; None when the filestore lacks it; a str: why its store_fname is refused
-    (it could name a file outside the filestore: never read)."""
+def _read_small(filestore: ObjectStore, store: ObjectStore, backup_id: str, key: str) -> bytes | FileEntry | str | None:
+    """A referenced file's bytes, for a bundle; None when the filestore lacks it; a str: why its store_fname is
+    refused (it could name a file outside the filestore: never read). A file bigger than its ir_attachment.file_size
+    said (over bundles.LIMIT) is copied alone instead: its entry. No more than LIMIT bytes are ever held for it."""
     try:
         key = safe_key(key)
         if isinstance(filestore, LocalDirectoryStore):  # read in place
+            path = filestore.resolve(key)
             try:
-                return filestore.resolve(key).read_bytes()
+                if path.stat().st_size > bundles.LIMIT:
+                    return _copy_attachment(key, filestore, store, backup_id)
+                return path.read_bytes()
             except (FileNotFoundError, IsADirectoryError):
                 return None
         try:
-            return filestore.get_bytes(key)
+            data = filestore.get_bytes(key, limit=bundles.LIMIT + 1)
         except ObjectNotFound:
             return None
+        return _copy_attachment(key, filestore, store, backup_id) if len(data) > bundles.LIMIT else data
     except UnsafeKey as exc:
         return str(exc)
 

@@ -47,6 +47,8 @@ IDENTIFYING_IN_TEXT = ("email", "ssn")
 CHUNK = 50_000
 # Chunks of an entry read and handed to the workers ahead of the one being written: they compute while PostgreSQL writes.
 AHEAD = 2
+# Entries whose first chunks may be read ahead of their turn (each holds a cursor open until then).
+LOOKAHEAD = 8
 
 
 @dataclass
@@ -438,8 +440,7 @@ class Masker:
             streams = [_RowStream(self, pool, i, entry, originals) for i, entry in enumerate(self.entries)]
             for i, entry in enumerate(self.entries):
                 rw = self._load(entry, streams[i], pairs.pop(i))
-                if i + 1 < len(streams):
-                    streams[i + 1].prime()
+                _prime(entry, streams[i + 1 : i + 1 + LOOKAHEAD])
                 report.tables.append(self._apply(entry, rw, progress))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
@@ -537,22 +538,36 @@ class _RowStream:
         self.pending: deque[tuple[list | array, list]] = deque()
         self.covered: list | array = []
 
-    def prime(self) -> None:
-        """Read and hand out chunks until AHEAD + 1 are with the workers (or the rows run out)."""
-        while len(self.pending) <= AHEAD and (chunk := next(self.chunks, None)) is not None:
+    def prime(self, depth: int = AHEAD + 1) -> int:
+        """Read and hand out chunks until `depth` are with the workers (or the rows run out); how many are."""
+        while len(self.pending) < depth and (chunk := next(self.chunks, None)) is not None:
             keys, columns = chunk
             self.covered = _joined(self.covered, keys)
             jobs = [self.pool.submit(workers.column, self.index, name, columns.pop(name)) for name in self.names]
             self.pending.append((keys, jobs))
+        return len(self.pending)
 
     def __iter__(self) -> Iterator[list[tuple]]:
-        while self.prime() or self.pending:
+        while self.prime():
             yield self.masker._collected(self.entry, self.names, *self.pending.popleft(), self.originals)
         if not _same_keys(self.covered, self.masker.covered.pop(self.index, [])):
             raise OperationError(
                 f"{self.entry.table}: the rows the rule covers changed while masking (its `where` reads a column an "
                 "earlier rule masks, or another session wrote them): their originals were read from other rows; nothing was changed"
             )
+
+
+def _prime(current: TableRule, streams: list[_RowStream]) -> None:
+    """The next entries' first chunks to the workers, AHEAD + 1 in all: they compute while PostgreSQL runs this
+    entry's UPDATE, also when the next entry is a small one. Never through a cursor on a table an entry before it
+    still rewrites: its open cursor would stop that rewrite from rebuilding the table's indexes (ObjectInUse)."""
+    left = AHEAD + 1
+    rewritten = {current.table}
+    for stream in streams:
+        if left <= 0 or stream.entry.table in rewritten:
+            return
+        left -= stream.prime(left)
+        rewritten.add(stream.entry.table)
 
 
 def _unmasked(text: str, made: list[str]) -> Iterable[str]:
