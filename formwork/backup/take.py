@@ -55,8 +55,9 @@ def take(
     """Dump, upload, copy the referenced files, then the manifest. Returns it and the warnings.
 
     The files are copied while the database is dumped (the small ones in bundles, formwork.backup.bundles), and
-    the dump's parts are hashed and uploaded in parallel: a backup costs little more than its dump. Copying early is safe: Odoo names a stored file
-    by its content and never rewrites one, and the list comes from the dump's own snapshot."""
+    the dump's parts are hashed and uploaded in parallel: a backup costs little more than its dump. Copying early
+    is safe: Odoo names a stored file by its content and never rewrites one, and the list comes from the dump's own
+    snapshot."""
     progress = progress or NoProgress()
     warnings: list[str] = []
     with ThreadPoolExecutor(UPLOADS, thread_name_prefix="formwork-backup") as pool:
@@ -124,24 +125,14 @@ def _copy_bundle(
 def _read_small(filestore: ObjectStore, store: ObjectStore, backup_id: str, key: str) -> bytes | FileEntry | str | None:
     """A referenced file's bytes, for a bundle; None when the filestore lacks it; a str: why its store_fname is
     refused (it could name a file outside the filestore: never read). A file bigger than its ir_attachment.file_size
-    said (over bundles.LIMIT) is copied alone instead: its entry. No more than LIMIT bytes are ever held for it."""
+    said (over bundles.LIMIT) is copied alone instead: its entry. No more than LIMIT + 1 bytes are ever held for it."""
     try:
-        key = safe_key(key)
-        if isinstance(filestore, LocalDirectoryStore):  # read in place
-            path = filestore.resolve(key)
-            try:
-                if path.stat().st_size > bundles.LIMIT:
-                    return _copy_attachment(key, filestore, store, backup_id)
-                return path.read_bytes()
-            except (FileNotFoundError, IsADirectoryError):
-                return None
-        try:
-            data = filestore.get_bytes(key, limit=bundles.LIMIT + 1)
-        except ObjectNotFound:
-            return None
-        return _copy_attachment(key, filestore, store, backup_id) if len(data) > bundles.LIMIT else data
+        data = filestore.get_bytes(safe_key(key), limit=bundles.LIMIT + 1)
+    except ObjectNotFound:
+        return None
     except UnsafeKey as exc:
         return str(exc)
+    return _copy_attachment(key, filestore, store, backup_id) if len(data) > bundles.LIMIT else data
 
 
 def _copy_alone(key: str, filestore: ObjectStore, store: ObjectStore, backup_id: str) -> list[FileEntry | str | None]:
