@@ -91,3 +91,24 @@ def test_a_forgotten_form_is_no_longer_looked_for(originals):
     forgetful.ready()
     found = "John Smith and Kent, Anna on 07700 900123 or 07700 900456"
     assert [form for form, _ in forgetful.found(found)] == ["7700900456", "anna kent"]
+
+
+def test_the_fast_finders_find_what_the_plain_expressions_find():
+    """Emails found from their '@' and digit runs from their first digit: the same matches, in the same order,
+    as the plain expressions they replace (which try every place of the text)."""
+    import random
+    import re
+
+    email = re.compile(r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}")
+    digit_run = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
+    chance = random.Random(18)
+    found = 0
+    texts = ["a@b.com.x@y.org", "ann@x.io.bob.lee@y.org", "a@b@c.com", "@ab.cd.x@y.org", "x+44 20 7946 0000 +44 (0)20 7946"]
+    for text in texts + [
+        "".join(chance.choice("ab.@-+1 1x_é٣(/)\t,") for _ in range(chance.randint(1, 30))) for _ in range(20_000)
+    ]:
+        assert list(normal_forms._emails(text)) == email.findall(text), text
+        assert normal_forms.DIGIT_RUN.findall(text) == digit_run.findall(text), text
+        assert normal_forms.DIGIT_RUN.sub("#", text) == digit_run.sub("#", text), text
+        found += len(email.findall(text)) + len(digit_run.findall(text))
+    assert found > 100  # the texts held some of both

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from formwork.masking import offload
+
 _blake2b = hashlib.blake2b
 
 
@@ -24,19 +26,29 @@ class DigestSet:
     def __init__(self):
         self._sorted = np.empty(0, dtype=np.int64)
         self._added = array("q")  # digests not yet merged into _sorted
+        self._filter, self._slots = b"\0", 0  # one bit per slot: set where a member's digest falls (see _bits)
 
     def add(self, values: Iterable[str]) -> None:
-        self._added.frombytes(_digests(values))
+        offload.run(digests, list(values), then=self.add_digests)
+
+    def add_digests(self, data: bytes) -> None:
+        """Members given as their digests (`digests(values)`)."""
+        self._added.frombytes(data)
 
     def freeze(self) -> None:
         """Merge what was added: before forking, so each worker does not merge (and hold) its own copy."""
+        offload.drain()
         if self._added:
-            self._sorted = np.unique(np.concatenate([self._sorted, np.frombuffer(self._added, dtype=np.int64)]))
+            self._sorted = _distinct(np.sort(np.concatenate([self._sorted, np.frombuffer(self._added, dtype=np.int64)])))
             self._added = array("q")
+            self._filter, self._slots = _bits(self._sorted)
 
     def __contains__(self, value: str) -> bool:
         self.freeze()
         digest = _digest(value)
+        slot = digest & self._slots
+        if not self._filter[slot >> 3] >> (slot & 7) & 1:
+            return False  # most values asked about are no members: answered without a search
         at = int(self._sorted.searchsorted(digest))
         return at < len(self._sorted) and int(self._sorted[at]) == digest
 
@@ -55,24 +67,34 @@ class DigestMap:
         self._removed = array("q")
 
     def setdefault(self, values: Iterable[str], value: int) -> None:
+        self.setdefault_digests(digests(values), value)
+
+    def setdefault_digests(self, data: bytes, value: int) -> None:
+        """setdefault with the strings given as their digests (`digests(values)`)."""
         before = len(self._added)
-        self._added.frombytes(_digests(values))
+        self._added.frombytes(data)
         self._added_values.extend([value] * (len(self._added) - before))
 
     def remove(self, values: Iterable[str]) -> None:
         """At once (freeze merges what was added before what is removed): a string added later is a member again."""
-        self._removed.frombytes(_digests(values))
+        offload.drain()
+        self._removed.frombytes(digests(values))
         self.freeze()
 
     def freeze(self) -> None:
-        if self._added:  # earlier members first: np.unique keeps the first of equal digests
-            digests = np.concatenate([self._sorted, np.frombuffer(self._added, dtype=np.int64)])
+        offload.drain()
+        if self._added:  # earlier members first: a stable sort keeps the first of equal digests first
+            merged = np.concatenate([self._sorted, np.frombuffer(self._added, dtype=np.int64)])
             values = np.concatenate([self._values, np.frombuffer(self._added_values, dtype=np.int32)])
-            self._sorted, first = np.unique(digests, return_index=True)
-            self._values = values[first]
+            order = np.argsort(merged, kind="stable")
+            merged = merged[order]
+            first = np.r_[True, merged[1:] != merged[:-1]] if len(merged) else np.empty(0, dtype=bool)
+            self._sorted, self._values = merged[first], values[order[first]]
             self._added, self._added_values = array("q"), array("i")
         if self._removed:
-            keep = ~np.isin(self._sorted, np.frombuffer(self._removed, dtype=np.int64))
+            removed = np.sort(np.frombuffer(self._removed, dtype=np.int64))
+            at = np.minimum(removed.searchsorted(self._sorted), len(removed) - 1)
+            keep = removed[at] != self._sorted  # np.isin, ten times faster on millions (numpy 2)
             self._sorted, self._values = self._sorted[keep], self._values[keep]
             self._removed = array("q")
 
@@ -81,9 +103,9 @@ class DigestMap:
         self.freeze()
         if not values or not len(self._sorted):
             return []
-        digests = np.frombuffer(_digests(values), dtype=np.int64)
-        at = np.minimum(self._sorted.searchsorted(digests), len(self._sorted) - 1)
-        hit = self._sorted[at] == digests
+        found = np.frombuffer(digests(values), dtype=np.int64)
+        at = np.minimum(self._sorted.searchsorted(found), len(self._sorted) - 1)
+        hit = self._sorted[at] == found
         return [(values[i], int(self._values[at[i]])) for i in np.flatnonzero(hit)]
 
     def __len__(self) -> int:
@@ -91,7 +113,24 @@ class DigestMap:
         return len(self._sorted)
 
 
-def _digests(values: Iterable[str]) -> bytes:
+def _bits(members: np.ndarray) -> tuple[bytes, int]:
+    """A bitmap of 16 slots per member (2 bytes, a quarter of the member's own 8), each member setting the bit its
+    digest's low bits name, and the mask of those bits: a clear bit proves a value is no member, 94 % of the time
+    for a value that is not."""
+    slots = 1 << max(6, (16 * len(members) - 1).bit_length())
+    low = members & (slots - 1)
+    bitmap = np.zeros(slots >> 3, dtype=np.uint8)
+    np.bitwise_or.at(bitmap, low >> 3, np.left_shift(1, low & 7).astype(np.uint8))
+    return bitmap.tobytes(), slots - 1
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """A sorted array without its repeats. np.unique does the same, ten times slower on millions (numpy 2)."""
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+
+
+def digests(values: Iterable[str]) -> bytes:
+    """The members' digests as add_digests takes them: pure, so a worker can compute them (formwork.masking.offload)."""
     return b"".join(_blake2b(value.encode(), digest_size=8).digest() for value in values)
 
 

@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from formwork.errors import OperationError
-from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, shipped, transient, workers
+from formwork.masking import coverage, files, history, introspect, leaks, normal_forms, offload, shipped, transient, workers
 from formwork.masking.dictionary import Dictionary
 from formwork.masking.fakes import ROLE_MAILBOXES, Fakes
 from formwork.masking.keyed import Keyed
@@ -47,6 +47,9 @@ IDENTIFYING_IN_TEXT = ("email", "ssn")
 CHUNK = 50_000
 # Chunks of an entry read and handed to the workers ahead of the one being written: they compute while PostgreSQL writes.
 AHEAD = 2
+# Chunks of the next entries handed to the workers before an entry's UPDATE: PostgreSQL keeps one core for a
+# while, and the workers would wait with the other (at scale 100 they were waited for 10 s in the next entries).
+DURING_UPDATE = 8
 # Entries whose first chunks may be read ahead of their turn (each holds a cursor open until then).
 LOOKAHEAD = 8
 
@@ -335,22 +338,23 @@ class Masker:
         other strategies' `read`). Scrubbed text needs nothing ahead: it is read when its entry is rewritten."""
         staying: dict[tuple[str, str, str], None] = {}  # (kind, table, column), in order
         pairs = {}
-        for i, entry in enumerate(self.entries):
-            ahead = [rule for rule in entry.columns if _read_ahead(rule)]
-            if _row_columns(entry):
-                self.covered[i] = []
-                for keys, columns in self._chunks(i, [rule.column for rule in ahead]):
-                    self.covered[i] = _joined(self.covered[i], keys)
-                    for rule in ahead:
-                        self._saw(entry, rule, columns[rule.column], originals)
-            for rule in ahead:
-                if (kind := REGISTRY[rule.strategy].leak_kind(rule)) and entry.where and not self._json(entry, rule.column):
-                    staying[(kind, entry.table, rule.column)] = None
-            pairs[i] = {
-                rule.column: found
-                for rule in entry.columns
-                if (found := REGISTRY[rule.strategy].read(self, entry, rule)) is not None
-            }
+        with offload.workers():  # digests and normal forms are computed beside the reading
+            for i, entry in enumerate(self.entries):
+                ahead = [rule for rule in entry.columns if _read_ahead(rule)]
+                if _row_columns(entry):
+                    self.covered[i] = []
+                    for keys, columns in self._chunks(i, [rule.column for rule in ahead]):
+                        self.covered[i] = _joined(self.covered[i], keys)
+                        for rule in ahead:
+                            self._saw(entry, rule, columns[rule.column], originals)
+                for rule in ahead:
+                    if (kind := REGISTRY[rule.strategy].leak_kind(rule)) and entry.where and not self._json(entry, rule.column):
+                        staying[(kind, entry.table, rule.column)] = None
+                pairs[i] = {
+                    rule.column: found
+                    for rule in entry.columns
+                    if (found := REGISTRY[rule.strategy].read(self, entry, rule)) is not None
+                }
         for kind, table, column in staying:  # after every add: a value some row keeps is business data, whoever else holds it
             originals.drop(kind, self._staying(table, column))
         for dictionary in self.dictionaries.values():
@@ -376,16 +380,28 @@ class Masker:
     def _json(self, entry: TableRule, column: str) -> bool:
         return self.tables[entry.table][column].startswith("jsonb")
 
-    def _chunks(self, index: int, names: list[str]) -> Iterator[tuple[list | array, dict[str, list]]]:
-        """The entry's rows, CHUNK at a time: their keys and each named column's values as text. A server-side
-        cursor: neither libpq nor Python ever holds a whole table (freed, its heap would stay the process's);
-        binary: the fastest way in."""
+    def _rows(self, index: int, names: list[str]) -> sql.Composable:
+        """The query of the entry's rows: their key, then each named column's value as text."""
         entry = self.entries[index]
-        query = sql.SQL("SELECT {} FROM {}{}").format(
+        return sql.SQL("SELECT {} FROM {}{}").format(
             sql.SQL(", ").join([self._key(entry)[0], *(sql.SQL("{}::text").format(sql.Identifier(c)) for c in names)]),
             sql.Identifier(entry.table),
             _where(entry),
         )
+
+    def _copied(self, index: int, names: list[str]) -> sql.Composable:
+        """The entry's rows copied now into a temp table (see _RowStream.detach); the query that reads them there."""
+        copy = sql.Identifier(f"fw_copy_{index}")
+        self.conn.execute(sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS ").format(copy) + self._rows(index, names))
+        return sql.SQL("SELECT * FROM {}").format(copy)
+
+    def _chunks(
+        self, index: int, names: list[str], query: sql.Composable | None = None
+    ) -> Iterator[tuple[list | array, dict[str, list]]]:
+        """The entry's rows (or what `query` reads, in the same shape), CHUNK at a time: their keys and each named
+        column's values as text. A server-side cursor: neither libpq nor Python ever holds a whole table (freed, its
+        heap would stay the process's); binary: the fastest way in."""
+        query = query or self._rows(index, names)
         with self.conn.cursor(name=f"fw_read_{index}", binary=True) as cursor:
             cursor.execute(query)
             while batch := cursor.fetchmany(CHUNK):
@@ -441,7 +457,7 @@ class Masker:
             for i, entry in enumerate(self.entries):
                 rw = self._load(entry, streams[i], pairs.pop(i))
                 _prime(entry, streams[i + 1 : i + 1 + LOOKAHEAD])
-                report.tables.append(self._apply(entry, rw, progress))
+                report.tables.append(self._apply(entry, rw, progress, len(streams[i].covered) if streams[i].names else None))
                 report.columns.update({f"{entry.table}.{c.column}": _strategy(c) for c in entry.columns})
                 if entry.delete:
                     report.deleted[entry.table] = report.deleted.get(entry.table, 0) + report.tables[-1][1]
@@ -498,9 +514,13 @@ class Masker:
                 rw.columns[rule.column] = column
         return rw
 
-    def _apply(self, entry: TableRule, rw: Rewrite, progress: Progress) -> tuple[str, int, float]:
+    def _apply(self, entry: TableRule, rw: Rewrite, progress: Progress, loaded: int | None) -> tuple[str, int, float]:
+        """`loaded`: rows whose new values were loaded (by_row columns): the entry must still cover as many, or its
+        rows changed since they were read (the UPDATE's own count check catches the same number of other rows)."""
         started = time.monotonic()
         expected = introspect.count(self.conn, entry.table, entry.where)
+        if loaded is not None and loaded != expected:
+            raise _moved(entry)
         progress.start(entry.table, expected)
         rows = delete(self.conn, entry.table, entry.where) if entry.delete else rewrite(self.conn, rw, expected)
         progress.advance(rows)
@@ -537,10 +557,13 @@ class _RowStream:
         self.chunks = masker._chunks(index, self.names) if self.names else iter(())
         self.pending: deque[tuple[list | array, list]] = deque()
         self.covered: list | array = []
+        self.started = False  # a chunk was read
+        self.copied = False  # the rows are read from a copy (detach)
 
     def prime(self, depth: int = AHEAD + 1) -> int:
         """Read and hand out chunks until `depth` are with the workers (or the rows run out); how many are."""
         while len(self.pending) < depth and (chunk := next(self.chunks, None)) is not None:
+            self.started = True
             keys, columns = chunk
             self.covered = _joined(self.covered, keys)
             jobs = [self.pool.submit(workers.column, self.index, name, columns.pop(name)) for name in self.names]
@@ -551,20 +574,35 @@ class _RowStream:
         while self.prime():
             yield self.masker._collected(self.entry, self.names, *self.pending.popleft(), self.originals)
         if not _same_keys(self.covered, self.masker.covered.pop(self.index, [])):
-            raise OperationError(
-                f"{self.entry.table}: the rows the rule covers changed while masking (its `where` reads a column an "
-                "earlier rule masks, or another session wrote them): their originals were read from other rows; nothing was changed"
-            )
+            raise _moved(self.entry)
+
+    def detach(self) -> bool:
+        """Read the rows from a copy taken now instead of from the table, whose indexes an entry before this one
+        rebuilds while these chunks are computed (a cursor open on the table would stop that). Only before the first
+        chunk, and only for rows named by id: a row's place (ctid) moves when an earlier entry rewrites the row.
+        Whether it reads a copy."""
+        if not self.copied and not self.started and self.names and "id" in self.masker.tables[self.entry.table]:
+            self.chunks = self.masker._chunks(self.index, self.names, self.masker._copied(self.index, self.names))
+            self.copied = True
+        return self.copied
+
+
+def _moved(entry: TableRule) -> OperationError:
+    return OperationError(
+        f"{entry.table}: the rows the rule covers changed while masking (its `where` reads a column an earlier rule "
+        "masks, or another session wrote them): their originals were read from other rows; nothing was changed"
+    )
 
 
 def _prime(current: TableRule, streams: list[_RowStream]) -> None:
-    """The next entries' first chunks to the workers, AHEAD + 1 in all: they compute while PostgreSQL runs this
+    """The next entries' first chunks to the workers, DURING_UPDATE in all: they compute while PostgreSQL runs this
     entry's UPDATE, also when the next entry is a small one. Never through a cursor on a table an entry before it
-    still rewrites: its open cursor would stop that rewrite from rebuilding the table's indexes (ObjectInUse)."""
-    left = AHEAD + 1
+    still rewrites: its open cursor would stop that rewrite from rebuilding the table's indexes (ObjectInUse); such
+    an entry reads a copy of its rows taken now (detach), or waits for its turn."""
+    left = DURING_UPDATE
     rewritten = {current.table}
     for stream in streams:
-        if left <= 0 or stream.entry.table in rewritten:
+        if left <= 0 or stream.entry.table in rewritten and not stream.detach():
             return
         left -= stream.prime(left)
         rewritten.add(stream.entry.table)

@@ -53,8 +53,13 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")  # "mary-jane", "o'brien": one w
 _TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*|[^\w \xa0]")
 _NAME_WORD = r"([^\W\d_]++(?:['\-][^\W\d_]++)*+)"  # possessive: a word is never tried again shorter
 SURNAME_FIRST = re.compile(rf"(?<![^\W_]){_NAME_WORD}[^\S\t\n]*+,[^\S\t\n]*+{_NAME_WORD}(?:[^\S\t\n]++{_NAME_WORD})?")
-_EMAIL = re.compile(r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}")
-DIGIT_RUN = re.compile(r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])")
+# An email is found from its '@' (a literal: the engine skips to each one in C), its local part read backwards from
+# there: the same matches as r"[a-z0-9._%+\-]++@[a-z0-9.\-]+\.[a-z]{2,}", in a fraction of the time.
+_EMAIL_DOMAIN = re.compile(r"@[a-z0-9.\-]+\.[a-z]{2,}")
+_EMAIL_LOCAL = re.compile(r"[a-z0-9._%+\-]*")
+# r"(?<![^\W_])\+?\d[\d \-./()]{5,}\d(?![^\W_])", starting with a character class so that the engine skips to each
+# '+' or digit in C, instead of trying the look-behind at every place of the text.
+DIGIT_RUN = re.compile(r"[+\d](?<![^\W_].)(?:(?<=\+)\d|(?<=\d))[\d \-./()]{5,}\d(?![^\W_])")
 _CODE = re.compile(
     r"(?<![^\W_])(?:[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){4,30}|[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]"
     r"|(?=[a-z]*+\d)[^\W_]{6,})"
@@ -156,10 +161,24 @@ def phone_forms(written: str) -> set[str]:
     return _phone(*_dialled(written))
 
 
+def _emails(seen: str) -> Iterator[str]:
+    """The emails in a view, as re.findall would find them (leftmost, never overlapping)."""
+    backwards, end = None, 0
+    for match in _EMAIL_DOMAIN.finditer(seen):
+        at = match.start()
+        if backwards is None:
+            backwards = seen[::-1]
+        local = _EMAIL_LOCAL.match(backwards, len(seen) - at)
+        start = max(at - (local.end() - local.start()), end)
+        if start < at:
+            yield seen[start : match.end()]
+            end = match.end()
+
+
 def candidates(seen: str, code_lengths: Collection[int] = ()) -> Iterator[str]:
     """Every part of a view that could be an email, phone or code form: emails, digit runs as phone numbers
     and as they are, codes compact (cut to the lengths of known codes)."""
-    yield from _EMAIL.findall(seen)
+    yield from _emails(seen)
     for run in DIGIT_RUN.findall(seen):
         yield from phone_forms(run)
         yield run.translate(_SEPARATORS)

@@ -12,14 +12,15 @@ logged or named in a finding.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
 
-from formwork.masking import normal_forms
-from formwork.masking.digest_set import DigestMap
+from formwork.masking import normal_forms, offload
+from formwork.masking.digest_set import DigestMap, digests
 
 # The view as the automaton reads it (_spaced): words parted by one space; "Smith ,John" as "smith, john".
 _RUNS = re.compile("  +")  # a literal first: the engine skips to each run in C
@@ -40,27 +41,24 @@ class Originals:
     code_lengths: set[int] = field(default_factory=set)  # lengths of compact codes (IBANs...): cut points in text
 
     def __len__(self) -> int:
+        offload.drain()
         return len(self.words) + len(self.coded)
 
     def add(self, origin: str, kind: str, values: Iterable[str]) -> None:
         if origin not in self.origins:
             self.origins.append(origin)
         index = self.origins.index(origin)
-        coded: list[str] = []
-        for value in values:
-            if not isinstance(value, str):
-                continue
-            self.counted += 1
-            for form in normal_forms.forms(kind, value):
-                if kind != normal_forms.WORDS:
-                    coded.append(form)
-                    if kind == normal_forms.CODE:
-                        self.code_lengths.add(len(form))
-                    continue
-                for spelling in _spellings(form):
-                    if not self.words.exists(spelling):
-                        self.words.add_word(spelling, _packed(index, len(spelling), " " not in form))
-        self.coded.setdefault(coded, index)
+        batch = [value for value in values if isinstance(value, str)]
+        offload.run(functools.partial(normalised, kind), batch, then=functools.partial(self._add_normalised, index))
+
+    def _add_normalised(self, index: int, batch: Normalised) -> None:
+        self.counted += batch.counted
+        self.code_lengths |= batch.lengths
+        for form in batch.words:
+            for spelling in _spellings(form):
+                if not self.words.exists(spelling):
+                    self.words.add_word(spelling, _packed(index, len(spelling), " " not in form))
+        self.coded.setdefault_digests(batch.coded, index)
 
     def drop(self, kind: str, values: Iterable[str]) -> None:
         """Values that stay (business rows of the same column) are no originals to look for."""
@@ -76,6 +74,7 @@ class Originals:
 
     def ready(self) -> None:
         """Build the automaton once every original is in, before the search (and before its workers fork)."""
+        offload.drain()
         self.coded.freeze()
         if len(self.words):
             self.words.make_automaton()
@@ -91,6 +90,32 @@ class Originals:
                 if _bounded(spaced, end + 1 - length, end + 1, alone):
                     hits.append((_form(spaced[end + 1 - length : end + 1]), origin))
         return hits
+
+
+@dataclass
+class Normalised:
+    """Some originals of one kind as the check keeps them (see `normalised`)."""
+
+    counted: int
+    words: list[str]  # distinct forms of names and other text
+    coded: bytes  # digests of email, phone and code forms, in order (digest_set.digests)
+    lengths: set[int]  # lengths of the code forms
+
+
+def normalised(kind: str, values: list[str]) -> Normalised:
+    """The forms of some originals: pure, so a worker can compute them (formwork.masking.offload)."""
+    words: dict[str, None] = {}
+    coded: list[str] = []
+    lengths: set[int] = set()
+    for value in values:
+        for form in normal_forms.forms(kind, value):
+            if kind == normal_forms.WORDS:
+                words[form] = None
+                continue
+            coded.append(form)
+            if kind == normal_forms.CODE:
+                lengths.add(len(form))
+    return Normalised(len(values), list(words), digests(coded), lengths)
 
 
 def _spaced(seen: str) -> str:

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 
 import ahocorasick
 
-from formwork.masking import normal_forms
-from formwork.masking.digest_set import DigestSet
+from formwork.masking import normal_forms, offload
+from formwork.masking.digest_set import DigestSet, digests
 from formwork.masking.folded import ENTITY, GAPS, Folded, fold, searched
 from formwork.seed.iban import check_digits
 
@@ -109,7 +109,7 @@ class Scrubber:
     def add_known_numbers(self, originals: Iterable[str]) -> None:
         """Phone numbers the masked columns held: found in layouts the PHONE detector does not know
         ('7700 900123', '07700.900.123') wherever the leak check would find them, and replaced as phones."""
-        self.numbers.add(form for original in originals for form in normal_forms.forms(normal_forms.PHONE, original))
+        offload.run(_phone_digests, list(originals), then=self.numbers.add_digests)
 
     def _ensure_built(self) -> None:
         if not self._built:
@@ -223,6 +223,11 @@ _ALONE = re.compile(r"[^\w]*([^\W_]+(?:['\-][^\W_]+)*)[^\w]*")
 _LONGEST_WORD = 100
 # Originals whose forms are their plain lower-case spelling: ASCII words, single spaces, at most three words.
 _PLAIN = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*(?: [A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*){0,2}")
+
+
+def _phone_digests(originals: list[str]) -> bytes:
+    """The digests of the phone numbers' forms, as `numbers` keeps them: pure, for a worker (formwork.masking.offload)."""
+    return digests(form for original in originals for form in normal_forms.forms(normal_forms.PHONE, original))
 
 
 def _forms(original: str) -> set[str]:
