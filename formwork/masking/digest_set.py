@@ -77,7 +77,6 @@ class DigestMap:
 
     def remove(self, values: Iterable[str]) -> None:
         """At once (freeze merges what was added before what is removed): a string added later is a member again."""
-        offload.drain()
         self._removed.frombytes(digests(values))
         self.freeze()
 

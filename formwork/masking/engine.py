@@ -401,7 +401,8 @@ class Masker:
         """The entry's rows (or what `query` reads, in the same shape), CHUNK at a time: their keys and each named
         column's values as text. A server-side cursor: neither libpq nor Python ever holds a whole table (freed, its
         heap would stay the process's); binary: the fastest way in."""
-        query = query or self._rows(index, names)
+        if query is None:
+            query = self._rows(index, names)
         with self.conn.cursor(name=f"fw_read_{index}", binary=True) as cursor:
             cursor.execute(query)
             while batch := cursor.fetchmany(CHUNK):
@@ -556,14 +557,12 @@ class _RowStream:
         self.names = _row_columns(entry)
         self.chunks = masker._chunks(index, self.names) if self.names else iter(())
         self.pending: deque[tuple[list | array, list]] = deque()
-        self.covered: list | array = []
-        self.started = False  # a chunk was read
+        self.covered: list | array = []  # keys of the chunks read so far
         self.copied = False  # the rows are read from a copy (detach)
 
     def prime(self, depth: int = AHEAD + 1) -> int:
         """Read and hand out chunks until `depth` are with the workers (or the rows run out); how many are."""
         while len(self.pending) < depth and (chunk := next(self.chunks, None)) is not None:
-            self.started = True
             keys, columns = chunk
             self.covered = _joined(self.covered, keys)
             jobs = [self.pool.submit(workers.column, self.index, name, columns.pop(name)) for name in self.names]
@@ -581,7 +580,7 @@ class _RowStream:
         rebuilds while these chunks are computed (a cursor open on the table would stop that). Only before the first
         chunk, and only for rows named by id: a row's place (ctid) moves when an earlier entry rewrites the row.
         Whether it reads a copy."""
-        if not self.copied and not self.started and self.names and "id" in self.masker.tables[self.entry.table]:
+        if not self.copied and not self.covered and self.names and "id" in self.masker.tables[self.entry.table]:
             self.chunks = self.masker._chunks(self.index, self.names, self.masker._copied(self.index, self.names))
             self.copied = True
         return self.copied
