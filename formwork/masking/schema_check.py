@@ -105,8 +105,12 @@ def check_overlaps(conn: psycopg.Connection, entries: list[TableRule]) -> None:
         if not entry.delete:
             for rule in entry.columns:
                 sharing.setdefault((entry.table, rule.column), []).append(entry)
+    checked: set[tuple[int, ...]] = set()  # the columns of tracked history share their entries: one scan for them all
     for (table, _column), group in sharing.items():
-        if len(group) > 1 and (not all(e.where for e in group) or _rows_matched_twice(conn, table, group)):
+        if len(group) < 2 or (same := tuple(map(id, group))) in checked:
+            continue
+        checked.add(same)
+        if not all(e.where for e in group) or _rows_matched_twice(conn, table, group):
             _name_the_pair(conn, group)
 
 
