@@ -55,3 +55,29 @@ def test_the_first_command_starts_the_embedded_server_once_and_later_commands_re
         assert server.daemon.pid() == pid
     finally:
         LocalStack(home).prefect.stop()
+
+
+def test_the_command_list_shows_each_commands_own_summary_without_importing_prefect():
+    """`formwork --help` lists the commands from cli.main's summaries, not by importing them (and Prefect)."""
+    from cli.main import COMMANDS, cli
+
+    for name, (_, summary) in COMMANDS.items():
+        assert summary == cli.get_command(None, name).get_short_help_str(limit=1000), name
+    listed = subprocess.run(
+        [*FORMWORK, "--help"], env=checkout_env(os.environ), capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert all(f"  {name} " in listed for name in COMMANDS)
+    shown = subprocess.run(
+        [
+            *FORMWORK[:1],
+            "-c",
+            "import sys, runpy; sys.argv = ['formwork', '--help']\n"
+            "try:\n    runpy.run_module('cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('prefect' in sys.modules, file=sys.stderr)",
+        ],
+        env=checkout_env(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.stderr.strip().splitlines()[-1] == "False", shown.stderr
