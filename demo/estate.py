@@ -6,11 +6,13 @@ as the user would type it, so the demo doubles as a runbook.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,20 +48,22 @@ class Demo:
         if stack.postgres.password:
             self.env[PASSWORD_VARIABLE] = stack.postgres.password
         self.formwork = [sys.executable, "-m", "cli"]  # the `formwork` command, from this checkout
+        # Commands run in this process, pointed at the stack: Prefect reads its settings once, when first imported.
+        os.environ.update(self.env)
 
     def run(
         self, *args: str, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess:
+        """`formwork ARGS`, printed as typed. In this process (a new one would spend two seconds or more importing
+        Prefect, a minute of the demo's three), except `quiet` ones: their Prefect logs are a process's own stderr."""
         click.secho("$ formwork " + " ".join(redact(a) for a in args), fg="cyan")
-        result = subprocess.run(
-            [*self.formwork, *args],
-            env={**self.env, **(env or {})},
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE if quiet else None,
-        )
-        if result.stdout and not quiet:
-            click.echo(result.stdout.rstrip())
+        env = {**self.env, **(env or {})}
+        if quiet:
+            result = subprocess.run([*self.formwork, *args], env=env, text=True, capture_output=True)
+        else:
+            result = _in_this_process(list(args), env)
+            if result.stdout:
+                click.echo(result.stdout.rstrip())
         if check and result.returncode != 0:
             raise OperationError(f"demo step failed (exit {result.returncode}): formwork {' '.join(redact(a) for a in args[:2])}")
         return result
@@ -115,7 +119,7 @@ class Demo:
     def forget_environments(self, names: list[str]) -> None:
         """An earlier run's environments, removed before production is seeded again: a registered production
         database is never seeded over, and `register` adds them all back."""
-        listed = subprocess.run([*self.formwork, "env", "list"], env=self.env, text=True, capture_output=True).stdout
+        listed = _in_this_process(["env", "list"], self.env).stdout
         for name in names:
             if any(line.split()[:1] == [name] for line in listed.splitlines()):
                 self.run("env", "remove", name)
@@ -212,3 +216,26 @@ def run_demo() -> None:
     click.echo(f'   UI login (API auth string):                  "prefect_auth" in {stack.settings_file}')
     click.echo(f"   Use the CLI against this stack:              set -a; . {stack.client_env_file}; set +a")
     click.echo("   Stop everything with `make stop` (data stays in .formwork/; delete it to start afresh).")
+
+
+def _in_this_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`formwork ARGS` through the entry point's `main` with `env` as the environment, stdout captured, stderr
+    as it comes; what a process would show for an unexpected error (its traceback, exit 1) too."""
+    from cli.main import main
+
+    saved = dict(os.environ)
+    out = io.StringIO()
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        with redirect_stdout(out):
+            code = main(args)
+    except SystemExit as exc:  # `formwork status` exits 1 with its answer
+        code = exc.code if isinstance(exc.code, int) else 1
+    except Exception:  # a process ends here with exit 1: so does the command
+        traceback.print_exc()
+        code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(["formwork", *args], code, out.getvalue(), None)
