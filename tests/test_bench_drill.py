@@ -8,7 +8,7 @@ from tests.support.bench import run_at_scale_1
 
 
 @pytest.mark.slow
-def test_the_refresh_and_drill_benches_run_at_scale_1_and_end_with_every_figure_against_its_goal():
+def test_the_refresh_and_drill_benches_run_at_scale_1_and_end_with_every_figure_against_its_goal(prefect_api):
     figures = run_at_scale_1(
         "refresh",
         "drill",
@@ -19,6 +19,7 @@ def test_the_refresh_and_drill_benches_run_at_scale_1_and_end_with_every_figure_
             "Formwork drill: RTO (start to verified database)",
             "Prefect overhead outside the phases",
         ),
+        prefect_api=prefect_api,
     )
     assert figures == [
         ("1", "refresh, whole flow / dump + restore + copy"),

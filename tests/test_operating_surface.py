@@ -24,7 +24,7 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
     _, server = secured_prefect
     token = secrets.token_hex(6)
     db_password, webhook = f"pw-{token}-db", f"http://127.0.0.1:9/hooks/{token}-webhook"
-    prod, staging, db = add_pair(
+    prod, staging, _ = add_pair(
         server,
         pg,
         pg_other,
@@ -81,7 +81,7 @@ def test_a_refresh_approved_in_the_prefect_ui_completes_and_no_secret_is_left_be
     with as_client(server):
         salt = _masking_salt()
 
-    for evidence in ("## Masked", "ui-approver", "RPO", "backup files match the manifest", db):
+    for evidence in ("## Masked", "ui-approver", "RPO", "backup files match the manifest", f"# Refresh {prod} → {staging}"):
         assert evidence in recorded, evidence  # the reports and logs were read, not an empty page
     seen = {
         "logs and artifacts": recorded,

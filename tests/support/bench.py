@@ -11,16 +11,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def run_at_scale_1(*benches: str, lines: tuple[str, ...]) -> list[tuple[str, str]]:
+def run_at_scale_1(*benches: str, lines: tuple[str, ...], prefect_api: str | None = None) -> list[tuple[str, str]]:
     """Runs the benches, checks that each of `lines` was printed and that every figure got a verdict against its
-    goal (met or NOT met, or none for a figure without a goal); returns the final table's (scale, figure) rows."""
+    goal (met or NOT met, or none for a figure without a goal); returns the final table's (scale, figure) rows.
+    `prefect_api`: the flows run on that server instead of a temporary one of their own (10 s or more to start)."""
+    server = {"PREFECT_API_URL": prefect_api} if prefect_api else {}
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--scale", "1", *benches],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=360,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, **server, "PYTHONPATH": str(ROOT)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     for line in lines:
