@@ -26,6 +26,7 @@ from pathlib import Path
 import psycopg
 
 from bench.cluster import throwaway_cluster
+from bench.prefect_server import prefect_server
 from bench.seed import timed
 from bench.summary import record
 from formwork.pgbin import program
@@ -63,8 +64,6 @@ def drop_restored(cluster: LocalCluster) -> None:
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from the temporary server
-    from prefect.testing.utilities import prefect_test_harness
-
     from blocks import catalogue
     from flows.backup import backup
     from flows.dr_drill import dr_drill
@@ -82,7 +81,7 @@ def main() -> None:
             f"\nbackup and drill at --scale {scale}: {size / 1e6:.0f} MB database, {files:,} files ({megabytes(source_files):.0f} MB), one server"
         )
 
-        with prefect_test_harness(server_startup_timeout=60):
+        with prefect_server(ENVIRONMENT):
             # Tier 3 (24 h RPO/RTO): the targets never fail the bench, which measures time, not the policy. Not
             # production: a production drill restores on a separate scratch server, and the bench has one server.
             catalogue.add(

@@ -25,6 +25,7 @@ from pathlib import Path
 import psycopg
 
 from bench.cluster import throwaway_cluster
+from bench.prefect_server import prefect_server
 from bench.seed import timed
 from bench.summary import record
 from formwork.pgbin import program
@@ -45,13 +46,11 @@ def baseline(prod: LocalCluster, staging: LocalCluster, source_files: Path, work
 
 
 def formwork_refresh(prod: LocalCluster, staging: LocalCluster, source_files: Path, work: Path):
-    from prefect.testing.utilities import prefect_test_harness
-
     from blocks import catalogue
     from flows.refresh import refresh
     from formwork.environments import EnvironmentSpec
 
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_server("bench-prod", "bench-staging"):
         catalogue.add(EnvironmentSpec("bench-prod", prod.dsn("source"), filestore=f"file://{source_files}", production=True))
         catalogue.add(
             EnvironmentSpec(

@@ -15,7 +15,7 @@ def run_at_scale_1(*benches: str, lines: tuple[str, ...], prefect_api: str | Non
     """Runs the benches, checks that each of `lines` was printed and that every figure got a verdict against its
     goal (met or NOT met, or none for a figure without a goal); returns the final table's (scale, figure) rows.
     `prefect_api`: the flows run on that server instead of a temporary one of their own (10 s or more to start)."""
-    server = {"PREFECT_API_URL": prefect_api} if prefect_api else {}
+    server = {"BENCH_PREFECT_API_URL": prefect_api} if prefect_api else {}
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--scale", "1", *benches],
         cwd=ROOT,
