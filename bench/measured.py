@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench.prefect_server import prefect_server
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork.masking.engine import Masker, MaskingLeak, MaskReport
 from formwork.masking.model import RuleSet
@@ -42,14 +43,13 @@ class MeasuredRun:
 
 @contextmanager
 def catalogue_server() -> Iterator[None]:
-    """One temporary Prefect server for the whole bench, named to the spawned runs in PREFECT_API_URL: the
+    """One Prefect server for the whole bench (bench.prefect_server), named to the spawned runs in PREFECT_API_URL: the
     production guard reads its (empty) catalogue, as a deployed run reads its server's, instead of each run
     starting a temporary server of its own inside the time measured."""
     from prefect.settings import PREFECT_API_URL
-    from prefect.testing.utilities import prefect_test_harness
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from the temporary server
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_server():
         before = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
         try:

@@ -22,7 +22,7 @@ PYNONYMIZER = importlib.util.find_spec("pynonymizer") is not None
 
 
 @pytest.mark.slow
-def test_the_seed_and_masking_benches_run_at_scale_1_and_end_with_every_figure_against_its_goal():
+def test_the_seed_and_masking_benches_run_at_scale_1_and_end_with_every_figure_against_its_goal(prefect_api):
     figures = run_at_scale_1(
         "seed",
         "masking",
@@ -33,6 +33,7 @@ def test_the_seed_and_masking_benches_run_at_scale_1_and_end_with_every_figure_a
             "leak check (every text column of every table, every file)",
             "peak RSS of the masking process",
         ),
+        prefect_api=prefect_api,
     )
     assert figures == [
         ("1", "seed / pg_dump + pg_restore -j2 of its result"),
