@@ -13,6 +13,7 @@ import pytest
 
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork.errors import InputError
+from formwork.masking import shipped
 from formwork.masking.engine import Masker, MaskingLeak
 from formwork.masking.rules import RulesError, load_rules
 from tests.support.clusters import create_database, drop_database
@@ -174,6 +175,44 @@ def test_a_leak_in_a_users_row_an_edited_module_row_or_a_forged_bundle_is_found_
     assert "\n" not in message and message.startswith("masking left 7 leak(s); database left unchanged: ")
     assert all(leak in message for leak in failure.value.report.leaks) and BUNDLE not in message and PERSON not in message
     assert {p: p.read_bytes() for p in files.rglob("*") if p.is_file()} == files_before
+
+
+class _IndexesSeen:
+    """A progress that notes ir_model_data's indexes, as the masking connection sees them, at each table pass."""
+
+    def __init__(self, conn):
+        self.conn, self.seen = conn, set()
+
+    def start(self, label: str, total: int) -> None:
+        self.seen.update(model_data_indexes(self.conn))
+
+    def advance(self, done: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+def model_data_indexes(conn) -> set[str]:
+    return {name for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ir_model_data'")}
+
+
+def test_module_rows_are_looked_up_by_an_index_only_while_masking(small_odoo, tmp_path):
+    """A copy straight from its restore has no index on ir_model_data: the run builds one for its shipped-rows
+    lookups and drops it before the end, whether it succeeds or fails; the copy keeps exactly its own indexes."""
+    dsn, files = small_odoo
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        before = model_data_indexes(conn)
+        conn.execute(f"INSERT INTO ir_ui_view VALUES (3, '{PERSON} site layout', '<p>Site lead: {PERSON}</p>', 2)")
+    with psycopg.connect(dsn) as conn:
+        with pytest.raises(MaskingLeak):
+            masker(conn, files, rules_file(tmp_path)).run()
+        conn.rollback()
+        assert model_data_indexes(conn) == before
+        conn.execute("DELETE FROM ir_ui_view WHERE id = 3")
+        watching = _IndexesSeen(conn)
+        masker(conn, files, rules_file(tmp_path)).run(watching)
+        assert watching.seen - before == {shipped.LOOKUP_INDEX} and model_data_indexes(conn) == before
 
 
 def test_coverage_judges_content_by_what_users_wrote_not_by_module_text(small_odoo, tmp_path):

@@ -241,8 +241,6 @@ class Masker:
         refuse_production(self.conn, "mask")
         if self.store is not None:
             files.refuse_production(self.store)  # before the rewrite, not only when the files' turn comes
-        if missing := self._uncovered():
-            raise coverage.UncoveredColumns(self.rules.path, missing)
         progress = progress or NoProgress()
         started = time.monotonic()
         report = MaskReport(skipped=list(self.skipped), kept=self._kept())
@@ -271,24 +269,27 @@ class Masker:
             self.conn.execute("SET LOCAL work_mem = '256MB'")
             # The reads go through cursors to be read to the end: plan them for all rows, not the first ones.
             self.conn.execute("SET LOCAL cursor_tuple_fraction = 1")
-            with _timed(report.phases, "wizards"):
-                report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
-            with _timed(report.phases, "read"):
-                pairs = self._read_all(originals)
-            with _timed(report.phases, "rewrite"):
-                self._rewrite_entries(report, progress, originals, pairs)
-            with _timed(report.phases, "files"):
-                if self._files_in_database():  # no filestore needed: these files are rows of this transaction
-                    report.files_replaced += sum(
-                        files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules
-                    )
-                if self.store is not None:
-                    for rule in self.attachment_rules:
-                        swaps.append(files.replace(self.conn, self.store, rule.where))
-                elif self.attachment_rules:
-                    report.skipped.append("attachment files: no filestore configured, files were not replaced")
-            with _timed(report.phases, "leak check"):
-                self._check_leaks(report, originals)
+            with shipped.looked_up(self.conn, self.shipped):
+                if missing := self._uncovered():  # refused before any change; inside, to use the lookup index
+                    raise coverage.UncoveredColumns(self.rules.path, missing)
+                with _timed(report.phases, "wizards"):
+                    report.transient = {e.table: delete(self.conn, e.table, None) for e in self.transient}
+                with _timed(report.phases, "read"):
+                    pairs = self._read_all(originals)
+                with _timed(report.phases, "rewrite"):
+                    self._rewrite_entries(report, progress, originals, pairs)
+                with _timed(report.phases, "files"):
+                    if self._files_in_database():  # no filestore needed: these files are rows of this transaction
+                        report.files_replaced += sum(
+                            files.replace_in_database(self.conn, rule.where) for rule in self.attachment_rules
+                        )
+                    if self.store is not None:
+                        for rule in self.attachment_rules:
+                            swaps.append(files.replace(self.conn, self.store, rule.where))
+                    elif self.attachment_rules:
+                        report.skipped.append("attachment files: no filestore configured, files were not replaced")
+                with _timed(report.phases, "leak check"):
+                    self._check_leaks(report, originals)
 
     def _check_leaks(self, report: MaskReport, originals: leaks.Originals) -> None:
         self.produced.append(

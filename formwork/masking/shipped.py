@@ -18,7 +18,8 @@ digest tips, module mail templates), and coverage judges columns by the content 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import psycopg
@@ -120,3 +121,28 @@ def _shipped(conn: psycopg.Connection, models: list[str]) -> str:
         f"COALESCE(write_uid, {SUPERUSER_ID}) = {SUPERUSER_ID} AND id IN (SELECT d.res_id FROM ir_model_data d "
         f"WHERE d.model IN ({names}) AND {MAPPED})"
     )
+
+
+LOOKUP_INDEX = "fw_masking_module_rows"
+
+
+@contextmanager
+def looked_up(conn: psycopg.Connection, found: ShippedRows) -> Iterator[None]:
+    """ir_model_data indexed by (model, res_id) for the block, inside the caller's transaction: a copy straight
+    from its restore has no indexes yet, and every query carrying a shipped-rows condition (counts, reads,
+    rewrites, coverage, the leak check) scanned the whole table (real Odoo's masking: 13.2 s, 9.3 s indexed).
+    Dropped at the end, so the copy gets only Odoo's own indexes; an error rolls it back with the rest."""
+    indexed = (
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0] "
+            "WHERE x.indrelid = 'ir_model_data'::regclass AND a.attname = 'model')"
+        ).fetchone()[0]
+        if found.conditions
+        else True
+    )
+    if indexed:
+        yield
+        return
+    conn.execute(f"CREATE INDEX {LOOKUP_INDEX} ON ir_model_data (model, res_id)")
+    yield
+    conn.execute(f"DROP INDEX {LOOKUP_INDEX}")
