@@ -18,6 +18,7 @@ from formwork.errors import InputError
 from formwork.production_guard import DatabaseIdentity, KnownEnvironment
 
 SLUG = OdooEnvironment.get_block_type_slug()
+SECRET_SLUG = Secret.get_block_type_slug()
 
 
 def password_block_name(name: str) -> str:
@@ -60,27 +61,23 @@ def add(spec: EnvironmentSpec) -> OdooEnvironment:
                 setattr(env, attribute, secret)
         env.save(spec.name)
     except BaseException:
-        for _, block_name, _ in secrets:
-            _delete_block(Secret, block_name)
+        _delete_blocks([(SECRET_SLUG, block_name) for _, block_name, _ in secrets])
         raise
     return env
 
 
 def known_environments() -> list[KnownEnvironment]:
     """The production guard's default catalogue: every environment, with its database and filestore."""
-    found = []
-    for name in all_environments():
-        env = load(name)  # with its password: the listing leaves secrets out
-        found.append(
-            KnownEnvironment(
-                name,
-                env.production,
-                env.connection(),
-                env.filestore_url,
-                DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None,
-            )
+    return [
+        KnownEnvironment(
+            name,
+            env.production,
+            env.connection(),
+            env.filestore_url,
+            DatabaseIdentity.from_record(env.db_identity) if env.db_identity else None,
         )
-    return found
+        for name, env in _environments(include_secrets=True).items()  # with passwords: the guard connects
+    ]
 
 
 def load(name: str) -> OdooEnvironment:
@@ -92,9 +89,14 @@ def load(name: str) -> OdooEnvironment:
 
 
 def all_environments() -> dict[str, OdooEnvironment]:
+    return _environments(include_secrets=False)
+
+
+def _environments(include_secrets: bool) -> dict[str, OdooEnvironment]:
+    """Every environment in one request (a Prefect client costs a TLS context of its own, ~20 ms, even for http)."""
     with get_client(sync_client=True) as client:
         try:
-            documents = client.read_block_documents_by_type(SLUG, include_secrets=False)
+            documents = client.read_block_documents_by_type(SLUG, include_secrets=include_secrets)
         except (ObjectNotFound, PrefectHTTPStatusError) as exc:
             if isinstance(exc, PrefectHTTPStatusError) and exc.response.status_code != 404:
                 raise
@@ -108,17 +110,25 @@ def all_environments() -> dict[str, OdooEnvironment]:
 
 def remove(name: str) -> None:
     load(name)
-    _delete_block(OdooEnvironment, name)
-    _delete_block(Secret, password_block_name(name))
-    _delete_block(Secret, webhook_block_name(name))
-    _delete_block(Secret, staging_password_block_name(name))
+    _delete_blocks(
+        [(SLUG, name)]
+        + [
+            (SECRET_SLUG, block)
+            for block in (password_block_name(name), webhook_block_name(name), staging_password_block_name(name))
+        ]
+    )
 
 
-def _delete_block(block_class, name: str) -> None:
-    try:
-        block_class.delete(name)
-    except (ValueError, ObjectNotFound):
-        pass
+def _delete_blocks(blocks: list[tuple[str, str]]) -> None:
+    """Deletes the (block type slug, name) documents that exist, with one client."""
+    with get_client(sync_client=True) as client:
+        for slug, name in blocks:
+            try:
+                client.delete_block_document(
+                    client.read_block_document_by_name(name=name, block_type_slug=slug, include_secrets=False).id
+                )
+            except ObjectNotFound:
+                pass
 
 
 production_guard.use_catalogue(known_environments)  # see the module docstring

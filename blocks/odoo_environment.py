@@ -7,8 +7,10 @@ is stored encrypted-at-rest by Prefect and shown as ******** everywhere.
 
 from __future__ import annotations
 
+import copy
+import functools
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from prefect.blocks.core import Block
 from prefect.blocks.system import Secret
@@ -16,6 +18,11 @@ from pydantic import Field
 
 from formwork.dsn import ConnectionSpec
 from formwork.tiers import TIER_TARGETS
+
+
+@functools.cache
+def _schema(cls: type[Block], args: tuple, kwargs: tuple) -> dict[str, Any]:
+    return Block.model_json_schema.__func__(cls, *args, **dict(kwargs))
 
 
 class OdooEnvironment(Block):
@@ -74,6 +81,12 @@ class OdooEnvironment(Block):
     staging_password: Secret | None = Field(
         default=None, description="What internal users log in to a masked copy with; absent: nobody can log in to it."
     )
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Prefect's schema, computed once per class and arguments: Block.save asks for it once per field
+        (`_field_has_secrets`, Prefect 3.9), 28 times 6 ms for every environment saved."""
+        return copy.deepcopy(_schema(cls, args, tuple(sorted(kwargs.items()))))
 
     @property
     def rpo_target(self) -> timedelta:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import textwrap
 
 import click
 import psycopg
-from click.utils import make_default_short_help
 
 from formwork import production_guard
 from formwork.errors import FormworkError, first_line
@@ -92,7 +92,9 @@ class _Commands(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         limit = formatter.width - 6 - max(map(len, COMMANDS))
         with formatter.section("Commands"):
-            formatter.write_dl([(name, make_default_short_help(summary, limit)) for name, (_, summary) in COMMANDS.items()])
+            formatter.write_dl(
+                [(name, textwrap.shorten(summary, limit, placeholder="...")) for name, (_, summary) in COMMANDS.items()]
+            )
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -116,9 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("EventsWorker").setLevel(logging.ERROR)
     production_guard.use_catalogue(_saved_environments)
     try:
-        cli.main(args=argv, prog_name="formwork", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
+        code = cli.main(args=argv, prog_name="formwork", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("formwork: aborted", err=True)
         return 1
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         first = first_line(exc)
         click.echo(f"formwork: database unreachable: {first}", err=True)
         return 1
-    return 0
+    return code if type(code) is int else 0  # a click Exit's code (`status` exits 1): returned in this mode
 
 
 def run() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -27,7 +26,7 @@ def status(names: tuple[str, ...], as_json: bool, charts: Path | None) -> None:
     if charts is not None:
         _draw(postures, charts)
     if any(p.state != INSIDE for p in postures):
-        sys.exit(1)  # not an error: the answer, for CI and monitors
+        raise click.exceptions.Exit(1)  # not an error: the answer, for CI and monitors
 
 
 def _draw(postures, folder: Path) -> None:

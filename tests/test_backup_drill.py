@@ -45,7 +45,7 @@ def prod(pg, pg_other, seeded_source, prefect_api, tmp_path):
 
 
 def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(
-    pg, pg_other, seeded_source, prod, run_formwork, prefect_api, tmp_path
+    pg, pg_other, seeded_source, prod, run_formwork, formwork_here, prefect_api, tmp_path
 ):
     with psycopg.connect(pg.dsn(seeded_source[0])) as conn:
         before = conn.execute(DIGEST).fetchone()[0]
@@ -53,7 +53,7 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(
     taken = run_formwork("backup", prod)
     assert taken.returncode == 0, taken.stderr[-2000:]
     backup_id = taken.stdout.strip().splitlines()[-1]
-    listed = run_formwork("backups", "list", prod)
+    listed = formwork_here("backups", "list", prod)
     assert backup_id in listed.stdout, listed.stdout
 
     manifest = catalog.read(open_store(f"file://{tmp_path}/backups"), prod).find(backup_id, "test")
@@ -82,7 +82,7 @@ def test_backup_then_drill_passes_with_rpo_and_rto_and_production_untouched(
     assert backup_id in latest_report(prefect_api, "backup-report")
 
     # The estate's posture: a fresh backup, drilled, well inside tier 1's objectives.
-    shown = run_formwork("status", prod, "--json")
+    shown = formwork_here("status", prod, "--json")
     [posture] = json.loads(shown.stdout)
     assert (shown.returncode, posture["state"], posture["reasons"]) == (0, "inside", []), shown.stdout + shown.stderr
     assert posture["drilled_backup"] == backup_id and posture["last_drill"]["passed"] and posture["backups_kept"] == 1

@@ -24,7 +24,7 @@ def assert_refused(result, *needles: str) -> None:
     assert PASSWORD not in result.stderr + result.stdout
 
 
-def test_add_show_list_remove_with_password_in_secret_block(run_formwork, prefect_api):
+def test_add_show_list_remove_with_password_in_secret_block(run_formwork, formwork_here, prefect_api):
     name = unique()
     added = run_formwork(
         "env",
@@ -47,7 +47,7 @@ def test_add_show_list_remove_with_password_in_secret_block(run_formwork, prefec
 
     assert Secret.load(f"{name}-db-password").get() == PASSWORD
 
-    shown = run_formwork("env", "show", name)
+    shown = formwork_here("env", "show", name)
     assert shown.returncode == 0, shown.stderr
     assert PASSWORD not in shown.stdout
     assert "odoo:********@db.internal:5433" in shown.stdout
@@ -55,12 +55,12 @@ def test_add_show_list_remove_with_password_in_secret_block(run_formwork, prefec
     assert "15 min" in shown.stdout and "1 h" in shown.stdout  # tier 1 targets
     assert "production:     yes" in shown.stdout
 
-    listed = run_formwork("env", "list")
+    listed = formwork_here("env", "list")
     assert name in listed.stdout and PASSWORD not in listed.stdout
 
-    removed = run_formwork("env", "remove", name)
+    removed = formwork_here("env", "remove", name)
     assert removed.returncode == 0, removed.stderr
-    assert name not in run_formwork("env", "list").stdout
+    assert name not in formwork_here("env", "list").stdout
     with pytest.raises(ValueError):
         Secret.load(f"{name}-db-password")
 
@@ -167,12 +167,12 @@ def test_every_command_has_help(run_formwork, capsys):
         assert code == 0 and "Usage: formwork " in out, (command, err)
 
 
-def test_ephemeral_mode_keeps_environments_under_prefect_home(run_formwork, tmp_path):
+def test_ephemeral_mode_keeps_environments_under_prefect_home(run_formwork, formwork_here, tmp_path):
     """With no PREFECT_API_URL, Prefect's ephemeral mode stores blocks in SQLite under PREFECT_HOME."""
     home = {"PREFECT_API_URL": "", "PREFECT_HOME": str(tmp_path / "ephemeral-home")}
     added = run_formwork("env", "add", "local-dev", "--dsn", "postgresql://localhost/dev", env=home)
     assert added.returncode == 0, added.stderr
     with sqlite3.connect(tmp_path / "ephemeral-home" / "prefect.db") as db:  # what the next command's server reads
         assert db.execute("SELECT count(*) FROM block_document WHERE name = 'local-dev'").fetchone()[0] == 1
-    other = run_formwork("env", "list")  # the session's server knows nothing of it
+    other = formwork_here("env", "list")  # the session's server knows nothing of it
     assert "local-dev" not in other.stdout

@@ -32,7 +32,7 @@ def test_plan_then_mask_an_environment(formwork_here, pg, seeded_source, run_for
     copy(pg, source, "cli_staging", source_files, tmp_path / "fs")
     try:
         env = register(pg, "cli_staging", tmp_path / "fs")
-        plan = run_formwork("mask", "plan", env, env=SALT_ENV)
+        plan = formwork_here("mask", "plan", env, env=SALT_ENV)
         assert plan.returncode == 0, plan.stderr
         assert "res_partner.name: faker name (8,052 rows" in plan.stdout
         assert "kept: ir_mail_server.smtp_pass: rewiring replaces it" in plan.stdout

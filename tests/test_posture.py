@@ -125,15 +125,15 @@ def estate(pg, prefect_api):
     return copy, prod
 
 
-def test_status_exits_1_naming_who_is_outside_and_why(estate, run_formwork):
+def test_status_exits_1_naming_who_is_outside_and_why(estate, formwork_here):
     copy, prod = estate
-    shown = run_formwork("status", copy, prod)
+    shown = formwork_here("status", copy, prod)
     assert shown.returncode == 1, shown.stdout + shown.stderr
     assert f"  {prod}: production has no backup store" in shown.stdout
     assert "2 environments: 1 inside, 0 at risk, 1 outside" in shown.stdout
-    inside = run_formwork("status", copy, "--json")
+    inside = formwork_here("status", copy, "--json")
     assert inside.returncode == 0 and json.loads(inside.stdout)[0]["state"] == "inside"
-    unknown = run_formwork("status", "no-such-env")
+    unknown = formwork_here("status", "no-such-env")
     assert unknown.returncode == 2 and "no-such-env" in unknown.stderr and len(unknown.stderr.strip().splitlines()) == 1
 
 

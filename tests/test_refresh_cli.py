@@ -81,7 +81,9 @@ def latest_report(prefect_api, key: str = "refresh-report") -> str:
     return found[0].data
 
 
-def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair, run_formwork, prefect_api, tmp_path):
+def test_refresh_between_servers_then_rollback(
+    pg, pg_other, seeded_source, pair, run_formwork, formwork_here, prefect_api, tmp_path
+):
     (prod, staging, db), source = pair, seeded_source[0]
     (tmp_path / "filestore" / db).mkdir(parents=True)
     (tmp_path / "filestore" / db / "old-file").write_text("old")
@@ -105,7 +107,7 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
             new.execute("SELECT value FROM ir_config_parameter WHERE key = 'web.base.url'").fetchone()[0]
             == "https://staging.example.com"
         )
-    assert run_formwork("rewire", "check", staging).returncode == 0
+    assert formwork_here("rewire", "check", staging).returncode == 0
     report = latest_report(prefect_api)
     for expected in (
         "Approved by",
@@ -121,12 +123,12 @@ def test_refresh_between_servers_then_rollback(pg, pg_other, seeded_source, pair
     assert (tmp_path / "filestore" / f"{db}__prev" / "old-file").exists()
     assert len(list((tmp_path / "filestore" / db).rglob("*"))) > 100
     # The copy says where it came from: `formwork status` shows the refresh (formwork.posture reads its record).
-    [posture] = json.loads(run_formwork("status", staging, "--json").stdout)
+    [posture] = json.loads(formwork_here("status", staging, "--json").stdout)
     refreshed = posture["last_refresh"]
     assert (refreshed["source"], refreshed["change"]) == (prod, "CR-42") and refreshed["approver"], refreshed
     assert refreshed["leak_check"].startswith("passed: ") and refreshed["rules"].startswith("odoo17.yaml@"), refreshed
 
-    rolled = run_formwork("refresh", "rollback", staging)
+    rolled = formwork_here("refresh", "rollback", staging)
     assert rolled.returncode == 0, rolled.stderr
     assert marker(pg_other, db) == "the old staging"
     assert (tmp_path / "filestore" / db / "old-file").exists()
@@ -211,11 +213,11 @@ def test_a_refresh_from_a_backup_never_reaches_production(
     (_, staging, db), (source, files) = pair, seeded_source
     unreachable = f"u-{uuid.uuid4().hex[:6]}"
     env_add(unreachable, pg.dsn(source), files, "--production", "--backup-store", f"file://{tmp_path}/backups")
-    taken = run_formwork("backup", unreachable)
+    taken = formwork_here("backup", unreachable)
     assert taken.returncode == 0, taken.stderr[-2000:]
     # The same environment and backups, but production itself is down: nothing listens on its port.
     recorded = OdooEnvironment.load(unreachable).db_identity
-    assert run_formwork("env", "remove", unreachable).returncode == 0
+    assert formwork_here("env", "remove", unreachable).returncode == 0
     env_add(
         unreachable,
         f"postgresql://postgres@127.0.0.1:{free_port()}/{source}",
@@ -240,7 +242,7 @@ def test_a_refresh_from_a_backup_never_reaches_production(
             new.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
             != original.execute("SELECT name FROM hr_employee WHERE id = 1").fetchone()
         )
-    assert run_formwork("rewire", "check", staging).returncode == 0
+    assert formwork_here("rewire", "check", staging).returncode == 0
     assert (tmp_path / "filestore" / db).is_dir() and any((tmp_path / "filestore" / db).rglob("*"))
 
     missing = formwork_here("refresh", unreachable, staging, "--yes", "--from-backup", "20990101T000000Z-000000")

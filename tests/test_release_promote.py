@@ -178,14 +178,14 @@ def test_a_promotion_holds_the_environment_lock_and_stops_when_it_is_switched_of
     assert GitOpsRepo(repo).current("overlays/dev") == good.split("@")[1]
 
 
-def test_release_status_and_rollback_from_the_command_line(estate, registry, run_formwork, prefect_api):
+def test_release_status_and_rollback_from_the_command_line(estate, registry, formwork_here, prefect_api):
     names, repo, odoo = estate
     first, second = build(registry, "ci-a"), build(registry, "ci-b")
     for image in (first, second):
         promote(image, names["dev"])
-    status = run_formwork("release", "status")
+    status = formwork_here("release", "status")
     assert names["dev"] in status.stdout and second.split("@")[1][:19] in status.stdout, status.stderr
-    rolled = run_formwork("release", "rollback", names["dev"], "--change", "INC-7")
+    rolled = formwork_here("release", "rollback", names["dev"], "--change", "INC-7")
     assert rolled.returncode == 0, rolled.stderr
     assert odoo.running("dev") == first.split("@")[1]
     assert (

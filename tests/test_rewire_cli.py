@@ -26,7 +26,7 @@ def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_sour
             "--keep-cron",
             "hr_contract.ir_cron_data_contract_update_state",
         )
-        before = run_formwork("rewire", "check", env)
+        before = formwork_here("rewire", "check", env)
         assert before.returncode == 1, before.stderr
         assert "LIVE  outgoing-mail-servers: 2 live in ir_mail_server" in before.stdout
         assert "skip  websites: module website not installed" in before.stdout
@@ -37,7 +37,7 @@ def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_sour
         done = run_formwork("rewire", env, "--yes")
         assert done.returncode == 0, done.stderr[-3000:]
         assert "nothing live remains" in done.stdout
-        after = run_formwork("rewire", "check", env)
+        after = formwork_here("rewire", "check", env)
         assert after.returncode == 0, after.stdout + after.stderr
         assert f"{env}: nothing live" in after.stdout
         with psycopg.connect(pg.dsn("cli_rewire")) as conn:
@@ -54,13 +54,13 @@ def test_check_fails_rewire_succeeds_check_passes(formwork_here, pg, seeded_sour
         drop_database(pg, "cli_rewire")
 
 
-def test_production_is_refused_and_untouched(formwork_here, pg, seeded_source, run_formwork):
+def test_production_is_refused_and_untouched(formwork_here, pg, seeded_source):
     source, source_files = seeded_source
     env = register(pg, source, source_files, "--production")
     digest = "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM ir_mail_server t"
     with psycopg.connect(pg.dsn(source)) as conn:
         before = conn.execute(digest).fetchone()[0]
-    result = run_formwork("rewire", env, "--yes")
+    result = formwork_here("rewire", env, "--yes")
     assert result.returncode == 2
     assert (
         one_line(result)

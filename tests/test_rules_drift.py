@@ -208,11 +208,11 @@ def test_the_seeded_copy_untouched_by_mask_and_rewire_on_drift(pg, drifted):
     assert digest(dsn, DIGEST) == before
 
 
-def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted, run_formwork, tmp_path):
+def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted, formwork_here, tmp_path):
     name, files = drifted
     before = digest(pg.dsn(name), DIGEST)
     env = register(pg, name, files, "--production")
-    check = run_formwork("rewire", "check", env)
+    check = formwork_here("rewire", "check", env)
     assert check.returncode == 2, check.stdout + check.stderr
     assert "odoo17.yaml:" in one_line(check) and "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass" in one_line(
         check
@@ -224,7 +224,7 @@ def test_rewire_check_and_refresh_stop_on_a_drifted_source_naming_it(pg, drifted
         admin.execute(f'CREATE DATABASE "{target_db}"')
     with psycopg.connect(pg.dsn(target_db)) as conn:
         conn.execute("CREATE TABLE marker AS SELECT 'the old staging' AS text")
-    refresh = run_formwork("refresh", env, staging, "--yes", env=SALT_ENV, timeout=600)
+    refresh = formwork_here("refresh", env, staging, "--yes", env=SALT_ENV)
     assert refresh.returncode != 0, refresh.stdout[-2000:]
     assert (
         "(outgoing-mail-servers): schema drift: ir_mail_server.smtp_pass does not exist, but module base is installed"
