@@ -21,6 +21,8 @@ _SERVERLESS = {"local", "demo", "seed"}
 
 def run() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect gives a temporary server 20 s to answer: a busy 2-core machine took longer (the command failed).
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if "PREFECT_API_URL" not in os.environ:
         os.environ.update(embedded_server_env() or _started_server_env(sys.argv[1:]))
     from cli.main import run as main
