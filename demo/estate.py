@@ -230,8 +230,6 @@ def _in_this_process(args: list[str], env: dict[str, str]) -> subprocess.Complet
     try:
         with redirect_stdout(out):
             code = main(args)
-    except SystemExit as exc:  # as its process would end
-        code = exc.code if isinstance(exc.code, int) else 1
     except Exception:  # a process ends here with exit 1: so does the command
         traceback.print_exc()
         code = 1
