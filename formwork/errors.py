@@ -18,6 +18,11 @@ class OperationError(FormworkError):
     exit_code = 1
 
 
+class S3Denied(OperationError):
+    """The service refused the keys or the policy refused the action (object lock, bucket policy). Here, not
+    beside boto3's errors, so that what only tells it apart (the backup catalogue) does not import boto3."""
+
+
 def first_line(exc: BaseException, default: str | None = None) -> str:
     """What a one-line message quotes of another error: the first line of its text (libraries such as psycopg
     and git put details below it), else `default`, else the error's type."""

@@ -33,6 +33,29 @@ def test_a_command_without_prefect_api_url_uses_the_running_embedded_server(pref
     assert "temporary server" not in listed.stderr and "telemetry" not in listed.stderr, listed.stderr
 
 
+def test_the_estates_status_reads_without_importing_boto3(prefect_api, pg, tmp_path):
+    """boto3 costs a command 0.15 s of its 2 s budget: imported when an s3:// URL is opened, not before."""
+    name = f"status-{uuid.uuid4().hex[:6]}"
+    catalogue.add(EnvironmentSpec(name, pg.dsn("postgres"), backup_store=f"file://{tmp_path}/backups"))
+    try:
+        shown = subprocess.run(
+            [
+                *FORMWORK[:1],
+                "-c",
+                f"import sys\nfrom cli.main import main\ncode = main(['status', {name!r}])\n"
+                "print(code, 'boto3' in sys.modules, file=sys.stderr)",
+            ],
+            env=checkout_env({**os.environ, "PREFECT_API_URL": prefect_api}),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        catalogue.remove(name)
+    assert name in shown.stdout, shown.stderr
+    assert shown.stderr.strip().splitlines()[-1].endswith(" False"), shown.stderr
+
+
 def test_the_first_command_starts_the_embedded_server_once_and_later_commands_reuse_it(tmp_path):
     from formwork.postgres_cluster import free_port
     from local.stack import LocalStack

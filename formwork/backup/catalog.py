@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from formwork.backup import records
 from formwork.backup.manifest import BACKUP_ID, MANIFEST, STARTED, Manifest, started_by
 from formwork.backup.retention import Decision, RetentionPolicy, plan
-from formwork.errors import InputError
+from formwork.errors import InputError, S3Denied
 from formwork.stores.object_store import ObjectNotFound, ObjectStore, UnsafeKey, refusals
-from formwork.stores.s3_errors import S3Denied
 
 DRILLED = "newest that passed a drill"
 

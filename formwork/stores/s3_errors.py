@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from formwork.errors import OperationError
+from formwork.errors import OperationError, S3Denied
 
 DENIED = frozenset(
     {
@@ -28,10 +28,6 @@ DENIED = frozenset(
         "Forbidden",
     }
 )
-
-
-class S3Denied(OperationError):
-    """The service refused the keys or the policy refused the action (object lock, bucket policy)."""
 
 
 def code_of(exc: ClientError) -> str:
