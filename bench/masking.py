@@ -228,6 +228,8 @@ def main() -> None:
             subset_rules = pynonymizer_rules(rules, introspect.columns(conn))
         with fresh_copy(cluster, "formwork_subset", work):
             subset = measured(cluster.dsn("formwork_subset"), subset_rules, SALT, None)
+        # Its leak check must refuse: the columns left out still hold originals.
+        assert subset.report.columns and subset.report.leaks, "the subset run's leak check found nothing"
         strategy = work / "pynonymizer.yml"
         strategy.write_text(yaml.safe_dump(pynonymizer_strategy(entries, rules.locale)))
         with fresh_copy(cluster, "pynonymizer", work):
@@ -269,7 +271,6 @@ def main() -> None:
             f"peak RSS of the masking process: {whole.peak_mb:,.0f} MB, of its largest forked worker: {whole.workers_peak_mb:,.0f} MB "
             f"(<= 1 GB: {'yes' if whole.within_1gb else 'NO'})"
         )
-        # The subset run's leak check refuses, as it must: the columns left out still hold their originals.
         # pynonymizer checks nothing, so the comparison stops where the check starts.
         sub = results["constant_subset"]
         subset_masking = subset.seconds - subset.report.phases.get("leak check", 0.0)
