@@ -410,17 +410,18 @@ def test_template_placeholders_are_written_without_spaces(tmp_path):
     assert message.startswith(f"{path}:7: tables[0].columns.login.template: placeholder {{ name }} names no column"), message
 
 
-def _entry(where: str | None, line: int) -> TableRule:
+def _entry(where: str | None, line: int, column: str = "x_name") -> TableRule:
     return TableRule(
         "x_site",
-        (ColumnRule("x_name", "faker", {"provider": "name"}, Origin("rules.yaml", line, "x_name")),),
+        (ColumnRule(column, "faker", {"provider": "name"}, Origin("rules.yaml", line, column)),),
         where=where,
         origin=Origin("rules.yaml", line, "tables"),
     )
 
 
 def test_entries_rewriting_the_same_cells_are_refused_naming_both_and_disjoint_ones_pass(pg):
-    """Dozens of entries on one table (one per tracked field) are checked in one scan per shared column."""
+    """Dozens of entries on one table (one per tracked field) are checked in one scan of it, each column's
+    entries on their own: only the column whose entries overlap is named."""
     name = create_database(pg, "overlaps")
     try:
         with psycopg.connect(pg.dsn(name), autocommit=True) as conn:
@@ -434,5 +435,12 @@ def test_entries_rewriting_the_same_cells_are_refused_naming_both_and_disjoint_o
                 check_overlaps(conn, [*disjoint, _entry("kind IN (3, 41)", 99)])
         assert str(refused.value).startswith("rules.yaml:99")
         assert "rewrites x_site.x_name in rows that rules.yaml:13" in str(refused.value)
+        with psycopg.connect(pg.dsn(name), autocommit=True) as conn:
+            other = [_entry("kind < 5", 200, "x_other"), _entry("kind = 7", 201, "x_other")]
+            check_overlaps(conn, [*disjoint, *other])
+            with pytest.raises(RulesError) as refused:
+                check_overlaps(conn, [*disjoint, *other, _entry("kind = 4", 202, "x_other")])
+        assert str(refused.value).startswith("rules.yaml:202")
+        assert "rewrites x_site.x_other in rows that rules.yaml:200" in str(refused.value)
     finally:
         drop_database(pg, name)
