@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from formwork.masking.engine import Masker
 from formwork.masking.rules import load_rules
 from formwork.production_guard import KnownEnvironment
 from formwork.refresh import filestore
-from tests.support.cli import FORMWORK, checkout_env
 from tests.support.clusters import create_database, drop_database
 from tests.support.odoo_base import installed
 from tests.support.s3 import ACCESS_KEY, SECRET_KEY
@@ -229,26 +227,8 @@ def test_masking_keeps_files_a_production_database_without_a_filestore_on_record
     ), report.skipped
 
 
-def in_parallel(prefect_api, home: Path, *commands: list[str]) -> list[subprocess.CompletedProcess]:
-    """Each command as its own `formwork` process, all at once: a CLI start costs seconds."""
-    env = {**os.environ, **SALT_ENV, "PREFECT_API_URL": prefect_api, "PREFECT_HOME": str(home)}
-    running = [
-        (
-            command,
-            subprocess.Popen(
-                [*FORMWORK, *command], env=checkout_env(env), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            ),
-        )
-        for command in commands
-    ]
-    done = []
-    for command, process in running:
-        out, err = process.communicate(timeout=300)
-        done.append(subprocess.CompletedProcess(command, process.returncode, out, err))
-    return done
-
-
-def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production(pg, estate, prefect_api, tmp_path):
+def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production(pg, estate, formwork_here):
+    """Refusals, so in this process: ten `formwork` processes cost the suite 20 s of importing Prefect."""
     prod, targets = estate
     tag = uuid.uuid4().hex[:6]
     for case in CASES:  # registered before production is: `env add` would refuse them afterwards
@@ -256,13 +236,14 @@ def test_refresh_mask_seed_and_env_add_refuse_a_filestore_overlapping_production
     catalogue.add(EnvironmentSpec(f"prod-{tag}", pg.dsn("postgres"), filestore=f"file://{prod}", production=True))
     before = digest(prod)
     commands = [[*verb, f"{case}-{tag}"] for case in CASES for verb in (["refresh", f"prod-{tag}"], ["mask"])]
-    results = in_parallel(
-        prefect_api,
-        tmp_path / "prefect-home",
-        *[[*c, "--yes"] for c in commands],
-        ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"],
-        ["seed", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}"],
-    )
+    results = [
+        formwork_here(*command, env=SALT_ENV)
+        for command in (
+            *[[*c, "--yes"] for c in commands],
+            ["env", "add", f"late-{tag}", "--dsn", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}/late"],
+            ["seed", pg.dsn(f"absent_{tag}"), "--filestore", f"file://{prod}"],
+        )
+    ]
     for result in results[:-2]:
         case = result.args[-2].rsplit("-", 1)[0]
         lines = result.stderr.strip().splitlines()
