@@ -4,7 +4,7 @@ Faker is called only to fill pools (a few thousand values per provider); each
 original is then mapped into a pool, or reshaped digit by digit, by a keyed hash.
 That is ~100x faster than calling Faker per row and gives the same fake for the
 same original everywhere. The pools are the same for every salt (the keyed index
-into them is what the salt decides), so a process fills each once: 0.5-0.7 s of
+into them is what the salt decides), so a process fills each once: about 0.4 s of
 Faker per run otherwise.
 """
 
