@@ -25,13 +25,13 @@ from pathlib import Path
 
 import psycopg
 
+from bench import source
 from bench.cluster import throwaway_cluster
 from bench.prefect_server import prefect_server
 from bench.seed import timed
 from bench.summary import record
 from formwork.pgbin import program
 from formwork.postgres_cluster import LocalCluster
-from tests.support.seeded import seed
 
 GOAL = 1.2
 ENVIRONMENT = "bench-prod"
@@ -71,9 +71,8 @@ def main() -> None:
     from formwork.environments import EnvironmentSpec
 
     with throwaway_cluster("formwork-bench-drill-") as (cluster, work):
-        print(f"seeding --scale {scale} ...", flush=True)
         source_files, store = work / "files-source", work / "backups"
-        seed(cluster, "source", source_files, scale=scale)
+        source.seeded(cluster, "source", source_files, scale)
         with psycopg.connect(cluster.dsn("source")) as conn:
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         files = sum(1 for p in source_files.rglob("*") if p.is_file())

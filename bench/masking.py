@@ -17,7 +17,6 @@ from a fresh copy after a checkpoint and a sync.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -32,8 +31,9 @@ import psycopg
 import yaml
 from psycopg import sql
 
+from bench import source
 from bench.cluster import throwaway_cluster
-from bench.measured import GB, catalogue_server, measured, seed_in_child
+from bench.measured import GB, catalogue_server, measured
 from bench.summary import record
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
@@ -195,16 +195,7 @@ def run_pynonymizer(cluster: LocalCluster, database: str, strategy: Path) -> flo
 def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "100"))
     with throwaway_cluster("formwork-bench-mask-") as (cluster, work), catalogue_server():
-        print(f"seeding --scale {scale} ...", flush=True)
-        # In a process of its own: the heap a seed leaves behind would slow every run after it, and
-        # every worker the engine forks would start as a copy of it.
-        seeding = multiprocessing.get_context("spawn").Process(
-            target=seed_in_child, args=(cluster, "source", work / "files-source", scale)
-        )
-        seeding.start()
-        seeding.join()
-        if seeding.exitcode:
-            raise SystemExit(f"seeding failed (exit code {seeding.exitcode})")
+        source.seeded(cluster, "source", work / "files-source", scale)
         with psycopg.connect(cluster.dsn("source"), autocommit=True) as conn:
             conn.execute("VACUUM (FREEZE, ANALYZE)")  # copies start vacuumed, as a refreshed copy of production does
         rules = load_rules(str(RULES))

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 
@@ -23,8 +22,6 @@ from bench.prefect_server import prefect_server
 from blocks.local_directory_store import LocalDirectoryStore
 from formwork.masking.engine import Masker, MaskingLeak, MaskReport
 from formwork.masking.model import RuleSet
-from formwork.postgres_cluster import LocalCluster
-from tests.support.seeded import seed
 
 GB = 1024.0  # MB
 
@@ -59,12 +56,6 @@ def catalogue_server() -> Iterator[None]:
                 del os.environ["PREFECT_API_URL"]
             else:
                 os.environ["PREFECT_API_URL"] = before
-
-
-def seed_in_child(cluster: LocalCluster, name: str, filestore: Path, scale: int) -> None:
-    """The seed, as the target of a spawned process: defined here so that the child imports this package (and its
-    guard catalogue, see bench/__init__.py); multiprocessing does not re-import a `python -m` package's __main__."""
-    seed(cluster, name, filestore, scale)
 
 
 def measured(dsn: str, rules: RuleSet, salt: bytes, files: str | None) -> MeasuredRun:

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import psycopg
 
+from bench import source
 from bench.cluster import throwaway_cluster
 from bench.prefect_server import prefect_server
 from bench.seed import timed
 from bench.summary import record
 from formwork.pgbin import program
 from formwork.postgres_cluster import LocalCluster
-from tests.support.seeded import seed
 
 GOAL = 1.2
 SALT = "bench-salt-0123456789abcdef"
@@ -72,9 +72,8 @@ def main() -> None:
     os.environ.setdefault("FORMWORK_MASKING_SALT", SALT)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry from the temporary server
     with throwaway_cluster("formwork-bench-prod-") as (prod, work), throwaway_cluster("formwork-bench-staging-") as (staging, _):
-        print(f"seeding --scale {scale} ...", flush=True)
         source_files = work / "files-source"
-        seed(prod, "source", source_files, scale=scale)
+        source.seeded(prod, "source", source_files, scale)
         with psycopg.connect(prod.dsn("source")) as conn:
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         files = sum(1 for p in source_files.rglob("*") if p.is_file())

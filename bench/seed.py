@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench import source
 from bench.cluster import throwaway_cluster
 from bench.summary import record
 from formwork.pgbin import program
@@ -45,6 +46,7 @@ def main() -> None:
     scale = int(os.environ.get("BENCH_SCALE", "10"))
     with throwaway_cluster("formwork-bench-") as (cluster, work):
         seconds = timed(lambda: seed(cluster, "seeded", work / "filestore", scale=scale))
+        source.keep(cluster, "seeded", work / "filestore", scale)  # the later benchmarks of this run restore it
         with psycopg.connect(cluster.dsn("seeded")) as conn:
             partners = conn.execute("SELECT count(*) FROM res_partner").fetchone()[0]
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
