@@ -1,9 +1,9 @@
 """The seeded source database of a benchmark: seeded once per scale in a run of `python -m bench`, then restored.
 
 Each benchmark works on throwaway clusters of its own. Seeding each one's source took about 110 s at scale 100, four
-times in a `make bench`; restoring the first one's dump and copying its files takes about half a minute. The seed bench keeps the database it timed;
-otherwise the first benchmark at a scale seeds it, in a spawned child: the heap a seed leaves behind would slow every
-run after it, and every worker a masking run forks would start as a copy of it.
+times in a `make bench`; restoring the first one's dump and copying its files takes about half a minute. The seed
+bench keeps the database it timed; otherwise the first benchmark at a scale seeds it, in a spawned child: the heap a
+seed leaves behind would slow every run after it, and every worker a masking run forks would start as a copy of it.
 """
 
 from __future__ import annotations
