@@ -34,6 +34,7 @@ from psycopg import sql
 from bench import source
 from bench.cluster import throwaway_cluster
 from bench.measured import GB, catalogue_server, measured
+from bench.seed import template_copy
 from bench.summary import record
 from formwork.masking import indexes, introspect
 from formwork.masking.engine import Masker
@@ -112,8 +113,7 @@ def fresh_copy(cluster: LocalCluster, name: str, work: Path, files: bool = False
     Each run starts on a quiet machine: the copy is checkpointed and synced first, and the copies
     of earlier runs are gone, so no autovacuum of their millions of dead rows runs beside it. Only the
     whole run touches files: copying 103,600 of them for each of the others cost `make bench` a minute."""
-    with psycopg.connect(cluster.dsn(), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE source").format(sql.Identifier(name)))
+    template_copy(cluster, "source", name)
     if files:
         shutil.copytree(work / "files-source", work / f"files-{name}")
     with psycopg.connect(cluster.dsn(name), autocommit=True) as conn:

@@ -48,11 +48,15 @@ def seeded(cluster: LocalCluster, name: str, filestore: Path, scale: int) -> Non
     shutil.copytree(files, filestore)
 
 
-def keep(cluster: LocalCluster, name: str, filestore: Path, scale: int) -> None:
-    """Keeps database `name` and its files for the later benchmarks of this run at `scale`."""
+def keep(cluster: LocalCluster, name: str, filestore: Path, scale: int, dump: Path | None = None) -> None:
+    """Keeps database `name` and its files for the later benchmarks of this run at `scale`; `dump`: a `pg_dump -Fd`
+    of it already made (moved here), else one is made."""
     kept = Path(tempfile.mkdtemp(prefix=f"formwork-bench-seed-{scale}-"))
     atexit.register(shutil.rmtree, kept, ignore_errors=True)
-    subprocess.run([program("pg_dump"), "-Fd", "-j2", "-f", str(kept / "dump"), cluster.dsn(name)], check=True)
+    if dump is not None:
+        shutil.move(dump, kept / "dump")
+    else:
+        subprocess.run([program("pg_dump"), "-Fd", "-j2", "-f", str(kept / "dump"), cluster.dsn(name)], check=True)
     shutil.copytree(filestore, kept / "files")
     _KEPT[scale] = (kept / "dump", kept / "files")
 
